@@ -1,0 +1,32 @@
+# `make run` and `make test` do all set-up on a fresh machine: they create .venv and install
+# ScamGuard with its test extras the first time (and again whenever pyproject.toml changes).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --editable '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/scamguard
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/scamguard signatures validate
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/identify_names.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build dist

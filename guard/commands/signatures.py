@@ -1,0 +1,102 @@
+"""``scamguard signatures validate|info``: check a database, or describe the active one."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from guard import home
+from guard.commands.output import print_json, warn
+from guard.database import load_active
+from guard.errors import EXIT_OK, EXIT_REJECTED
+from guard.sigdb.loader import check_database
+from guard.sigdb.problems import SignatureError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "signatures",
+        help="check or describe the signature database",
+        description="Check signature files before publishing them, or show which database "
+        "is active.",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    v = actions.add_parser(
+        "validate",
+        help="check every tool file; exit 3 if anything is wrong",
+        description="Check every tool signature file and report each problem as "
+        "'file: field: problem'. Exit 0 when clean, 3 when anything is wrong.",
+    )
+    v.add_argument(
+        "dir",
+        nargs="?",
+        type=Path,
+        metavar="DIR",
+        help="a database folder (with tools/ inside) or a folder of tool files "
+        "(default: the built-in database)",
+    )
+    v.add_argument("--json", action="store_true", help="machine-readable result")
+    v.set_defaults(func=run_validate)
+    i = actions.add_parser(
+        "info",
+        help="count, version and date of the active database",
+        description="Show the database the guard is using now: how many tools, its version "
+        "and release date, and where it came from.",
+    )
+    i.add_argument("--json", action="store_true", help="machine-readable result")
+    i.set_defaults(func=run_info)
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    directory = args.dir or home.builtin_signatures_dir()
+    sigset, problems = check_database(directory)
+    if args.json:
+        print_json(
+            {
+                "directory": str(directory),
+                "ok": sigset is not None,
+                "tools": len(sigset.tools) if sigset else None,
+                "version": sigset.version if sigset else None,
+                "problems": [
+                    {"file": p.file, "field": p.field, "problem": p.message} for p in problems
+                ],
+            }
+        )
+    else:
+        for problem in problems:
+            print(problem)
+        if sigset is not None:
+            print(
+                f"OK: {len(sigset.tools)} tool signatures, version {sigset.version} "
+                f"({sigset.released or 'no date'}) in {directory}"
+            )
+        else:
+            files = len({p.file for p in problems})
+            print(f"REJECTED: {len(problems)} problem(s) in {files} file(s) in {directory}")
+    return EXIT_OK if sigset is not None else EXIT_REJECTED
+
+
+def run_info(args: argparse.Namespace) -> int:
+    try:
+        active = load_active()
+    except SignatureError as exc:
+        warn(f"no usable signature database: {exc}")
+        return EXIT_REJECTED
+    sigs = active.signatures
+    if active.warning:
+        warn(active.warning)
+    info = {
+        "tools": len(sigs.tools),
+        "version": sigs.version,
+        "released": sigs.released.isoformat() if sigs.released else None,
+        "origin": active.origin,
+        "directory": sigs.source,
+    }
+    if args.json:
+        print_json(info)
+    else:
+        print(
+            f"{info['tools']} remote-access tools, database version {info['version']} "
+            f"released {info['released'] or 'unknown'} ({active.origin}: {sigs.source})"
+        )
+    return EXIT_OK

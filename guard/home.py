@@ -1,0 +1,57 @@
+"""Where ScamGuard keeps its files.
+
+``SCAMGUARD_HOME=DIR`` puts config, state, journal and quarantine under one folder (tests and
+benchmarks rely on it, so they never touch a real profile); otherwise each goes to the
+per-OS location platformdirs chooses.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import platformdirs
+
+APP = "ScamGuard"
+ENV_HOME = "SCAMGUARD_HOME"
+
+
+def _home() -> Path | None:
+    value = os.environ.get(ENV_HOME, "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def config_dir() -> Path:
+    """Per-user settings (active provider, trusted tools)."""
+    home = _home()
+    return home / "config" if home else Path(platformdirs.user_config_dir(APP, appauthor=False))
+
+
+def state_dir() -> Path:
+    """Installed updates, journal, quarantine: things the guard writes as it runs."""
+    home = _home()
+    return home / "state" if home else Path(platformdirs.user_state_dir(APP, appauthor=False))
+
+
+def installed_signatures_dir() -> Path:
+    """Where an update puts a newer database than the one shipped with the app."""
+    return state_dir() / "signatures" / "current"
+
+
+def builtin_signatures_dir() -> Path:
+    """The database shipped with this copy of ScamGuard.
+
+    Three layouts reach here: a source checkout or editable install (``signatures/`` beside
+    ``guard/``), a wheel (copied into ``guard/_builtin``), and a PyInstaller build (unpacked
+    under ``sys._MEIPASS``).
+    """
+    here = Path(__file__).resolve().parent
+    candidates = [here / "_builtin" / "signatures", here.parent / "signatures"]
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        candidates.insert(0, Path(frozen) / "signatures")
+    for candidate in candidates:
+        if (candidate / "tools").is_dir():
+            return candidate
+    return candidates[-1]

@@ -1,0 +1,1 @@
+"""Turning a name, a file or a running process into evidence, and evidence into a verdict."""

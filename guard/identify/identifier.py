@@ -1,0 +1,209 @@
+"""The identifier: names, files and processes in; a tool and the evidence for it out.
+
+It is deliberately conservative. A verdict needs one strong piece of evidence (a distinctive
+name, an installer pattern, PE version info, a bundle id, a package, a hash) or two weak ones
+of different kinds (a generic name *and* the tool's install folder). Protected system names
+never match by name, and metadata outranks names, so a renamed AnyDesk is still AnyDesk.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path, PurePath, PureWindowsPath
+
+from guard.identify.bundle import enclosing_app, read_bundle_info
+from guard.identify.evidence import Evidence, Identification, decide
+from guard.identify.hashing import sha256_file
+from guard.identify.index import SignatureIndex
+from guard.identify.installpaths import InstallPaths
+from guard.identify.pe import read_version_info
+from guard.identify.process import ProcessInfo
+from guard.oskind import current_os
+
+_CACHE_SIZE = 512
+
+
+class InspectError(Exception):
+    """A target could not be inspected at all; the message is one line for the person."""
+
+
+def _basename(path: str) -> str:
+    """Last component of a POSIX or Windows path (process paths can be either)."""
+    return PureWindowsPath(path).name if "\\" in path else PurePath(path).name
+
+
+class Identifier:
+    """Identifies targets against one compiled SignatureIndex (swap the whole identifier to
+    change databases)."""
+
+    def __init__(
+        self,
+        index: SignatureIndex,
+        os_name: str | None = None,
+        env: Mapping[str, str] | None = None,
+        home: str | None = None,
+        hash_files: bool = False,
+    ):
+        self.index = index
+        self.os_name = os_name or current_os()
+        self.install_paths = InstallPaths(index.signatures.tools, self.os_name, env, home)
+        # Hash files when asked (quarantine records) or when the database has hashes to match.
+        self.hash_files = hash_files or bool(index.sha256)
+        self._file_cache: dict[tuple[str, int, int], tuple[dict[str, str], str | None]] = {}
+
+    # --- names ---
+
+    def identify_name(self, name: str) -> Identification:
+        """A bare process or file name, nothing read from disk."""
+        return decide(name, self.index.lookup_name(name), self.index.tools)
+
+    # --- files ---
+
+    def identify_file(self, path: str | Path) -> Identification:
+        """Inspect a file (or .app bundle) on disk; raises InspectError if it cannot be."""
+        p = Path(path)
+        shown = str(path)
+        try:
+            st = p.stat()
+        except FileNotFoundError:
+            raise InspectError(f"{shown}: no such file or folder") from None
+        except PermissionError:
+            raise InspectError(f"{shown}: permission denied") from None
+        except OSError as exc:
+            raise InspectError(f"{shown}: cannot be read ({exc.strerror or exc})") from None
+        evidence: list[Evidence] = []
+        facts: dict[str, str] = {}
+        app = enclosing_app(p)
+        if app is not None:
+            evidence += self._bundle_evidence(app, facts)
+        elif p.is_dir():
+            raise InspectError(f"{shown}: is a folder, not a program or installer")
+        evidence += self.index.lookup_name(p.name)
+        if p.suffix == ".desktop":
+            evidence += self.index.lookup_exact("desktop-id", p.name)
+        sha = None
+        if p.is_file():
+            if not os.access(p, os.R_OK):
+                evidence.append(
+                    Evidence(
+                        "unreadable",
+                        shown,
+                        "the file could not be read "
+                        "(permission denied), so only its name was checked",
+                    )
+                )
+            else:
+                info, sha = self._read_file(p, st.st_size, st.st_mtime_ns)
+                if info:
+                    facts.update(info)
+                    evidence += self.index.lookup_pe(info)
+                if sha:
+                    evidence += self.index.lookup_exact("sha256", sha)
+        evidence += self.path_evidence(os.path.abspath(p))
+        return decide(
+            shown,
+            _dedupe(evidence),
+            self.index.tools,
+            path=os.path.abspath(p),
+            sha256=sha,
+            facts=facts,
+        )
+
+    def _read_file(self, p: Path, size: int, mtime_ns: int) -> tuple[dict[str, str], str | None]:
+        key = (str(p), size, mtime_ns)
+        cached = self._file_cache.get(key)
+        if cached is not None:
+            return cached
+        info = read_version_info(p)
+        sha = sha256_file(p) if self.hash_files else None
+        if len(self._file_cache) >= _CACHE_SIZE:
+            self._file_cache.pop(next(iter(self._file_cache)))
+        self._file_cache[key] = (info, sha)
+        return info, sha
+
+    def _bundle_evidence(self, app: Path, facts: dict[str, str]) -> list[Evidence]:
+        info = read_bundle_info(app)
+        facts.update(info)
+        evidence = self.index.lookup_name(app.stem)
+        if "CFBundleIdentifier" in info:
+            evidence += self.index.lookup_exact("bundle-id", info["CFBundleIdentifier"])
+        if "CFBundleExecutable" in info:
+            evidence += self.index.lookup_name(info["CFBundleExecutable"])
+        return evidence
+
+    def path_evidence(self, path: str) -> list[Evidence]:
+        return [
+            Evidence(
+                "install-path", path, f"lies in {tool.name}'s install location {where}", tool.id
+            )
+            for tool, where in self.install_paths.under(path)
+        ]
+
+    # --- processes ---
+
+    def identify_process(self, proc: ProcessInfo, inspect_file: bool = True) -> Identification:
+        """A running process: its names (name, executable, argv[0]), install path and, when
+        ``inspect_file``, the executable's PE or bundle metadata."""
+        names = [proc.name]
+        if proc.exe:
+            names.append(_basename(proc.exe))
+        if proc.cmdline and proc.cmdline[0]:
+            names.append(_basename(proc.cmdline[0]))
+        evidence: list[Evidence] = []
+        seen: set[str] = set()
+        for n in names:
+            if n and n.casefold() not in seen:
+                seen.add(n.casefold())
+                evidence += self.index.lookup_name(n, self.os_name)
+        facts: dict[str, str] = {}
+        if proc.exe:
+            evidence += self.path_evidence(proc.exe)
+            if inspect_file:
+                exe = Path(proc.exe)
+                app = enclosing_app(exe)
+                if app is not None:
+                    evidence += self._bundle_evidence(app, facts)
+                try:
+                    st = exe.stat()
+                    info, _ = self._read_file(exe, st.st_size, st.st_mtime_ns)
+                except OSError:
+                    info = {}
+                if info:
+                    facts.update(info)
+                    evidence += self.index.lookup_pe(info)
+        evidence += [Evidence("unreadable", proc.label, p) for p in proc.problems]
+        return decide(proc.label, _dedupe(evidence), self.index.tools, path=proc.exe, facts=facts)
+
+    # --- the CLI's notion of a target ---
+
+    def identify_target(self, target: str) -> Identification:
+        """A path that exists is inspected; a bare name is looked up; a missing path is an
+        error (so a typo is not silently reported as 'not a remote-access tool')."""
+        if not target.strip():
+            raise InspectError("an empty name was given")
+        try:
+            os.lstat(target)
+        except (FileNotFoundError, NotADirectoryError):
+            pass
+        except PermissionError:
+            raise InspectError(f"{target}: permission denied") from None
+        except OSError as exc:
+            raise InspectError(f"{target}: cannot be read ({exc.strerror or exc})") from None
+        else:
+            return self.identify_file(target)
+        if "/" in target or "\\" in target or target.startswith("~"):
+            raise InspectError(f"{target}: no such file or folder")
+        return self.identify_name(target)
+
+
+def _dedupe(evidence: list[Evidence]) -> list[Evidence]:
+    """The same observation reached two ways (name and bundle executable) counts once."""
+    seen: set[tuple[str, str | None, str]] = set()
+    out = []
+    for ev in evidence:
+        key = (ev.kind, ev.tool_id, ev.value.casefold())
+        if key not in seen:
+            seen.add(key)
+            out.append(ev)
+    return out

@@ -1,0 +1,157 @@
+"""The signature set compiled once into lookup tables, so identifying a name is a dict hit plus
+a short pass over the few patterns that share its first three letters.
+
+The watcher calls ``lookup_name`` for every new process, so it is kept allocation-light: no
+evidence objects are built unless something matches.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from guard.identify.evidence import Evidence
+from guard.sigdb.globs import PREFIX_LEN, Glob
+from guard.sigdb.model import PeIdentity, SignatureSet, ToolSignature
+from guard.sigdb.names import GENERIC_NAMES, PROTECTED_NAMES, name_key, normalize_file_name
+
+
+class SignatureIndex:
+    """Lookup tables built from a validated SignatureSet. Immutable once built: a new database
+    means a new index, swapped in whole."""
+
+    def __init__(self, signatures: SignatureSet):
+        self.signatures = signatures
+        self.tools: dict[str, ToolSignature] = signatures.by_id()
+        # name key -> [(tool, name as written, OSes the tool lists it for)]
+        names: dict[str, list[tuple[ToolSignature, str, frozenset[str]]]] = defaultdict(list)
+        buckets: dict[str, list[tuple[Glob, ToolSignature]]] = defaultdict(list)
+        self.pe: list[tuple[PeIdentity, ToolSignature]] = []
+        self.bundle_ids: dict[str, ToolSignature] = {}
+        self.desktop_ids: dict[str, ToolSignature] = {}
+        self.packages: dict[str, ToolSignature] = {}
+        self.sha256: dict[str, ToolSignature] = {}
+        for tool in signatures.tools:
+            for os_name, os_names in tool.names.items():
+                for name in os_names:
+                    entries = names[name_key(name)]
+                    for i, (t, written, oses) in enumerate(entries):
+                        if t is tool:  # AnyDesk.exe and anydesk: one entry, both OSes
+                            entries[i] = (t, written, oses | {os_name})
+                            break
+                    else:
+                        entries.append((tool, name, frozenset({os_name})))
+            for glob in tool.installers:
+                buckets[glob.prefix[:PREFIX_LEN]].append((glob, tool))
+            self.pe += [(identity, tool) for identity in tool.pe]
+            self.bundle_ids.update({b.casefold(): tool for b in tool.bundle_ids})
+            self.desktop_ids.update({d.casefold(): tool for d in tool.desktop_ids})
+            self.packages.update({p.casefold(): tool for p in tool.packages})
+            self.sha256.update({h: tool for h in tool.sha256})
+        self.names = {k: tuple(v) for k, v in names.items()}
+        # Most specific pattern first, so a tie between two tools goes to the narrower one.
+        self.buckets = {
+            k: tuple(sorted(v, key=lambda gt: -gt[0].literal_chars)) for k, v in buckets.items()
+        }
+
+    def __len__(self) -> int:
+        return len(self.tools)
+
+    def lookup_name(self, name: str, os_name: str | None = None) -> list[Evidence]:
+        """Evidence from a bare process or file name alone (no file is read).
+
+        With ``os_name`` (a running process), a program name only counts if the tool lists it
+        for that OS: Windows ITarian's ``RDesktop.exe`` must not claim Linux's ``rdesktop``
+        RDP client. Files and bare names (``os_name`` None) match names from every OS, since
+        a Windows installer can sit in any Downloads folder.
+        """
+        key = name_key(name)
+        if key in PROTECTED_NAMES:
+            return [
+                Evidence(
+                    "protected-name",
+                    name,
+                    f"{name!r} is part of the operating system "
+                    "or ScamGuard and is never matched by name",
+                )
+            ]
+        found: list[Evidence] = []
+        hits = self.names.get(key)
+        if hits:
+            generic = key in GENERIC_NAMES
+            for tool, written, oses in hits:
+                if os_name is not None and os_name not in oses:
+                    continue
+                if generic:
+                    found.append(
+                        Evidence(
+                            "generic-name",
+                            name,
+                            f"{name!r} is a common name ({tool.name} uses it too); it needs "
+                            "a second piece of evidence",
+                            tool.id,
+                        )
+                    )
+                else:
+                    found.append(
+                        Evidence("name", name, f"{tool.name} runs as {written!r}", tool.id)
+                    )
+        file_key = normalize_file_name(name)
+        bucket = self.buckets.get(file_key[:PREFIX_LEN])
+        if bucket:
+            claimed = {e.tool_id for e in found if e.kind == "name"}
+            for glob, tool in bucket:
+                if tool.id not in claimed and glob.matches(file_key):
+                    claimed.add(tool.id)
+                    found.append(
+                        Evidence(
+                            "installer-name",
+                            name,
+                            f"matches {tool.name}'s file pattern {glob.text!r}",
+                            tool.id,
+                        )
+                    )
+        return found
+
+    def lookup_pe(self, info: dict[str, str]) -> list[Evidence]:
+        """Evidence from a PE version resource: every identity whose fields all match."""
+        if not info:
+            return []
+        folded = {k: v.casefold() for k, v in info.items()}
+        found: list[Evidence] = []
+        seen: set[str] = set()
+        for identity, tool in self.pe:
+            if tool.id in seen:
+                continue
+            if all(
+                key in folded and glob.regex.fullmatch(folded[key]) for key, glob in identity.values
+            ):
+                seen.add(tool.id)
+                shown = ", ".join(f"{k} {info[k]!r}" for k, _ in identity.values)
+                found.append(
+                    Evidence(
+                        "pe-version",
+                        shown,
+                        f"version information says {tool.name} ({shown})",
+                        tool.id,
+                    )
+                )
+        return found
+
+    def lookup_exact(self, kind: str, value: str) -> list[Evidence]:
+        """Evidence from a bundle id, desktop id, package name or sha256."""
+        table = {
+            "bundle-id": self.bundle_ids,
+            "desktop-id": self.desktop_ids,
+            "package": self.packages,
+            "sha256": self.sha256,
+        }[kind]
+        tool = table.get(value.casefold() if kind != "sha256" else value.lower())
+        if tool is None:
+            return []
+        what = {
+            "bundle-id": "app bundle id",
+            "desktop-id": "desktop entry",
+            "package": "package",
+            "sha256": "file hash",
+        }[kind]
+        return [Evidence(kind, value, f"{what} {value!r} belongs to {tool.name}", tool.id)]

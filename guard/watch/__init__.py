@@ -1,0 +1,1 @@
+"""The live guard's event sources: processes appearing and files arriving."""

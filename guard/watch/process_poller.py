@@ -1,0 +1,111 @@
+"""Notice new processes by diffing ``psutil.pids()``, and look only at the new ones.
+
+Measured on Linux (reference/detection.md): a pid-set diff costs about 0.1 ms per tick even at
+576 processes, where ``process_iter`` with attributes every tick costs 10 ms or more. The one
+trap is fork-then-exec: a launcher's child first appears under the launcher's name (``sh``)
+and only becomes ``anydesk`` a moment later, so a naive diff that looks once missed 20 of 50
+such launches. Pids younger than ``recheck_window`` seconds are therefore looked at again on
+every tick until their name or executable settles.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import psutil
+
+from guard.identify.evidence import Identification
+from guard.identify.identifier import Identifier
+from guard.identify.process import ProcessInfo, read_process
+
+OnMatch = Callable[[ProcessInfo, Identification], None]
+
+
+@dataclass
+class _Young:
+    first_seen: float
+    seen_as: tuple[str, str | None]  # (name, exe) last identified
+
+
+class ProcessPoller:
+    """Calls ``on_match`` once per process that is identified as a remote-access tool."""
+
+    def __init__(
+        self,
+        identifier: Identifier,
+        on_match: OnMatch,
+        interval: float = 0.05,
+        recheck_window: float = 2.0,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.identifier = identifier
+        self.on_match = on_match
+        self.interval = interval
+        self.recheck_window = recheck_window
+        self.clock = clock
+        self.known: set[int] = set()
+        self.young: dict[int, _Young] = {}
+        self.matched: set[int] = set()
+        self.ignore = {os.getpid()}
+
+    def initial_scan(self) -> None:
+        """Look at every running process once: tools already running when the guard starts."""
+        pids = set(psutil.pids())
+        self.known = pids
+        for pid in pids - self.ignore:
+            self._look(pid, young=False)
+
+    def tick(self) -> None:
+        """One diff: new pids are identified; young pids re-checked; gone pids forgotten."""
+        pids = set(psutil.pids())
+        now = self.clock()
+        for pid in pids - self.known:
+            if pid not in self.ignore:
+                self.young[pid] = _Young(now, ("", None))
+                self._look(pid, young=True)
+        gone = self.known - pids
+        self.known = pids
+        for pid in gone:
+            self.young.pop(pid, None)
+            self.matched.discard(pid)
+        for pid, state in list(self.young.items()):
+            if pid in self.matched or now - state.first_seen > self.recheck_window:
+                del self.young[pid]
+            elif state.seen_as[0]:  # looked at once already: only re-identify on a change
+                self._recheck(pid, state)
+
+    def run(self, stop: threading.Event) -> None:
+        """Tick until ``stop`` is set; the initial scan runs first."""
+        self.initial_scan()
+        while not stop.wait(self.interval):
+            self.tick()
+
+    def _look(self, pid: int, young: bool) -> None:
+        info = read_process(pid)
+        if info is None:
+            self.young.pop(pid, None)
+            return
+        if young and pid in self.young:
+            self.young[pid].seen_as = (info.name, info.exe)
+        verdict = self.identifier.identify_process(info, inspect_file=False)
+        if verdict.matched:
+            self.matched.add(pid)
+            self.on_match(info, verdict)
+
+    def _recheck(self, pid: int, state: _Young) -> None:
+        try:
+            proc = psutil.Process(pid)
+            with proc.oneshot():
+                name = proc.name()
+                try:
+                    exe: str | None = proc.exe()
+                except (psutil.AccessDenied, psutil.ZombieProcess, OSError):
+                    exe = None
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            return
+        if (name, exe) != state.seen_as:
+            self._look(pid, young=True)

@@ -1,0 +1,105 @@
+"""Shared fixtures: the shipped database, identifiers, real child processes, the CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from guard import home
+from guard.identify.identifier import Identifier
+from guard.identify.index import SignatureIndex
+from guard.sigdb.loader import load_database
+from guard.sigdb.model import SignatureSet
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """No test ever reads or writes a real ScamGuard profile."""
+    monkeypatch.setenv(home.ENV_HOME, str(tmp_path_factory.mktemp("scamguard-home")))
+
+
+@pytest.fixture(scope="session")
+def shipped() -> SignatureSet:
+    return load_database(home.builtin_signatures_dir())
+
+
+@pytest.fixture(scope="session")
+def shipped_index(shipped: SignatureSet) -> SignatureIndex:
+    return SignatureIndex(shipped)
+
+
+@pytest.fixture(scope="session")
+def identifier(shipped_index: SignatureIndex) -> Identifier:
+    return Identifier(shipped_index, os_name="linux", env={}, home="/nonexistent-home")
+
+
+class Spawner:
+    """Starts real processes under a tool's name (a copy of /bin/sleep) and always reaps them."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.children: list[subprocess.Popen[bytes]] = []
+
+    def binary(self, name: str) -> Path:
+        path = self.root / name
+        if not path.exists():
+            shutil.copy("/bin/sleep", path)
+        return path
+
+    def start(self, name: str, seconds: float = 30) -> subprocess.Popen[bytes]:
+        proc = subprocess.Popen([str(self.binary(name)), str(seconds)])
+        self.children.append(proc)
+        return proc
+
+    def start_via_shell(
+        self, name: str, delay: float = 0.05, seconds: float = 30
+    ) -> subprocess.Popen[bytes]:
+        """Fork-then-exec: the pid first runs as ``sh`` and becomes ``name`` after ``delay``."""
+        binary = self.binary(name)
+        proc = subprocess.Popen(["sh", "-c", f"sleep {delay}; exec '{binary}' {seconds}"])
+        self.children.append(proc)
+        return proc
+
+    def cleanup(self) -> None:
+        for proc in self.children:
+            if proc.poll() is None:
+                try:
+                    os.kill(proc.pid, signal.SIGCONT)
+                    proc.kill()
+                except ProcessLookupError:
+                    pass
+            proc.wait(timeout=5)
+
+
+@pytest.fixture
+def spawn(tmp_path: Path) -> Iterator[Spawner]:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    spawner = Spawner(bin_dir)
+    yield spawner
+    spawner.cleanup()
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m guard ARGS`` as a real subprocess and capture its output."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "guard", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd or REPO,
+        timeout=timeout,
+        check=False,
+    )

@@ -1,0 +1,54 @@
+"""Test helpers: waiting on conditions with a deadline, and writing small signature databases."""
+
+from __future__ import annotations
+
+import textwrap
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+MINIMAL_TOOL = """\
+id = "{id}"
+name = "{name}"
+vendor = "Example Vendor"
+kind = "remote-desktop"
+risk = "high"
+platforms = ["windows", "linux"]
+sources = ["https://example.com/docs"]
+reviewed = 2026-11-01
+"""
+
+
+def wait_for(
+    condition: Callable[[], T],
+    timeout: float = 5.0,
+    interval: float = 0.01,
+    message: str = "condition",
+) -> T:
+    """Poll ``condition`` until it returns something truthy, or fail after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+        time.sleep(interval)
+
+
+def tool_toml(tool_id: str, name: str | None = None, extra: str = "") -> str:
+    """A valid tool file plus ``extra`` TOML appended (tables, more fields)."""
+    head = MINIMAL_TOOL.format(id=tool_id, name=name or tool_id.title())
+    return head + textwrap.dedent(extra)
+
+
+def write_database(root: Path, tools: dict[str, str], version: int = 1) -> Path:
+    """A database folder with database.toml and tools/<stem>.toml for each entry."""
+    (root / "tools").mkdir(parents=True, exist_ok=True)
+    (root / "database.toml").write_text(f"schema = 1\nversion = {version}\nreleased = 2026-11-01\n")
+    for stem, text in tools.items():
+        (root / "tools" / f"{stem}.toml").write_text(text)
+    return root

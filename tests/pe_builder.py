@@ -1,0 +1,121 @@
+"""Build small but real Windows PE files with a version resource, for tests and benchmarks.
+
+Real remote-access binaries cannot be committed (licences, size), so tests make their own:
+a PE32+ image with one ``.rsrc`` section holding an RT_VERSION resource (VS_VERSIONINFO →
+StringFileInfo → StringTable → String entries, plus VarFileInfo), laid out as the PE/COFF and
+VERSIONINFO specifications describe. pefile parses these exactly as it parses vendor files.
+
+Run directly to write a fixture: ``python tests/pe_builder.py OUT.exe ProductName=AnyDesk``.
+"""
+
+from __future__ import annotations
+
+import struct
+import sys
+from pathlib import Path
+
+FILE_ALIGN = 0x200
+SECTION_ALIGN = 0x1000
+RSRC_RVA = 0x1000
+RT_VERSION = 16
+
+
+def _pad4(data: bytes) -> bytes:
+    return data + b"\0" * (-len(data) % 4)
+
+
+def _block(key: str, value: bytes, value_length: int, wtype: int, children: list[bytes]) -> bytes:
+    """One VERSIONINFO node: wLength, wValueLength, wType, szKey, padding, Value, Children."""
+    body = struct.pack("<HH", value_length, wtype) + (key + "\0").encode("utf-16le")
+    data = _pad4(b"\0\0" + body)[2:]
+    data += value
+    for child in children:
+        data = _pad4(b"\0\0" + data)[2:] + child
+    return struct.pack("<H", len(data) + 2) + data
+
+
+def version_info(strings: dict[str, str], lang_codepage: str = "040904B0") -> bytes:
+    """A complete VS_VERSIONINFO blob carrying ``strings`` in one StringTable."""
+    entries = [
+        _block(k, (v + "\0").encode("utf-16le"), len(v) + 1, 1, []) for k, v in strings.items()
+    ]
+    table = _block(lang_codepage, b"", 0, 1, entries)
+    string_file_info = _block("StringFileInfo", b"", 0, 1, [table])
+    translation = _block("Translation", struct.pack("<HH", 0x0409, 0x04B0), 4, 0, [])
+    var_file_info = _block("VarFileInfo", b"", 0, 1, [translation])
+    fixed = struct.pack(
+        "<13I", 0xFEEF04BD, 0x00010000, 0x00070000, 0, 0x00070000, 0, 0x3F, 0, 0x40004, 1, 0, 0, 0
+    )
+    return _block("VS_VERSION_INFO", fixed, len(fixed), 0, [string_file_info, var_file_info])
+
+
+def _resource_section(blob: bytes) -> bytes:
+    """Type directory → name directory → language directory → data entry → data."""
+
+    def directory(entry_id: int, target: int, is_dir: bool) -> bytes:
+        head = struct.pack("<IIHHHH", 0, 0, 0, 0, 0, 1)
+        return head + struct.pack("<II", entry_id, (0x80000000 | target) if is_dir else target)
+
+    data_offset = 24 * 3 + 16
+    section = directory(RT_VERSION, 24, True)
+    section += directory(1, 48, True)
+    section += directory(0x0409, 72, False)
+    section += struct.pack("<IIII", RSRC_RVA + data_offset, len(blob), 0, 0)
+    return _pad4(section + blob)
+
+
+def build_pe(strings: dict[str, str] | None) -> bytes:
+    """A PE32+ GUI executable; with ``strings`` None it has no resources at all."""
+    rsrc = _resource_section(version_info(strings)) if strings is not None else b"\0" * 16
+    raw_size = -(-len(rsrc) // FILE_ALIGN) * FILE_ALIGN
+    image_size = RSRC_RVA + -(-len(rsrc) // SECTION_ALIGN) * SECTION_ALIGN
+    dos = b"MZ" + b"\0" * 0x3A + struct.pack("<I", 0x40)
+    coff = struct.pack("<HHIIIHH", 0x8664, 1, 0, 0, 0, 240, 0x0022)
+    opt = struct.pack("<HBBIIIII", 0x20B, 14, 0, 0, len(rsrc), 0, 0, RSRC_RVA)
+    opt += struct.pack(
+        "<QIIHHHHHHIIIIHHQQQQII",
+        0x140000000,
+        SECTION_ALIGN,
+        FILE_ALIGN,
+        6,
+        0,
+        0,
+        0,
+        6,
+        0,
+        0,
+        image_size,
+        FILE_ALIGN,
+        0,
+        2,
+        0x8160,
+        0x100000,
+        0x1000,
+        0x100000,
+        0x1000,
+        0,
+        16,
+    )
+    dirs = [(0, 0)] * 16
+    if strings is not None:
+        dirs[2] = (RSRC_RVA, len(rsrc))
+    opt += b"".join(struct.pack("<II", rva, size) for rva, size in dirs)
+    section = struct.pack(
+        "<8sIIIIIIHHI", b".rsrc", len(rsrc), RSRC_RVA, raw_size, FILE_ALIGN, 0, 0, 0, 0, 0x40000040
+    )
+    headers = dos + b"PE\0\0" + coff + opt + section
+    headers += b"\0" * (FILE_ALIGN - len(headers))
+    return headers + rsrc + b"\0" * (raw_size - len(rsrc))
+
+
+def write_pe(path: Path, **strings: str) -> Path:
+    """Write a PE whose version resource holds ``strings`` (CompanyName=…, ProductName=…)."""
+    path.write_bytes(build_pe(strings or None))
+    return path
+
+
+if __name__ == "__main__":
+    out = Path(sys.argv[1])
+    pairs = dict(arg.split("=", 1) for arg in sys.argv[2:])
+    write_pe(out, **pairs)
+    print(f"wrote {out} ({out.stat().st_size} bytes)")

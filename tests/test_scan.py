@@ -1,0 +1,157 @@
+"""``scan``: running tools, installed tools and installers in download folders."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from guard.identify.identifier import Identifier
+from guard.identify.index import SignatureIndex
+from guard.identify.installpaths import InstallPaths, expand, normalize
+from guard.packages import installed_dpkg_packages
+from guard.sigdb.loader import load_database
+from tests.conftest import Spawner, run_cli
+from tests.helpers import tool_toml, wait_for, write_database
+from tests.pe_builder import write_pe
+
+
+def _home_env(tmp_path: Path) -> dict[str, str]:
+    """A fake home so Downloads/Desktop/temp are temp folders, never the real ones."""
+    home = tmp_path / "home"
+    for sub in ("Downloads", "Desktop"):
+        (home / sub).mkdir(parents=True)
+    (tmp_path / "tmp").mkdir()
+    return {
+        "HOME": str(home),
+        "TMPDIR": str(tmp_path / "tmp"),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+    }
+
+
+def test_scan_finds_installers_in_downloads_and_desktop(tmp_path: Path) -> None:
+    env = _home_env(tmp_path)
+    home = Path(env["HOME"])
+    write_pe(home / "Downloads" / "TalkTalk Support.exe", ProductName="AnyDesk")
+    (home / "Desktop" / "TeamViewerQS_x64 (1).exe").write_bytes(b"x")
+    (home / "Downloads" / "holiday.jpg").write_bytes(b"x")
+    write_pe(Path(env["TMPDIR"]) / "notepad.exe", ProductName="Notepad")
+    result = run_cli("scan", "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    found = {(Path(f["location"]).name, f["tool"]) for f in report["installers"]}
+    assert found == {
+        ("TalkTalk Support.exe", "anydesk"),
+        ("TeamViewerQS_x64 (1).exe", "teamviewer"),
+    }
+    assert str(home / "Downloads") in report["folders"]
+    assert str(home / "Desktop") in report["folders"]
+
+
+def test_scan_finds_running_tool(tmp_path: Path, spawn: Spawner) -> None:
+    env = _home_env(tmp_path)
+    proc = spawn.start("anydesk")
+    wait_for(
+        lambda: (
+            os.path.exists(f"/proc/{proc.pid}/exe")
+            and os.readlink(f"/proc/{proc.pid}/exe").endswith("anydesk")
+        ),
+        message="exec",
+    )
+    result = run_cli("scan", "--json", env=env)
+    report = json.loads(result.stdout)
+    running = [f for f in report["running"] if f["pid"] == proc.pid]
+    assert running and running[0]["tool"] == "anydesk"
+    assert running[0]["location"] == str(spawn.binary("anydesk"))
+    assert result.returncode == 0
+
+
+def test_clean_scan_says_so_and_exits_1(tmp_path: Path) -> None:
+    env = _home_env(tmp_path)
+    (Path(env["HOME"]) / "Downloads" / "letter.pdf").write_bytes(b"%PDF")
+    result = run_cli("scan", env=env)
+    if '"running"' in result.stdout or "Running now" in result.stdout:
+        # A real remote-access tool on this machine would make the scan non-clean.
+        raise AssertionError(f"machine not clean:\n{result.stdout}")
+    assert result.returncode == 1, result.stdout
+    assert "No remote-access tools found" in result.stdout
+
+
+def test_scan_extra_dirs_only(tmp_path: Path) -> None:
+    env = _home_env(tmp_path)
+    (Path(env["HOME"]) / "Downloads" / "AnyDesk.exe").write_bytes(b"x")
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "rustdesk-1.3.2-x86_64.exe").write_bytes(b"x")
+    result = run_cli(
+        "scan",
+        "--json",
+        "--no-default-dirs",
+        "--dirs",
+        str(extra),
+        str(tmp_path / "missing"),
+        env=env,
+    )
+    report = json.loads(result.stdout)
+    assert [f["tool"] for f in report["installers"]] == ["rustdesk"]
+    assert report["folders"] == [str(extra)]
+    assert "missing: not a folder; skipped" in result.stderr
+
+
+def test_installed_paths_expand_per_os(tmp_path: Path) -> None:
+    root = write_database(
+        tmp_path / "db",
+        {
+            "demodesk": tool_toml(
+                "demodesk",
+                extra="""
+        [names]
+        windows = ["DemoDesk.exe"]
+        [paths]
+        windows = ["%ProgramFiles(x86)%\\\\DemoDesk", "%LocalAppData%\\\\DemoDesk"]
+        linux = ["~/.demodesk", "/opt/demodesk"]
+    """,
+            )
+        },
+    )
+    tools = load_database(root).tools
+    pf = tmp_path / "pf86"
+    (pf / "DemoDesk").mkdir(parents=True)
+    win = InstallPaths(tools, "windows", env={"PROGRAMFILES(X86)": str(pf)}, home="/h")
+    # %LocalAppData% is unknown here: that path is dropped, never guessed.
+    assert [shown for _, shown, _ in win.prefixes] == [str(pf) + "\\DemoDesk"]
+    assert [t.id for t, _ in win.existing()] == ["demodesk"]
+    lin = InstallPaths(tools, "linux", env={}, home=str(tmp_path))
+    assert [shown for _, shown, _ in lin.prefixes] == [f"{tmp_path}/.demodesk", "/opt/demodesk"]
+    assert lin.existing() == []
+    assert expand("%ProgramFiles%\\X", "windows", {}, "/h") == "C:\\Program Files\\X"
+    assert normalize("C:\\Program Files\\X\\", "windows") == "c:/program files/x"
+    assert normalize("/Opt/X/", "linux") == "/Opt/X"
+
+
+def test_dpkg_status_parsing(tmp_path: Path) -> None:
+    status = tmp_path / "status"
+    status.write_text(
+        "Package: anydesk\nStatus: install ok installed\nVersion: 6\n\n"
+        "Package: teamviewer\nStatus: deinstall ok config-files\n\n"
+        "Package: rustdesk\nStatus: install ok installed\n"
+    )
+    assert installed_dpkg_packages(status) == {"anydesk", "rustdesk"}
+    assert installed_dpkg_packages(tmp_path / "none") == set()
+
+
+def test_scan_in_process_with_installed_package(tmp_path: Path, monkeypatch) -> None:
+    from guard import locations, scan
+
+    status = tmp_path / "status"
+    status.write_text("Package: anydesk\nStatus: install ok installed\n")
+    monkeypatch.setattr(locations, "DPKG_STATUS", status)
+    monkeypatch.setattr(locations, "desktop_entry_folders", lambda os_name=None: [tmp_path])
+    (tmp_path / "x2godesktopsharing.desktop").write_text("[Desktop Entry]\n")
+    shipped = load_database(Path(__file__).resolve().parent.parent / "signatures")
+    ident = Identifier(SignatureIndex(shipped), os_name="linux", env={}, home=str(tmp_path))
+    report = scan.scan(ident, default_folders=False)
+    installed = {f.verdict.tool.id: f.location for f in report.installed}
+    assert installed["anydesk"] == "package anydesk"
+    assert installed["x2go"] == str(tmp_path / "x2godesktopsharing.desktop")
