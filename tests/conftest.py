@@ -7,7 +7,7 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -90,7 +90,11 @@ def spawn(tmp_path: Path) -> Iterator[Spawner]:
 
 
 def run_cli(
-    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 60
+    *args: str,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float = 60,
+    preexec_fn: Callable[[], None] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``python -m guard ARGS`` as a real subprocess and capture its output."""
     full_env = {**os.environ, **(env or {})}
@@ -102,4 +106,5 @@ def run_cli(
         cwd=cwd or REPO,
         timeout=timeout,
         check=False,
+        preexec_fn=preexec_fn,
     )

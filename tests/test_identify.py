@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 import plistlib
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ import pytest
 from guard.identify.identifier import Identifier, InspectError
 from guard.identify.index import SignatureIndex
 from guard.sigdb.loader import load_database
+from tests.conftest import run_cli
 from tests.helpers import tool_toml, write_database
 from tests.pe_builder import write_pe
 
@@ -265,13 +264,8 @@ def test_unreadable_file_is_identified_by_name_with_a_note(tmp_path: Path) -> No
     secret = write_pe(tmp_path / "AnyDesk.exe", ProductName="AnyDesk")
     secret.chmod(0o000)
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "guard", "identify", "--json", str(secret)],
-            capture_output=True,
-            text=True,
-            check=False,
-            cwd=Path(__file__).parent.parent,
-            preexec_fn=_drop_file_permission_override,
+        result = run_cli(
+            "identify", "--json", str(secret), preexec_fn=_drop_file_permission_override
         )
     finally:
         secret.chmod(0o600)
@@ -287,13 +281,8 @@ def test_untraversable_folder_is_a_one_line_error(tmp_path: Path) -> None:
     write_pe(locked / "AnyDesk.exe", ProductName="AnyDesk")
     locked.chmod(0o000)
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "guard", "identify", str(locked / "AnyDesk.exe")],
-            capture_output=True,
-            text=True,
-            check=False,
-            cwd=Path(__file__).parent.parent,
-            preexec_fn=_drop_file_permission_override,
+        result = run_cli(
+            "identify", str(locked / "AnyDesk.exe"), preexec_fn=_drop_file_permission_override
         )
     finally:
         locked.chmod(0o700)

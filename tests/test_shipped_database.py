@@ -21,6 +21,7 @@ ADVISORY_TOOLS = [
     "logmein",
     "logmein-rescue",
     "gotoassist",
+    "goto-resolve",
     "gotomypc",
     "supremo",
     "rustdesk",

@@ -55,8 +55,8 @@ GENERIC_NAMES: frozenset[str] = frozenset({
     "run", "start", "tray", "monitor", "session", "bootstrapper", "download",
     "downloader", "svc", "winvnc", "vncviewer", "vncserver", "x11vnc", "remotedesktop",
     "desktop", "access", "assist", "control", "daemon", "core", "node", "worker",
-    # well-known programs of their own that a tool's helper happens to share a name with
-    "rdesktop",
+    # plain words, or well-known programs of their own, that a tool's helper happens to share
+    "rdesktop", "level", "rhost", "raccess", "rviewer", "pservice",
 })
 # fmt: on
 
