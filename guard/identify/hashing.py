@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
-MAX_HASH_BYTES = 512 * 1024 * 1024
+# Remote-access tools and their installers are far smaller; an ISO or a video in Downloads is
+# skipped by its size without a byte being read.
+MAX_HASH_BYTES = 256 * 1024 * 1024
 _CHUNK = 1024 * 1024
 
 
@@ -15,9 +18,11 @@ def sha256_file(path: Path, max_bytes: int = MAX_HASH_BYTES) -> str | None:
     total = 0
     try:
         with path.open("rb") as fh:
+            if os.fstat(fh.fileno()).st_size > max_bytes:
+                return None
             while chunk := fh.read(_CHUNK):
                 total += len(chunk)
-                if total > max_bytes:
+                if total > max_bytes:  # grew while we read it
                     return None
                 digest.update(chunk)
     except OSError:
