@@ -12,7 +12,13 @@ from collections import defaultdict
 from guard.identify.evidence import Evidence
 from guard.sigdb.globs import PREFIX_LEN, Glob
 from guard.sigdb.model import PeIdentity, SignatureSet, ToolSignature
-from guard.sigdb.names import GENERIC_NAMES, PROTECTED_NAMES, name_key, normalize_file_name
+from guard.sigdb.names import (
+    GENERIC_NAMES,
+    PROTECTED_NAMES,
+    key_of_normalized,
+    name_key,
+    normalize_file_name,
+)
 
 
 class SignatureIndex:
@@ -64,7 +70,8 @@ class SignatureIndex:
         RDP client. Files and bare names (``os_name`` None) match names from every OS, since
         a Windows installer can sit in any Downloads folder.
         """
-        key = name_key(name)
+        file_key = normalize_file_name(name)
+        key = key_of_normalized(file_key)
         if key in PROTECTED_NAMES:
             return [
                 Evidence(
@@ -95,7 +102,6 @@ class SignatureIndex:
                     found.append(
                         Evidence("name", name, f"{tool.name} runs as {written!r}", tool.id)
                     )
-        file_key = normalize_file_name(name)
         bucket = self.buckets.get(file_key[:PREFIX_LEN])
         if bucket:
             claimed = {e.tool_id for e in found if e.kind == "name"}

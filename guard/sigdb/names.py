@@ -85,10 +85,14 @@ def name_key(name: str) -> str:
     ``AnyDesk.exe``, ``anydesk`` and ``AnyDesk (1).exe`` all give ``anydesk``; ``AnyDesk.msi``
     keeps its extension because an installer is not the program itself.
     """
-    key = normalize_file_name(name)
-    if key.endswith(_EXECUTABLE_SUFFIX):
-        key = key[: -len(_EXECUTABLE_SUFFIX)]
-    return key
+    return key_of_normalized(normalize_file_name(name))
+
+
+def key_of_normalized(file_name: str) -> str:
+    """``name_key`` for a name already through ``normalize_file_name`` (saves a second pass)."""
+    if file_name.endswith(_EXECUTABLE_SUFFIX):
+        return file_name[: -len(_EXECUTABLE_SUFFIX)]
+    return file_name
 
 
 def is_protected(name: str) -> bool:
