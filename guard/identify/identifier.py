@@ -9,6 +9,7 @@ never match by name, and metadata outranks names, so a renamed AnyDesk is still 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Mapping
 from pathlib import Path, PurePath, PureWindowsPath
 
@@ -77,13 +78,13 @@ class Identifier:
         app = enclosing_app(p)
         if app is not None:
             evidence += self._bundle_evidence(app, facts)
-        elif p.is_dir():
+        elif stat.S_ISDIR(st.st_mode):
             raise InspectError(f"{shown}: is a folder, not a program or installer")
         evidence += self.index.lookup_name(p.name)
         if p.suffix == ".desktop":
             evidence += self.index.lookup_exact("desktop-id", p.name)
         sha = None
-        if p.is_file():
+        if stat.S_ISREG(st.st_mode):
             if not os.access(p, os.R_OK):
                 evidence.append(
                     Evidence(

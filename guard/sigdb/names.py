@@ -98,8 +98,3 @@ def key_of_normalized(file_name: str) -> str:
 def is_protected(name: str) -> bool:
     """True when ``name`` is an operating-system or guard process that must never be frozen."""
     return name_key(name) in PROTECTED_NAMES
-
-
-def is_generic(name: str) -> bool:
-    """True when ``name`` is too common to identify a tool without corroborating evidence."""
-    return name_key(name) in GENERIC_NAMES

@@ -94,10 +94,9 @@ def normalize_path_text(path: str) -> str:
 class _Checker:
     """Collects problems for one file while pulling typed values out of its parsed TOML."""
 
-    def __init__(self, file: str, doc: dict[str, Any], today: dt.date):
+    def __init__(self, file: str, doc: dict[str, Any]):
         self.file = file
         self.doc = doc
-        self.today = today
         self.problems: list[Problem] = []
 
     def problem(self, field: str, message: str) -> None:
@@ -238,7 +237,7 @@ def check_tool(
     file: str, stem: str, doc: dict[str, Any], today: dt.date
 ) -> tuple[ToolSignature | None, list[Problem]]:
     """Validate one parsed tool file; return the signature (if clean) and every problem."""
-    c = _Checker(file, doc, today)
+    c = _Checker(file, doc)
     for key in doc:
         if key not in TOP_FIELDS:
             c.problem(key, "unknown field")
