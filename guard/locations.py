@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
@@ -50,6 +52,59 @@ def desktop_entry_folders(os_name: str | None = None) -> list[Path]:
 
 
 DPKG_STATUS = Path("/var/lib/dpkg/status")
+
+
+@dataclass(frozen=True)
+class WatchFolder:
+    """A folder the install watcher listens to.
+
+    ``recursive`` None means "recursive when the tree is small": a zip unpacked in Downloads
+    is worth seeing, a 50,000-folder Downloads is not worth a watch per folder. ``quarantine``
+    says whether a tool found here may be moved away on block (a download may; a program
+    folder or a package's menu entry belongs to an installer and is only reported).
+    """
+
+    path: Path
+    recursive: bool | None = None
+    quarantine: bool = True
+
+
+def watch_folders(
+    os_name: str | None = None, env: Mapping[str, str] | None = None
+) -> list[WatchFolder]:
+    """The per-OS folders tools arrive in (issue 3's list), in the order they are armed."""
+    os_name = os_name or current_os()
+    env = os.environ if env is None else env
+    folders = [
+        WatchFolder(Path(platformdirs.user_downloads_dir())),
+        WatchFolder(Path(platformdirs.user_desktop_dir())),
+        # Busy with other programs' scratch folders; installers land at its top level.
+        WatchFolder(Path(tempfile.gettempdir()), recursive=False),
+    ]
+    if os_name == "windows":
+        for var in ("ProgramFiles", "ProgramFiles(x86)", "ProgramData", "APPDATA", "LOCALAPPDATA"):
+            if env.get(var):
+                folders.append(WatchFolder(Path(env[var]), recursive=False, quarantine=False))
+    elif os_name == "macos":
+        folders += [
+            WatchFolder(Path("/Applications"), recursive=False),
+            WatchFolder(Path.home() / "Applications", recursive=False),
+        ]
+    else:
+        data_home = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        folders += [
+            WatchFolder(Path("/opt"), recursive=False, quarantine=False),
+            WatchFolder(Path("/usr/share/applications"), recursive=False, quarantine=False),
+            WatchFolder(Path(data_home) / "applications", recursive=False, quarantine=False),
+        ]
+    seen: set[str] = set()
+    unique = []
+    for folder in folders:
+        key = os.path.normcase(os.path.abspath(folder.path))
+        if key not in seen:
+            seen.add(key)
+            unique.append(folder)
+    return unique
 
 
 def _unique(paths: list[Path]) -> list[Path]:

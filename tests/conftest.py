@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -10,6 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 
 from guard import home
@@ -60,6 +62,15 @@ class Spawner:
         self.children.append(proc)
         return proc
 
+    def start_shell(self, name: str, script: str) -> subprocess.Popen[bytes]:
+        """A copy of /bin/sh under a tool's name running ``script``: a tool with children."""
+        path = self.root / name
+        if not path.exists():
+            shutil.copy("/bin/sh", path)
+        proc = subprocess.Popen([str(path), "-c", script])
+        self.children.append(proc)
+        return proc
+
     def start_via_shell(
         self, name: str, delay: float = 0.05, seconds: float = 30
     ) -> subprocess.Popen[bytes]:
@@ -70,13 +81,20 @@ class Spawner:
         return proc
 
     def cleanup(self) -> None:
+        """Kill every process started here and everything they started (frozen or not)."""
         for proc in self.children:
+            family = []
+            with contextlib.suppress(psutil.Error):
+                parent = psutil.Process(proc.pid)
+                family = [*parent.children(recursive=True), parent]
+            for member in family:
+                with contextlib.suppress(psutil.Error):
+                    member.resume()
+                    member.kill()
             if proc.poll() is None:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(proc.pid, signal.SIGCONT)
                     proc.kill()
-                except ProcessLookupError:
-                    pass
             proc.wait(timeout=5)
 
 

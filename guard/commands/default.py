@@ -26,5 +26,5 @@ def run(args: argparse.Namespace) -> int:
         warn("the tray app is not part of this build yet; running the headless guard")
     else:
         warn("no display found; running the headless guard")
-    defaults = argparse.Namespace(json=False, interval=50, on_detect="log", signatures=None)
+    defaults = watch.build_defaults()
     return watch.run(defaults)

@@ -1,4 +1,4 @@
-"""``scamguard watch``: the headless guard."""
+"""``scamguard watch``: the headless guard (servers, scripts, and the tray's engine)."""
 
 from __future__ import annotations
 
@@ -9,21 +9,27 @@ import json
 import signal
 import sys
 import threading
+from pathlib import Path
+from typing import Any
 
 from guard.commands.common import add_signatures_option, load_identifier
 from guard.commands.output import warn
+from guard.engine.engine import OnDetect
+from guard.engine.events import GuardEvent
 from guard.errors import EXIT_OK, UsageError
-from guard.identify.evidence import Identification
-from guard.identify.process import ProcessInfo
-from guard.watch.process_poller import ProcessPoller
+from guard.live import GuardOptions, LiveGuard
+from guard.watch.process_watcher import SOURCES, SourceUnavailable
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "watch",
-        help="run the guard without a window, reporting tools as they start",
-        description="Run the guard headless: check every running program once, then notice "
-        "each new program as it starts. Ctrl-C stops it.",
+        help="run the guard without a window: freeze remote-access tools as they start",
+        description="Run the guard headless. It checks every running program once, then "
+        "notices each new program as it starts and each installer as it lands in Downloads, "
+        "Desktop, the temp folder and the program folders. A remote-access tool is frozen "
+        "at once (with everything it started) and recorded in the journal "
+        "(see: scamguard history). Ctrl-C stops watching; frozen tools stay frozen.",
     )
     parser.add_argument(
         "--json", action="store_true", help="print one JSON object per line per event"
@@ -33,14 +39,42 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=int,
         default=50,
         metavar="MS",
-        help="how often to look for new programs, in milliseconds (default 50; 10-2000)",
+        help="how often to look for new programs when polling, in milliseconds "
+        "(default 50; 10-2000)",
+    )
+    parser.add_argument(
+        "--dirs",
+        nargs="+",
+        type=Path,
+        default=[],
+        metavar="DIR",
+        help="also watch these folders for installers",
+    )
+    parser.add_argument(
+        "--no-default-dirs",
+        action="store_true",
+        help="watch only the --dirs folders, not Downloads, Desktop, temp and program folders",
     )
     parser.add_argument(
         "--on-detect",
-        choices=["log"],
-        default="log",
-        help="what to do with a detected tool (this build only reports; "
-        "freezing comes with the live guard)",
+        choices=[m.value for m in OnDetect],
+        default=OnDetect.FREEZE.value,
+        help="freeze (default): suspend the tool and wait for a decision; kill: stop it and "
+        "quarantine its installers at once; log: only record it",
+    )
+    parser.add_argument(
+        "--source",
+        choices=SOURCES,
+        default="auto",
+        help="how new programs are noticed: the Linux proc connector where the kernel allows "
+        "it, else polling (default auto)",
+    )
+    parser.add_argument(
+        "--only-under",
+        type=Path,
+        metavar="DIR",
+        help="act only on programs whose executable lies under DIR (to try ScamGuard out, or "
+        "test it, without touching other copies of a tool on this computer)",
     )
     add_signatures_option(parser)
     parser.set_defaults(func=run)
@@ -49,38 +83,52 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if not 10 <= args.interval <= 2000:
         raise UsageError(f"--interval must be between 10 and 2000 ms, not {args.interval}")
+    if args.only_under is not None and not args.only_under.is_dir():
+        raise UsageError(f"--only-under {args.only_under}: no such folder")
+    for folder in args.dirs:
+        if folder.exists() and not folder.is_dir():
+            raise UsageError(f"{folder} is not a folder")
     identifier = load_identifier(args)
+    options = GuardOptions(
+        on_detect=OnDetect(args.on_detect),
+        interval=args.interval / 1000,
+        source=args.source,
+        default_folders=not args.no_default_dirs,
+        extra_folders=list(args.dirs),
+        only_under=args.only_under,
+    )
+    try:
+        guard = LiveGuard(identifier, options)
+    except SourceUnavailable as exc:
+        raise UsageError(str(exc)) from None
+    guard.engine.add_listener(_json_printer if args.json else _human_printer)
     stop = threading.Event()
-
-    def report(info: ProcessInfo, verdict: Identification) -> None:
-        tool = verdict.tool
-        assert tool is not None
-        event = {
-            "event": "detected",
-            "time": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
-            "tool": tool.id,
-            "name": tool.name,
-            "pid": info.pid,
-            "path": info.exe,
-            "evidence": [e.to_json() for e in verdict.evidence],
-        }
-        if args.json:
-            print(json.dumps(event, ensure_ascii=False), flush=True)
-        else:
-            print(
-                f"{dt.datetime.now():%H:%M:%S} {tool.name} detected: pid {info.pid} "
-                f"({info.exe or info.name})",
-                flush=True,
-            )
-
-    poller = ProcessPoller(identifier, report, interval=args.interval / 1000)
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    if not args.json:
-        warn(
-            f"watching for {len(identifier.index)} remote-access tools every "
-            f"{args.interval} ms; Ctrl-C to stop"
-        )
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it
-        poller.run(stop)
+        guard.start()
+        stop.wait()
+    with contextlib.suppress(KeyboardInterrupt):
+        guard.stop()
     sys.stdout.flush()
     return EXIT_OK
+
+
+def _json_printer(event: GuardEvent, _incident: Any) -> None:
+    print(json.dumps(event.to_json(), ensure_ascii=False), flush=True)
+
+
+def _human_printer(event: GuardEvent, _incident: Any) -> None:
+    stamp = dt.datetime.fromtimestamp(event.time).strftime("%H:%M:%S")
+    if event.kind in ("started", "stopped", "error"):
+        warn(event.message)
+        return
+    ref = f" [incident {event.incident}]" if event.incident else ""
+    print(f"{stamp} {event.message}{ref}", flush=True)
+
+
+def build_defaults() -> argparse.Namespace:
+    """What ``scamguard`` with no command runs headless: the documented defaults."""
+    parser = argparse.ArgumentParser(add_help=False)
+    sub = parser.add_subparsers()
+    register(sub)
+    return parser.parse_args(["watch"])

@@ -111,6 +111,16 @@ class Identifier:
             facts=facts,
         )
 
+    def identify_folder(self, path: str | Path) -> Identification:
+        """A folder that just appeared in a program folder (``/opt/teamviewer``,
+        ``Program Files\\AnyDesk``): its name and whether it is a tool's install location.
+        Nothing inside is read; a generic folder name alone never matches."""
+        p = Path(path)
+        if p.suffix.casefold() == ".app":
+            return self.identify_file(p)
+        evidence = self.index.lookup_name(p.name) + self.path_evidence(os.path.abspath(p))
+        return decide(str(path), _dedupe(evidence), self.index.tools, path=os.path.abspath(p))
+
     def _read_file(self, p: Path, size: int, mtime_ns: int) -> tuple[dict[str, str], str | None]:
         key = (str(p), size, mtime_ns)
         cached = self._file_cache.get(key)

@@ -46,6 +46,12 @@ PROTECTED_NAMES: frozenset[str] = frozenset({
 })
 # fmt: on
 
+# Command shells: protected from signatures, but a shell *started by* a frozen tool is the
+# remote person's hands on this computer, so it is frozen with the rest of the tool's tree.
+SHELL_NAMES: frozenset[str] = frozenset(
+    {"cmd", "powershell", "pwsh", "conhost", "bash", "sh", "dash", "zsh"}
+)
+
 # Names shared by many unrelated programs: never enough evidence on their own.
 # fmt: off
 GENERIC_NAMES: frozenset[str] = frozenset({

@@ -32,18 +32,23 @@ class _Young:
 
 
 class ProcessPoller:
-    """Calls ``on_match`` once per process that is identified as a remote-access tool."""
+    """Calls ``on_match`` once per process that is identified as a remote-access tool, and
+    ``on_other`` (if given) for every other new process it looked at, so the engine can
+    notice children of a frozen tool."""
 
     def __init__(
         self,
         identifier: Identifier,
         on_match: OnMatch,
         interval: float = 0.05,
+        *,
         recheck_window: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
+        on_other: OnMatch | None = None,
     ):
         self.identifier = identifier
         self.on_match = on_match
+        self.on_other = on_other
         self.interval = interval
         self.recheck_window = recheck_window
         self.clock = clock
@@ -78,6 +83,24 @@ class ProcessPoller:
             elif state.seen_as[0]:  # looked at once already: only re-identify on a change
                 self._recheck(pid, state)
 
+    def look_now(self, pid: int) -> None:
+        """An exec event for ``pid`` (from the proc connector): look at once, even if the pid
+        is known, because exec gave it a new program."""
+        if pid in self.ignore or pid in self.matched:
+            return
+        if pid not in self.known:
+            self.known.add(pid)
+        self.young.setdefault(pid, _Young(self.clock(), ("", None)))
+        self._look(pid, young=True)
+
+    def rescan(self) -> None:
+        """After lost events (ENOBUFS): look again at every pid not already matched."""
+        pids = set(psutil.pids())
+        self.known = pids
+        self.matched &= pids
+        for pid in pids - self.ignore - self.matched:
+            self._look(pid, young=False)
+
     def run(self, stop: threading.Event) -> None:
         """Tick until ``stop`` is set; the initial scan runs first."""
         self.initial_scan()
@@ -95,6 +118,8 @@ class ProcessPoller:
         if verdict.matched:
             self.matched.add(pid)
             self.on_match(info, verdict)
+        elif self.on_other is not None:
+            self.on_other(info, verdict)
 
     def _recheck(self, pid: int, state: _Young) -> None:
         try:

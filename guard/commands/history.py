@@ -1,0 +1,127 @@
+"""``scamguard history``: what the guard saw and did, from the journal."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from typing import Any
+
+from guard.commands.output import print_json
+from guard.engine.events import iso
+from guard.engine.journal import JournalError, read
+from guard.errors import EXIT_NOT_FOUND, EXIT_OK, UsageError
+from guard.live import journal_path
+
+# Which event moves an incident to which state (the others leave it as it was).
+_STATE_OF = {
+    "detected": "detected",
+    "installer": "detected",
+    "frozen": "frozen",
+    "blocked": "blocked",
+    "allowed": "allowed",
+    "ended": "ended",
+}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "history",
+        help="show what the guard detected and did",
+        description="Show the journal: every remote-access tool the guard caught, grouped by "
+        "incident, with what was done about it, plus the guard's own notices. "
+        "Exit 1 when there is nothing to show.",
+    )
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=2000,
+        metavar="N",
+        help="read only the last N journal entries (default 2000)",
+    )
+    parser.add_argument("--incident", metavar="ID", help="show only this incident")
+    parser.set_defaults(func=run)
+
+
+def build(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """Group journal rows into incidents (oldest first) and notices without one."""
+    incidents: dict[str, dict[str, Any]] = {}
+    other = []
+    for row in events:
+        event = _as_event(row)
+        iid = row["incident"]
+        if not iid:
+            other.append(event)
+            continue
+        inc = incidents.setdefault(
+            iid,
+            {
+                "incident": iid,
+                "tool": row["tool"],
+                "name": row["name"],
+                "state": "detected",
+                "opened": event["time"],
+                "last": event["time"],
+                "events": [],
+            },
+        )
+        new_state = _STATE_OF.get(row["kind"], inc["state"])
+        # Another process or file joining does not undo a freeze or a decision; it only
+        # re-opens an incident that had ended.
+        if new_state != "detected" or inc["state"] == "ended":
+            inc["state"] = new_state
+        inc["last"] = event["time"]
+        inc["events"].append(event)
+    return {"journal": str(journal_path()), "incidents": list(incidents.values()), "other": other}
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    try:
+        rows = read(journal_path(), limit=args.limit)
+    except JournalError as exc:
+        raise UsageError(str(exc)) from None
+    result = build(rows)
+    if args.incident:
+        result["incidents"] = [i for i in result["incidents"] if i["incident"] == args.incident]
+        result["other"] = []
+    if args.json:
+        print_json(result)
+    else:
+        _print_human(result)
+    return EXIT_OK if result["incidents"] or result["other"] else EXIT_NOT_FOUND
+
+
+def _as_event(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "event": row["kind"],
+        "time": iso(row["time"]),
+        "incident": row["incident"],
+        "tool": row["tool"],
+        "name": row["name"],
+        "pid": row["pid"],
+        "path": row["path"],
+        "message": row["message"],
+        **row["data"],
+    }
+
+
+def _local(stamp: str) -> str:
+    return dt.datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _print_human(result: dict[str, Any]) -> None:
+    if not result["incidents"] and not result["other"]:
+        print("Nothing recorded yet: no remote-access tool has been caught.")
+        return
+    for inc in result["incidents"]:
+        print(
+            f"{_local(inc['opened'])}  {inc['name']}: {inc['state']}  [incident {inc['incident']}]"
+        )
+        for event in inc["events"]:
+            print(f"    {_local(event['time'])[11:]}  {event['message']}")
+    if result["other"]:
+        print("Guard notices:")
+        for event in result["other"][-20:]:
+            print(f"    {_local(event['time'])}  {event['event']}: {event['message']}")

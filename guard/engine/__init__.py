@@ -1,0 +1,1 @@
+"""The engine: incidents, policy and actions (freeze, kill, quarantine), and the journal."""

@@ -1,0 +1,209 @@
+"""Incidents: everything one tool instance did, gathered so a person sees one alert, not ten.
+
+A scammer's "now open the file you downloaded" produces an installer in Downloads, a main
+process, a helper or two, perhaps a service and an updater, and a relaunch when the first
+copy is frozen. All of it belongs to one incident keyed by the tool, while that incident is
+open or closed less than ``join_window`` seconds ago. The incident carries its state and a
+timeline, and hands listeners immutable views so the tray can render without locks.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import psutil
+
+from guard.engine.events import GuardEvent, iso
+from guard.identify.evidence import Evidence
+from guard.sigdb.model import ToolSignature
+
+
+class State(StrEnum):
+    DETECTED = "detected"  # seen, nothing frozen (log mode, a file only, or freezing denied)
+    FROZEN = "frozen"  # the tool's processes are suspended, waiting for a decision
+    BLOCKED = "blocked"  # killed and/or quarantined: final
+    ALLOWED = "allowed"  # resumed under a scope that expires
+    ENDED = "ended"  # the tool closed by itself, or an allowance ran out with it closed
+
+
+PENDING = frozenset({State.DETECTED, State.FROZEN})
+
+
+@dataclass(frozen=True, slots=True)
+class AllowScope:
+    """How long a person's "I started this myself" lasts. Never permanent: permanent trust
+    is a setting, made deliberately, not a click under pressure from a caller."""
+
+    kind: str  # "until-closed" | "for" | "trusted" (a permanent setting, never from the alert)
+    seconds: float | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> AllowScope:
+        """``until-closed``, or a duration such as ``1h``, ``30m``, ``90s`` (at most 24 h)."""
+        text = text.strip().casefold()
+        if text in ("until-closed", "until-it-closes"):
+            return cls("until-closed")
+        units = {"s": 1, "m": 60, "h": 3600}
+        if len(text) >= 2 and text[-1] in units and text[:-1].isdigit():
+            seconds = int(text[:-1]) * units[text[-1]]
+            if 0 < seconds <= 24 * 3600:
+                return cls("for", float(seconds))
+        raise ValueError(f"{text!r} is not a scope: use until-closed, or a time such as 1h or 30m")
+
+    @property
+    def label(self) -> str:
+        if self.kind == "until-closed":
+            return "until it closes"
+        if self.kind == "trusted":
+            return "always (trusted in settings)"
+        assert self.seconds is not None
+        if self.seconds % 3600 == 0:
+            hours = int(self.seconds // 3600)
+            return f"for {hours} hour" + ("s" if hours != 1 else "")
+        if self.seconds % 60 == 0:
+            return f"for {int(self.seconds // 60)} minutes"
+        return f"for {int(self.seconds)} seconds"
+
+
+@dataclass
+class Member:
+    """One process in an incident."""
+
+    proc: psutil.Process
+    name: str
+    exe: str | None
+    role: str  # "tool" (matched itself) | "child" (started by a member)
+    state: str = "running"  # running | frozen | killed | exited | denied | exempt
+    note: str = ""
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "pid": self.pid,
+            "name": self.name,
+            "path": self.exe,
+            "role": self.role,
+            "state": self.state,
+            "note": self.note,
+        }
+
+
+@dataclass
+class FileMember:
+    """An installer or installed folder that belongs to the incident."""
+
+    path: str
+    how: str  # created | moved | closed | scan | installed
+    quarantinable: bool = True
+    state: str = "present"  # present | quarantined | gone | failed
+    quarantine_id: str | None = None
+    note: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "how": self.how,
+            "state": self.state,
+            "quarantine_id": self.quarantine_id,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    """An immutable snapshot of an incident for listeners (the tray) and the CLI."""
+
+    id: str
+    tool: ToolSignature
+    state: State
+    opened: float
+    processes: tuple[dict[str, Any], ...]
+    files: tuple[dict[str, Any], ...]
+    evidence: tuple[Evidence, ...]
+    facts: dict[str, str]
+    allow: str | None
+    allow_expires: float | None
+    problems: tuple[str, ...]
+    timeline: tuple[GuardEvent, ...]
+
+    @property
+    def pending(self) -> bool:
+        """Waiting for a person's decision (the warning is up)."""
+        return self.state in PENDING
+
+    @property
+    def running(self) -> bool:
+        return any(p["state"] in ("running", "frozen", "denied") for p in self.processes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "incident": self.id,
+            "tool": self.tool.id,
+            "name": self.tool.name,
+            "state": str(self.state),
+            "opened": iso(self.opened),
+            "processes": list(self.processes),
+            "files": list(self.files),
+            "evidence": [e.to_json() for e in self.evidence],
+            "allow": self.allow,
+            "allow_expires": iso(self.allow_expires) if self.allow_expires else None,
+            "problems": list(self.problems),
+        }
+
+
+@dataclass
+class Incident:
+    """The engine's mutable record; only the engine touches it, under its lock."""
+
+    tool: ToolSignature
+    opened: float
+    id: str = field(default_factory=lambda: secrets.token_hex(4))
+    state: State = State.DETECTED
+    members: dict[int, Member] = field(default_factory=dict)
+    files: dict[str, FileMember] = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
+    facts: dict[str, str] = field(default_factory=dict)
+    allow: AllowScope | None = None
+    allow_expires: float | None = None
+    allowed_at: float | None = None
+    closed: float | None = None  # when it became blocked/ended (for the join window)
+    problems: list[str] = field(default_factory=list)
+    timeline: list[GuardEvent] = field(default_factory=list)
+
+    def live_members(self) -> list[Member]:
+        return [m for m in self.members.values() if m.state not in ("killed", "exited")]
+
+    def pending_files(self) -> list[FileMember]:
+        return [f for f in self.files.values() if f.state == "present" and f.quarantinable]
+
+    def add_evidence(self, evidence: tuple[Evidence, ...], facts: dict[str, str]) -> None:
+        known = {(e.kind, e.value) for e in self.evidence}
+        self.evidence += [e for e in evidence if (e.kind, e.value) not in known]
+        for key, value in facts.items():
+            self.facts.setdefault(key, value)
+
+    def note_problem(self, problem: str) -> None:
+        if problem not in self.problems:
+            self.problems.append(problem)
+
+    def view(self) -> IncidentView:
+        return IncidentView(
+            id=self.id,
+            tool=self.tool,
+            state=self.state,
+            opened=self.opened,
+            processes=tuple(m.to_json() for m in self.members.values()),
+            files=tuple(f.to_json() for f in self.files.values()),
+            evidence=tuple(self.evidence),
+            facts=dict(self.facts),
+            allow=self.allow.label if self.allow else None,
+            allow_expires=self.allow_expires,
+            problems=tuple(self.problems),
+            timeline=tuple(self.timeline),
+        )

@@ -1,0 +1,173 @@
+"""Freeze, resume and kill a process together with everything it started.
+
+Freezing only the process a signature matched is not enough: a remote-access tool is often a
+small launcher whose child does the screen sharing, and a child left running keeps the
+scammer's session alive. So every action takes the whole tree. The tree is walked again until
+no new child appears, because a child can fork between our listing and our signal.
+
+The platform part is tiny and sits behind ``ProcessControl``: psutil sends SIGSTOP/SIGCONT/
+SIGKILL on POSIX and calls NtSuspendProcess/NtResumeProcess/TerminateProcess on Windows, and
+its ``Process`` objects remember their creation time, so a pid reused by an unrelated program
+is never signalled.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import psutil
+
+# How many times the tree is re-walked looking for children that appeared meanwhile. Each walk
+# freezes what it finds, and frozen processes cannot fork, so two or three walks settle.
+_MAX_WALKS = 8
+
+
+@dataclass
+class TreeResult:
+    """What an action did, process by process, so the incident can say exactly that."""
+
+    done: list[psutil.Process] = field(default_factory=list)
+    denied: list[tuple[int, str]] = field(default_factory=list)  # (pid, one-line reason)
+    gone: list[int] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # never touched, and why
+
+    @property
+    def pids(self) -> list[int]:
+        return [p.pid for p in self.done]
+
+    def problems(self) -> list[str]:
+        return [f"pid {pid}: {why}" for pid, why in self.denied]
+
+
+class ProcessControl:
+    """The only place that signals processes; tests substitute it to simulate Windows-only
+    failures (a service running as SYSTEM that an unelevated guard may not suspend)."""
+
+    def suspend(self, proc: psutil.Process) -> None:
+        proc.suspend()
+
+    def resume(self, proc: psutil.Process) -> None:
+        proc.resume()
+
+    def kill(self, proc: psutil.Process) -> None:
+        proc.kill()
+
+    def children(self, proc: psutil.Process) -> list[psutil.Process]:
+        return proc.children(recursive=True)
+
+
+Exempt = Callable[[psutil.Process], str | None]
+
+
+def _apply(
+    action: Callable[[psutil.Process], None], proc: psutil.Process, result: TreeResult
+) -> None:
+    try:
+        action(proc)
+    except psutil.NoSuchProcess:  # includes ZombieProcess: it has exited already
+        result.gone.append(proc.pid)
+    except psutil.AccessDenied:
+        result.denied.append(
+            (proc.pid, "access denied (it may belong to another user or run as a system service)")
+        )
+    except OSError as exc:
+        result.denied.append((proc.pid, exc.strerror or str(exc)))
+    else:
+        result.done.append(proc)
+
+
+def freeze_tree(
+    root: psutil.Process, exempt: Exempt, control: ProcessControl | None = None
+) -> TreeResult:
+    """Suspend ``root`` first (so it cannot start more), then its descendants until none
+    is new. ``exempt`` names processes that must never be frozen (the guard, its parents)."""
+    control = control or ProcessControl()
+    result = TreeResult()
+    seen: set[int] = set()
+    frontier = [root]
+    for _ in range(_MAX_WALKS):
+        for proc in frontier:
+            seen.add(proc.pid)
+            reason = exempt(proc)
+            if reason:
+                result.skipped.append((proc.pid, reason))
+            else:
+                _apply(control.suspend, proc, result)
+        frontier = [c for c in _descendants(root, control) if c.pid not in seen]
+        if not frontier:
+            break
+    return result
+
+
+def kill_tree(
+    members: Iterable[psutil.Process], exempt: Exempt, control: ProcessControl | None = None
+) -> TreeResult:
+    """Kill every member and every descendant of a member. Members are suspended first so
+    none can start a replacement while its siblings die."""
+    control = control or ProcessControl()
+    members = list(members)
+    everything: dict[int, psutil.Process] = {}
+    for root in members:
+        frozen = freeze_tree(root, exempt, control)
+        for proc in frozen.done:
+            everything.setdefault(proc.pid, proc)
+    result = TreeResult()
+    for proc in everything.values():
+        _apply(control.kill, proc, result)
+    # Wait briefly so "blocked" means gone; a stopped process dies on SIGKILL at once.
+    _, alive = psutil.wait_procs(result.done, timeout=1.0)
+    for proc in alive:
+        if not _is_zombie(proc):
+            result.denied.append((proc.pid, "still running after being told to stop"))
+    return result
+
+
+def resume_all(
+    members: Iterable[psutil.Process], control: ProcessControl | None = None
+) -> TreeResult:
+    """Resume each member (children first, so the parent wakes to a running tree)."""
+    control = control or ProcessControl()
+    result = TreeResult()
+    for proc in reversed(list(members)):
+        _apply(control.resume, proc, result)
+    return result
+
+
+def is_alive(proc: psutil.Process) -> bool:
+    """Running and not a zombie; False for a pid now used by another program."""
+    try:
+        return proc.is_running() and not _is_zombie(proc)
+    except psutil.Error:
+        return False
+
+
+def _is_zombie(proc: psutil.Process) -> bool:
+    try:
+        return proc.status() == psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return True
+
+
+def _descendants(root: psutil.Process, control: ProcessControl) -> list[psutil.Process]:
+    try:
+        return control.children(root)
+    except psutil.Error:
+        return []
+
+
+def ancestors_of_self() -> set[int]:
+    """This process and every parent up to init: the guard must never freeze its own chain
+    (freezing the terminal or service manager that started it would hang the person's
+    session)."""
+    chain = {os.getpid()}
+    try:
+        proc: psutil.Process | None = psutil.Process()
+        while proc is not None and proc.pid not in (0, 1):
+            proc = proc.parent()
+            if proc is not None:
+                chain.add(proc.pid)
+    except psutil.Error:
+        chain.add(os.getppid())
+    return chain

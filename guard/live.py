@@ -1,0 +1,156 @@
+"""The live guard, assembled: sources → identifier → engine → journal and listeners.
+
+One object the CLI (``watch``), the tray app and the benchmarks start and stop the same way,
+so every one of them gets the same protection, the same journal and the same events.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from guard import home, locations, settings
+from guard.engine.engine import Engine, OnDetect
+from guard.engine.journal import Journal
+from guard.engine.quarantine import Quarantine
+from guard.identify.identifier import Identifier
+from guard.locations import WatchFolder
+from guard.watch.install_watcher import InstallWatcher
+from guard.watch.process_watcher import ProcessWatcher
+
+HOUSEKEEPING_SECONDS = 0.25
+
+
+def journal_path() -> Path:
+    return home.state_dir() / "journal.db"
+
+
+def quarantine_dir() -> Path:
+    return home.state_dir() / "quarantine"
+
+
+@dataclass
+class GuardOptions:
+    on_detect: OnDetect = OnDetect.FREEZE
+    interval: float = 0.05
+    source: str = "auto"
+    default_folders: bool = True
+    extra_folders: list[Path] = field(default_factory=list)
+    only_under: Path | None = None
+
+
+class TrustedTools:
+    """The permanently trusted tool ids, re-read when the settings file changes, so a change
+    made with ``scamguard trust`` or the settings window applies without a restart."""
+
+    def __init__(self, report: Callable[[str], None], min_interval: float = 1.0):
+        self.report = report
+        self.min_interval = min_interval
+        self._checked = 0.0
+        self._stamp: tuple[int, int] | None = None
+        self._ids: frozenset[str] = frozenset()
+
+    def __call__(self) -> frozenset[str]:
+        now = time.monotonic()
+        if now - self._checked >= self.min_interval:
+            self._checked = now
+            path = settings.settings_path()
+            try:
+                st = path.stat()
+                stamp: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
+            except OSError:
+                stamp = None
+            if stamp != self._stamp:
+                self._stamp = stamp
+                loaded = settings.load(path)
+                if loaded.problem:
+                    self.report(loaded.problem)
+                self._ids = frozenset(loaded.trusted)
+        return self._ids
+
+
+class LiveGuard:
+    def __init__(self, identifier: Identifier, options: GuardOptions | None = None):
+        self.options = options or GuardOptions()
+        self.identifier = identifier
+        early: list[str] = []
+        self.journal = Journal(journal_path(), report=early.append)
+        trusted = TrustedTools(early.append)
+        # The engine's own report (a failing listener) goes to stderr, not back into events.
+        self.engine = Engine(
+            Quarantine(quarantine_dir()),
+            on_detect=self.options.on_detect,
+            journal=self.journal,
+            trusted=trusted,
+            only_under=str(self.options.only_under) if self.options.only_under else None,
+        )
+        self.journal.report = trusted.report = self.engine.problem
+        self._early = early
+        self.processes = ProcessWatcher(
+            identifier,
+            self.engine.process_seen,
+            self.engine.problem,
+            interval=self.options.interval,
+            source=self.options.source,
+        )
+        folders = locations.watch_folders() if self.options.default_folders else []
+        folders += [WatchFolder(Path(p)) for p in self.options.extra_folders]
+        # A second identifier over the same index: each watcher thread keeps its own cache.
+        self.installs = InstallWatcher(
+            Identifier(identifier.index, identifier.os_name),
+            self.engine.file_seen,
+            folders,
+            self.engine.problem,
+            ignore_under=[home.state_dir()],
+        )
+        self._stop = threading.Event()
+        self._housekeeper = threading.Thread(
+            target=self._housekeeping, name="housekeeping", daemon=True
+        )
+
+    def start(self, ready_timeout: float = 30.0) -> None:
+        """Start every source; returns once tools already running have been looked at."""
+        for line in self._early:
+            self.engine.problem(line)
+        self.processes.start()
+        self.installs.start()
+        self.processes.ready.wait(ready_timeout)
+        self._housekeeper.start()
+        status = self.installs.status()
+        self.engine.note(
+            "started",
+            f"watching for {len(self.identifier.index)} remote-access tools "
+            f"({self.processes.source}); on detection: {self.options.on_detect}",
+            source=self.processes.source,
+            fallback_reason=self.processes.fallback_reason,
+            on_detect=str(self.options.on_detect),
+            interval_ms=round(self.options.interval * 1000),
+            folders=status,
+            tools=len(self.identifier.index),
+        )
+
+    def stop(self) -> None:
+        """Stop watching. Frozen tools stay frozen: stopping the guard is not a decision."""
+        self._stop.set()
+        self.processes.stop()
+        self.installs.stop()
+        if self._housekeeper.is_alive():
+            self._housekeeper.join(timeout=5)
+        frozen = [v for v in self.engine.incidents() if v.state == "frozen"]
+        self.engine.note(
+            "stopped",
+            "the guard stopped" + (f"; {len(frozen)} tool(s) left frozen" if frozen else ""),
+            frozen=[v.id for v in frozen],
+        )
+        self.journal.flush()
+        self.journal.close()
+
+    def _housekeeping(self) -> None:
+        while not self._stop.wait(HOUSEKEEPING_SECONDS):
+            try:
+                self.engine.housekeeping()
+            except Exception as exc:  # never let bookkeeping stop the guard
+                self.engine.problem(f"housekeeping failed ({exc!r}); carrying on")

@@ -1,0 +1,74 @@
+"""Per-user settings the guard reads: for now, the tools a person trusts permanently.
+
+Permanent trust (a family member's TeamViewer) is deliberately not offered by the warning,
+where a caller may be dictating the clicks; it is made here, by ``scamguard trust`` or the
+settings window, and every change is journalled. The file is JSON data, never code. A
+damaged file is reported in one line and treated as empty, and is moved aside before it is
+overwritten, so nothing the person wrote is lost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from guard import home
+
+SETTINGS_FILE = "settings.json"
+MAX_BYTES = 64 * 1024
+
+
+def settings_path() -> Path:
+    return home.config_dir() / SETTINGS_FILE
+
+
+@dataclass
+class Settings:
+    trusted: dict[str, dict[str, str]] = field(default_factory=dict)  # tool id -> added, note
+    problem: str = ""  # why the file on disk could not be used, if it could not
+
+    def to_json(self) -> dict[str, Any]:
+        return {"schema": 1, "trusted_tools": self.trusted}
+
+
+def load(path: Path | None = None) -> Settings:
+    path = path or settings_path()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Settings()
+    except OSError as exc:
+        return Settings(problem=f"{path}: cannot be read ({exc.strerror or exc})")
+    try:
+        if len(raw) > MAX_BYTES:
+            raise ValueError(f"larger than {MAX_BYTES // 1024} KiB")
+        data = json.loads(raw.decode("utf-8"))
+        trusted = data.get("trusted_tools", {}) if isinstance(data, dict) else None
+        if not isinstance(trusted, dict) or not all(
+            isinstance(k, str) and isinstance(v, dict) for k, v in trusted.items()
+        ):
+            raise ValueError("trusted_tools must be a table of tool ids")
+        clean = {k: {str(a): str(b) for a, b in v.items()} for k, v in trusted.items()}
+    except (ValueError, UnicodeDecodeError) as exc:
+        return Settings(problem=f"{path}: damaged settings ignored ({exc})")
+    return Settings(trusted=clean)
+
+
+def save(settings: Settings, path: Path | None = None) -> None:
+    path = path or settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if settings.problem and path.exists():  # keep what the person had, even if damaged
+        with contextlib.suppress(OSError):
+            path.replace(path.with_name(f"{path.name}.bad-{time.strftime('%Y%m%d-%H%M%S')}"))
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(settings.to_json(), fh, indent=2, sort_keys=True)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    settings.problem = ""

@@ -1,0 +1,293 @@
+"""The live guard on real processes: freeze first, whole trees, one incident, decisions."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+
+from guard.engine.engine import DecisionError, Engine, OnDetect
+from guard.engine.incidents import AllowScope, State
+from guard.engine.process_tree import ProcessControl
+from guard.engine.quarantine import Quarantine
+from guard.identify.identifier import Identifier
+from guard.identify.process import read_process
+from tests.conftest import Spawner
+from tests.guard_rig import Rig, is_stopped, status, tree
+from tests.helpers import wait_for
+
+
+@pytest.fixture
+def rig(identifier: Identifier, spawn: Spawner) -> Iterator[Rig]:
+    r = Rig(identifier, spawn.root).start()
+    yield r
+    r.stop()
+
+
+def _children(proc_pid: int, count: int) -> list[int]:
+    return wait_for(
+        lambda: (kids := tree(proc_pid)[1:]) and len(kids) >= count and kids,
+        message=f"{count} children",
+    )
+
+
+def test_tool_and_whole_tree_frozen_benign_left_running(rig: Rig, spawn: Spawner) -> None:
+    benign = spawn.start("notepad")
+    tool = spawn.start_shell("anydesk", "sleep 30 & sleep 30 & wait")
+    event = rig.wait_event("frozen", where=lambda e: tool.pid in e.data["pids"])
+    members = tree(tool.pid)
+    assert len(members) == 3
+    wait_for(lambda: all(is_stopped(p) for p in members), message="the whole tree stopped")
+    assert set(event.data["pids"]) == set(members)  # children in the same freeze
+    assert status(benign.pid) != psutil.STATUS_STOPPED
+    view = rig.engine.incident(event.incident)
+    assert view.state is State.FROZEN and view.pending
+    assert {p["pid"] for p in view.processes} == set(members)
+
+
+def test_fork_then_exec_launch_is_frozen(rig: Rig, spawn: Spawner) -> None:
+    launched = [spawn.start_via_shell("teamviewer", delay=0.1) for _ in range(3)]
+    for proc in launched:
+        rig.wait_event("frozen", where=lambda e, p=proc: p.pid in e.data["pids"])
+        assert is_stopped(proc.pid)
+    assert len({e.incident for e in rig.matching("detected")}) == 1
+
+
+def test_block_kills_the_tree(rig: Rig, spawn: Spawner) -> None:
+    tool = spawn.start_shell("anydesk", "sleep 30 & wait")
+    event = rig.wait_event("frozen")
+    members = tree(tool.pid)
+    view = rig.engine.block(event.incident)
+    assert view.state is State.BLOCKED
+    wait_for(
+        lambda: all(status(p) in ("gone", psutil.STATUS_ZOMBIE) for p in members),
+        message="the tree to die",
+    )
+    blocked = rig.wait_event("blocked")
+    assert set(blocked.data["killed"]) == set(members)
+    with pytest.raises(DecisionError):
+        rig.engine.allow(event.incident, AllowScope("until-closed"))
+
+
+def test_relaunch_after_block_joins_and_is_killed(rig: Rig, spawn: Spawner) -> None:
+    first = spawn.start("anydesk")
+    event = rig.wait_event("frozen")
+    rig.engine.block(event.incident)
+    again = spawn.start("anydesk")
+    wait_for(lambda: status(again.pid) in ("gone", psutil.STATUS_ZOMBIE), message="relaunch killed")
+    assert {e.incident for e in rig.matching("detected")} == {event.incident}
+    assert len(rig.matching("blocked")) == 2
+    assert status(first.pid) in ("gone", psutil.STATUS_ZOMBIE)
+
+
+def test_allow_until_closed_resumes_then_ends(rig: Rig, spawn: Spawner) -> None:
+    tool = spawn.start_shell("anydesk", "sleep 30 & wait")
+    event = rig.wait_event("frozen")
+    members = tree(tool.pid)
+    view = rig.engine.allow(event.incident, AllowScope.parse("until-closed"))
+    assert view.state is State.ALLOWED and view.allow == "until it closes"
+    wait_for(lambda: not any(is_stopped(p) for p in members), message="the tree to resume")
+    # A helper started while allowed joins the incident and is not frozen.
+    helper = spawn.start_shell("anydesk", "sleep 30; true")
+    wait_for(
+        lambda: helper.pid in {p["pid"] for p in rig.engine.incident(event.incident).processes},
+        message="the helper to join",
+    )
+    assert not is_stopped(helper.pid)
+    for pid in tree(helper.pid) + members:
+        psutil.Process(pid).kill()
+    ended = rig.wait_event("ended", incident=event.incident)
+    assert "allowance has ended" in ended.message
+    assert rig.engine.incident(event.incident).state is State.ENDED
+
+
+def test_allow_for_a_time_expires_and_freezes_again(
+    identifier: Identifier, spawn: Spawner, tmp_path: Path
+) -> None:
+    now = [1000.0]
+    engine = Engine(Quarantine(tmp_path / "q"), clock=lambda: now[0], only_under=str(spawn.root))
+    tool = spawn.start("anydesk")
+    info = wait_for(lambda: (i := read_process(tool.pid)) and i.exe and i, message="exec")
+    engine.process_seen(info, identifier.identify_process(info))
+    [view] = engine.incidents()
+    assert is_stopped(tool.pid)
+    engine.allow(view.id, AllowScope.parse("1h"))
+    wait_for(lambda: not is_stopped(tool.pid), message="resume")
+    now[0] += 3599
+    engine.housekeeping()
+    assert engine.incident(view.id).state is State.ALLOWED
+    now[0] += 2
+    engine.housekeeping()
+    assert engine.incident(view.id).state is State.FROZEN
+    assert is_stopped(tool.pid)
+    assert "time allowed ran out" in engine.incident(view.id).timeline[-1].message
+
+
+def test_scope_is_never_permanent_from_a_decision() -> None:
+    assert AllowScope.parse("1h").seconds == 3600
+    assert AllowScope.parse("until-closed").label == "until it closes"
+    for bad in ("forever", "0h", "25h", "always", "-1m"):
+        with pytest.raises(ValueError, match="not a scope"):
+            AllowScope.parse(bad)
+
+
+def test_kill_mode_and_log_mode(identifier: Identifier, spawn: Spawner) -> None:
+    killer = Rig(identifier, spawn.root, on_detect=OnDetect.KILL).start()
+    try:
+        victim = spawn.start("anydesk")
+        wait_for(lambda: status(victim.pid) in ("gone", psutil.STATUS_ZOMBIE), message="kill")
+        assert killer.wait_event("blocked").data["killed"] == [victim.pid]
+    finally:
+        killer.stop()
+    logger = Rig(identifier, spawn.root, on_detect=OnDetect.LOG).start()
+    try:
+        logged = spawn.start("teamviewer")
+        event = logger.wait_event("detected", pid=logged.pid)
+        assert not is_stopped(logged.pid)
+        assert logger.engine.incident(event.incident).state is State.DETECTED
+        assert not logger.matching("frozen")
+    finally:
+        logger.stop()
+
+
+def test_tool_exits_while_frozen_ends_incident(rig: Rig, spawn: Spawner) -> None:
+    tool = spawn.start("anydesk")
+    event = rig.wait_event("frozen")
+    tool.kill()
+    tool.wait()
+    ended = rig.wait_event("ended")
+    assert ended.incident == event.incident and "while it was frozen" in ended.message
+
+
+def test_vanished_and_zombie_processes_do_not_stop_the_guard(
+    identifier: Identifier, spawn: Spawner, tmp_path: Path
+) -> None:
+    engine = Engine(Quarantine(tmp_path / "q"))  # fed by hand, with our own zombie only
+    zombie = spawn.start("anydesk", seconds=0)
+    wait_for(lambda: status(zombie.pid) == psutil.STATUS_ZOMBIE, message="zombie")
+    info = read_process(zombie.pid)
+    assert info is not None
+    engine.process_seen(info, identifier.identify_name("anydesk"))
+    zombie.wait()
+    # The same record again after the process is fully gone: no exception either.
+    engine.process_seen(info, identifier.identify_name("anydesk"))
+    [view] = engine.incidents()
+    assert view.state is State.ENDED
+    assert "closed at once" in view.timeline[0].message
+
+
+class _DeniedControl(ProcessControl):
+    """Stands in for Windows refusing to suspend a service running as SYSTEM."""
+
+    def suspend(self, proc: psutil.Process) -> None:
+        raise psutil.AccessDenied(proc.pid)
+
+
+def test_access_denied_is_reported_and_the_guard_carries_on(
+    identifier: Identifier, spawn: Spawner, tmp_path: Path
+) -> None:
+    engine = Engine(
+        Quarantine(tmp_path / "q"), control=_DeniedControl(), only_under=str(spawn.root)
+    )
+    events = []
+    engine.add_listener(lambda e, _v: events.append(e))
+    tool = spawn.start("anydesk")
+    info = wait_for(lambda: (i := read_process(tool.pid)) and i.exe and i, message="exec")
+    engine.process_seen(info, identifier.identify_process(info))
+    [view] = engine.incidents()
+    assert view.state is State.DETECTED and view.pending
+    assert any("access denied" in p for p in view.problems)
+    assert [e.kind for e in events] == ["detected", "error"]
+    assert not is_stopped(tool.pid)
+    other = spawn.start("teamviewer")
+    info = wait_for(lambda: (i := read_process(other.pid)) and i.exe and i, message="exec")
+    engine.process_seen(info, identifier.identify_process(info))
+    assert len(engine.incidents()) == 2
+
+
+def test_unprivileged_guard_gets_real_access_denied_on_roots_tool(spawn: Spawner) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs root to start a process another user may not signal")
+    from guard.engine.process_tree import freeze_tree
+
+    tool = spawn.start("anydesk")
+    read_fd, write_fd = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the forked child
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            result = freeze_tree(psutil.Process(tool.pid), lambda _p: None)
+            os.write(write_fd, json.dumps([result.pids, result.denied]).encode())
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    os.waitpid(child, 0)
+    with os.fdopen(read_fd) as fh:
+        done, denied = json.loads(fh.read())
+    assert done == [] and denied and denied[0][0] == tool.pid
+    assert "access denied" in denied[0][1]
+    assert not is_stopped(tool.pid)
+
+
+def test_never_freezes_itself_its_parents_or_system_programs(
+    spawn: Spawner, tmp_path: Path
+) -> None:
+    engine = Engine(Quarantine(tmp_path / "q"))
+    me = psutil.Process()
+    assert engine._exempt(me, root=True)
+    assert engine._exempt(me.parent(), root=True)
+    assert "kernel" in (engine._exempt(psutil.Process(2), root=True) or "") or os.uname()
+    explorer = spawn.start("explorer")
+    shell = spawn.start("bash")
+    wait_for(lambda: psutil.Process(shell.pid).name() == "bash", message="exec")
+    assert "protected" in engine._exempt(psutil.Process(explorer.pid), root=False)
+    # A shell started by a tool is the caller's hands: frozen with the tool's tree...
+    assert engine._exempt(psutil.Process(shell.pid), root=False) is None
+    # ...but never as the matched program itself.
+    assert engine._exempt(psutil.Process(shell.pid), root=True)
+
+
+def test_protected_child_in_a_tree_is_left_running(rig: Rig, spawn: Spawner) -> None:
+    explorer = spawn.binary("explorer")
+    tool = spawn.start_shell("anydesk", f"'{explorer}' 30 & sleep 30 & wait")
+    kids = _children(tool.pid, 2)
+    event = rig.wait_event("frozen")
+    protected = next(p for p in kids if psutil.Process(p).name() == "explorer")
+    assert protected not in event.data["pids"] and protected in event.data["skipped"]
+    assert not is_stopped(protected)
+    assert all(is_stopped(p) for p in tree(tool.pid) if p != protected)
+
+
+class _RootKeepsRunning(ProcessControl):
+    """Suspends everything but the first process asked: a tool that raced the freeze."""
+
+    def __init__(self) -> None:
+        self.first: int | None = None
+
+    def suspend(self, proc: psutil.Process) -> None:
+        if self.first is None:
+            self.first = proc.pid
+            return
+        super().suspend(proc)
+
+
+def test_children_started_after_the_freeze_are_frozen_too(
+    identifier: Identifier, spawn: Spawner
+) -> None:
+    r = Rig(identifier, spawn.root)
+    r.engine.control = _RootKeepsRunning()
+    r.start()
+    try:
+        tool = spawn.start_shell("anydesk", "while true; do sleep 30 & sleep 0.2; done")
+        r.wait_event("frozen")
+        late = _children(tool.pid, 2)[-1]
+        wait_for(lambda: is_stopped(late), message="the late child to be frozen")
+        view = r.engine.incidents()[0]
+        assert late in {p["pid"] for p in view.processes}
+    finally:
+        r.stop()
