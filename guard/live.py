@@ -16,6 +16,7 @@ from guard import home, locations, settings
 from guard.engine.engine import Engine, OnDetect
 from guard.engine.journal import Journal
 from guard.engine.quarantine import Quarantine
+from guard.engine.requests import RequestInbox
 from guard.identify.identifier import Identifier
 from guard.locations import WatchFolder
 from guard.watch.install_watcher import InstallWatcher
@@ -106,6 +107,7 @@ class LiveGuard:
             self.engine.problem,
             ignore_under=[home.state_dir()],
         )
+        self.inbox = RequestInbox(journal_path(), self.engine)
         self._stop = threading.Event()
         self._housekeeper = threading.Thread(
             target=self._housekeeping, name="housekeeping", daemon=True
@@ -118,6 +120,7 @@ class LiveGuard:
         self.processes.start()
         self.installs.start()
         self.processes.ready.wait(ready_timeout)
+        self.inbox.expire_stale()
         self._housekeeper.start()
         status = self.installs.status()
         self.engine.note(
@@ -152,5 +155,7 @@ class LiveGuard:
         while not self._stop.wait(HOUSEKEEPING_SECONDS):
             try:
                 self.engine.housekeeping()
+                self.inbox.poll()
             except Exception as exc:  # never let bookkeeping stop the guard
                 self.engine.problem(f"housekeeping failed ({exc!r}); carrying on")
+        self.inbox.close()

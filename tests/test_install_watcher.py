@@ -222,3 +222,23 @@ def test_default_folders_per_os() -> None:
     assert all(f.recursive is False for f in windows if str(f.path) in env.values())
     mac = [str(f.path) for f in watch_folders("macos", env={})]
     assert "/Applications" in mac
+
+
+def test_installer_main_process_helper_and_relaunch_make_one_incident(
+    rig: Rig, downloads: Path, spawn: Spawner
+) -> None:
+    _download(downloads, "SunloginClient_15.2.exe")
+    first = rig.wait_event("installer")
+    main = spawn.start("sunloginclient")
+    helper = spawn.start("oray_rundaemon")
+    rig.wait_event("frozen", pid=main.pid)
+    rig.wait_event("frozen", pid=helper.pid)
+    main.kill()
+    main.wait()
+    relaunch = spawn.start("sunloginclient")
+    rig.wait_event("frozen", pid=relaunch.pid)
+    incidents = {e.incident for e in rig.events if e.incident}
+    assert incidents == {first.incident}
+    view = rig.engine.incident(first.incident)
+    assert {p["pid"] for p in view.processes} >= {main.pid, helper.pid, relaunch.pid}
+    assert len(view.files) == 1 and view.state is State.FROZEN

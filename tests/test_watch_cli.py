@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -15,7 +16,8 @@ from typing import Any
 import psutil
 import pytest
 
-from guard import home
+from guard import cli, home
+from guard.commands import decide
 from tests.conftest import REPO, Spawner, run_cli
 from tests.guard_rig import is_stopped, status
 from tests.helpers import wait_for
@@ -255,3 +257,37 @@ def test_watch_rejects_bad_options(tmp_path: Path) -> None:
     assert run_cli("watch", "--on-detect", "ignore").returncode == 2
     bad = run_cli("watch", "--only-under", str(tmp_path / "missing"))
     assert bad.returncode == 2 and "no such folder" in bad.stderr
+
+
+def test_block_and_allow_reach_the_running_guard(
+    watch: WatchProcess, spawn: Spawner, downloads: Path
+) -> None:
+    tool = spawn.start_shell("anydesk", "sleep 30 & wait")
+    frozen = watch.wait_event("frozen", pid=tool.pid)
+    allowed = run_cli("allow", frozen["incident"], "--for", "30m")
+    assert allowed.returncode == 0, allowed.stderr
+    assert "allowed for 30 minutes" in allowed.stdout
+    wait_for(lambda: not is_stopped(tool.pid), message="the tool to resume")
+    event = watch.wait_event("allowed")
+    assert event["scope"] == "for" and event["expires"]
+    blocked = run_cli("block", frozen["incident"], "--json")
+    assert blocked.returncode == 0, blocked.stderr
+    assert json.loads(blocked.stdout)["state"] == "done"
+    wait_for(lambda: status(tool.pid) in ("gone", "zombie"), message="the tool to be killed")
+    again = run_cli("allow", frozen["incident"])
+    assert again.returncode == 2 and "already been removed" in again.stderr
+    unknown = run_cli("block", "feedbeef")
+    assert unknown.returncode == 2 and "no open incident" in unknown.stderr
+    assert run_cli("allow", frozen["incident"], "--for", "forever").returncode == 2
+
+
+def test_a_decision_with_no_guard_running_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(decide, "ANSWER_TIMEOUT", 0.3)
+    assert cli.main(["block", "abcd1234"]) == 2
+    assert "no running guard answered" in capsys.readouterr().err
+    # The unanswered request is withdrawn, so a guard started later never acts on it.
+    conn = sqlite3.connect(home.state_dir() / "journal.db")
+    assert conn.execute("SELECT state FROM requests").fetchall() == [("withdrawn",)]
+    conn.close()

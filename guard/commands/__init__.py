@@ -1,5 +1,14 @@
 """One module per ``scamguard`` sub-command; each has ``register(subparsers)``."""
 
-from guard.commands import history, identify, quarantine, scan, signatures, trust, watch
+from guard.commands import (
+    decide,
+    history,
+    identify,
+    quarantine,
+    scan,
+    signatures,
+    trust,
+    watch,
+)
 
-COMMANDS = (identify, scan, watch, history, quarantine, trust, signatures)
+COMMANDS = (identify, scan, watch, decide, history, quarantine, trust, signatures)

@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         guard = LiveGuard(identifier, options)
     except SourceUnavailable as exc:
         raise UsageError(str(exc)) from None
-    guard.engine.add_listener(_json_printer if args.json else _human_printer)
+    guard.engine.add_listener(_json_printer if args.json else _HumanPrinter())
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it
@@ -117,13 +117,26 @@ def _json_printer(event: GuardEvent, _incident: Any) -> None:
     print(json.dumps(event.to_json(), ensure_ascii=False), flush=True)
 
 
-def _human_printer(event: GuardEvent, _incident: Any) -> None:
-    stamp = dt.datetime.fromtimestamp(event.time).strftime("%H:%M:%S")
-    if event.kind in ("started", "stopped", "error"):
-        warn(event.message)
-        return
-    ref = f" [incident {event.incident}]" if event.incident else ""
-    print(f"{stamp} {event.message}{ref}", flush=True)
+class _HumanPrinter:
+    """One line per event; the first freeze of an incident says how to decide."""
+
+    def __init__(self) -> None:
+        self.hinted: set[str] = set()
+
+    def __call__(self, event: GuardEvent, _incident: Any) -> None:
+        stamp = dt.datetime.fromtimestamp(event.time).strftime("%H:%M:%S")
+        if event.kind in ("started", "stopped", "error") and not event.incident:
+            warn(event.message)
+            return
+        ref = f" [incident {event.incident}]" if event.incident else ""
+        print(f"{stamp} {event.message}{ref}", flush=True)
+        if event.kind in ("frozen", "installer") and event.incident not in self.hinted:
+            self.hinted.add(event.incident or "")
+            print(
+                f"         To remove it: scamguard block {event.incident}    "
+                f"If you started it yourself: scamguard allow {event.incident}",
+                flush=True,
+            )
 
 
 def build_defaults() -> argparse.Namespace:

@@ -224,9 +224,20 @@ class Engine:
             proc = psutil.Process(info.pid)
             if info.create_time is not None and abs(proc.create_time() - info.create_time) > 0.01:
                 raise psutil.NoSuchProcess(info.pid)
-            if not is_alive(proc):
-                raise psutil.NoSuchProcess(info.pid)
         except psutil.Error:
+            proc = None
+        why_not = self._exempt(proc, root=True) if proc is not None else None
+        trusted = tool.id in self.trusted()
+        early = None
+        if (
+            proc is not None
+            and not why_not
+            and not trusted
+            and self.on_detect is OnDetect.FREEZE
+            and inc.state not in (State.ALLOWED, State.BLOCKED)
+        ):
+            early = freeze_tree(proc, self._exempt, self.control)  # act first, record after
+        if proc is None or (early is not None and info.pid in early.gone) or not is_alive(proc):
             self._emit(
                 inc,
                 "detected",
@@ -250,14 +261,8 @@ class Engine:
             else f"Another {tool.name} process started"
         )
         self._emit(
-            inc,
-            "detected",
-            f"{said} (pid {info.pid})",
-            pid=info.pid,
-            path=info.exe,
-            data=data,
+            inc, "detected", f"{said} (pid {info.pid})", pid=info.pid, path=info.exe, data=data
         )
-        why_not = self._exempt(proc, root=True)
         if why_not:
             member.state, member.note = "exempt", why_not
             self._emit(
@@ -267,15 +272,14 @@ class Engine:
                 pid=info.pid,
                 path=info.exe,
             )
-            return
-        if tool.id in self.trusted():
+        elif trusted:
             self._trust(inc)
         elif inc.state is State.ALLOWED:
             pass  # joins under the person's allowance
         elif inc.state is State.BLOCKED or self.on_detect is OnDetect.KILL:
             self._block(inc)  # freezes the whole tree first, then kills it
-        elif self.on_detect is OnDetect.FREEZE:
-            self._freeze(inc, member)
+        elif early is not None:
+            self._freeze(inc, member, result=early)
         else:
             self._reopen(inc, State.DETECTED)
 
@@ -333,8 +337,17 @@ class Engine:
         self._by_tool[tool.id] = inc.id
         return inc, True
 
-    def _freeze(self, inc: Incident, member: Member, child: bool = False, why: str = "") -> None:
-        result = freeze_tree(member.proc, self._exempt, self.control)
+    def _freeze(
+        self,
+        inc: Incident,
+        member: Member,
+        child: bool = False,
+        why: str = "",
+        result: TreeResult | None = None,
+    ) -> None:
+        """Suspend ``member``'s tree (or record a freeze already done) and tell."""
+        if result is None:
+            result = freeze_tree(member.proc, self._exempt, self.control)
         self._mark(inc, result, done="frozen")
         if result.done:
             self._reopen(inc, State.FROZEN)

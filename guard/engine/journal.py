@@ -41,6 +41,15 @@ CREATE TABLE IF NOT EXISTS events (
     data TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX IF NOT EXISTS events_incident ON events (incident);
+CREATE TABLE IF NOT EXISTS requests (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    time REAL NOT NULL,
+    incident TEXT NOT NULL,
+    action TEXT NOT NULL,
+    scope TEXT,
+    state TEXT NOT NULL DEFAULT 'pending',
+    answer TEXT NOT NULL DEFAULT ''
+);
 """
 
 Report = Callable[[str], None]

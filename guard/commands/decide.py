@@ -1,0 +1,85 @@
+"""``scamguard block ID`` and ``scamguard allow ID``: decide about a frozen tool from a
+terminal, for a guard running headless (``watch``) in another window or as a service.
+
+The decision is handed to the running guard (it holds the frozen processes) and this command
+waits a few seconds for its answer. An allowance from here expires like one from the warning;
+permanent trust is ``scamguard trust``.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from guard.commands.output import print_json, warn
+from guard.engine.incidents import AllowScope
+from guard.engine.requests import submit, wait_answer
+from guard.errors import EXIT_OK, UsageError
+from guard.live import journal_path
+
+ANSWER_TIMEOUT = 5.0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    block = sub.add_parser(
+        "block",
+        help="remove a frozen tool: stop it and quarantine its installers",
+        description="Tell the running guard to remove the tool of an incident: every process "
+        "of it is stopped and its installers are moved to quarantine. Incident ids are shown "
+        "by 'scamguard watch' and 'scamguard history'.",
+    )
+    block.add_argument("incident", metavar="ID", help="the incident id")
+    block.add_argument("--json", action="store_true", help="machine-readable answer")
+    block.set_defaults(func=run, action="block")
+    allow = sub.add_parser(
+        "allow",
+        help="let a frozen tool run, until it closes or for a while",
+        description="Tell the running guard to let the tool of an incident run again. Only "
+        "do this for a program you started yourself, for someone you know: if a caller asked "
+        "you to, it is a scam. The permission always ends: when the tool closes (default), or "
+        "after --for (at most 24h), when it is frozen again if still running.",
+    )
+    allow.add_argument("incident", metavar="ID", help="the incident id")
+    allow.add_argument(
+        "--for",
+        dest="duration",
+        metavar="TIME",
+        help="allow for this long, e.g. 30m or 1h (default: until it closes)",
+    )
+    allow.add_argument("--json", action="store_true", help="machine-readable answer")
+    allow.set_defaults(func=run, action="allow")
+
+
+def run(args: argparse.Namespace) -> int:
+    scope = None
+    if args.action == "allow":
+        try:
+            scope = AllowScope.parse(args.duration or "until-closed")
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        scope_text = args.duration or "until-closed"
+    else:
+        scope_text = None
+    path = journal_path()
+    seq = submit(path, args.incident, args.action, scope_text, warn)
+    answer = wait_answer(path, seq, ANSWER_TIMEOUT)
+    if answer is None:
+        raise UsageError(
+            f"no running guard answered within {ANSWER_TIMEOUT:.0f} s "
+            "(start it with 'scamguard watch'); nothing was changed"
+        )
+    state, message = answer
+    if args.json:
+        print_json(
+            {
+                "incident": args.incident,
+                "action": args.action,
+                "state": state,
+                "answer": message,
+                "scope": scope.kind if scope else None,
+            }
+        )
+    if state != "done":
+        raise UsageError(message)
+    if not args.json:
+        print(message)
+    return EXIT_OK
