@@ -107,6 +107,14 @@ def spawn(tmp_path: Path) -> Iterator[Spawner]:
     spawner.cleanup()
 
 
+@pytest.fixture
+def downloads(tmp_path: Path) -> Path:
+    """A temp Downloads folder: the only kind of folder a test's guard watches."""
+    folder = tmp_path / "Downloads"
+    folder.mkdir()
+    return folder
+
+
 def run_cli(
     *args: str,
     env: dict[str, str] | None = None,

@@ -23,13 +23,6 @@ from tests.helpers import wait_for
 
 
 @pytest.fixture
-def downloads(tmp_path: Path) -> Path:
-    folder = tmp_path / "Downloads"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
 def rig(identifier: Identifier, spawn: Spawner, downloads: Path) -> Iterator[Rig]:
     r = Rig(identifier, spawn.root, folders=[downloads]).start()
     yield r

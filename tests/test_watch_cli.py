@@ -72,13 +72,6 @@ class WatchProcess:
 
 
 @pytest.fixture
-def downloads(tmp_path: Path) -> Path:
-    folder = tmp_path / "Downloads"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
 def watch(spawn: Spawner, downloads: Path) -> Iterator[WatchProcess]:
     w = WatchProcess("--only-under", str(spawn.root), "--dirs", str(downloads), "--interval", "20")
     w.wait_event("started")

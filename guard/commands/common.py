@@ -23,6 +23,16 @@ def add_signatures_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_folder_options(parser: argparse.ArgumentParser, dirs_help: str, defaults: str) -> None:
+    """``--dirs DIR...`` and ``--no-default-dirs``, shared by scan and watch."""
+    parser.add_argument("--dirs", nargs="+", type=Path, default=[], metavar="DIR", help=dirs_help)
+    parser.add_argument(
+        "--no-default-dirs",
+        action="store_true",
+        help=f"do not look in {defaults} (only --dirs)",
+    )
+
+
 def load_identifier(args: argparse.Namespace) -> Identifier:
     """The identifier over ``--signatures DIR`` or the active database; exit 3 if rejected."""
     try:

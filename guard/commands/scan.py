@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from pathlib import Path
 
-from guard.commands.common import add_signatures_option, load_identifier
+from guard.commands.common import add_folder_options, add_signatures_option, load_identifier
 from guard.commands.output import print_json, warn
 from guard.errors import EXIT_NOT_FOUND, EXIT_OK
 from guard.scan import Finding, scan
@@ -21,18 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "Desktop or the temp folder. Exit 0 if anything was found, 1 if the computer is clean.",
     )
     parser.add_argument("--json", action="store_true", help="machine-readable report")
-    parser.add_argument(
-        "--dirs",
-        nargs="+",
-        type=Path,
-        default=[],
-        metavar="DIR",
-        help="also look for installers in these folders",
-    )
-    parser.add_argument(
-        "--no-default-dirs",
-        action="store_true",
-        help="do not look in Downloads, Desktop and temp (only --dirs)",
+    add_folder_options(
+        parser, "also look for installers in these folders", "Downloads, Desktop and temp"
     )
     add_signatures_option(parser)
     parser.set_defaults(func=run)

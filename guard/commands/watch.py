@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from guard.commands.common import add_signatures_option, load_identifier
+from guard.commands.common import add_folder_options, add_signatures_option, load_identifier
 from guard.commands.output import warn
 from guard.engine.engine import OnDetect
 from guard.engine.events import GuardEvent
@@ -29,7 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "notices each new program as it starts and each installer as it lands in Downloads, "
         "Desktop, the temp folder and the program folders. A remote-access tool is frozen "
         "at once (with everything it started) and recorded in the journal "
-        "(see: scamguard history). Ctrl-C stops watching; frozen tools stay frozen.",
+        "(see: scamguard history). Decide about a frozen tool with 'scamguard block ID' or "
+        "'scamguard allow ID'. Ctrl-C stops watching; frozen tools stay frozen.",
     )
     parser.add_argument(
         "--json", action="store_true", help="print one JSON object per line per event"
@@ -42,18 +43,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="how often to look for new programs when polling, in milliseconds "
         "(default 50; 10-2000)",
     )
-    parser.add_argument(
-        "--dirs",
-        nargs="+",
-        type=Path,
-        default=[],
-        metavar="DIR",
-        help="also watch these folders for installers",
-    )
-    parser.add_argument(
-        "--no-default-dirs",
-        action="store_true",
-        help="watch only the --dirs folders, not Downloads, Desktop, temp and program folders",
+    add_folder_options(
+        parser,
+        "also watch these folders for installers",
+        "Downloads, Desktop, temp and the program folders",
     )
     parser.add_argument(
         "--on-detect",
