@@ -18,6 +18,7 @@ from guard.engine.journal import Journal
 from guard.engine.quarantine import Quarantine
 from guard.engine.requests import RequestInbox
 from guard.identify.identifier import Identifier
+from guard.instance import GuardInstance
 from guard.locations import WatchFolder
 from guard.watch.install_watcher import InstallWatcher
 from guard.watch.process_watcher import ProcessWatcher
@@ -77,6 +78,15 @@ class LiveGuard:
     def __init__(self, identifier: Identifier, options: GuardOptions | None = None):
         self.options = options or GuardOptions()
         self.identifier = identifier
+        self.instance = GuardInstance()  # raises AlreadyRunning before anything starts
+        try:
+            self._build()
+        except BaseException:
+            self.instance.release()
+            raise
+
+    def _build(self) -> None:
+        identifier = self.identifier
         early: list[str] = []
         self.journal = Journal(journal_path(), report=early.append)
         trusted = TrustedTools(early.append)
@@ -148,8 +158,10 @@ class LiveGuard:
             "the guard stopped" + (f"; {len(frozen)} tool(s) left frozen" if frozen else ""),
             frozen=[v.id for v in frozen],
         )
+        self.engine.close()
         self.journal.flush()
         self.journal.close()
+        self.instance.release()
 
     def _housekeeping(self) -> None:
         while not self._stop.wait(HOUSEKEEPING_SECONDS):

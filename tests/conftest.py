@@ -63,9 +63,11 @@ class Spawner:
         return proc
 
     def start_shell(self, name: str, script: str) -> subprocess.Popen[bytes]:
-        """A copy of /bin/sh under a tool's name running ``script``: a tool with children."""
-        path = self.root / name
+        """A copy of /bin/sh under a tool's name running ``script``: a tool with children.
+        (Kept in a sub-folder, so the same tool name can also be a copy of sleep.)"""
+        path = self.root / "sh" / name
         if not path.exists():
+            path.parent.mkdir(exist_ok=True)
             shutil.copy("/bin/sh", path)
         proc = subprocess.Popen([str(path), "-c", script])
         self.children.append(proc)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from watchdog.observers import Observer
 
+from guard.engine.engine import Engine
+from guard.engine.events import GuardEvent
 from guard.engine.incidents import State
 from guard.engine.quarantine import Quarantine
 from guard.identify.identifier import Identifier
@@ -55,8 +58,10 @@ def test_file_written_in_place_is_identified_once(rig: Rig, downloads: Path) -> 
         fh.write(b"MZ" + b"\0" * 4096)
     event = rig.wait_event("installer")
     assert event.tool == "teamviewer" and event.data["how"] in ("closed", "created")
-    # Give the settle timer its chance to report it a second time; it must not.
-    wait_for(lambda: not rig.guard.installs._pending, message="the settle queue to drain")
+    # The created event's settle timer looks at the file again later: it must count it as
+    # the same file, not report it a second time.
+    wait_for(lambda: rig.guard.installs.duplicates >= 1, message="the second look")
+    rig.engine.wait_delivered()
     assert len(rig.matching("installer")) == 1
 
 
@@ -132,29 +137,32 @@ def test_deleted_and_recreated_folder_is_rearmed(rig: Rig, downloads: Path) -> N
     assert any("removed" in m for m in notices) and any("back" in m for m in notices)
 
 
-def test_new_program_folder_is_reported_not_moved(
-    identifier: Identifier, spawn: Spawner, tmp_path: Path
-) -> None:
+def test_new_program_folder_is_reported_not_moved(identifier: Identifier, tmp_path: Path) -> None:
     opt = tmp_path / "opt"
     opt.mkdir()
-    r = Rig(identifier, spawn.root)
-    r.guard.installs._folders[:] = []
+    engine = Engine(Quarantine(tmp_path / "q"))
+    events: list[GuardEvent] = []
+    engine.add_listener(lambda e, _v: events.append(e))
     watcher = InstallWatcher(
         identifier,
-        r.engine.file_seen,
+        engine.file_seen,
         [WatchFolder(opt, recursive=False, quarantine=False)],
-        r.engine.problem,
+        engine.problem,
     )
     watcher.start()
     try:
         (opt / "teamviewer").mkdir()
-        event = r.wait_event("installer")
+        event = wait_for(
+            lambda: next((e for e in events if e.kind == "installer"), None),
+            message="the installation event",
+        )
         assert event.tool == "teamviewer" and "installation" in event.message
-        view = r.engine.block(event.incident)
+        view = engine.block(event.incident)
         assert (opt / "teamviewer").is_dir()  # a program folder is never moved away
         assert view.files[0]["state"] == "present"
     finally:
         watcher.stop()
+        engine.close()
 
 
 class _RecordingObserver(Observer):  # type: ignore[misc, valid-type]
@@ -235,3 +243,39 @@ def test_installer_main_process_helper_and_relaunch_make_one_incident(
     view = rig.engine.incident(first.incident)
     assert {p["pid"] for p in view.processes} >= {main.pid, helper.pid, relaunch.pid}
     assert len(view.files) == 1 and view.state is State.FROZEN
+
+
+def test_folder_returning_while_files_stream_in_does_not_stall_the_watcher(
+    rig: Rig, downloads: Path, tmp_path: Path
+) -> None:
+    # Regression: re-arming a folder (schedule, a slow walk of its tree) used to hold the
+    # watcher's lock while watchdog's thread waited for it to queue a file: both stalled.
+    shutil.rmtree(downloads)
+    wait_for(lambda: rig.guard.installs.status()[0]["state"] == "waiting", message="waiting")
+    staging = tmp_path / "staging"
+    for i in range(1500):
+        (staging / f"d{i:04}").mkdir(parents=True)
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    r2 = rig.guard.installs
+    r2._folders.append(install_watcher._Folder(WatchFolder(busy, recursive=False)))
+    r2._arm(r2._folders[-1])
+    writer_done = threading.Event()
+
+    def write_files() -> None:
+        for i in range(400):
+            (busy / f"file{i}.txt").write_text("x")
+        writer_done.set()
+
+    writer = threading.Thread(target=write_files)
+    writer.start()
+    os.rename(staging, downloads)  # the folder comes back, with a big tree inside
+    writer.join(timeout=30)
+    assert writer_done.is_set()
+    wait_for(
+        lambda: rig.guard.installs.status()[0]["state"] == "watching",
+        timeout=15,
+        message="the returned folder to be armed",
+    )
+    _download(busy, "AnyDesk.exe")
+    assert rig.wait_event("installer", timeout=10).tool == "anydesk"

@@ -75,3 +75,21 @@ def test_journal_from_a_newer_version_is_not_overwritten(tmp_path: Path) -> None
     record_now(path, [_event(1)], problems.append)
     assert problems and "newer ScamGuard" in problems[0]
     assert list(tmp_path.glob("journal.db.bad-*"))
+
+
+def test_a_journal_that_cannot_be_written_never_stops_the_guard(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the state folder should be")
+    problems: list[str] = []
+    journal = Journal(blocker / "journal.db", problems.append)  # cannot even create it
+    for n in range(3):
+        journal.record(_event(n))
+    assert journal.flush()
+    journal.close()
+    assert journal.dropped == 3
+    assert "detection goes on" in problems[0]
+    assert any("lost" in p for p in problems)
+    # A short-lived command is told, and its own work is not undone.
+    said: list[str] = []
+    record_now(blocker / "journal.db", [_event(9)], said.append)
+    assert said and "not recorded" in said[0]

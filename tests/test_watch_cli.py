@@ -18,6 +18,7 @@ import pytest
 
 from guard import cli, home
 from guard.commands import decide
+from guard.instance import GuardInstance
 from tests.conftest import REPO, Spawner, run_cli
 from tests.guard_rig import is_stopped, status
 from tests.helpers import wait_for
@@ -277,10 +278,23 @@ def test_block_and_allow_reach_the_running_guard(
 def test_a_decision_with_no_guard_running_changes_nothing(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(decide, "ANSWER_TIMEOUT", 0.3)
     assert cli.main(["block", "abcd1234"]) == 2
-    assert "no running guard answered" in capsys.readouterr().err
-    # The unanswered request is withdrawn, so a guard started later never acts on it.
+    assert "ScamGuard is not running" in capsys.readouterr().err
+    # A guard that holds the lock but never answers (hung): the request is withdrawn, so
+    # a guard started later never acts on a stale decision.
+    monkeypatch.setattr(decide, "ANSWER_TIMEOUT", 0.3)
+    hung = GuardInstance()
+    try:
+        assert cli.main(["block", "abcd1234"]) == 2
+        assert "did not answer" in capsys.readouterr().err
+    finally:
+        hung.release()
     conn = sqlite3.connect(home.state_dir() / "journal.db")
     assert conn.execute("SELECT state FROM requests").fetchall() == [("withdrawn",)]
     conn.close()
+
+
+def test_only_one_guard_runs_per_user(watch: WatchProcess) -> None:
+    second = run_cli("watch", "--no-default-dirs")
+    assert second.returncode == 2
+    assert "already running" in second.stderr and str(watch.proc.pid) in second.stderr

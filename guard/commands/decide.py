@@ -14,6 +14,7 @@ from guard.commands.output import print_json, warn
 from guard.engine.incidents import AllowScope
 from guard.engine.requests import submit, wait_answer
 from guard.errors import EXIT_OK, UsageError
+from guard.instance import is_running
 from guard.live import journal_path
 
 ANSWER_TIMEOUT = 5.0
@@ -59,13 +60,19 @@ def run(args: argparse.Namespace) -> int:
         scope_text = args.duration or "until-closed"
     else:
         scope_text = None
+    if not is_running():
+        raise UsageError(
+            "ScamGuard is not running, so nothing was changed. A tool it froze before it "
+            "stopped is still frozen: start the guard again ('scamguard watch') and it will "
+            "find the tool and give it a new incident id"
+        )
     path = journal_path()
     seq = submit(path, args.incident, args.action, scope_text, warn)
     answer = wait_answer(path, seq, ANSWER_TIMEOUT)
     if answer is None:
         raise UsageError(
-            f"no running guard answered within {ANSWER_TIMEOUT:.0f} s "
-            "(start it with 'scamguard watch'); nothing was changed"
+            f"the running guard did not answer within {ANSWER_TIMEOUT:.0f} s; nothing was "
+            "changed (see: scamguard history)"
         )
     state, message = answer
     if args.json:

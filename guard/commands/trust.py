@@ -72,7 +72,7 @@ def run_remove(args: argparse.Namespace) -> int:
     del current.trusted[tool_id]
     settings.save(current)
     _journal(tool_id, tool_id, f"{tool_id} is no longer trusted", action="remove")
-    print(f"{tool_id} is no longer trusted: it will be frozen when it starts.")
+    print(f"{tool_id} is no longer trusted: the guard freezes it whenever it runs.")
     return EXIT_OK
 
 

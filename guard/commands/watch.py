@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import datetime as dt
 import json
+import os
 import signal
 import sys
 import threading
@@ -17,6 +18,7 @@ from guard.commands.output import warn
 from guard.engine.engine import OnDetect
 from guard.engine.events import GuardEvent
 from guard.errors import EXIT_OK, UsageError
+from guard.instance import AlreadyRunning
 from guard.live import GuardOptions, LiveGuard
 from guard.watch.process_watcher import SOURCES, SourceUnavailable
 
@@ -92,10 +94,19 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         guard = LiveGuard(identifier, options)
-    except SourceUnavailable as exc:
+    except (SourceUnavailable, AlreadyRunning) as exc:
         raise UsageError(str(exc)) from None
-    guard.engine.add_listener(_json_printer if args.json else _HumanPrinter())
     stop = threading.Event()
+    printer = _json_printer if args.json else _HumanPrinter()
+
+    def print_or_stop(event: GuardEvent, incident: Any) -> None:
+        try:
+            printer(event, incident)
+        except BrokenPipeError:  # `watch --json | head`: the reader left, so stop quietly
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces stdout until exit
+            stop.set()
+
+    guard.engine.add_listener(print_or_stop)
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it
         guard.start()
@@ -126,8 +137,9 @@ class _HumanPrinter:
         if event.kind in ("frozen", "installer") and event.incident not in self.hinted:
             self.hinted.add(event.incident or "")
             print(
-                f"         To remove it: scamguard block {event.incident}    "
-                f"If you started it yourself: scamguard allow {event.incident}",
+                f"         To remove it: scamguard block {event.incident}\n"
+                "         Only if you set it up yourself, with nobody on the phone telling "
+                f"you to: scamguard allow {event.incident}",
                 flush=True,
             )
 

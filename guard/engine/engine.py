@@ -2,13 +2,15 @@
 
 Event sources (the process watcher, the install watcher) call ``process_seen`` and
 ``file_seen`` from their own threads. The engine acts at once, under its lock, before it
-tells anybody: the freeze is a syscall away from the detection, and the journal and the
-listeners hear about it afterwards, outside the lock, in order. A person's decision arrives
-through ``block`` and ``allow``; nothing in here ever waits for one.
+records anything: the freeze is a syscall away from the detection. Slow work (moving an
+installer to quarantine) happens after the lock is released, and the journal and listeners
+hear about everything on the engine's own dispatch thread, in order, so a slow listener (a
+terminal nobody reads, a busy tray) can never delay the next freeze. A person's decision
+arrives through ``block`` and ``allow``; nothing in here ever waits for one.
 
 Rules that no signature can change: the guard never freezes itself, the programs that
-started it, or a protected system process; an allowance from the warning always expires;
-permanent trust comes only from settings.
+started it, or a protected system process; an allowance from the warning always expires
+(24 hours at most, even "until it closes"); permanent trust comes only from settings.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -53,6 +56,9 @@ from guard.sigdb.names import SHELL_NAMES, is_protected, name_key
 # An incident closed (blocked or ended) less than this long ago is joined by a relaunch of
 # the same tool: the scammer's "try it again" gets the same answer, not a new alert.
 JOIN_WINDOW = 600.0
+# No allowance outlives this, "until it closes" included: a service that never closes
+# must not turn a click under pressure into permanent access.
+MAX_ALLOW_SECONDS = 24 * 3600.0
 _TIMELINE_CAP = 500
 
 
@@ -64,6 +70,17 @@ class OnDetect(StrEnum):
 
 class DecisionError(Exception):
     """A decision that cannot be carried out (unknown incident, already removed)."""
+
+
+@dataclass
+class _Removal:
+    """A block whose processes are dead and whose files still have to be moved (outside the
+    lock, because hashing and moving a large installer takes time)."""
+
+    inc: Incident
+    killed: TreeResult
+    files: list[FileMember]
+    first_time: bool
 
 
 class Engine:
@@ -92,15 +109,21 @@ class Engine:
         self.clock = clock
         self.report = report or (lambda line: print(f"scamguard: {line}", file=sys.stderr))
         self._lock = threading.RLock()
-        self._dispatching = threading.RLock()
         self._incidents: dict[str, Incident] = {}
         self._by_tool: dict[str, str] = {}
         self._member_of: dict[int, str] = {}
+        self._removals: list[_Removal] = []
+        self._listeners: list[Listener] = []
+        self._never = _ancestors_with_start_times()
+        # Delivery: a queue and one thread, so listeners never run on a detecting thread.
         self._outbox: collections.deque[tuple[GuardEvent, IncidentView | None]] = (
             collections.deque()
         )
-        self._listeners: list[Listener] = []
-        self._never = ancestors_of_self() | {0, 1, 2}
+        self._delivery = threading.Condition()
+        self._delivering = False
+        self._closed = False
+        self._dispatcher = threading.Thread(target=self._deliver, name="events", daemon=True)
+        self._dispatcher.start()
 
     # --- listeners ---
 
@@ -111,6 +134,21 @@ class Engine:
     def remove_listener(self, listener: Listener) -> None:
         with self._lock:
             self._listeners.remove(listener)
+
+    def wait_delivered(self, timeout: float = 5.0) -> bool:
+        """Wait until every event so far has reached the journal and the listeners."""
+        with self._delivery:
+            return self._delivery.wait_for(
+                lambda: not self._outbox and not self._delivering, timeout
+            )
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Deliver what is queued, then stop the dispatch thread."""
+        self.wait_delivered(timeout)
+        with self._delivery:
+            self._closed = True
+            self._delivery.notify_all()
+        self._dispatcher.join(timeout)
 
     # --- inputs from the event sources (any thread) ---
 
@@ -127,7 +165,7 @@ class Engine:
                 return
             with self._lock:
                 self._tool_process(info, verdict.tool, verdict)
-        self._dispatch()
+        self._finish_removals()
 
     def file_seen(
         self, path: str, verdict: Identification, how: str, quarantinable: bool = True
@@ -138,7 +176,7 @@ class Engine:
             return
         with self._lock:
             self._tool_file(path, tool, verdict, how, quarantinable)
-        self._dispatch()
+        self._finish_removals()
 
     def problem(self, message: str, **data: Any) -> None:
         """A source or the runner hit trouble it survived; it goes in the journal."""
@@ -146,9 +184,7 @@ class Engine:
 
     def note(self, kind: str, message: str, **data: Any) -> None:
         """An event not tied to an incident (started, stopped, error)."""
-        with self._lock:
-            self._outbox.append((GuardEvent(kind, message, data=data, time=self.clock()), None))
-        self._dispatch()
+        self._post(GuardEvent(kind, message, data=data, time=self.clock()), None)
 
     # --- decisions (the tray, the CLI) ---
 
@@ -156,11 +192,11 @@ class Engine:
         """Remove the tool: kill its whole tree, move its installers to quarantine."""
         with self._lock:
             inc = self._get(incident_id)
-            if inc.state is not State.BLOCKED:
+            if inc.state is not State.BLOCKED or inc.live_members() or inc.pending_files():
                 self._block(inc)
-            view = inc.view()
-        self._dispatch()
-        return view
+        self._finish_removals()
+        with self._lock:
+            return inc.view()
 
     def allow(self, incident_id: str, scope: AllowScope) -> IncidentView:
         """Resume the tool under a scope that expires ("until it closes", "for 1 hour")."""
@@ -170,19 +206,22 @@ class Engine:
             inc = self._get(incident_id)
             if inc.state is State.BLOCKED:
                 raise DecisionError(f"{inc.tool.name} has already been removed")
-            frozen = [m for m in inc.live_members() if m.state == "frozen"]
-            result = resume_all([m.proc for m in frozen], self.control)
-            self._mark(inc, result, done="running")
+            result = self._resume(inc)
             now = self.clock()
             inc.state, inc.allow, inc.allowed_at, inc.closed = State.ALLOWED, scope, now, None
-            inc.allow_expires = now + scope.seconds if scope.seconds else None
-            data: dict[str, Any] = {"scope": scope.kind, "resumed": result.pids}
-            if inc.allow_expires:
-                data["expires"] = iso(inc.allow_expires)
-            self._emit(inc, "allowed", f"{inc.tool.name} was allowed {scope.label}", data=data)
-            view = inc.view()
-        self._dispatch()
-        return view
+            inc.allow_expires = now + min(scope.seconds or MAX_ALLOW_SECONDS, MAX_ALLOW_SECONDS)
+            inc.allowed_pids = {m.pid for m in inc.live_members()}
+            self._emit(
+                inc,
+                "allowed",
+                f"{inc.tool.name} was allowed {scope.label}",
+                data={
+                    "scope": scope.kind,
+                    "expires": iso(inc.allow_expires),
+                    "resumed": result.pids,
+                },
+            )
+            return inc.view()
 
     def incidents(self, pending_only: bool = False) -> list[IncidentView]:
         with self._lock:
@@ -196,47 +235,44 @@ class Engine:
     # --- time passing (the runner calls this a few times a second) ---
 
     def housekeeping(self) -> None:
-        """Notice members that exited, allowances that ran out, incidents old enough to
-        forget (they stay in the journal)."""
+        """Notice members that exited, allowances that ran out or were withdrawn, incidents
+        old enough to forget (they stay in the journal)."""
         with self._lock:
             now = self.clock()
+            trusted = self.trusted()
             for inc in list(self._incidents.values()):
                 self._check_members(inc)
-                self._check_state(inc, now)
+                self._check_state(inc, now, trusted)
                 if inc.closed is not None and now - inc.closed > self.join_window:
                     self._forget(inc)
-        self._dispatch()
 
     # --- the rules ---
 
     def _tool_process(
         self, info: ProcessInfo, tool: ToolSignature, verdict: Identification
     ) -> None:
-        known = self._member_of.get(info.pid)
-        if known is not None and info.pid in self._incidents[known].members:
+        if self._tracked(info):
             return  # the same process seen again (a re-check after exec)
         inc, new = self._incident_for(tool)
-        inc.add_evidence(verdict.evidence, verdict.facts)
-        data: dict[str, Any] = {"evidence": [e.to_json() for e in verdict.evidence]}
-        if info.problems:
-            data["problems"] = list(info.problems)
-        try:
-            proc = psutil.Process(info.pid)
-            if info.create_time is not None and abs(proc.create_time() - info.create_time) > 0.01:
-                raise psutil.NoSuchProcess(info.pid)
-        except psutil.Error:
-            proc = None
+        proc = _handle(info)
         why_not = self._exempt(proc, root=True) if proc is not None else None
         trusted = tool.id in self.trusted()
+        if inc.allow is not None and inc.allow.kind == "trusted" and not trusted:
+            self._withdraw_trust(inc)
         early = None
         if (
             proc is not None
             and not why_not
             and not trusted
             and self.on_detect is OnDetect.FREEZE
-            and inc.state not in (State.ALLOWED, State.BLOCKED)
+            and inc.state is not State.ALLOWED
+            and inc.state is not State.BLOCKED
         ):
-            early = freeze_tree(proc, self._exempt, self.control)  # act first, record after
+            early = freeze_tree(proc, self._exempt, self.control, skip=self._frozen_pids(inc))
+        inc.add_evidence(verdict.evidence, verdict.facts)
+        data: dict[str, Any] = {"evidence": [e.to_json() for e in verdict.evidence]}
+        if info.problems:
+            data["problems"] = list(info.problems)
         if proc is None or (early is not None and info.pid in early.gone) or not is_alive(proc):
             self._emit(
                 inc,
@@ -248,9 +284,7 @@ class Engine:
             )
             self._settle(inc)
             return
-        member = Member(proc, info.name, info.exe, role="tool")
-        inc.members[info.pid] = member
-        self._member_of[info.pid] = inc.id
+        member = self._add_member(inc, proc, info, role="tool")
         for p in info.problems:
             inc.note_problem(f"pid {info.pid}: {p}")
         said = (
@@ -288,7 +322,7 @@ class Engine:
     ) -> None:
         inc, _ = self._incident_for(tool)
         known = inc.files.get(path)
-        if known is not None and known.state == "present":
+        if known is not None and known.state in ("present", "moving"):
             return  # created, then closed: one file, one event
         inc.files[path] = FileMember(path, how, quarantinable)
         inc.add_evidence(verdict.evidence, verdict.facts)
@@ -309,16 +343,14 @@ class Engine:
 
     def _adopt_child(self, info: ProcessInfo) -> None:
         parent_incident = self._member_of.get(info.ppid or -1)
-        if parent_incident is None or info.pid in self._member_of:
+        if parent_incident is None or self._tracked(info):
             return
         inc = self._incidents[parent_incident]
-        try:
-            proc = psutil.Process(info.pid)
-        except psutil.Error:
-            return
-        member = Member(proc, info.name, info.exe, role="child")
-        inc.members[info.pid] = member
-        self._member_of[info.pid] = inc.id
+        parent = inc.members.get(info.ppid or -1)
+        proc = _handle(info)
+        if parent is None or proc is None or not _born_after(proc, parent.proc):
+            return  # the parent pid was reused by an unrelated program
+        member = self._add_member(inc, proc, info, role="child")
         if inc.state is State.FROZEN:
             self._freeze(inc, member, child=True)
         elif inc.state is State.BLOCKED:
@@ -347,94 +379,159 @@ class Engine:
     ) -> None:
         """Suspend ``member``'s tree (or record a freeze already done) and tell."""
         if result is None:
-            result = freeze_tree(member.proc, self._exempt, self.control)
+            result = freeze_tree(
+                member.proc, self._exempt, self.control, skip=self._frozen_pids(inc)
+            )
         self._mark(inc, result, done="frozen")
+        denied = dict(result.denied)
         if result.done:
             self._reopen(inc, State.FROZEN)
-            started = why or ("A program started by " if child else "")
+            pids = ", ".join(map(str, result.pids))
+            if member.pid in denied:
+                message = f"Part of {inc.tool.name} is frozen (pids {pids})"
+            else:
+                started = why or ("A program started by " if child else "")
+                message = f"{started}{inc.tool.name} is frozen (pids {pids})"
             self._emit(
                 inc,
                 "frozen",
-                f"{started}{inc.tool.name} is frozen (pids {', '.join(map(str, result.pids))})",
+                message,
                 pid=member.pid,
                 path=member.exe,
                 data={"pids": result.pids, "skipped": [p for p, _ in result.skipped]},
             )
-        if member.pid in dict(result.denied):
-            why = dict(result.denied)[member.pid]
+        if member.pid in denied:
             self._emit(
                 inc,
                 "error",
-                f"{inc.tool.name} (pid {member.pid}) could not be frozen: {why}",
+                f"{inc.tool.name} (pid {member.pid}) could not be frozen and is still "
+                f"running: {denied[member.pid]}",
                 pid=member.pid,
                 path=member.exe,
-                data={"problem": why},
+                data={"problem": denied[member.pid]},
             )
-            if inc.state not in (State.FROZEN, State.BLOCKED):
-                self._reopen(inc, State.DETECTED)
+            self._reopen(inc, State.DETECTED)
         elif member.pid in result.gone and not result.done:
             self._settle(inc)
 
     def _block(self, inc: Incident) -> None:
+        """Kill now (under the lock); the files move in ``_finish_removals``."""
         live = [m for m in inc.live_members() if m.state != "exempt"]
         result = kill_tree([m.proc for m in live], self._exempt, self.control)
         self._mark(inc, result, done="killed")
         for pid in result.gone:
-            if pid in inc.members:
-                inc.members[pid].state = "exited"
-        moved = []
-        for f in inc.pending_files():
-            try:
-                record = self.quarantine.put(f.path, inc.tool.id, inc.tool.name, inc.id)
-            except QuarantineError as exc:
-                f.state, f.note = "failed", str(exc)
-                inc.note_problem(str(exc))
-            else:
-                f.state, f.quarantine_id = "quarantined", record.id
-                moved.append(record.to_json())
+            member = inc.members.get(pid)
+            if member is not None:
+                member.state = "exited"
+                self._untrack(pid)
+        files = inc.pending_files()
+        for f in files:
+            f.state = "moving"
         first_time = inc.state is not State.BLOCKED
-        inc.state, inc.allow, inc.allow_expires = State.BLOCKED, None, None
-        inc.closed = self.clock()
-        if not (first_time or result.done or moved or result.denied):
-            return
+        inc.state, inc.allow, inc.allow_expires, inc.closed = (
+            State.BLOCKED,
+            None,
+            None,
+            self.clock(),
+        )
+        if first_time or result.done or result.denied or files:
+            self._removals.append(_Removal(inc, result, files, first_time))
+
+    def _finish_removals(self) -> None:
+        """Move the installers of blocked incidents to quarantine, then tell. Runs without
+        the lock: hashing and moving a large file must not hold up the next freeze."""
+        while True:
+            with self._lock:
+                if not self._removals:
+                    return
+                removal = self._removals.pop(0)
+            moved: list[dict[str, Any]] = []
+            failed: list[tuple[FileMember, str]] = []
+            done: list[tuple[FileMember, str]] = []
+            for f in removal.files:
+                try:
+                    record = self.quarantine.put(
+                        f.path, removal.inc.tool.id, removal.inc.tool.name, removal.inc.id
+                    )
+                except QuarantineError as exc:
+                    failed.append((f, str(exc)))
+                except OSError as exc:  # anything else the disk says: reported, never raised
+                    failed.append((f, f"{f.path}: {exc}"))
+                else:
+                    done.append((f, record.id))
+                    moved.append(record.to_json())
+            with self._lock:
+                for f, qid in done:
+                    f.state, f.quarantine_id = "quarantined", qid
+                for f, why in failed:
+                    f.state, f.note = "failed", why
+                    removal.inc.note_problem(why)
+                self._emit_removal(removal, moved, [why for _, why in failed])
+
+    def _emit_removal(
+        self, removal: _Removal, moved: list[dict[str, Any]], file_problems: list[str]
+    ) -> None:
+        inc, result = removal.inc, removal.killed
         parts = []
         if result.done:
             parts.append(f"{len(result.done)} program(s) stopped")
         if moved:
             parts.append(f"{len(moved)} file(s) moved to quarantine")
+        problems = result.problems() + file_problems
         if result.denied:
-            parts.append(f"{len(result.denied)} could not be stopped")
-        again = "" if first_time else " again"
+            head = (
+                f"{inc.tool.name} could not be fully removed: {len(result.denied)} "
+                "program(s) are still running"
+            )
+        else:
+            head = f"{inc.tool.name} was removed" + ("" if removal.first_time else " again")
+        if file_problems:
+            parts.append(f"{len(file_problems)} file(s) could not be moved")
         self._emit(
             inc,
             "blocked",
-            f"{inc.tool.name} was removed{again}" + (f": {', '.join(parts)}" if parts else ""),
-            data={"killed": result.pids, "quarantined": moved, "problems": result.problems()},
+            head + (f" ({', '.join(parts)})" if parts else ""),
+            data={"killed": result.pids, "quarantined": moved, "problems": problems},
         )
+
+    def _resume(self, inc: Incident) -> TreeResult:
+        frozen = [m for m in inc.live_members() if m.state == "frozen"]
+        result = resume_all([m.proc for m in frozen], self.control)
+        self._mark(inc, result, done="running")
+        return result
 
     def _trust(self, inc: Incident) -> None:
         if inc.state is State.ALLOWED and inc.allow and inc.allow.kind == "trusted":
             return
+        result = self._resume(inc)
+        now = self.clock()
         inc.state, inc.allow, inc.allowed_at, inc.closed = (
             State.ALLOWED,
             AllowScope("trusted"),
-            self.clock(),
+            now,
             None,
         )
         inc.allow_expires = None
+        inc.allowed_pids = {m.pid for m in inc.live_members()}
         self._emit(
             inc,
             "allowed",
             f"{inc.tool.name} is trusted in settings; left running",
-            data={"scope": "trusted"},
+            data={"scope": "trusted", "resumed": result.pids},
         )
+
+    def _withdraw_trust(self, inc: Incident) -> None:
+        """Trust was removed in settings: what starts from now on is frozen again."""
+        inc.state, inc.allow, inc.allow_expires = State.DETECTED, None, None
+        self._emit(inc, "ended", f"{inc.tool.name} is no longer trusted")
 
     def _reopen(self, inc: Incident, state: State) -> None:
         """Enter a pending state: a fresh detection re-opens an ended incident. A blocked
         incident stays blocked, an allowed one allowed, and frozen is never downgraded."""
         if inc.state in (State.BLOCKED, State.ALLOWED):
             return
-        if inc.state is State.FROZEN and state is State.DETECTED:
+        still_frozen = any(m.state == "frozen" for m in inc.live_members())
+        if inc.state is State.FROZEN and state is State.DETECTED and still_frozen:
             return
         inc.state, inc.closed = state, None
 
@@ -448,9 +545,9 @@ class Engine:
         for member in inc.live_members():
             if not is_alive(member.proc):
                 member.state = "exited"
-                self._member_of.pop(member.pid, None)
+                self._untrack(member.pid)
 
-    def _check_state(self, inc: Incident, now: float) -> None:
+    def _check_state(self, inc: Incident, now: float, trusted: Collection[str]) -> None:
         live = inc.live_members()
         had_processes = bool(inc.members)
         if inc.state in PENDING and had_processes and not live and not inc.pending_files():
@@ -458,20 +555,21 @@ class Engine:
             inc.state, inc.closed = State.ENDED, now
             self._emit(inc, "ended", f"{inc.tool.name} closed{how}")
         elif inc.state is State.ALLOWED and inc.allow is not None:
-            self._check_allowance(inc, inc.allow, live, had_processes, now)
+            if inc.allow.kind == "trusted" and inc.tool.id not in trusted and live:
+                self._withdraw_trust(inc)
+                self._refreeze(inc, live, "It is no longer trusted: ")
+            else:
+                self._check_allowance(inc, inc.allow, live, had_processes, now)
 
     def _check_allowance(
         self, inc: Incident, scope: AllowScope, live: list[Member], had: bool, now: float
     ) -> None:
-        if scope.kind == "for" and inc.allow_expires is not None and now >= inc.allow_expires:
+        original_gone = bool(inc.allowed_pids) and not any(m.pid in inc.allowed_pids for m in live)
+        if inc.allow_expires is not None and now >= inc.allow_expires:
             if live:
-                inc.allow = inc.allow_expires = None
-                inc.state = State.DETECTED
-                for member in live:
-                    if member.state != "exempt":
-                        self._freeze(inc, member, why="The time allowed ran out: ")
-                return
-            self._end(inc, now, f"the allowance for {inc.tool.name} ran out")
+                self._refreeze(inc, live, "The time allowed ran out: ")
+            else:
+                self._end(inc, now, f"the allowance for {inc.tool.name} ran out")
         elif had and not live:
             self._end(
                 inc,
@@ -480,8 +578,20 @@ class Engine:
                 if scope.kind != "trusted"
                 else f"{inc.tool.name} closed",
             )
+        elif scope.kind == "until-closed" and original_gone:
+            # The program the person allowed has closed; whatever of it is still running
+            # (a service, a helper started later) was not part of that decision.
+            self._refreeze(inc, live, f"{inc.tool.name} closed, so the allowance ended: ")
         elif not had and inc.allowed_at is not None and now - inc.allowed_at > self.join_window:
             self._end(inc, now, f"the allowance for {inc.tool.name} was not used and has ended")
+
+    def _refreeze(self, inc: Incident, live: list[Member], why: str) -> None:
+        inc.allow = inc.allow_expires = None
+        inc.allowed_pids = set()
+        inc.state = State.DETECTED
+        for member in live:
+            if member.state not in ("exempt", "frozen"):
+                self._freeze(inc, member, why=why)
 
     def _end(self, inc: Incident, now: float, message: str) -> None:
         inc.state, inc.closed, inc.allow, inc.allow_expires = State.ENDED, now, None, None
@@ -495,6 +605,37 @@ class Engine:
             if self._member_of.get(pid) == inc.id:
                 del self._member_of[pid]
 
+    # --- membership ---
+
+    def _add_member(
+        self, inc: Incident, proc: psutil.Process, info: ProcessInfo, role: str
+    ) -> Member:
+        member = Member(proc, info.name, info.exe, role=role)
+        inc.members[proc.pid] = member
+        self._member_of[proc.pid] = inc.id
+        return member
+
+    def _tracked(self, info: ProcessInfo) -> bool:
+        """Is this very process (not just its pid) already a member of an incident?"""
+        iid = self._member_of.get(info.pid)
+        if iid is None:
+            return False
+        member = self._incidents[iid].members.get(info.pid)
+        if member is None or member.state in ("killed", "exited"):
+            return False
+        if info.create_time is None:
+            return True
+        try:
+            return abs(member.proc.create_time() - info.create_time) < 0.01
+        except psutil.Error:
+            return False
+
+    def _untrack(self, pid: int) -> None:
+        self._member_of.pop(pid, None)
+
+    def _frozen_pids(self, inc: Incident) -> set[int]:
+        return {m.pid for m in inc.live_members() if m.state == "frozen"}
+
     def _mark(self, inc: Incident, result: TreeResult, done: str) -> None:
         for proc in result.done:
             member = inc.members.get(proc.pid)
@@ -503,6 +644,8 @@ class Engine:
                 inc.members[proc.pid] = member
                 self._member_of[proc.pid] = inc.id
             member.state = done
+            if done == "killed":
+                self._untrack(proc.pid)
         for pid, why in result.denied:
             if pid in inc.members:
                 inc.members[pid].state, inc.members[pid].note = "denied", why
@@ -511,7 +654,13 @@ class Engine:
     def _exempt(self, proc: psutil.Process, root: bool = False) -> str | None:
         """Why ``proc`` must never be frozen, or None. Checked for every process in a tree."""
         if proc.pid in self._never:
-            return "it is ScamGuard itself or a program that started ScamGuard"
+            started = self._never[proc.pid]
+            try:
+                same = started is None or abs(proc.create_time() - started) < 0.01
+            except psutil.Error:
+                same = True
+            if same:
+                return "it is ScamGuard itself or a program that started ScamGuard"
         try:
             if sys.platform.startswith("linux") and proc.ppid() == 2:
                 return "it is part of the operating system kernel"
@@ -532,9 +681,11 @@ class Engine:
             raise DecisionError(f"no open incident has the id {incident_id}")
         return inc
 
+    # --- telling ---
+
     def _emit(
         self,
-        inc: Incident | None,
+        inc: Incident,
         kind: str,
         message: str,
         *,
@@ -545,35 +696,76 @@ class Engine:
         event = GuardEvent(
             kind,
             message,
-            incident=inc.id if inc else None,
-            tool=inc.tool.id if inc else None,
-            tool_name=inc.tool.name if inc else None,
+            incident=inc.id,
+            tool=inc.tool.id,
+            tool_name=inc.tool.name,
             pid=pid,
             path=path,
             data=data or {},
             time=self.clock(),
         )
-        if inc is not None:
-            inc.timeline.append(event)
-            del inc.timeline[:-_TIMELINE_CAP]
-        self._outbox.append((event, inc.view() if inc else None))
+        inc.timeline.append(event)
+        del inc.timeline[:-_TIMELINE_CAP]
+        self._post(event, inc.view())
 
-    def _dispatch(self) -> None:
-        """Deliver queued events in order, outside the engine lock."""
-        with self._dispatching:
-            while True:
-                with self._lock:
-                    if not self._outbox:
-                        return
-                    event, view = self._outbox.popleft()
-                    listeners = list(self._listeners)
+    def _post(self, event: GuardEvent, view: IncidentView | None) -> None:
+        with self._delivery:
+            self._outbox.append((event, view))
+            self._delivery.notify()
+
+    def _deliver(self) -> None:
+        """The dispatch thread: journal first, then every listener, in order."""
+        while True:
+            with self._delivery:
+                self._delivery.wait_for(lambda: self._outbox or self._closed)
+                if not self._outbox:
+                    return
+                event, view = self._outbox.popleft()
+                self._delivering = True
+            try:
                 if self.journal is not None:
                     self.journal.record(event)
+                with self._lock:
+                    listeners = list(self._listeners)
                 for listener in listeners:
                     try:
                         listener(event, view)
                     except Exception as exc:  # a listener must not stop the guard
                         self.report(f"a listener failed on a {event.kind} event: {exc!r}")
+            finally:
+                with self._delivery:
+                    self._delivering = False
+                    self._delivery.notify_all()
+
+
+def _handle(info: ProcessInfo) -> psutil.Process | None:
+    """A psutil handle on exactly the process ``info`` describes (not a reused pid)."""
+    try:
+        proc = psutil.Process(info.pid)
+        if info.create_time is not None and abs(proc.create_time() - info.create_time) > 0.01:
+            return None
+    except psutil.Error:
+        return None
+    return proc
+
+
+def _born_after(child: psutil.Process, parent: psutil.Process) -> bool:
+    try:
+        return child.create_time() >= parent.create_time()  # same clock tick counts
+    except psutil.Error:
+        return False
+
+
+def _ancestors_with_start_times() -> dict[int, float | None]:
+    """The guard's own chain, by pid and start time (so a pid the OS reuses later for an
+    unrelated program is not exempt), plus the pids that are never user programs."""
+    never: dict[int, float | None] = {0: None, 1: None, 2: None}
+    for pid in ancestors_of_self():
+        try:
+            never[pid] = psutil.Process(pid).create_time()
+        except psutil.Error:
+            continue
+    return never
 
 
 def _name(proc: psutil.Process) -> str:

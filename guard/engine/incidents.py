@@ -101,7 +101,7 @@ class FileMember:
     path: str
     how: str  # created | moved | closed | scan | installed
     quarantinable: bool = True
-    state: str = "present"  # present | quarantined | gone | failed
+    state: str = "present"  # present | moving | quarantined | gone | failed
     quarantine_id: str | None = None
     note: str = ""
 
@@ -172,6 +172,7 @@ class Incident:
     allow: AllowScope | None = None
     allow_expires: float | None = None
     allowed_at: float | None = None
+    allowed_pids: set[int] = field(default_factory=set)  # what the person saw running
     closed: float | None = None  # when it became blocked/ended (for the join window)
     problems: list[str] = field(default_factory=list)
     timeline: list[GuardEvent] = field(default_factory=list)

@@ -61,16 +61,13 @@ class JournalError(Exception):
 
 def connect(path: Path, report: Report) -> sqlite3.Connection:
     """Open (creating if needed) the journal in WAL mode; move a bad one aside and start
-    afresh. ``report`` gets one line when that happens."""
+    afresh. ``report`` gets one line when that happens. Raises sqlite3.Error (or OSError)
+    only when even that fails (the file cannot be moved, the folder is read-only)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         return _open(path)
     except sqlite3.DatabaseError as exc:
-        moved = _move_aside(path)
-        report(
-            f"the journal {path} could not be opened ({_reason(exc)}); it was moved to "
-            f"{moved.name} and a new one started"
-        )
+        _set_aside(path, f"could not be opened ({_reason(exc)})", report)
         return _open(path)
 
 
@@ -98,12 +95,16 @@ def append(conn: sqlite3.Connection, events: Iterable[GuardEvent]) -> None:
 
 
 def record_now(path: Path, events: Iterable[GuardEvent], report: Report) -> None:
-    """Append from a short-lived command (restore, trust): open, write, close."""
-    conn = connect(path, report)
+    """Append from a short-lived command (restore, trust): open, write, close. A journal
+    that cannot be written is reported, never allowed to undo the command's work."""
     try:
-        append(conn, events)
-    finally:
-        conn.close()
+        conn = connect(path, report)
+        try:
+            append(conn, events)
+        finally:
+            conn.close()
+    except (sqlite3.Error, OSError) as exc:
+        report(f"this was not recorded in the journal ({_reason(exc)})")
 
 
 def read(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
@@ -150,16 +151,21 @@ def read(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
 
 
 class Journal:
-    """The guard's writer: ``record`` queues, a thread commits in small batches."""
+    """The guard's writer: ``record`` queues, a thread commits in small batches. If the
+    journal cannot be written at all, events are dropped (and counted, and said once), and
+    it tries again on later batches; the guard never stops for it."""
+
+    RETRY_SECONDS = 30.0
 
     def __init__(self, path: Path, report: Report):
         self.path = path
         self.report = report
+        self.dropped = 0
         self._queue: queue.Queue[GuardEvent | None] = queue.Queue()
         self._pending = 0
         self._done = threading.Condition()
-        self._conn = connect(path, report)
-        self._conn.close()  # proved openable; the writer thread opens its own
+        self._retry_at = 0.0
+        self._conn = self._connect()  # at start, so a bad journal is reported at once
         self._thread = threading.Thread(target=self._run, name="journal", daemon=True)
         self._thread.start()
 
@@ -178,7 +184,6 @@ class Journal:
         self._thread.join(timeout)
 
     def _run(self) -> None:
-        conn = connect(self.path, self.report)
         try:
             while True:
                 first = self._queue.get()
@@ -195,34 +200,73 @@ class Journal:
                         stop = True
                         break
                     batch.append(item)
-                conn = self._write(conn, batch)
+                try:
+                    self._write(batch)
+                except Exception as exc:  # the writer thread must outlive anything
+                    self._drop(batch, f"unexpected error {exc!r}")
                 with self._done:
                     self._pending -= len(batch)
                     self._done.notify_all()
                 if stop:
                     return
         finally:
-            with contextlib.suppress(sqlite3.Error):
-                conn.close()
+            if self._conn is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.close()
 
-    def _write(self, conn: sqlite3.Connection, batch: list[GuardEvent]) -> sqlite3.Connection:
+    def _connect(self) -> sqlite3.Connection | None:
         try:
-            append(conn, batch)
-            return conn
+            conn = connect(self.path, self.report)
+        except (sqlite3.Error, OSError) as exc:
+            self.report(
+                f"the journal {self.path} cannot be written ({_reason(exc)}); detection goes "
+                "on, but events are not being recorded"
+            )
+            self._retry_at = time.monotonic() + self.RETRY_SECONDS
+            return None
+        return conn
+
+    def _write(self, batch: list[GuardEvent]) -> None:
+        if self._conn is None:
+            if time.monotonic() < self._retry_at:
+                self._drop(batch)
+                return
+            self._conn = self._connect()
+            if self._conn is None:
+                self._drop(batch)
+                return
+        try:
+            append(self._conn, batch)
+            return
         except sqlite3.DatabaseError as exc:  # damaged or locked mid-run: start afresh, retry
             with contextlib.suppress(sqlite3.Error):
-                conn.close()
-            moved = _move_aside(self.path)
-            self.report(
-                f"the journal could not be written ({_reason(exc)}); it was moved to "
-                f"{moved.name} and a new one started"
-            )
-            conn = _open(self.path)
-            try:
-                append(conn, batch)
-            except sqlite3.Error as again:
-                self.report(f"{len(batch)} journal entries were lost ({_reason(again)})")
-            return conn
+                self._conn.close()
+            self._conn = None
+            with contextlib.suppress(sqlite3.Error, OSError):  # _connect says why, next
+                _set_aside(self.path, f"could not be written ({_reason(exc)})", self.report)
+        self._conn = self._connect()
+        if self._conn is None:
+            self._drop(batch)
+            return
+        try:
+            append(self._conn, batch)
+        except sqlite3.Error as again:
+            self._drop(batch, _reason(again))
+
+    def _drop(self, batch: list[GuardEvent], why: str = "") -> None:
+        first = self.dropped == 0
+        self.dropped += len(batch)
+        if first or why:
+            self.report(f"{len(batch)} journal entries were lost" + (f" ({why})" if why else ""))
+
+
+def _set_aside(path: Path, what: str, report: Report) -> None:
+    """Move a bad journal out of the way and say so truthfully."""
+    moved = _move_aside(path)
+    if moved is None:
+        report(f"the journal {path} {what} and could not be moved aside")
+        raise sqlite3.OperationalError("the damaged journal could not be moved aside")
+    report(f"the journal {path} {what}; it was moved to {moved.name} and a new one started")
 
 
 def _open(path: Path) -> sqlite3.Connection:
@@ -245,14 +289,20 @@ def _open(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _move_aside(path: Path) -> Path:
+def _move_aside(path: Path) -> Path | None:
+    """Rename the journal (and its -wal/-shm) to ``.bad-<time>``; None if it cannot be."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.bad-{stamp}")
     n = 1
     while target.exists():
         n += 1
         target = path.with_name(f"{path.name}.bad-{stamp}-{n}")
-    for suffix in ("", "-wal", "-shm"):
+    try:
+        if path.exists():
+            path.replace(target)
+    except OSError:
+        return None  # e.g. Windows: another program holds it open
+    for suffix in ("-wal", "-shm"):
         src = Path(str(path) + suffix)
         if src.exists():
             with contextlib.suppress(OSError):

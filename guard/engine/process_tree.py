@@ -14,7 +14,7 @@ is never signalled.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 import psutil
@@ -79,16 +79,23 @@ def _apply(
 
 
 def freeze_tree(
-    root: psutil.Process, exempt: Exempt, control: ProcessControl | None = None
+    root: psutil.Process,
+    exempt: Exempt,
+    control: ProcessControl | None = None,
+    skip: Collection[int] = (),
 ) -> TreeResult:
     """Suspend ``root`` first (so it cannot start more), then its descendants until none
-    is new. ``exempt`` names processes that must never be frozen (the guard, its parents)."""
+    is new. ``exempt`` names processes that must never be frozen (the guard, its parents);
+    ``skip`` are pids already frozen (Windows counts suspensions, so suspending twice would
+    need two resumes)."""
     control = control or ProcessControl()
     result = TreeResult()
-    seen: set[int] = set()
+    seen: set[int] = set(skip)
     frontier = [root]
     for _ in range(_MAX_WALKS):
         for proc in frontier:
+            if proc.pid in seen:
+                continue
             seen.add(proc.pid)
             reason = exempt(proc)
             if reason:
@@ -105,22 +112,22 @@ def kill_tree(
     members: Iterable[psutil.Process], exempt: Exempt, control: ProcessControl | None = None
 ) -> TreeResult:
     """Kill every member and every descendant of a member. Members are suspended first so
-    none can start a replacement while its siblings die."""
+    none can start a replacement while its siblings die. It does not wait for them to go:
+    a stopped process dies on SIGKILL at once, and the engine must not sit on its lock."""
     control = control or ProcessControl()
-    members = list(members)
     everything: dict[int, psutil.Process] = {}
+    result = TreeResult()
     for root in members:
-        frozen = freeze_tree(root, exempt, control)
+        frozen = freeze_tree(root, exempt, control, skip=everything)
+        result.denied += frozen.denied
+        result.gone += frozen.gone
         for proc in frozen.done:
             everything.setdefault(proc.pid, proc)
-    result = TreeResult()
+        if root.pid in dict(frozen.skipped) or root.pid in dict(frozen.denied):
+            continue
+        everything.setdefault(root.pid, root)  # already frozen earlier: skipped above
     for proc in everything.values():
         _apply(control.kill, proc, result)
-    # Wait briefly so "blocked" means gone; a stopped process dies on SIGKILL at once.
-    _, alive = psutil.wait_procs(result.done, timeout=1.0)
-    for proc in alive:
-        if not _is_zombie(proc):
-            result.denied.append((proc.pid, "still running after being told to stop"))
     return result
 
 

@@ -68,8 +68,10 @@ class Quarantine:
             entry.mkdir(parents=True, mode=0o700)
             shutil.move(str(source), entry / ITEM)
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                entry.rmdir()
+            # A failed copy across disks leaves the original in place and a partial copy
+            # here: remove the copy, keep the original.
+            if source.exists() or source.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
             raise QuarantineError(f"{source}: could not be moved ({exc.strerror or exc})") from None
         _make_inert(entry / ITEM)
         record = QuarantineRecord(
@@ -86,7 +88,15 @@ class Quarantine:
         try:
             _write_atomic(entry / RECORD, json.dumps(record.to_json(), indent=2))
         except OSError as exc:  # without a record it could never be restored: put it back
-            shutil.move(str(entry / ITEM), source)
+            try:
+                shutil.move(str(entry / ITEM), source)
+                with contextlib.suppress(OSError):
+                    source.chmod(stat.S_IMODE(st.st_mode))
+            except OSError:
+                raise QuarantineError(
+                    f"{source}: moved to {entry} but no record could be written ({exc})"
+                ) from None
+            shutil.rmtree(entry, ignore_errors=True)
             raise QuarantineError(f"{source}: no record could be written ({exc})") from None
         return record
 
@@ -123,8 +133,7 @@ class Quarantine:
                 f"{target}: could not be written ({exc.strerror or exc})"
             ) from None
         with contextlib.suppress(OSError):
-            if target.is_file():
-                target.chmod(record.mode)
+            target.chmod(record.mode)
         shutil.rmtree(entry, ignore_errors=True)
         return record, target
 
@@ -142,7 +151,9 @@ class Quarantine:
 
 
 def _make_inert(path: Path) -> None:
-    """Drop execute (and write) permission so nothing in quarantine can be started."""
+    """Drop execute (and write) permission so nothing in quarantine can be started. A macOS
+    ``.app`` is a folder: stored as ``item`` it is no longer an app bundle to the Finder or
+    LaunchServices, so it cannot be double-clicked open from here."""
     with contextlib.suppress(OSError):
         if path.is_dir():
             path.chmod(0o700)

@@ -21,6 +21,7 @@ from guard.engine.incidents import AllowScope
 from guard.engine.journal import connect
 
 ACTIONS = ("block", "allow")
+RETRY_SECONDS = 5.0
 
 
 def submit(
@@ -74,7 +75,8 @@ class RequestInbox:
         self.engine = engine
         self._conn: sqlite3.Connection | None = None
         self._inode: tuple[int, int] | None = None
-        self._broken = False
+        self._retry_at = 0.0
+        self._said = False
 
     def poll(self) -> None:
         conn = self._connection()
@@ -124,24 +126,29 @@ class RequestInbox:
             return "refused", f"unknown action {action!r}"
         except (DecisionError, ValueError) as exc:
             return "refused", str(exc)
+        except Exception as exc:  # answered, not retried every tick forever
+            return "failed", f"the guard could not carry this out ({exc!r})"
 
     def _connection(self) -> sqlite3.Connection | None:
         identity = _identity(self.path)
         if self._conn is not None and identity != self._inode:
             self.close()  # the journal was moved aside and recreated: follow it
-        if self._conn is None and not self._broken:
+        if self._conn is None and time.monotonic() >= self._retry_at:
             try:
                 self._conn = connect(self.path, self.engine.problem)
                 self._inode = _identity(self.path)
-            except sqlite3.Error as exc:
+                self._said = False
+            except (sqlite3.Error, OSError) as exc:
                 self._drop(f"decisions from other programs cannot be read ({exc})")
         return self._conn
 
     def _drop(self, message: str) -> None:
-        if not self._broken:
+        """Say it once, and try again a little later (a lock held by a reader passes)."""
+        if not self._said:
             self.engine.problem(message)
+            self._said = True
         self.close()
-        self._broken = True
+        self._retry_at = time.monotonic() + RETRY_SECONDS
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

@@ -106,10 +106,13 @@ class InstallWatcher:
         self._events = _Events(self)
         self._nudge = _Nudge(self)
         self._parents: dict[str, tuple[ObservedWatch, int]] = {}
-        self._lock = threading.RLock()
-        self._wake = threading.Condition(self._lock)
+        # Guards only the pending queue and the re-check flag. Folder arming runs on the
+        # worker thread alone and never under this lock: watchdog calls our handlers while
+        # holding its own lock, so holding ours around schedule() could deadlock.
+        self._wake = threading.Condition(threading.Lock())
         self._pending: list[_Pending] = []
-        self._seen: dict[str, tuple[int, int]] = {}  # path -> (size, mtime_ns) identified
+        self._seen: dict[str, tuple[int, ...]] = {}  # path -> identity of the file checked
+        self.duplicates = 0  # files seen again unchanged (tests use it to know a look happened)
         self._recheck = False
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="install-watcher", daemon=True)
@@ -132,17 +135,12 @@ class InstallWatcher:
         self._thread.join(timeout=5)
 
     def status(self) -> list[dict[str, object]]:
-        """Each folder, what is happening to it, and why (for ``started`` and the tray)."""
-        with self._lock:
-            return [
-                {
-                    "path": str(f.spec.path),
-                    "state": f.state,
-                    "recursive": f.recursive,
-                    "note": f.note,
-                }
-                for f in self._folders
-            ]
+        """Each folder, what is happening to it, and why (for ``started`` and the tray).
+        A snapshot of plain fields that only the worker thread writes; no lock needed."""
+        return [
+            {"path": str(f.spec.path), "state": f.state, "recursive": f.recursive, "note": f.note}
+            for f in self._folders
+        ]
 
     # --- arming folders ---
 
@@ -326,10 +324,15 @@ class InstallWatcher:
                     ready.append(heapq.heappop(self._pending))
                 recheck, self._recheck = self._recheck, False
             for item in ready:
-                self._consider(item)
+                try:
+                    self._consider(item)
+                except Exception as exc:  # a strange file must never stop the watcher
+                    self.report(f"{item.path}: could not be checked ({exc!r})")
             if recheck or time.monotonic() >= next_health:
-                with self._lock:
+                try:
                     self._health()
+                except Exception as exc:  # one bad folder must never stop the others
+                    self.report(f"checking the watched folders failed ({exc!r}); carrying on")
                 next_health = time.monotonic() + HEALTH_SECONDS
 
     def _consider(self, item: _Pending) -> None:
@@ -352,8 +355,11 @@ class InstallWatcher:
                     ),
                 )
             return
-        key = (st.st_size, st.st_mtime_ns)
+        # Inode and change time too: a file restored from quarantine, or unpacked again
+        # from the same archive (same size and mtime), is a new arrival.
+        key = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
         if self._seen.get(item.path) == key:
+            self.duplicates += 1
             return  # created then closed, or closed twice: identified already
         if len(self._seen) > 4096:
             self._seen.clear()

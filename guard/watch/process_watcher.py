@@ -85,6 +85,8 @@ class ProcessWatcher:
     def _run(self) -> None:
         try:
             self.poller.initial_scan()
+        except Exception as exc:  # a partial first look is better than no watcher at all
+            self.report(f"the first look at running programs failed part-way ({exc!r})")
         finally:
             self.ready.set()
         if self.connector is not None and not self._run_connector():
@@ -108,7 +110,10 @@ class ProcessWatcher:
             except ConnectorOverflow as overflow:
                 self.report("process events were lost in a burst; checking every process again")
                 self.overflows += 1
-                self.poller.rescan()
+                try:
+                    self.poller.rescan()
+                except Exception as exc:
+                    self.report(f"checking every process failed part-way ({exc!r})")
                 pids = overflow.pids
             except OSError as exc:
                 self.report(f"the proc connector failed ({exc}); falling back to polling")
