@@ -27,6 +27,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/identify_names.py
+	$(BIN)/python benchmarks/live_guard.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build dist

@@ -9,30 +9,33 @@ the name (``benchmarks/naive_guard.py``, its own subprocess, same harness).
 What is measured, and the targets:
 
 1. spawn → frozen: from just before ``Popen`` until ``/proc/PID/stat`` shows state ``T``
-   (read every 0.2 ms, independently of what the guard reports). ``direct`` launches a copy of
-   /bin/sleep named ``anydesk``; ``shell`` is the fork-then-exec launcher
-   ``sh -c 'sleep 0.02; exec anydesk'``, whose 20 ms are included (as in
-   reference/detection.md), and exec → frozen is shown beside it (the moment the harness saw
-   the name change). Targets: polling (50 ms) p50 ≤ 40 ms and p95 ≤ 80 ms, proc connector
-   p50 ≤ 5 ms (shell rows get the launcher's 20 ms on top), no launch missed (deadline 3 s;
-   5 s for the baseline). Launches are sequential, each after a random pause so they fall
-   at every phase of the poll tick; the baseline's 2 s scan would make that take minutes, so
-   its launches overlap (up to 12 alive, a new one every 0.1-0.4 s: its scan is blind to
-   how many there are).
-2. idle CPU with 500 extra sleeping processes, from the guard's own ``cpu_times``, for both
-   sources and the baseline, over the same window: ≤ 0.5 % of one core.
-3. resident memory (RSS and USS) after start and after the latency runs: ≤ 40 MB.
+   (read every 0.2 ms, independently of what the guard reports), 100 launches each. ``direct``
+   launches a copy of /bin/sleep named ``anydesk``; ``shell`` is the fork-then-exec launcher
+   ``sh -c 'sleep 0.02; exec anydesk'``, whose 20 ms are included in spawn → frozen (as in
+   reference/detection.md) and which is judged on exec → frozen (from the moment the harness
+   saw the name change: starting sh and sleep is no guard's business). Targets: polling
+   (50 ms) p50 ≤ 40 ms and p95 ≤ 80 ms, proc connector p50 ≤ 5 ms, none missed (deadline
+   3 s; 5 s for the baseline). Launches are sequential, each after a random pause so they fall
+   at every phase of the poll tick, and each tool is killed and reaped once measured; the
+   baseline's 2 s scan would make that take minutes, so its launches overlap (at most 12
+   alive, a new one every 0.1-0.4 s: a full scan does not care how many there are).
+2. idle CPU with 500 extra sleeping processes, from the guard's own ``cpu_times`` (10 ms
+   ticks), both sources and the baseline side by side over the same 25 s: ≤ 0.5 % of a core.
+3. resident memory (RSS; USS beside it) after start, after the latency runs, idle with 500
+   extra processes, and under the tree churn below: ≤ 40 MB.
 4. file arrival → incident: a browser-style download (``AnyDesk (N).exe.crdownload`` renamed
-   to ``AnyDesk (N).exe``) until the guard's ``installer`` line is read: p50 ≤ 50 ms.
-5. a watched tree of 5,050 folders (the guard watches only its top level past 2,000) and one
-   just under the recursion limit (watched recursively): idle CPU, installer latency at the
-   top of the tree, and both again while another process opens, reads, touches and rewrites
-   every file in the tree (the livelock case of reference/detection.md §6).
-6. launch storm: 1,000 short processes in about a second, with one ``anydesk`` started in
-   the middle: still frozen, and how fast; ``error`` events about lost process events counted.
+   to ``AnyDesk (N).exe``) until the guard's ``installer`` line is read, 50 trials:
+   p50 ≤ 50 ms.
+5. a watched tree of 5,050 folders (past 2,000 the guard watches only the top level) and one
+   just under that limit (watched recursively): idle CPU, installer latency at the top, and
+   both again while another process opens, reads, touches and rewrites every file in the
+   tree (the livelock case of reference/detection.md §6): no livelock, installers still
+   reported.
+6. launch storm: 1,000 short processes in about half a second, one ``anydesk`` started in the
+   middle: frozen every time (latency shown); ``error`` lines about lost events counted.
 
 Run: ``make bench`` or ``python benchmarks/live_guard.py [--quick] [--only NAME ...]``.
-A full run takes about five minutes. This machine has 2 noisy shared cores (other sessions run
+A full run takes about three minutes. This machine has 2 noisy shared cores (other sessions run
 tests on it), so every figure is one run: read medians and orders of magnitude.
 """
 
@@ -70,6 +73,7 @@ PYTHON = sys.executable
 HERE = Path(__file__).resolve().parent
 MB = 1_000_000  # memory is shown in MB (10^6 bytes), the unit of the target
 PHASES = ("spawn", "memory", "storm", "files", "idle", "tree")
+LABELS = {"polling": "polling 50 ms", "proc-connector": "proc connector", None: "baseline"}
 SHELL_DELAY = 0.02  # the launcher's own ``sleep 0.02`` before exec
 
 STORM_SCRIPT = """
@@ -377,6 +381,7 @@ class Trial:
     t0: float
     frozen: float | None = None  # latency in s, None = missed
     exec_seen: float | None = None  # s after t0 when the name became the tool's
+    popen: float | None = None  # s after t0 when Popen returned (the child has exec'd)
     reported: float | None = None  # s after t0 when the guard's frozen line was read
 
 
@@ -440,9 +445,10 @@ def spawn_trials(
             if launched < n and len(active) < outstanding and time.monotonic() >= next_launch:
                 t0 = time.monotonic()
                 proc = launch()
+                returned = time.monotonic() - t0
                 ctx.children.track(proc)
                 fd = os.open(f"/proc/{proc.pid}/stat", os.O_RDONLY)
-                active.append(_Active(proc, fd, Trial(proc.pid, t0)))
+                active.append(_Active(proc, fd, Trial(proc.pid, t0, popen=returned)))
                 launched += 1
                 if outstanding > 1:
                     next_launch = t0 + gap()
@@ -483,6 +489,7 @@ def spawn_phase(ctx: Ctx, run: GuardRun, label: str, baseline: bool) -> None:
     n = (10 if baseline else 20) if ctx.quick else 100
     for kind in ("direct", "shell"):
         mark = run.mark()
+        cpu0 = run.cpu()
         if baseline:
             trials = spawn_trials(
                 ctx,
@@ -503,8 +510,16 @@ def spawn_phase(ctx: Ctx, run: GuardRun, label: str, baseline: bool) -> None:
                 gap=lambda: random.uniform(0.01, 0.06),
                 confirm=run,
             )
+        cpu = (run.cpu() - cpu0) / max(1, len(trials))
         report_spawn(
-            ctx, run=run, label=label, kind=kind, trials=trials, mark=mark, baseline=baseline
+            ctx,
+            run=run,
+            label=label,
+            kind=kind,
+            trials=trials,
+            mark=mark,
+            baseline=baseline,
+            cpu=cpu,
         )
 
 
@@ -517,35 +532,36 @@ def report_spawn(
     trials: list[Trial],
     mark: int,
     baseline: bool,
+    cpu: float,
 ) -> None:
+    """Direct launches are judged on spawn → frozen. Shell launches are judged on exec →
+    frozen: spawn → frozen adds the launcher's ``sleep 0.02`` plus starting ``sh`` and
+    ``sleep`` (about 5 ms here), which no guard can see, because there is no tool yet."""
     for t in trials:
         arrived = run.frozen_arrival(t.pid, t.t0)
         t.reported = None if arrived is None else arrived - t.t0
     lat = [t.frozen for t in trials if t.frozen is not None]
     missed = len(trials) - len(lat)
     value = f"{spread(lat)}, missed {missed}/{len(trials)}"
+    judged = lat
     if kind == "shell":
-        execs = [t.frozen - t.exec_seen for t in trials if t.frozen and t.exec_seen]
-        if execs:
-            value += f" (exec→frozen median {ms(statistics.median(execs))})"
+        judged = [t.frozen - t.exec_seen for t in trials if t.frozen and t.exec_seen]
+        if judged:
+            value += f"; exec→frozen {spread(judged)}"
     if lat:
         ctx.medians[(kind, label)] = statistics.median(lat)
-    extra = SHELL_DELAY if kind == "shell" else 0.0
-    plus = f" (+{SHELL_DELAY * 1000:.0f} launcher)" if extra else ""
+    what = "exec→frozen " if kind == "shell" else ""
     if baseline:
         target, ok = "none (baseline)", ""
-    elif not lat:
+    elif not judged:
         target, ok = "", "MISSED: nothing frozen"
     elif label.startswith("polling"):
-        target = f"p50 ≤ 40{plus}, p95 ≤ 80{plus}, 0 missed"
-        checks = [
-            ("p50", statistics.median(lat), 0.040 + extra),
-            ("p95", pct(lat, 95), 0.080 + extra),
-        ]
+        target = f"{what}p50 ≤ 40, p95 ≤ 80, 0 missed"
+        checks = [("p50", statistics.median(judged), 0.040), ("p95", pct(judged, 95), 0.080)]
         ok = verdict(checks)
     else:
-        target = f"p50 ≤ 5{plus}, 0 missed"
-        ok = verdict([("p50", statistics.median(lat), 0.005 + extra)])
+        target = f"{what}p50 ≤ 5, 0 missed"
+        ok = verdict([("p50", statistics.median(judged), 0.005)])
     if missed and ok:
         ok = ("MISSED: " if ok == "OK" else ok + "; ") + f"{missed} not frozen in time"
     ctx.row(f"spawn→frozen, {kind}, {label}", value, target, ok)
@@ -556,7 +572,7 @@ def report_spawn(
     incidents.discard(None)
     text = f"'frozen' lines for {len(reported)}/{len(trials)} launches"
     if reported:
-        text += f" (spawn→line read: median {ms(statistics.median(reported))})"
+        text += f" (read at median {ms(statistics.median(reported))})"
     if not baseline:
         kinds = [e.get("event") for e in events]
         text += (
@@ -565,6 +581,16 @@ def report_spawn(
             f"error {kinds.count('error')}"
         )
     ctx.row(f"  guard's report, {kind}, {label}", text)
+    popen = [t.popen for t in trials if t.popen is not None]
+    quarter = max(1, len(lat) // 4)
+    detail = f"Popen itself returned at median {ms(statistics.median(popen))}"
+    if len(lat) >= 8:
+        detail += (
+            f"; first {quarter} launches median {ms(statistics.median(lat[:quarter]))}, "
+            f"last {quarter} {ms(statistics.median(lat[-quarter:]))}"
+        )
+    detail += f"; guard CPU {1000 * cpu:.2f} ms per launch"
+    ctx.row(f"  details, {kind}, {label}", detail)
     errors = [e.get("message") for e in events if e.get("event") == "error"]
     if errors:
         ctx.note(f"{label}, {kind}: error events: {errors[:3]}")
@@ -645,18 +671,8 @@ def storm_phase(ctx: Ctx, run: GuardRun, label: str, baseline: bool) -> None:
     if baseline:
         target, ok = "none (baseline)", ""
     else:
-        limit = 0.080 if label.startswith("polling") else 0.005
-        target = f"frozen every time (≤ {limit * 1000:.0f} ms: the p95/p50 target)"
-        ok = (
-            "OK"
-            if len(frozen) == len(results) and max(frozen) <= limit
-            else "MISSED: "
-            + (
-                f"{len(results) - len(frozen)} not frozen"
-                if len(frozen) < len(results)
-                else f"slowest over by {ms(max(frozen) - limit)}"
-            )
-        )
+        target = "frozen every time"
+        ok = "OK" if len(frozen) == len(results) else f"MISSED: {len(results) - len(frozen)}"
     ctx.row(f"launch storm, {label}", value, target, ok)
 
 
@@ -671,6 +687,7 @@ def installer_trials(
     *,
     start_at: int,
     until: float | None = None,
+    pause: float = 0.0,
 ) -> tuple[list[float], int]:
     """Rename ``AnyDesk (N).exe.crdownload`` → ``AnyDesk (N).exe`` ``n`` times (or until the
     ``until`` monotonic time); latency until the ``installer`` line is read. Returns
@@ -701,18 +718,22 @@ def installer_trials(
         else:
             lats.append(got[0] - t0)
         final.unlink()
+        time.sleep(pause)
     return lats, missed
 
 
 def files_phase(ctx: Ctx, run: GuardRun) -> None:
     n = 10 if ctx.quick else 50
+    cpu0 = run.cpu()
     lats, missed = installer_trials(ctx, run, ctx.downloads, n, start_at=0)
+    cpu = (run.cpu() - cpu0) / n
     ok = verdict([("p50", statistics.median(lats), 0.050)]) if lats else "MISSED"
     if missed:
         ok = ("MISSED: " if ok == "OK" else ok + "; ") + f"{missed} never reported"
     ctx.row(
         "file arrival→installer event, Downloads",
-        f"{spread(lats)}, missed {missed}/{len(lats) + missed}",
+        f"{spread(lats)}, missed {missed}/{len(lats) + missed}; "
+        f"guard CPU {1000 * cpu:.2f} ms per file",
         "p50 ≤ 50 ms, 0 missed",
         ok,
     )
@@ -724,7 +745,7 @@ def files_phase(ctx: Ctx, run: GuardRun) -> None:
 def guard_session(ctx: Ctx, source: str | None, phases: set[str]) -> None:
     """``source`` None is the baseline."""
     baseline = source is None
-    label = "baseline" if baseline else "polling 50 ms" if source == "polling" else "proc connector"
+    label = LABELS[source]
     print(f"[{label}]", file=sys.stderr)
     if baseline:
         run = start_baseline(ctx)
@@ -776,7 +797,8 @@ def idle_phase(ctx: Ctx) -> None:
             ctx.children.track(p)
             sleepers.append(p)
         runs: list[tuple[str, GuardRun]] = []
-        for source, label in (("polling", "polling 50 ms"), ("proc-connector", "proc connector")):
+        for source in ("polling", "proc-connector"):
+            label = LABELS[source]
             run = start_scamguard(ctx, source, [ctx.downloads], label=f"idle-{source}")
             if run is not None:
                 runs.append((label, run))
@@ -787,8 +809,10 @@ def idle_phase(ctx: Ctx) -> None:
             runs.append(("baseline", base))
         time.sleep(1.0 if ctx.quick else 3.0)
         procs = len(psutil.pids())
+        forks0, began = forks(), time.monotonic()
         before = [(r.cpu(), time.monotonic()) for _, r in runs]
         time.sleep(window)
+        rate = (forks() - forks0) / (time.monotonic() - began)
         for (label, run), (c0, t0) in zip(runs, before, strict=True):
             share = 100 * (run.cpu() - c0) / (time.monotonic() - t0)
             ctx.medians[("idle", label)] = share
@@ -802,7 +826,8 @@ def idle_phase(ctx: Ctx) -> None:
                 target, ok = "none (baseline)", ""
             ctx.row(
                 f"idle CPU, {label}",
-                f"{share:.2f} % of one core over {window:.0f} s, {procs} processes running",
+                f"{share:.2f} % of one core over {window:.0f} s, {procs} processes running, "
+                f"{rate:.1f} new processes/s on the machine",
                 target,
                 ok,
             )
@@ -813,6 +838,14 @@ def idle_phase(ctx: Ctx) -> None:
     finally:
         for p in sleepers:
             ctx.children.end(p)
+
+
+def forks() -> int:
+    """Processes created on the whole machine since boot (other sessions share it)."""
+    for line in Path("/proc/stat").read_text().splitlines():
+        if line.startswith("processes "):
+            return int(line.split()[1])
+    return 0
 
 
 # --- 5. a large watched tree ---
@@ -838,7 +871,12 @@ def tree_case(ctx: Ctx, label: str, tops: int, subs: int) -> None:
     tree = ctx.root / f"tree-{tops}x{subs}"
     folders = build_tree(tree, tops, subs)
     print(f"[tree: {folders} folders]", file=sys.stderr)
-    run = start_scamguard(ctx, "polling", [tree], label=f"tree-{folders}")
+    # The proc connector where it works, so the poll tick's own cost does not hide the tree's.
+    source = "polling" if ctx.connector else "proc-connector"
+    run = start_scamguard(ctx, source, [tree], label=f"tree-{folders}")
+    if run is None and source != "polling":
+        source = "polling"
+        run = start_scamguard(ctx, source, [tree], label=f"tree-{folders}")
     if run is None:
         ctx.row(f"tree, {label}", "guard did not start")
         shutil.rmtree(tree)
@@ -851,14 +889,21 @@ def tree_case(ctx: Ctx, label: str, tops: int, subs: int) -> None:
             + (f": {f['note']}" if f.get("note") else "")
             for f in watched
         )
-        ctx.row(f"tree {folders} folders: 'started' says", how or "no folders listed")
+        ctx.row(
+            f"tree {folders} folders: 'started' says",
+            (how or "no folders listed") + f"; process source {source}",
+        )
         time.sleep(1.0)
         c0, t0 = run.cpu(), time.monotonic()
         time.sleep(idle_window)
         share = 100 * (run.cpu() - c0) / (time.monotonic() - t0)
+        plain = ctx.medians.get(("idle", LABELS[source]))
+        without = (
+            "" if plain is None else f" (same source without the tree, idle test: {plain:.2f} %)"
+        )
         ctx.row(
             f"tree {folders} folders: idle CPU",
-            f"{share:.2f} % of one core over {idle_window:.0f} s",
+            f"{share:.2f} % of one core over {idle_window:.0f} s{without}",
             "≤ 0.5 % of a core",
             "OK" if share <= 0.5 else f"MISSED: over by {share - 0.5:.2f} points",
         )
@@ -870,49 +915,105 @@ def tree_case(ctx: Ctx, label: str, tops: int, subs: int) -> None:
             (verdict([("p50", statistics.median(lats), 0.050)]) if lats else "MISSED")
             + (f"; {missed} never reported" if missed else ""),
         )
-        # The worst case: every file in the tree opened, read, touched, some rewritten.
-        mark, errs = run.mark(), len(run.stderr)
-        churn = subprocess.Popen(
-            [PYTHON, str(HERE / "tree_churn.py"), str(tree), str(churn_seconds)],
-            stdout=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-        )
-        ctx.children.track(churn)
-        c0, t0 = run.cpu(), time.monotonic()
-        lats, missed = installer_trials(
-            ctx, run, tree, 0, start_at=2000, until=t0 + churn_seconds - 0.2
-        )
-        out, _ = churn.communicate()
-        ctx.children.reaped(churn)
-        share = 100 * (run.cpu() - c0) / (time.monotonic() - t0)
-        try:
-            did = json.loads(out)
-            work = (
-                f"{did['reads']:,} reads, {did['touches']:,} touches, {did['writes']:,} rewrites "
-                f"of {did['files']:,} files"
-            )
-        except (ValueError, KeyError):
-            work = "churn output unreadable"
-        late = run.since(mark, "installer")
-        errors = run.since(mark, "error")
-        warn = [line for line in run.stderr[errs:] if "overflow" in line.lower()]
-        ctx.row(
-            f"tree {folders} folders, under churn: guard CPU",
-            f"{share:.1f} % of one core over {churn_seconds:.0f} s ({work})",
-            "no livelock (well under 100 %)",
-            "OK" if share < 50 else "MISSED: looks like a livelock",
-        )
-        ctx.row(
-            f"tree {folders} folders, under churn: installer at the top",
-            f"{spread(lats)}, missed {missed}/{len(lats) + missed}; "
-            f"installer lines {len(late)}, error lines {len(errors)}, "
-            f"overflow warnings {len(warn)}",
-            "still arrives",
-            "OK" if lats and not missed else f"MISSED: {missed} never reported",
-        )
+        churn_case(ctx, run, tree, f"tree {folders} folders, under churn", churn_seconds)
     finally:
         run.stop()
         shutil.rmtree(tree, ignore_errors=True)
+
+
+def drop_installers(
+    folder: Path, start_at: int, until: float, every: float
+) -> list[tuple[str, float]]:
+    """Rename a browser download into ``folder`` every ``every`` s until ``until``, without
+    waiting for the guard: (path, time of the rename) for each. The files stay until the
+    caller removes them, so a late event is still an event."""
+    body = Path("/bin/sleep").read_bytes()
+    dropped = []
+    i = start_at
+    while time.monotonic() < until:
+        final = folder / f"AnyDesk ({i}).exe"
+        part = folder / f"AnyDesk ({i}).exe.crdownload"
+        i += 1
+        part.write_bytes(body)
+        time.sleep(0.03)
+        dropped.append((str(final), time.monotonic()))
+        os.rename(part, final)
+        time.sleep(every)
+    return dropped
+
+
+def churn_case(ctx: Ctx, run: GuardRun, tree: Path, name: str, seconds: float) -> None:
+    """Every file in the tree opened, read, touched, every fifth rewritten, by another process,
+    while installers keep landing at the top; then how long the guard takes to catch up."""
+    mark, errs = run.mark(), len(run.stderr)
+    rss0 = run.memory()[0]
+    churn = subprocess.Popen(
+        [PYTHON, str(HERE / "tree_churn.py"), str(tree), str(seconds)],
+        stdout=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+    )
+    ctx.children.track(churn)
+    c0, t0 = run.cpu(), time.monotonic()
+    dropped = drop_installers(tree, 2000, until=t0 + seconds - 0.3, every=0.4)
+    peak = run.memory()[0]
+    out, _ = churn.communicate()
+    ctx.children.reaped(churn)
+    ended = time.monotonic()
+    share = 100 * (run.cpu() - c0) / (ended - t0)
+    try:
+        did = json.loads(out)
+        work = (
+            f"{did['reads']:,} reads, {did['touches']:,} touches, {did['writes']:,} rewrites "
+            f"of {did['files']:,} files"
+        )
+    except (ValueError, KeyError):
+        work = "churn output unreadable"
+    # Catching up: every dropped installer reported (late is still reported), CPU settles.
+    lats = []
+    for path, t in dropped:
+        got = run.wait_for(
+            lambda e, p=path: e.get("event") == "installer" and e.get("path") == p,
+            timeout=max(0.0, ended + 15.0 - time.monotonic()),
+            since=mark,
+        )
+        if got is not None:
+            lats.append(got[0] - t)
+    caught_up = time.monotonic() - ended
+    c1, t1 = run.cpu(), time.monotonic()
+    time.sleep(2.0)
+    after = 100 * (run.cpu() - c1) / (time.monotonic() - t1)
+    for path, _ in dropped:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+    missed = len(dropped) - len(lats)
+    errors = run.since(mark, "error")
+    warn = [line for line in run.stderr[errs:] if "overflow" in line.lower()]
+    ctx.row(
+        f"{name}: guard CPU",
+        f"{share:.1f} % of one core over {seconds:.0f} s ({work}); {after:.2f} % in the 2 s after",
+        "no livelock (well under one core)",
+        "OK"
+        if share < 50
+        else f"MISSED: CPU-bound at {share:.0f} % of a core"
+        + ("" if missed else ", but it kept making progress (no livelock)"),
+    )
+    ctx.row(
+        f"{name}: memory",
+        f"RSS {peak:.1f} MB near the end of the churn (before it: {rss0:.1f} MB)",
+        "≤ 40 MB",
+        "OK" if peak <= 40 else f"MISSED: RSS over by {peak - 40:.1f} MB",
+    )
+    ok = "OK" if lats and not missed else f"MISSED: {missed} never reported"
+    if lats and not missed and statistics.median(lats) > 0.050:
+        ok = f"MISSED: arrives, but p50 over by {ms(statistics.median(lats) - 0.050)}"
+    ctx.row(
+        f"{name}: installer at the top",
+        f"{spread(lats)}, missed {missed}/{len(dropped)} (15 s grace); all in "
+        f"{caught_up:.1f} s after the churn; {len(errors)} error lines, "
+        f"{len(warn)} inotify overflow warnings",
+        "still arrives, p50 ≤ 50 ms",
+        ok,
+    )
 
 
 def tree_phase(ctx: Ctx) -> None:
@@ -1021,31 +1122,34 @@ def main() -> None:
     print("mode: " + ("quick (smoke run, few trials)" if args.quick else "full"))
     began = time.monotonic()
     children = Children()
-    restore = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    with tempfile.TemporaryDirectory(prefix="scamguard-bench-") as tmp:
-        ctx = Ctx(Path(tmp), args.quick, children)
-        setup(ctx.root)
-        try:
-            for source in ("polling", "proc-connector", None):
-                # Installer arrival does not depend on the process source: polling only.
-                wanted = phases & (
-                    {"spawn", "memory", "storm", "files"}
-                    if source == "polling"
-                    else {"spawn", "memory", "storm"}
-                )
-                if wanted:
-                    guard_session(ctx, source, phases)
-            if "idle" in phases:
-                idle_phase(ctx)
-            if "tree" in phases:
-                tree_phase(ctx)
-        except KeyboardInterrupt:
-            print("\ninterrupted: cleaning up", file=sys.stderr)
-            raise
-        finally:
-            children.end_all()
-            signal.signal(signal.SIGTERM, restore)
-        print_report(ctx, time.monotonic() - began)
+    # Ctrl-C raises KeyboardInterrupt even when started in the background (where SIGINT comes
+    # ignored, and the guards would inherit that and could not be stopped with it).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        with tempfile.TemporaryDirectory(prefix="scamguard-bench-") as tmp:
+            ctx = Ctx(Path(tmp), args.quick, children)
+            setup(ctx.root)
+            try:
+                run_phases(ctx, phases)
+            finally:
+                children.end_all()  # before the temp folder goes: nothing of ours runs on
+    except KeyboardInterrupt:
+        print("\ninterrupted; everything this benchmark started has been stopped", file=sys.stderr)
+        sys.exit(130)
+    print_report(ctx, time.monotonic() - began)
+
+
+def run_phases(ctx: Ctx, phases: set[str]) -> None:
+    for source in ("polling", "proc-connector", None):
+        # Installer arrival does not depend on the process source: measured with polling.
+        per_guard = {"spawn", "memory", "storm"} | ({"files"} if source == "polling" else set())
+        if phases & per_guard:
+            guard_session(ctx, source, phases)
+    if "idle" in phases:
+        idle_phase(ctx)
+    if "tree" in phases:
+        tree_phase(ctx)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,10 @@ from guard.locations import WatchFolder
 from guard.watch.install_watcher import InstallWatcher
 from guard.watch.process_watcher import ProcessWatcher
 
+# Quick while an incident is open (a tool that exits, an allowance that ends, a decision
+# from 'scamguard block'); slow when there is nothing to look after.
 HOUSEKEEPING_SECONDS = 0.25
+IDLE_HOUSEKEEPING_SECONDS = 1.0
 
 
 def journal_path() -> Path:
@@ -152,6 +155,7 @@ class LiveGuard:
         self.installs.stop()
         if self._housekeeper.is_alive():
             self._housekeeper.join(timeout=5)
+        self.engine.housekeeping()  # so a tool that just exited is not counted as frozen
         frozen = [v for v in self.engine.incidents() if v.state == "frozen"]
         self.engine.note(
             "stopped",
@@ -164,7 +168,9 @@ class LiveGuard:
         self.instance.release()
 
     def _housekeeping(self) -> None:
-        while not self._stop.wait(HOUSEKEEPING_SECONDS):
+        while not self._stop.wait(
+            HOUSEKEEPING_SECONDS if self.engine.busy() else IDLE_HOUSEKEEPING_SECONDS
+        ):
             try:
                 self.engine.housekeeping()
                 self.inbox.poll()

@@ -58,9 +58,9 @@ def test_file_written_in_place_is_identified_once(rig: Rig, downloads: Path) -> 
         fh.write(b"MZ" + b"\0" * 4096)
     event = rig.wait_event("installer")
     assert event.tool == "teamviewer" and event.data["how"] in ("closed", "created")
-    # The created event's settle timer looks at the file again later: it must count it as
-    # the same file, not report it a second time.
-    wait_for(lambda: rig.guard.installs.duplicates >= 1, message="the second look")
+    # Created, then closed: both events queue the same path; once nothing is queued any
+    # more, there must have been exactly one report.
+    wait_for(lambda: not rig.guard.installs._queued, message="the queue to drain")
     rig.engine.wait_delivered()
     assert len(rig.matching("installer")) == 1
 
@@ -279,3 +279,29 @@ def test_folder_returning_while_files_stream_in_does_not_stall_the_watcher(
     )
     _download(busy, "AnyDesk.exe")
     assert rig.wait_event("installer", timeout=10).tool == "anydesk"
+
+
+def test_deleted_installer_ends_its_incident(rig: Rig, downloads: Path) -> None:
+    path = _download(downloads, "AnyDesk.exe")
+    event = rig.wait_event("installer")
+    path.unlink()
+    ended = rig.wait_event("ended", incident=event.incident)
+    assert "deleted or moved away" in ended.message
+    assert rig.engine.incident(event.incident).state is State.ENDED
+
+
+def test_busy_ordinary_files_are_never_opened(
+    rig: Rig, downloads: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    watcher_identifier = rig.guard.installs.identifier
+    real = watcher_identifier.identify_file
+    monkeypatch.setattr(
+        watcher_identifier, "identify_file", lambda p: (opened.append(str(p)), real(p))[1]
+    )
+    photo = downloads / "holiday.jpg"
+    for _ in range(200):  # an editor saving over and over
+        photo.write_bytes(b"MZ" + os.urandom(64))
+    _download(downloads, "RustDesk-1.3.exe")
+    rig.wait_event("installer")
+    assert opened == [str(downloads / "RustDesk-1.3.exe")]

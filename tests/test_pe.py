@@ -55,3 +55,31 @@ def test_non_pe_and_odd_files(tmp_path: Path) -> None:
 def test_non_ascii_values(tmp_path: Path) -> None:
     exe = write_pe(tmp_path / "x.exe", ProductName="向日葵远程控制", CompanyName="Oray")
     assert read_version_info(exe)["ProductName"] == "向日葵远程控制"
+
+
+def test_the_file_is_never_memory_mapped(tmp_path: Path, monkeypatch) -> None:
+    # A mapped file that shrinks kills the process with SIGBUS (seen with a file rewritten
+    # while it was checked), so the reader must not map at all.
+    import mmap
+
+    def refuse(*_a: object, **_k: object) -> None:
+        raise AssertionError("read_version_info memory-mapped the file")
+
+    monkeypatch.setattr(mmap, "mmap", refuse)
+    exe = write_pe(tmp_path / "x.exe", ProductName="AnyDesk")
+    assert read_version_info(exe) == {"ProductName": "AnyDesk"}
+
+
+def test_a_file_truncated_while_it_is_read_gives_no_evidence(tmp_path: Path, monkeypatch) -> None:
+    import pefile
+
+    exe = write_pe(tmp_path / "x.exe", ProductName="AnyDesk")
+    real = pefile.PE.parse_data_directories
+
+    def truncate_first(self: pefile.PE, *args: object, **kwargs: object) -> None:
+        with open(exe, "r+b") as fh:  # a download being rewritten under us
+            fh.truncate(0x200)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(pefile.PE, "parse_data_directories", truncate_first)
+    assert read_version_info(exe) == {}

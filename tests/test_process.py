@@ -9,9 +9,11 @@ import threading
 from pathlib import Path
 
 import psutil
+import pytest
 
 from guard.identify.identifier import Identifier
 from guard.identify.process import read_process
+from guard.watch import process_poller
 from guard.watch.process_poller import ProcessPoller
 from tests.conftest import Spawner
 from tests.helpers import wait_for
@@ -133,8 +135,9 @@ def test_poller_reports_each_process_once_and_forgets_exited(
     assert calls.count(proc.pid) == 1
     proc.kill()
     proc.wait()
-    poller.tick()
-    assert proc.pid not in poller.known and proc.pid not in poller.matched
+    # An exit allocates no pid, so it is noticed by the full diff that runs once a second.
+    wait_for(lambda: (poller.tick(), proc.pid not in poller.known)[1], message="the exit noticed")
+    assert proc.pid not in poller.matched
 
 
 def test_processes_that_are_not_tools_are_left_alone(
@@ -171,3 +174,22 @@ def test_binary_path_kept_for_details(spawn: Spawner, identifier: Identifier) ->
     info = wait_for(lambda: (i := read_process(proc.pid)) and i.exe and i, message="exec")
     verdict = identifier.identify_process(info)
     assert verdict.path == str(Path(spawn.root) / "anydesk")
+
+
+def test_idle_ticks_skip_the_pid_list_when_no_process_was_created(
+    identifier: Identifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = [0.0]
+    monkeypatch.setattr(process_poller, "_last_pid", lambda: 4242)
+    poller = ProcessPoller(identifier, lambda *a: None, clock=lambda: now[0])
+    poller.initial_scan()
+    poller.tick()  # the first tick always diffs
+    calls = []
+    real = process_poller.psutil.pids
+    monkeypatch.setattr(process_poller.psutil, "pids", lambda: (calls.append(1), real())[1])
+    for _ in range(10):
+        poller.tick()
+    assert calls == []  # nothing was created: no pid list read
+    now[0] += 1.5
+    poller.tick()
+    assert calls == [1]  # but once a second the full diff still runs

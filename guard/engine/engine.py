@@ -228,6 +228,10 @@ class Engine:
             views = [i.view() for i in self._incidents.values()]
         return [v for v in views if v.pending or not pending_only]
 
+    def busy(self) -> bool:
+        """Is any incident open (so housekeeping and decisions should be quick)?"""
+        return bool(self._incidents)
+
     def incident(self, incident_id: str) -> IncidentView:
         with self._lock:
             return self._get(incident_id).view()
@@ -537,7 +541,7 @@ class Engine:
 
     def _settle(self, inc: Incident) -> None:
         """A new incident whose process was already gone: it ends unless a file waits."""
-        if not inc.live_members() and not inc.pending_files() and inc.state in PENDING:
+        if not inc.live_members() and not inc.files_present() and inc.state in PENDING:
             inc.state, inc.closed = State.ENDED, self.clock()
             self._emit(inc, "ended", f"{inc.tool.name} closed")
 
@@ -546,14 +550,22 @@ class Engine:
             if not is_alive(member.proc):
                 member.state = "exited"
                 self._untrack(member.pid)
+        for f in inc.files.values():
+            if f.state == "present" and not os.path.lexists(f.path):
+                f.state = "gone"  # deleted or moved away by the person: nothing to decide
 
     def _check_state(self, inc: Incident, now: float, trusted: Collection[str]) -> None:
         live = inc.live_members()
         had_processes = bool(inc.members)
-        if inc.state in PENDING and had_processes and not live and not inc.pending_files():
-            how = " while it was frozen" if inc.state is State.FROZEN else ""
+        had_anything = had_processes or bool(inc.files)
+        if inc.state in PENDING and had_anything and not live and not inc.files_present():
+            if had_processes:
+                how = " while it was frozen" if inc.state is State.FROZEN else ""
+                message = f"{inc.tool.name} closed{how}"
+            else:
+                message = f"the {inc.tool.name} installer was deleted or moved away"
             inc.state, inc.closed = State.ENDED, now
-            self._emit(inc, "ended", f"{inc.tool.name} closed{how}")
+            self._emit(inc, "ended", message)
         elif inc.state is State.ALLOWED and inc.allow is not None:
             if inc.allow.kind == "trusted" and inc.tool.id not in trusted and live:
                 self._withdraw_trust(inc)

@@ -180,6 +180,10 @@ class Incident:
     def live_members(self) -> list[Member]:
         return [m for m in self.members.values() if m.state not in ("killed", "exited")]
 
+    def files_present(self) -> bool:
+        """Any installer or installation still where it was found (a decision is due)."""
+        return any(f.state in ("present", "moving") for f in self.files.values())
+
     def pending_files(self) -> list[FileMember]:
         return [f for f in self.files.values() if f.state == "present" and f.quarantinable]
 

@@ -46,6 +46,11 @@ class ProcessControl:
     failures (a service running as SYSTEM that an unelevated guard may not suspend)."""
 
     def suspend(self, proc: psutil.Process) -> None:
+        # Windows counts suspensions: a tool frozen by an earlier run of the guard (it stays
+        # frozen when the guard stops) must not be suspended twice, or one resume would
+        # not wake it. SIGSTOP on POSIX does not count, and the check would only cost time.
+        if psutil.WINDOWS and proc.status() == psutil.STATUS_STOPPED:
+            return
         proc.suspend()
 
     def resume(self, proc: psutil.Process) -> None:

@@ -2,15 +2,20 @@
 
 A renamed binary ("TalkTalk Support.exe") still carries the vendor's CompanyName, ProductName
 and OriginalFilename in its version resource; that is how we see through the disguise.
-pefile memory-maps the file, so only the header and the resource pages are actually read.
-Anything that is not a well-formed PE (a truncated download, a text file named .exe) simply
-yields no PE evidence; it is never an error.
+pefile is handed a read-on-demand view of the file rather than a path: with a path it would
+memory-map the file, and a file truncated while mapped (a download being rewritten, an
+editor saving) kills the whole process with SIGBUS. The view reads only the bytes pefile
+asks for (the headers and the resource section), and a file that shrinks under it just
+reads short. Anything that is not a well-formed PE (a truncated download, a text file named
+.exe) yields no PE evidence; it is never an error.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
+from typing import BinaryIO
 
 import pefile
 
@@ -24,32 +29,53 @@ KEYS = ("CompanyName", "ProductName", "OriginalFilename", "FileDescription", "In
 logging.getLogger("pefile").setLevel(logging.ERROR)
 
 
-def looks_like_pe(path: Path) -> bool:
-    """True when the file starts with the 'MZ' DOS signature every PE file has."""
-    try:
-        with path.open("rb") as fh:
-            return fh.read(2) == b"MZ"
-    except OSError:
-        return False
+class _FileView:
+    """Just enough of ``bytes`` for pefile (``len``, indexing, slicing), read from an open
+    file on demand."""
+
+    def __init__(self, fh: BinaryIO, size: int):  # unbuffered: reads see the file as it is
+        self._fh = fh
+        self._size = size
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, key: int | slice) -> bytes | int:
+        if isinstance(key, slice):
+            start, stop, step = key.indices(self._size)
+            if stop <= start:
+                return b""
+            self._fh.seek(start)
+            data = self._fh.read(stop - start)
+            return data if step == 1 else data[::step]
+        index = key + self._size if key < 0 else key
+        if not 0 <= index < self._size:
+            raise IndexError("file view index out of range")
+        self._fh.seek(index)
+        byte = self._fh.read(1)
+        if not byte:
+            raise IndexError("the file became shorter while it was read")
+        return byte[0]
 
 
 def read_version_info(path: Path) -> dict[str, str]:
     """The version-resource strings we match on, or {} for anything that is not a usable PE."""
     try:
-        if path.stat().st_size > MAX_PE_FILE_BYTES or not looks_like_pe(path):
+        fh = path.open("rb", buffering=0)
+    except OSError:
+        return {}
+    with fh:
+        try:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_PE_FILE_BYTES or fh.read(2) != b"MZ":
+                return {}
+            pe = pefile.PE(data=_FileView(fh, size), fast_load=True)
+            pe.parse_data_directories(
+                directories=[pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_RESOURCE"]]
+            )
+            return _strings(pe)
+        except Exception:  # malformed, truncated mid-read, unreadable: no PE evidence
             return {}
-        pe = pefile.PE(str(path), fast_load=True)
-    except (OSError, pefile.PEFormatError, ValueError):
-        return {}
-    try:
-        pe.parse_data_directories(
-            directories=[pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_RESOURCE"]]
-        )
-        return _strings(pe)
-    except Exception:
-        return {}
-    finally:
-        pe.close()
 
 
 def _strings(pe: pefile.PE) -> dict[str, str]:

@@ -56,6 +56,12 @@ FILE_EVENTS = [
 ]
 PARENT_EVENTS = [DirCreatedEvent, DirMovedEvent]
 RECURSION_LIMIT = 2000
+# Kinds of file that can run or install something; other files are checked by name only.
+RUNNABLE_SUFFIXES = frozenset({
+    "", ".exe", ".msi", ".msix", ".msixbundle", ".appx", ".appxbundle", ".com", ".scr", ".pif",
+    ".bat", ".cmd", ".ps1", ".vbs", ".hta", ".lnk", ".dmg", ".pkg", ".mpkg", ".app", ".deb",
+    ".rpm", ".appimage", ".run", ".sh", ".bin", ".jar", ".desktop", ".flatpakref", ".snap",
+})  # fmt: skip
 PARTIAL_SUFFIXES = (".crdownload", ".part", ".partial", ".download", ".opdownload", ".tmp")
 SETTLE_SECONDS = 0.5  # a created file whose size holds still this long is complete
 HEALTH_SECONDS = 1.0
@@ -111,6 +117,7 @@ class InstallWatcher:
         # holding its own lock, so holding ours around schedule() could deadlock.
         self._wake = threading.Condition(threading.Lock())
         self._pending: list[_Pending] = []
+        self._queued: dict[str, float] = {}  # path -> due time of its one live entry
         self._seen: dict[str, tuple[int, ...]] = {}  # path -> identity of the file checked
         self.duplicates = 0  # files seen again unchanged (tests use it to know a look happened)
         self._recheck = False
@@ -262,7 +269,9 @@ class InstallWatcher:
                 for entry in it:
                     with contextlib.suppress(OSError):
                         if entry.stat().st_mtime >= folder.since - 1:
-                            self._queue(entry.path, "scan", folder.spec, delay=0.0)
+                            self._queue(
+                                entry.path, "scan", folder.spec, delay=0.0, is_dir=entry.is_dir()
+                            )
         except OSError:
             pass
 
@@ -277,14 +286,42 @@ class InstallWatcher:
                 best = folder.spec
         return best
 
-    def _queue(self, path: str, how: str, spec: WatchFolder, delay: float) -> None:
+    def _queue(
+        self,
+        path: str,
+        how: str,
+        spec: WatchFolder,
+        *,
+        delay: float,
+        size: int = -1,
+        is_dir: bool = False,
+    ) -> None:
         if any(path.startswith(p) for p in self.ignore_under):
             return
         if path.casefold().endswith(PARTIAL_SUFFIXES):
             return
+        if not (is_dir or self._worth_a_look(path)):
+            return
+        due = time.monotonic() + delay
         with self._wake:
-            heapq.heappush(self._pending, _Pending(time.monotonic() + delay, path, how, spec))
+            # One entry per path: a file rewritten a thousand times is looked at once, so a
+            # busy folder cannot bury an installer under a backlog.
+            queued = self._queued.get(path)
+            if queued is not None and queued <= due:
+                return
+            self._queued[path] = due
+            heapq.heappush(self._pending, _Pending(due, path, how, spec, size))
             self._wake.notify()
+
+    def _worth_a_look(self, path: str) -> bool:
+        """Cheap, before any read: a tool's name or installer pattern, or a kind of file
+        that can run (and so can carry Windows version info, a bundle id, or a known hash;
+        no extension at all is how Linux programs often arrive). A photo rewritten by an
+        editor is never opened."""
+        name = os.path.basename(path)
+        if self.identifier.index.lookup_name(name):
+            return True
+        return os.path.splitext(name)[1].casefold() in RUNNABLE_SUFFIXES
 
     def _event(self, event: FileSystemEvent, how: str, path: str) -> None:
         spec = self._folder_for(path)
@@ -294,7 +331,7 @@ class InstallWatcher:
             parent = os.path.dirname(path.rstrip(os.sep))
             top_level = parent == str(spec.path).rstrip(os.sep)
             if path.casefold().endswith(".app") or (top_level and not spec.quarantine):
-                self._queue(path, how, spec, delay=0.0)
+                self._queue(path, how, spec, delay=0.0, is_dir=True)
             return
         # A created file may still be being written; closed and moved mean it is complete.
         self._queue(path, how, spec, delay=SETTLE_SECONDS if how == "created" else 0.0)
@@ -321,7 +358,10 @@ class InstallWatcher:
                 ready = []
                 now = time.monotonic()
                 while self._pending and self._pending[0].due <= now:
-                    ready.append(heapq.heappop(self._pending))
+                    item = heapq.heappop(self._pending)
+                    if self._queued.get(item.path) == item.due:  # else superseded
+                        del self._queued[item.path]
+                        ready.append(item)
                 recheck, self._recheck = self._recheck, False
             for item in ready:
                 try:
@@ -343,17 +383,7 @@ class InstallWatcher:
         is_dir = os.path.isdir(item.path)
         if item.how == "created" and not is_dir and st.st_size != item.size:
             # Still growing (or first look): check again once it has held still.
-            with self._wake:
-                heapq.heappush(
-                    self._pending,
-                    _Pending(
-                        time.monotonic() + SETTLE_SECONDS,
-                        item.path,
-                        item.how,
-                        item.folder,
-                        st.st_size,
-                    ),
-                )
+            self._queue(item.path, item.how, item.folder, delay=SETTLE_SECONDS, size=st.st_size)
             return
         # Inode and change time too: a file restored from quarantine, or unpacked again
         # from the same archive (same size and mtime), is a new arrival.

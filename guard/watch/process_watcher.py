@@ -28,7 +28,9 @@ from guard.watch.proc_connector import (
 from guard.watch.process_poller import ProcessPoller
 
 SOURCES = ("auto", "proc-connector", "polling")
-SAFETY_INTERVAL = 0.25
+# With exec events arriving, the pid diff is only a safety net (forks that never exec,
+# anything the kernel failed to say): once a second costs almost nothing.
+SAFETY_INTERVAL = 1.0
 
 Sink = Callable[[ProcessInfo, Identification], None]
 
