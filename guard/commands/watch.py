@@ -108,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
 
     guard.engine.add_listener(print_or_stop)
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # Started in the background by a shell, SIGINT arrives ignored; Ctrl-C must still stop us.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it
         guard.start()
         stop.wait()
