@@ -5,6 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
+from guard.engine import journal as journal_module
 from guard.engine.events import GuardEvent
 from guard.engine.journal import Journal, connect, read, record_now
 
@@ -93,3 +96,30 @@ def test_a_journal_that_cannot_be_written_never_stops_the_guard(tmp_path: Path) 
     said: list[str] = []
     record_now(blocker / "journal.db", [_event(9)], said.append)
     assert said and "not recorded" in said[0]
+
+
+def test_journal_failing_while_the_guard_runs_is_replaced_and_nothing_is_lost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "journal.db"
+    problems: list[str] = []
+    journal = Journal(path, problems.append)
+    journal.record(_event(1))
+    assert journal.flush()
+    real = journal_module.append
+    failures = [sqlite3.DatabaseError("database disk image is malformed")]
+
+    def append_once_broken(conn: sqlite3.Connection, events: list[GuardEvent]) -> None:
+        if failures:
+            raise failures.pop()
+        real(conn, events)
+
+    monkeypatch.setattr(journal_module, "append", append_once_broken)
+    for n in (2, 3):
+        journal.record(_event(n))
+    assert journal.flush()
+    journal.close()
+    assert any("(it is damaged); it was moved to journal.db.bad-" in p for p in problems)
+    assert [r["pid"] for r in read(path)] == [2, 3]  # the batch went to the fresh journal
+    assert [r["pid"] for r in read(next(tmp_path.glob("journal.db.bad-*")))] == [1]
+    assert journal.dropped == 0

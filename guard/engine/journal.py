@@ -227,31 +227,28 @@ class Journal:
         return conn
 
     def _write(self, batch: list[GuardEvent]) -> None:
-        if self._conn is None:
-            if time.monotonic() < self._retry_at:
-                self._drop(batch)
-                return
-            self._conn = self._connect()
+        """Commit ``batch``; a journal that breaks mid-run is set aside and the batch is
+        tried once more on a fresh one."""
+        for fresh in (False, True):
             if self._conn is None:
-                self._drop(batch)
+                if not fresh and time.monotonic() < self._retry_at:
+                    break  # it failed recently; try again after RETRY_SECONDS
+                self._conn = self._connect()
+                if self._conn is None:
+                    break
+            try:
+                append(self._conn, batch)
                 return
-        try:
-            append(self._conn, batch)
-            return
-        except sqlite3.DatabaseError as exc:  # damaged or locked mid-run: start afresh, retry
-            with contextlib.suppress(sqlite3.Error):
-                self._conn.close()
-            self._conn = None
-            with contextlib.suppress(sqlite3.Error, OSError):  # _connect says why, next
-                _set_aside(self.path, f"could not be written ({_reason(exc)})", self.report)
-        self._conn = self._connect()
-        if self._conn is None:
-            self._drop(batch)
-            return
-        try:
-            append(self._conn, batch)
-        except sqlite3.Error as again:
-            self._drop(batch, _reason(again))
+            except sqlite3.DatabaseError as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.close()
+                self._conn = None
+                if fresh:
+                    self._drop(batch, _reason(exc))
+                    return
+                with contextlib.suppress(sqlite3.Error, OSError):  # _connect says why next
+                    _set_aside(self.path, f"could not be written ({_reason(exc)})", self.report)
+        self._drop(batch)
 
     def _drop(self, batch: list[GuardEvent], why: str = "") -> None:
         first = self.dropped == 0
