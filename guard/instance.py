@@ -32,7 +32,9 @@ class GuardInstance:
     def __init__(self) -> None:
         lock_path, self.pid_path = _paths()
         lock_path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = FileLock(str(lock_path))
+        # thread_local=False: the tray may start on one thread and stop on another.
+        self._lock: FileLock | None = FileLock(str(lock_path), thread_local=False)
+        self.warning = ""
         try:
             self._lock.acquire(timeout=0)
         except Timeout:
@@ -40,10 +42,17 @@ class GuardInstance:
                 f"ScamGuard is already running for this user (process {_holder()}); "
                 "only one guard runs at a time"
             ) from None
+        except OSError as exc:  # a file system without locks (some network homes)
+            self._lock = None
+            self.warning = (
+                f"could not check for another running guard ({exc.strerror or exc}); carrying on"
+            )
         with contextlib.suppress(OSError):
             self.pid_path.write_text(str(os.getpid()))
 
     def release(self) -> None:
+        if self._lock is None:
+            return
         with contextlib.suppress(OSError):
             self.pid_path.unlink()
         self._lock.release()
@@ -54,11 +63,13 @@ def is_running() -> bool:
     lock_path, _ = _paths()
     if not lock_path.exists():
         return False
-    probe = FileLock(str(lock_path))
+    probe = FileLock(str(lock_path), thread_local=False)
     try:
         probe.acquire(timeout=0)
     except Timeout:
         return True
+    except OSError:
+        return True  # cannot tell: let the request be tried
     probe.release()
     return False
 

@@ -128,8 +128,9 @@ class LiveGuard:
 
     def start(self, ready_timeout: float = 30.0) -> None:
         """Start every source; returns once tools already running have been looked at."""
-        for line in self._early:
-            self.engine.problem(line)
+        for line in [*self._early, self.instance.warning]:
+            if line:
+                self.engine.problem(line)
         self.processes.start()
         self.installs.start()
         self.processes.ready.wait(ready_timeout)

@@ -457,3 +457,54 @@ def test_a_stuck_listener_never_delays_a_freeze(
     finally:
         release.set()
     assert engine.wait_delivered()
+
+
+def test_trust_withdrawn_seen_first_by_a_new_start_freezes_the_old_ones_too(
+    identifier: Identifier, spawn: Spawner, tmp_path: Path
+) -> None:
+    trusted = {"anydesk"}
+    engine = Engine(Quarantine(tmp_path / "q"), trusted=lambda: trusted, only_under=str(spawn.root))
+    first = spawn.start("anydesk")
+    _seen_by(engine, identifier, first.pid)
+    trusted.clear()
+    second = spawn.start("anydesk")
+    _seen_by(engine, identifier, second.pid)  # before any housekeeping pass
+    assert is_stopped(first.pid) and is_stopped(second.pid)
+
+
+def test_a_member_that_becomes_another_tool_gets_its_own_incident(
+    identifier: Identifier, spawn: Spawner, tmp_path: Path
+) -> None:
+    engine = Engine(Quarantine(tmp_path / "q"), only_under=str(spawn.root))
+    anydesk = spawn.binary("anydesk")
+    gate = tmp_path / "go"
+    # TeamViewer (a shell here) that, once allowed, execs AnyDesk in the same process.
+    tool = spawn.start_shell(
+        "teamviewer", f"while [ ! -e '{gate}' ]; do sleep 0.02; done; exec '{anydesk}' 30"
+    )
+    _seen_by(engine, identifier, tool.pid)
+    [view] = engine.incidents()
+    engine.allow(view.id, AllowScope.parse("until-closed"))
+    gate.touch()
+    info = wait_for(
+        lambda: (i := read_process(tool.pid)) and i.exe == str(anydesk) and i, message="exec"
+    )
+    engine.process_seen(info, identifier.identify_process(info))
+    assert is_stopped(tool.pid)
+    tools = {v.tool.id: v for v in engine.incidents()}
+    assert tools["anydesk"].state is State.FROZEN
+    assert tools["teamviewer"].processes[0]["note"] == "became AnyDesk"
+
+
+def test_a_child_of_a_parent_that_has_exited_is_not_adopted(
+    identifier: Identifier, spawn: Spawner, tmp_path: Path
+) -> None:
+    engine = Engine(Quarantine(tmp_path / "q"), only_under=str(spawn.root))
+    tool = spawn.start("anydesk")
+    _seen_by(engine, identifier, tool.pid)
+    tool.kill()
+    tool.wait()  # gone, but housekeeping has not noticed yet: its pid is free for reuse
+    stranger = spawn.start("notepad")
+    info = wait_for(lambda: read_process(stranger.pid), message="the stranger")
+    engine.process_seen(dataclasses.replace(info, ppid=tool.pid), identifier.identify_name("x"))
+    assert not is_stopped(stranger.pid)

@@ -123,3 +123,21 @@ def test_journal_failing_while_the_guard_runs_is_replaced_and_nothing_is_lost(
     assert [r["pid"] for r in read(path)] == [2, 3]  # the batch went to the fresh journal
     assert [r["pid"] for r in read(next(tmp_path.glob("journal.db.bad-*")))] == [1]
     assert journal.dropped == 0
+
+
+def test_a_failing_journal_does_not_feed_on_its_own_reports(tmp_path: Path) -> None:
+    # In the guard, the journal's report becomes an event, which goes to the journal.
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    reports: list[str] = []
+    journal = Journal(blocker / "journal.db", reports.append)
+
+    def report(line: str) -> None:
+        reports.append(line)
+        journal.record(GuardEvent("error", line))
+
+    journal.report = report
+    journal.record(_event(1))
+    assert journal.flush()
+    journal.close()
+    assert len(reports) <= 3, reports

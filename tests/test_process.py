@@ -180,7 +180,8 @@ def test_idle_ticks_skip_the_pid_list_when_no_process_was_created(
     identifier: Identifier, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     now = [0.0]
-    monkeypatch.setattr(process_poller, "_last_pid", lambda: 4242)
+    last = [4242]
+    monkeypatch.setattr(process_poller, "_last_pid", lambda: last[0])
     poller = ProcessPoller(identifier, lambda *a: None, clock=lambda: now[0])
     poller.initial_scan()
     poller.tick()  # the first tick always diffs
@@ -193,3 +194,6 @@ def test_idle_ticks_skip_the_pid_list_when_no_process_was_created(
     now[0] += 1.5
     poller.tick()
     assert calls == [1]  # but once a second the full diff still runs
+    last[0] += 1  # a process was created: the very next tick looks
+    poller.tick()
+    assert calls == [1, 1]

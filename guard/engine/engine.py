@@ -136,7 +136,9 @@ class Engine:
             self._listeners.remove(listener)
 
     def wait_delivered(self, timeout: float = 5.0) -> bool:
-        """Wait until every event so far has reached the journal and the listeners."""
+        """Wait until every event so far has reached the listeners."""
+        if threading.current_thread() is self._dispatcher:
+            return False  # a listener waiting for itself would wait forever
         with self._delivery:
             return self._delivery.wait_for(
                 lambda: not self._outbox and not self._delivering, timeout
@@ -148,7 +150,8 @@ class Engine:
         with self._delivery:
             self._closed = True
             self._delivery.notify_all()
-        self._dispatcher.join(timeout)
+        if threading.current_thread() is not self._dispatcher:
+            self._dispatcher.join(timeout)
 
     # --- inputs from the event sources (any thread) ---
 
@@ -242,10 +245,20 @@ class Engine:
         """Notice members that exited, allowances that ran out or were withdrawn, incidents
         old enough to forget (they stay in the journal)."""
         with self._lock:
+            waiting = [
+                f.path
+                for inc in self._incidents.values()
+                for f in inc.files.values()
+                if f.state == "present"
+            ]
+        # Outside the lock: a Downloads folder on a hung network share must not stall
+        # the next freeze.
+        gone = {path for path in waiting if not os.path.lexists(path)}
+        with self._lock:
             now = self.clock()
             trusted = self.trusted()
             for inc in list(self._incidents.values()):
-                self._check_members(inc)
+                self._check_members(inc, gone)
                 self._check_state(inc, now, trusted)
                 if inc.closed is not None and now - inc.closed > self.join_window:
                     self._forget(inc)
@@ -255,8 +268,9 @@ class Engine:
     def _tool_process(
         self, info: ProcessInfo, tool: ToolSignature, verdict: Identification
     ) -> None:
-        if self._tracked(info):
+        if self._tracked(info, tool):
             return  # the same process seen again (a re-check after exec)
+        self._leave_other_incident(info, tool)
         inc, new = self._incident_for(tool)
         proc = _handle(info)
         why_not = self._exempt(proc, root=True) if proc is not None else None
@@ -352,8 +366,8 @@ class Engine:
         inc = self._incidents[parent_incident]
         parent = inc.members.get(info.ppid or -1)
         proc = _handle(info)
-        if parent is None or proc is None or not _born_after(proc, parent.proc):
-            return  # the parent pid was reused by an unrelated program
+        if parent is None or proc is None or not _child_of(proc, parent.proc):
+            return  # the parent exited and its pid was reused by an unrelated program
         member = self._add_member(inc, proc, info, role="child")
         if inc.state is State.FROZEN:
             self._freeze(inc, member, child=True)
@@ -525,9 +539,10 @@ class Engine:
         )
 
     def _withdraw_trust(self, inc: Incident) -> None:
-        """Trust was removed in settings: what starts from now on is frozen again."""
-        inc.state, inc.allow, inc.allow_expires = State.DETECTED, None, None
+        """Trust was removed in settings: the tool is frozen again, what already runs and
+        what starts from now on."""
         self._emit(inc, "ended", f"{inc.tool.name} is no longer trusted")
+        self._refreeze(inc, inc.live_members(), "It is no longer trusted: ")
 
     def _reopen(self, inc: Incident, state: State) -> None:
         """Enter a pending state: a fresh detection re-opens an ended incident. A blocked
@@ -545,13 +560,13 @@ class Engine:
             inc.state, inc.closed = State.ENDED, self.clock()
             self._emit(inc, "ended", f"{inc.tool.name} closed")
 
-    def _check_members(self, inc: Incident) -> None:
+    def _check_members(self, inc: Incident, gone_files: Collection[str]) -> None:
         for member in inc.live_members():
             if not is_alive(member.proc):
                 member.state = "exited"
                 self._untrack(member.pid)
         for f in inc.files.values():
-            if f.state == "present" and not os.path.lexists(f.path):
+            if f.state == "present" and f.path in gone_files:
                 f.state = "gone"  # deleted or moved away by the person: nothing to decide
 
     def _check_state(self, inc: Incident, now: float, trusted: Collection[str]) -> None:
@@ -569,7 +584,6 @@ class Engine:
         elif inc.state is State.ALLOWED and inc.allow is not None:
             if inc.allow.kind == "trusted" and inc.tool.id not in trusted and live:
                 self._withdraw_trust(inc)
-                self._refreeze(inc, live, "It is no longer trusted: ")
             else:
                 self._check_allowance(inc, inc.allow, live, had_processes, now)
 
@@ -627,13 +641,16 @@ class Engine:
         self._member_of[proc.pid] = inc.id
         return member
 
-    def _tracked(self, info: ProcessInfo) -> bool:
-        """Is this very process (not just its pid) already a member of an incident?"""
+    def _tracked(self, info: ProcessInfo, tool: ToolSignature | None = None) -> bool:
+        """Is this very process (not just its pid) already a member of an incident, still
+        running the program it joined with? (A member that exec'd another tool is not.)"""
         iid = self._member_of.get(info.pid)
         if iid is None:
             return False
         member = self._incidents[iid].members.get(info.pid)
         if member is None or member.state in ("killed", "exited"):
+            return False
+        if tool is not None and self._incidents[iid].tool.id != tool.id and _changed(member, info):
             return False
         if info.create_time is None:
             return True
@@ -641,6 +658,18 @@ class Engine:
             return abs(member.proc.create_time() - info.create_time) < 0.01
         except psutil.Error:
             return False
+
+    def _leave_other_incident(self, info: ProcessInfo, tool: ToolSignature) -> None:
+        """A member that became another program (exec without a new pid) now belongs to
+        that program's incident; its old incident records that it left."""
+        iid = self._member_of.get(info.pid)
+        if iid is None or self._incidents[iid].tool.id == tool.id:
+            return
+        old = self._incidents[iid]
+        member = old.members.get(info.pid)
+        if member is not None:
+            member.state, member.note = "exited", f"became {tool.name}"
+        self._untrack(info.pid)
 
     def _untrack(self, pid: int) -> None:
         self._member_of.pop(pid, None)
@@ -721,6 +750,8 @@ class Engine:
         self._post(event, inc.view())
 
     def _post(self, event: GuardEvent, view: IncidentView | None) -> None:
+        if self.journal is not None:
+            self.journal.record(event)  # a queue put: in order, and no listener can stall it
         with self._delivery:
             self._outbox.append((event, view))
             self._delivery.notify()
@@ -735,8 +766,6 @@ class Engine:
                 event, view = self._outbox.popleft()
                 self._delivering = True
             try:
-                if self.journal is not None:
-                    self.journal.record(event)
                 with self._lock:
                     listeners = list(self._listeners)
                 for listener in listeners:
@@ -750,6 +779,13 @@ class Engine:
                     self._delivery.notify_all()
 
 
+def _changed(member: Member, info: ProcessInfo) -> bool:
+    """Did the process run another program since it joined (exec: same pid, new image)?"""
+    if member.exe and info.exe:
+        return member.exe != info.exe
+    return member.name != info.name
+
+
 def _handle(info: ProcessInfo) -> psutil.Process | None:
     """A psutil handle on exactly the process ``info`` describes (not a reused pid)."""
     try:
@@ -761,9 +797,11 @@ def _handle(info: ProcessInfo) -> psutil.Process | None:
     return proc
 
 
-def _born_after(child: psutil.Process, parent: psutil.Process) -> bool:
+def _child_of(child: psutil.Process, parent: psutil.Process) -> bool:
+    """``parent`` is still the process we froze (pid and start time: psutil's identity
+    check) and ``child`` started after it."""
     try:
-        return child.create_time() >= parent.create_time()  # same clock tick counts
+        return parent.is_running() and child.create_time() >= parent.create_time()
     except psutil.Error:
         return False
 

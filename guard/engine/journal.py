@@ -161,6 +161,7 @@ class Journal:
         self.path = path
         self.report = report
         self.dropped = 0
+        self._failing = False
         self._queue: queue.Queue[GuardEvent | None] = queue.Queue()
         self._pending = 0
         self._done = threading.Condition()
@@ -238,12 +239,14 @@ class Journal:
                     break
             try:
                 append(self._conn, batch)
+                self._failing = False
                 return
             except sqlite3.DatabaseError as exc:
                 with contextlib.suppress(sqlite3.Error):
                     self._conn.close()
                 self._conn = None
                 if fresh:
+                    self._retry_at = time.monotonic() + self.RETRY_SECONDS
                     self._drop(batch, _reason(exc))
                     return
                 with contextlib.suppress(sqlite3.Error, OSError):  # _connect says why next
@@ -251,10 +254,15 @@ class Journal:
         self._drop(batch)
 
     def _drop(self, batch: list[GuardEvent], why: str = "") -> None:
-        first = self.dropped == 0
+        """Count lost entries; say so once per run of failures. (The report becomes an event,
+        and that event comes back here: saying it every time would feed itself forever.)"""
         self.dropped += len(batch)
-        if first or why:
-            self.report(f"{len(batch)} journal entries were lost" + (f" ({why})" if why else ""))
+        if not self._failing:
+            self._failing = True
+            self.report(
+                "journal entries are being lost until it can be written again"
+                + (f" ({why})" if why else "")
+            )
 
 
 def _set_aside(path: Path, what: str, report: Report) -> None:

@@ -44,7 +44,9 @@ def submit(
 
 def wait_answer(path: Path, seq: int, timeout: float) -> tuple[str, str] | None:
     """(state, answer) once the guard has answered, or None if nobody did in time (the
-    request is then withdrawn, so a guard started later does not act on a stale decision)."""
+    request is then withdrawn, so a guard started later does not act on a stale decision).
+    A request the guard has already claimed is waited for a little longer instead: it is
+    being carried out, and saying "nothing was changed" then would be wrong."""
     deadline = time.monotonic() + timeout
     conn = sqlite3.connect(path, timeout=2.0)
     try:
@@ -52,16 +54,18 @@ def wait_answer(path: Path, seq: int, timeout: float) -> tuple[str, str] | None:
             row = conn.execute(
                 "SELECT state, answer FROM requests WHERE seq = ?", (seq,)
             ).fetchone()
-            if row is not None and row[0] != "pending":
+            if row is not None and row[0] not in ("pending", "working"):
                 return str(row[0]), str(row[1])
             if time.monotonic() > deadline:
                 with conn:
-                    conn.execute(
+                    withdrawn = conn.execute(
                         "UPDATE requests SET state = 'withdrawn'"
                         " WHERE seq = ? AND state = 'pending'",
                         (seq,),
-                    )
-                return None
+                    ).rowcount
+                if withdrawn:
+                    return None
+                deadline = time.monotonic() + timeout  # claimed: wait for its answer
             time.sleep(0.05)  # another process answers; there is nothing to wait on but time
     finally:
         conn.close()
@@ -88,6 +92,13 @@ class RequestInbox:
                 " ORDER BY seq"
             ).fetchall()
             for seq, incident, action, scope in rows:
+                with conn:  # claim it, so a request the CLI withdrew meanwhile is not acted on
+                    claimed = conn.execute(
+                        "UPDATE requests SET state = 'working' WHERE seq = ? AND state = 'pending'",
+                        (seq,),
+                    ).rowcount
+                if not claimed:
+                    continue
                 state, answer = self._carry_out(incident, action, scope)
                 with conn:
                     conn.execute(

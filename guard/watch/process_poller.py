@@ -27,6 +27,13 @@ FULL_DIFF_SECONDS = 1.0
 _LOADAVG = "/proc/loadavg"
 
 
+def _proc_is_ours() -> bool:
+    try:
+        return int(os.readlink("/proc/self")) == os.getpid()
+    except (OSError, ValueError):
+        return False
+
+
 def _last_pid() -> int | None:
     """The most recently allocated pid in this pid namespace (Linux), else None."""
     try:
@@ -67,7 +74,10 @@ class ProcessPoller:
         self.young: dict[int, _Young] = {}
         self.matched: set[int] = set()
         self.ignore = {os.getpid()}
-        self._last_pid = _last_pid()
+        # The hint only describes our own pid namespace; a guard whose /proc shows another
+        # one (unshare without remounting /proc) must diff every tick.
+        self._hint = _proc_is_ours()
+        self._last_pid = _last_pid() if self._hint else None
         self._full_diff_at = 0.0
 
     def initial_scan(self) -> None:
@@ -87,7 +97,7 @@ class ProcessPoller:
         second to forget exited pids.
         """
         now = self.clock()
-        last = _last_pid()
+        last = _last_pid() if self._hint else None
         if (
             last is not None
             and last == self._last_pid
@@ -115,9 +125,11 @@ class ProcessPoller:
 
     def look_now(self, pid: int) -> None:
         """An exec event for ``pid`` (from the proc connector): look at once, even if the pid
-        is known, because exec gave it a new program."""
-        if pid in self.ignore or pid in self.matched:
+        is known or was matched before: exec gave it a new program (a helper of one tool
+        can become another)."""
+        if pid in self.ignore:
             return
+        self.matched.discard(pid)
         if pid not in self.known:
             self.known.add(pid)
         self.young.setdefault(pid, _Young(self.clock(), ("", None)))
