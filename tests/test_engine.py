@@ -395,24 +395,6 @@ def test_no_process_is_suspended_twice(
     assert all(depth <= 1 for depth in control.depth.values()), control.depth
 
 
-def test_trust_withdrawn_freezes_the_next_start(
-    identifier: Identifier, spawn: Spawner, tmp_path: Path
-) -> None:
-    trusted = {"anydesk"}
-    engine = Engine(Quarantine(tmp_path / "q"), trusted=lambda: trusted, only_under=str(spawn.root))
-    first = spawn.start("anydesk")
-    _seen_by(engine, identifier, first.pid)
-    assert not is_stopped(first.pid)
-    assert engine.incidents()[0].allow == "always (trusted in settings)"
-    trusted.clear()
-    engine.housekeeping()  # the running one is frozen again, with a reason
-    assert is_stopped(first.pid)
-    second = spawn.start("anydesk")
-    _seen_by(engine, identifier, second.pid)
-    assert is_stopped(second.pid)
-    assert engine.incidents()[0].state is State.FROZEN
-
-
 def test_a_reused_parent_pid_does_not_adopt_an_older_process(
     identifier: Identifier, spawn: Spawner, tmp_path: Path
 ) -> None:
@@ -459,17 +441,24 @@ def test_a_stuck_listener_never_delays_a_freeze(
     assert engine.wait_delivered()
 
 
-def test_trust_withdrawn_seen_first_by_a_new_start_freezes_the_old_ones_too(
-    identifier: Identifier, spawn: Spawner, tmp_path: Path
+@pytest.mark.parametrize("noticed_by", ["housekeeping", "a new start"])
+def test_withdrawn_trust_freezes_what_runs_and_what_starts(
+    identifier: Identifier, spawn: Spawner, tmp_path: Path, noticed_by: str
 ) -> None:
     trusted = {"anydesk"}
     engine = Engine(Quarantine(tmp_path / "q"), trusted=lambda: trusted, only_under=str(spawn.root))
     first = spawn.start("anydesk")
     _seen_by(engine, identifier, first.pid)
+    assert not is_stopped(first.pid)
+    assert engine.incidents()[0].allow == "always (trusted in settings)"
     trusted.clear()
+    if noticed_by == "housekeeping":
+        engine.housekeeping()
+        assert is_stopped(first.pid)
     second = spawn.start("anydesk")
-    _seen_by(engine, identifier, second.pid)  # before any housekeeping pass
+    _seen_by(engine, identifier, second.pid)
     assert is_stopped(first.pid) and is_stopped(second.pid)
+    assert engine.incidents()[0].state is State.FROZEN
 
 
 def test_a_member_that_becomes_another_tool_gets_its_own_incident(
