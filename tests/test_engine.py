@@ -7,8 +7,9 @@ import json
 import os
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
@@ -22,6 +23,24 @@ from guard.identify.process import read_process
 from tests.conftest import Spawner
 from tests.guard_rig import Rig, is_stopped, status, tree
 from tests.helpers import wait_for
+
+EngineFactory = Callable[..., Engine]
+
+
+@pytest.fixture
+def make_engine(tmp_path: Path, spawn: Spawner) -> Iterator[EngineFactory]:
+    """Engines confined to this test's processes (unless told otherwise), closed after."""
+    made: list[Engine] = []
+
+    def make(**options: Any) -> Engine:
+        options.setdefault("only_under", str(spawn.root))
+        engine = Engine(Quarantine(tmp_path / "q"), **options)
+        made.append(engine)
+        return engine
+
+    yield make
+    for engine in made:
+        engine.close()
 
 
 @pytest.fixture
@@ -121,10 +140,10 @@ def test_allow_until_closed_resumes_then_ends(rig: Rig, spawn: Spawner) -> None:
 
 
 def test_allow_for_a_time_expires_and_freezes_again(
-    identifier: Identifier, spawn: Spawner, tmp_path: Path
+    make_engine: EngineFactory, identifier: Identifier, spawn: Spawner
 ) -> None:
     now = [1000.0]
-    engine = Engine(Quarantine(tmp_path / "q"), clock=lambda: now[0], only_under=str(spawn.root))
+    engine = make_engine(clock=lambda: now[0])
     tool = spawn.start("anydesk")
     info = wait_for(lambda: (i := read_process(tool.pid)) and i.exe and i, message="exec")
     engine.process_seen(info, identifier.identify_process(info))
@@ -179,9 +198,9 @@ def test_tool_exits_while_frozen_ends_incident(rig: Rig, spawn: Spawner) -> None
 
 
 def test_vanished_and_zombie_processes_do_not_stop_the_guard(
-    identifier: Identifier, spawn: Spawner, tmp_path: Path
+    make_engine: EngineFactory, identifier: Identifier, spawn: Spawner
 ) -> None:
-    engine = Engine(Quarantine(tmp_path / "q"))  # fed by hand, with our own zombie only
+    engine = make_engine(only_under=None)  # fed by hand, with our own zombie only
     zombie = spawn.start("anydesk", seconds=0)
     wait_for(lambda: status(zombie.pid) == psutil.STATUS_ZOMBIE, message="zombie")
     info = read_process(zombie.pid)
@@ -203,11 +222,9 @@ class _DeniedControl(ProcessControl):
 
 
 def test_access_denied_is_reported_and_the_guard_carries_on(
-    identifier: Identifier, spawn: Spawner, tmp_path: Path
+    make_engine: EngineFactory, identifier: Identifier, spawn: Spawner
 ) -> None:
-    engine = Engine(
-        Quarantine(tmp_path / "q"), control=_DeniedControl(), only_under=str(spawn.root)
-    )
+    engine = make_engine(control=_DeniedControl())
     events = []
     engine.add_listener(lambda e, _v: events.append(e))
     tool = spawn.start("anydesk")
@@ -252,9 +269,9 @@ def test_unprivileged_guard_gets_real_access_denied_on_roots_tool(spawn: Spawner
 
 
 def test_never_freezes_itself_its_parents_or_system_programs(
-    spawn: Spawner, tmp_path: Path
+    make_engine: EngineFactory, spawn: Spawner
 ) -> None:
-    engine = Engine(Quarantine(tmp_path / "q"))
+    engine = make_engine(only_under=None)
     me = psutil.Process()
     assert engine._exempt(me, root=True)
     assert engine._exempt(me.parent(), root=True)
@@ -337,9 +354,9 @@ def _seen_by(engine: Engine, identifier: Identifier, proc_pid: int) -> None:
 
 
 def test_until_closed_ends_when_the_allowed_program_closes(
-    identifier: Identifier, spawn: Spawner, tmp_path: Path
+    make_engine: EngineFactory, identifier: Identifier, spawn: Spawner
 ) -> None:
-    engine = Engine(Quarantine(tmp_path / "q"), only_under=str(spawn.root))
+    engine = make_engine()
     main = spawn.start("anydesk")
     _seen_by(engine, identifier, main.pid)
     [view] = engine.incidents()
@@ -372,16 +389,11 @@ class _Counting(ProcessControl):
 
 
 def test_no_process_is_suspended_twice(
-    identifier: Identifier, spawn: Spawner, tmp_path: Path
+    make_engine: EngineFactory, identifier: Identifier, spawn: Spawner
 ) -> None:
     now = [1000.0]
     control = _Counting()
-    engine = Engine(
-        Quarantine(tmp_path / "q"),
-        control=control,
-        clock=lambda: now[0],
-        only_under=str(spawn.root),
-    )
+    engine = make_engine(control=control, clock=lambda: now[0])
     root = spawn.start_shell("anydesk", f"'{spawn.binary('teamviewer')}' 30 & wait")
     helper = _children(root.pid, 1)[0]
     _seen_by(engine, identifier, root.pid)
@@ -396,9 +408,9 @@ def test_no_process_is_suspended_twice(
 
 
 def test_a_reused_parent_pid_does_not_adopt_an_older_process(
-    identifier: Identifier, spawn: Spawner, tmp_path: Path
+    make_engine: EngineFactory, identifier: Identifier, spawn: Spawner
 ) -> None:
-    engine = Engine(Quarantine(tmp_path / "q"), only_under=str(spawn.root))
+    engine = make_engine()
     older = spawn.start("notepad")  # started before the tool: cannot be its child
     born = psutil.Process(older.pid).create_time()
 
@@ -426,9 +438,9 @@ def test_a_reused_parent_pid_does_not_adopt_an_older_process(
 
 
 def test_a_stuck_listener_never_delays_a_freeze(
-    identifier: Identifier, spawn: Spawner, tmp_path: Path
+    make_engine: EngineFactory, identifier: Identifier, spawn: Spawner
 ) -> None:
-    engine = Engine(Quarantine(tmp_path / "q"), only_under=str(spawn.root))
+    engine = make_engine()
     release = threading.Event()
     engine.add_listener(lambda _e, _v: release.wait(10))  # a terminal nobody reads
     try:
@@ -443,10 +455,13 @@ def test_a_stuck_listener_never_delays_a_freeze(
 
 @pytest.mark.parametrize("noticed_by", ["housekeeping", "a new start"])
 def test_withdrawn_trust_freezes_what_runs_and_what_starts(
-    identifier: Identifier, spawn: Spawner, tmp_path: Path, noticed_by: str
+    make_engine: EngineFactory,
+    identifier: Identifier,
+    spawn: Spawner,
+    noticed_by: str,
 ) -> None:
     trusted = {"anydesk"}
-    engine = Engine(Quarantine(tmp_path / "q"), trusted=lambda: trusted, only_under=str(spawn.root))
+    engine = make_engine(trusted=lambda: trusted)
     first = spawn.start("anydesk")
     _seen_by(engine, identifier, first.pid)
     assert not is_stopped(first.pid)
@@ -462,9 +477,9 @@ def test_withdrawn_trust_freezes_what_runs_and_what_starts(
 
 
 def test_a_member_that_becomes_another_tool_gets_its_own_incident(
-    identifier: Identifier, spawn: Spawner, tmp_path: Path
+    make_engine: EngineFactory, identifier: Identifier, spawn: Spawner, tmp_path: Path
 ) -> None:
-    engine = Engine(Quarantine(tmp_path / "q"), only_under=str(spawn.root))
+    engine = make_engine()
     anydesk = spawn.binary("anydesk")
     gate = tmp_path / "go"
     # TeamViewer (a shell here) that, once allowed, execs AnyDesk in the same process.
@@ -486,9 +501,9 @@ def test_a_member_that_becomes_another_tool_gets_its_own_incident(
 
 
 def test_a_child_of_a_parent_that_has_exited_is_not_adopted(
-    identifier: Identifier, spawn: Spawner, tmp_path: Path
+    make_engine: EngineFactory, identifier: Identifier, spawn: Spawner
 ) -> None:
-    engine = Engine(Quarantine(tmp_path / "q"), only_under=str(spawn.root))
+    engine = make_engine()
     tool = spawn.start("anydesk")
     _seen_by(engine, identifier, tool.pid)
     tool.kill()

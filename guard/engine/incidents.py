@@ -137,10 +137,6 @@ class IncidentView:
         """Waiting for a person's decision (the warning is up)."""
         return self.state in PENDING
 
-    @property
-    def running(self) -> bool:
-        return any(p["state"] in ("running", "frozen", "denied") for p in self.processes)
-
     def to_json(self) -> dict[str, Any]:
         return {
             "incident": self.id,

@@ -119,7 +119,6 @@ class InstallWatcher:
         self._pending: list[_Pending] = []
         self._queued: dict[str, float] = {}  # path -> due time of its one live entry
         self._seen: dict[str, tuple[int, ...]] = {}  # path -> identity of the file checked
-        self.duplicates = 0  # files seen again unchanged (tests use it to know a look happened)
         self._recheck = False
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="install-watcher", daemon=True)
@@ -389,7 +388,6 @@ class InstallWatcher:
         # from the same archive (same size and mtime), is a new arrival.
         key = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
         if self._seen.get(item.path) == key:
-            self.duplicates += 1
             return  # created then closed, or closed twice: identified already
         if len(self._seen) > 4096:
             self._seen.clear()
