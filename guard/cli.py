@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from types import ModuleType
 
 from guard import __version__
 from guard.commands import COMMANDS, default
@@ -22,7 +23,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(extra: Sequence[ModuleType] = ()) -> argparse.ArgumentParser:
+    """Every engine command plus ``extra`` ones (the UI's, registered by ``ui.cli``)."""
     parser = _Parser(
         prog="scamguard",
         description=(
@@ -36,23 +38,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"scamguard {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for command in COMMANDS:
+    for command in (*COMMANDS, *extra):
         command.register(sub)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+def main(
+    argv: Sequence[str] | None = None,
+    extra: Sequence[ModuleType] = (),
+    no_command: Callable[[argparse.Namespace], int] | None = None,
+) -> int:
+    """``python -m guard`` is the engine alone: with no command it runs the headless guard.
+    The ``scamguard`` command is ``ui.cli.main``, which adds the tray and the warning."""
+    parser = build_parser(extra)
     args = parser.parse_args(argv)
     if args.command is None:
-        return default.run(args)
+        args.command = ""
+        args.func = no_command or default.run
+    who = f"scamguard {args.command}".strip()
     try:
         return int(args.func(args))
     except UsageError as exc:
-        print(f"scamguard {args.command}: {exc}", file=sys.stderr)
+        print(f"{who}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except RejectedError as exc:
-        print(f"scamguard {args.command}: {exc}", file=sys.stderr)
+        print(f"{who}: {exc}", file=sys.stderr)
         return EXIT_REJECTED
     except KeyboardInterrupt:
         return 130

@@ -149,8 +149,11 @@ class LiveGuard:
             tools=len(self.identifier.index),
         )
 
-    def stop(self) -> None:
-        """Stop watching. Frozen tools stay frozen: stopping the guard is not a decision."""
+    def stop(self, reason: str = "") -> None:
+        """Stop watching. Frozen tools stay frozen: stopping the guard is not a decision.
+
+        ``reason`` (the tray's "Quit", a restart for new folders) goes into the journal.
+        """
         self._stop.set()
         self.processes.stop()
         self.installs.stop()
@@ -160,8 +163,11 @@ class LiveGuard:
         frozen = [v for v in self.engine.incidents() if v.state == "frozen"]
         self.engine.note(
             "stopped",
-            "the guard stopped" + (f"; {len(frozen)} tool(s) left frozen" if frozen else ""),
+            "the guard stopped"
+            + (f" ({reason})" if reason else "")
+            + (f"; {len(frozen)} tool(s) left frozen" if frozen else ""),
             frozen=[v.id for v in frozen],
+            reason=reason,
         )
         self.engine.close()
         self.journal.flush()

@@ -1,4 +1,4 @@
-"""Per-user settings the guard reads: for now, the tools a person trusts permanently.
+"""Per-user settings: the active provider profile, extra watched folders, trusted tools.
 
 Permanent trust (a family member's TeamViewer) is deliberately not offered by the warning,
 where a caller may be dictating the clicks; it is made here, by ``scamguard trust`` or the
@@ -30,10 +30,17 @@ def settings_path() -> Path:
 @dataclass
 class Settings:
     trusted: dict[str, dict[str, str]] = field(default_factory=dict)  # tool id -> added, note
+    provider: str = ""  # active provider profile id; "" = the default for this country
+    folders: list[str] = field(default_factory=list)  # watched as well as the defaults
     problem: str = ""  # why the file on disk could not be used, if it could not
 
     def to_json(self) -> dict[str, Any]:
-        return {"schema": 1, "trusted_tools": self.trusted}
+        return {
+            "schema": 1,
+            "trusted_tools": self.trusted,
+            "provider": self.provider,
+            "watch_folders": self.folders,
+        }
 
 
 def load(path: Path | None = None) -> Settings:
@@ -54,9 +61,15 @@ def load(path: Path | None = None) -> Settings:
         ):
             raise ValueError("trusted_tools must be a table of tool ids")
         clean = {k: {str(a): str(b) for a, b in v.items()} for k, v in trusted.items()}
+        provider = data.get("provider", "")
+        if not isinstance(provider, str):
+            raise ValueError("provider must be a profile id")
+        folders = data.get("watch_folders", [])
+        if not isinstance(folders, list) or not all(isinstance(f, str) for f in folders):
+            raise ValueError("watch_folders must be a list of folder paths")
     except (ValueError, UnicodeDecodeError) as exc:
         return Settings(problem=f"{path}: damaged settings ignored ({exc})")
-    return Settings(trusted=clean)
+    return Settings(trusted=clean, provider=provider, folders=folders)
 
 
 def save(settings: Settings, path: Path | None = None) -> None:

@@ -144,9 +144,11 @@ def test_python_dash_m_and_console_script_agree() -> None:
     assert a.stdout == b.stdout and a.stdout.startswith("scamguard ")
 
 
-def _start_guard(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+def _start_guard(
+    args: list[str], env: dict[str, str], module: str = "guard"
+) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "guard", *args],
+        [sys.executable, "-m", module, *args],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,
@@ -160,10 +162,13 @@ def test_no_command_without_display_runs_headless_guard(tmp_path: Path, spawn: S
     # Downloads, Desktop and temp folder), and a tool this test starts.
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / ".config"), TMPDIR=str(tmp_path))
-    guard = _start_guard([], env)
+    guard = _start_guard([], env, module="ui")  # the `scamguard` command
     try:
         first = guard.stderr.readline()
-        assert first == "scamguard: no display found; running the headless guard\n"
+        assert first == (
+            "scamguard: no display found; running the headless guard "
+            "(see: scamguard watch --help)\n"
+        )
         assert "on detection: freeze" in guard.stderr.readline()
         proc = spawn.start("anydesk")
         detected, frozen = guard.stdout.readline(), guard.stdout.readline()

@@ -4,6 +4,7 @@ from guard.commands import (
     decide,
     history,
     identify,
+    provider,
     quarantine,
     scan,
     signatures,
@@ -11,4 +12,4 @@ from guard.commands import (
     watch,
 )
 
-COMMANDS = (identify, scan, watch, decide, history, quarantine, trust, signatures)
+COMMANDS = (identify, scan, watch, decide, history, quarantine, trust, provider, signatures)

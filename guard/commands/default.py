@@ -1,7 +1,8 @@
-"""What ``scamguard`` with no command does: the tray app where it can, else the headless guard.
+"""What ``python -m guard`` with no command does: the headless guard.
 
-The tray arrives with the warning/tray issue; until then, and always on a machine with no
-display, this says so in one line and runs ``watch``.
+``python -m guard`` is the engine alone (no Qt), so it never opens a window; the
+``scamguard`` command (``ui.cli``) opens the tray where there is a display and comes back
+here, with its own one-line reason, where there is none.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def run(args: argparse.Namespace) -> int:
-    if has_display():
-        warn("the tray app is not part of this build yet; running the headless guard")
-    else:
-        warn("no display found; running the headless guard")
-    defaults = watch.build_defaults()
-    return watch.run(defaults)
+def run_headless(reason: str) -> int:
+    """Say why there is no window, in one line, then guard with ``watch``'s defaults."""
+    warn(f"{reason}; running the headless guard (see: scamguard watch --help)")
+    return watch.run(watch.build_defaults())
+
+
+def run(_args: argparse.Namespace) -> int:
+    return run_headless("'python -m guard' has no tray (the tray is 'scamguard')")

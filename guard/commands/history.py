@@ -7,20 +7,12 @@ import datetime as dt
 from typing import Any
 
 from guard.commands.output import print_json
-from guard.engine.events import iso
 from guard.engine.journal import JournalError, read
 from guard.errors import EXIT_NOT_FOUND, EXIT_OK, UsageError
+from guard.history import build
 from guard.live import journal_path
 
-# Which event moves an incident to which state (the others leave it as it was).
-_STATE_OF = {
-    "detected": "detected",
-    "installer": "detected",
-    "frozen": "frozen",
-    "blocked": "blocked",
-    "allowed": "allowed",
-    "ended": "ended",
-}
+__all__ = ["build", "register", "run"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -43,38 +35,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def build(events: list[dict[str, Any]]) -> dict[str, Any]:
-    """Group journal rows into incidents (oldest first) and notices without one."""
-    incidents: dict[str, dict[str, Any]] = {}
-    other = []
-    for row in events:
-        event = _as_event(row)
-        iid = row["incident"]
-        if not iid:
-            other.append(event)
-            continue
-        inc = incidents.setdefault(
-            iid,
-            {
-                "incident": iid,
-                "tool": row["tool"],
-                "name": row["name"],
-                "state": "detected",
-                "opened": event["time"],
-                "last": event["time"],
-                "events": [],
-            },
-        )
-        new_state = _STATE_OF.get(row["kind"], inc["state"])
-        # Another process or file joining does not undo a freeze or a decision; it only
-        # re-opens an incident that had ended.
-        if new_state != "detected" or inc["state"] == "ended":
-            inc["state"] = new_state
-        inc["last"] = event["time"]
-        inc["events"].append(event)
-    return {"journal": str(journal_path()), "incidents": list(incidents.values()), "other": other}
-
-
 def run(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
@@ -91,20 +51,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_human(result)
     return EXIT_OK if result["incidents"] or result["other"] else EXIT_NOT_FOUND
-
-
-def _as_event(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "event": row["kind"],
-        "time": iso(row["time"]),
-        "incident": row["incident"],
-        "tool": row["tool"],
-        "name": row["name"],
-        "pid": row["pid"],
-        "path": row["path"],
-        "message": row["message"],
-        **row["data"],
-    }
 
 
 def _local(stamp: str) -> str:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from guard import home
 from guard.commands.output import print_json, warn
 from guard.database import load_active
 from guard.errors import EXIT_OK, EXIT_REJECTED
+from guard.providers.active import PROVIDERS_DIR
+from guard.providers.loader import check_profiles
 from guard.sigdb.loader import check_database
-from guard.sigdb.problems import SignatureError
+from guard.sigdb.problems import Problem, SignatureError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,17 +26,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     v = actions.add_parser(
         "validate",
-        help="check every tool file; exit 3 if anything is wrong",
-        description="Check every tool signature file and report each problem as "
-        "'file: field: problem'. Exit 0 when clean, 3 when anything is wrong.",
+        help="check every tool file and provider profile; exit 3 if anything is wrong",
+        description="Check every tool signature file, and every provider profile in the "
+        "folder's providers/ folder, and report each problem as 'file: field: problem'. "
+        "Phone numbers last checked more than 12 months ago are listed as STALE warnings. "
+        "Exit 0 when clean, 3 when anything is wrong.",
     )
     v.add_argument(
         "dir",
         nargs="?",
         type=Path,
         metavar="DIR",
-        help="a database folder (with tools/ inside) or a folder of tool files "
-        "(default: the built-in database)",
+        help="a database folder (with tools/ and providers/ inside) or a folder of tool "
+        "files (default: the built-in database)",
     )
     v.add_argument("--json", action="store_true", help="machine-readable result")
     v.set_defaults(func=run_validate)
@@ -47,33 +52,78 @@ def register(sub: argparse._SubParsersAction) -> None:
     i.set_defaults(func=run_info)
 
 
+def _check_providers(directory: Path) -> dict[str, Any] | None:
+    """Validate ``DIR/providers`` when it exists: contact numbers are signature data too."""
+    folder = directory / PROVIDERS_DIR
+    if not folder.is_dir():
+        return None
+    profiles, found, stale = check_profiles(folder)
+    # Named providers/<file> so they read apart from the tool files' problems.
+    problems = [
+        p
+        if "/" in p.file or "\\" in p.file
+        else Problem(f"{PROVIDERS_DIR}/{p.file}", p.field, p.message)
+        for p in found
+    ]
+    return {
+        "directory": str(folder),
+        "ok": not problems,
+        "profiles": len(profiles),
+        "problems": problems,
+        "stale": [line.replace("STALE: ", f"STALE: {PROVIDERS_DIR}/", 1) for line in stale],
+    }
+
+
+def _problem_json(problems: list[Problem]) -> list[dict[str, str]]:
+    return [{"file": p.file, "field": p.field, "problem": p.message} for p in problems]
+
+
 def run_validate(args: argparse.Namespace) -> int:
     directory = args.dir or home.builtin_signatures_dir()
     sigset, problems = check_database(directory)
+    providers = _check_providers(directory)
+    ok = sigset is not None and (providers is None or providers["ok"])
     if args.json:
         print_json(
             {
                 "directory": str(directory),
-                "ok": sigset is not None,
+                "ok": ok,
                 "tools": len(sigset.tools) if sigset else None,
                 "version": sigset.version if sigset else None,
-                "problems": [
-                    {"file": p.file, "field": p.field, "problem": p.message} for p in problems
-                ],
+                "problems": _problem_json(problems),
+                "providers": (
+                    {**providers, "problems": _problem_json(providers["problems"])}
+                    if providers is not None
+                    else None
+                ),
             }
         )
+        return EXIT_OK if ok else EXIT_REJECTED
+    for problem in problems:
+        print(problem)
+    if sigset is not None:
+        print(
+            f"OK: {len(sigset.tools)} tool signatures, version {sigset.version} "
+            f"({sigset.released or 'no date'}) in {directory}"
+        )
     else:
-        for problem in problems:
+        files = len({p.file for p in problems})
+        print(f"REJECTED: {len(problems)} problem(s) in {files} file(s) in {directory}")
+    if providers is not None:
+        for problem in providers["problems"]:
             print(problem)
-        if sigset is not None:
-            print(
-                f"OK: {len(sigset.tools)} tool signatures, version {sigset.version} "
-                f"({sigset.released or 'no date'}) in {directory}"
-            )
+        for line in providers["stale"]:
+            print(line)
+        if providers["ok"]:
+            print(f"OK: {providers['profiles']} provider profiles in {providers['directory']}")
         else:
-            files = len({p.file for p in problems})
-            print(f"REJECTED: {len(problems)} problem(s) in {files} file(s) in {directory}")
-    return EXIT_OK if sigset is not None else EXIT_REJECTED
+            found = providers["problems"]
+            files = len({p.file for p in found})
+            print(
+                f"REJECTED: {len(found)} problem(s) in {files} provider file(s) in "
+                f"{providers['directory']}"
+            )
+    return EXIT_OK if ok else EXIT_REJECTED
 
 
 def run_info(args: argparse.Namespace) -> int:

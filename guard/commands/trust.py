@@ -4,16 +4,12 @@ TeamViewer). Never offered from the warning, always journalled."""
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 
-from guard import settings
+from guard import settings, trust
 from guard.commands.common import add_signatures_option
 from guard.commands.output import print_json, warn
 from guard.database import load_active
-from guard.engine.events import GuardEvent
-from guard.engine.journal import record_now
 from guard.errors import EXIT_OK, UsageError
-from guard.live import journal_path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -45,33 +41,20 @@ def _load() -> settings.Settings:
     return current
 
 
-def _journal(tool: str, name: str, message: str, **data: str) -> None:
-    event = GuardEvent("trusted", message, tool=tool, tool_name=name, data=data)
-    record_now(journal_path(), [event], warn)
-
-
 def run_add(args: argparse.Namespace) -> int:
     tools = {t.id: t for t in load_active(args.signatures).signatures.tools}
     tool = tools.get(args.tool.casefold())
     if tool is None:
         raise UsageError(f"{args.tool!r} is not a known tool id (see: scamguard identify NAME)")
-    current = _load()
-    added = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    current.trusted[tool.id] = {"added": added, "note": args.note}
-    settings.save(current)
-    _journal(tool.id, tool.name, f"{tool.name} is now trusted", action="add", note=args.note)
+    trust.add(tool, args.note, report=warn)
     print(f"{tool.name} is trusted: it will be recorded but not frozen.")
     return EXIT_OK
 
 
 def run_remove(args: argparse.Namespace) -> int:
-    current = _load()
     tool_id = args.tool.casefold()
-    if tool_id not in current.trusted:
+    if not trust.remove(tool_id, report=warn):
         raise UsageError(f"{args.tool!r} is not trusted")
-    del current.trusted[tool_id]
-    settings.save(current)
-    _journal(tool_id, tool_id, f"{tool_id} is no longer trusted", action="remove")
     print(f"{tool_id} is no longer trusted: the guard freezes it whenever it runs.")
     return EXIT_OK
 

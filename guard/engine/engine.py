@@ -636,7 +636,9 @@ class Engine:
     def _add_member(
         self, inc: Incident, proc: psutil.Process, info: ProcessInfo, role: str
     ) -> Member:
-        member = Member(proc, info.name, info.exe, role=role)
+        member = Member(
+            proc, info.name, info.exe, role=role, ppid=info.ppid, started=info.create_time
+        )
         inc.members[proc.pid] = member
         self._member_of[proc.pid] = inc.id
         return member
@@ -681,7 +683,7 @@ class Engine:
         for proc in result.done:
             member = inc.members.get(proc.pid)
             if member is None:
-                member = Member(proc, _name(proc), _exe(proc), role="child")
+                member = Member(proc, _name(proc), _exe(proc), role="child", ppid=_ppid(proc))
                 inc.members[proc.pid] = member
                 self._member_of[proc.pid] = inc.id
             member.state = done
@@ -823,6 +825,13 @@ def _name(proc: psutil.Process) -> str:
         return proc.name()
     except psutil.Error:
         return "?"
+
+
+def _ppid(proc: psutil.Process) -> int | None:
+    try:
+        return proc.ppid()
+    except (psutil.Error, OSError):
+        return None
 
 
 def _exe(proc: psutil.Process) -> str | None:

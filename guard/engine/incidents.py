@@ -10,6 +10,7 @@ timeline, and hands listeners immutable views so the tray can render without loc
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -78,6 +79,8 @@ class Member:
     role: str  # "tool" (matched itself) | "child" (started by a member)
     state: str = "running"  # running | frozen | killed | exited | denied | exempt
     note: str = ""
+    ppid: int | None = None  # the program that started it, for the warning's Details
+    started: float | None = None
 
     @property
     def pid(self) -> int:
@@ -91,6 +94,8 @@ class Member:
             "role": self.role,
             "state": self.state,
             "note": self.note,
+            "ppid": self.ppid,
+            "started": iso(self.started) if self.started else None,
         }
 
 
@@ -104,11 +109,13 @@ class FileMember:
     state: str = "present"  # present | moving | quarantined | gone | failed
     quarantine_id: str | None = None
     note: str = ""
+    seen: float = field(default_factory=time.time)  # when it arrived (the download time)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "path": self.path,
             "how": self.how,
+            "seen": iso(self.seen),
             "state": self.state,
             "quarantine_id": self.quarantine_id,
             "note": self.note,

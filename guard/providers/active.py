@@ -1,0 +1,141 @@
+"""Which provider profile the warning uses on this computer.
+
+The person (or the ISP's installer) picks one with ``scamguard provider set``; until then
+the country's generic profile is used, so a warning never lacks real numbers. The country
+comes from the system locale: phone numbers are only valid for one country, and a British
+bank line shown to someone in Canada would be worse than none.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import locale
+import os
+import re
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from guard import home
+from guard.providers.loader import load_profiles
+from guard.providers.model import Profile, ProfileSet
+from guard.sigdb.problems import Problem
+
+DEFAULT_COUNTRY = "GB"
+DEFAULT_PROFILE = "generic-uk"
+PROVIDERS_DIR = "providers"
+LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+
+# Windows reports locales by English name ("English_United Kingdom.1252").
+WINDOWS_COUNTRIES = {
+    "united kingdom": "GB",
+    "united states": "US",
+    "canada": "CA",
+    "australia": "AU",
+    "new zealand": "NZ",
+    "ireland": "IE",
+    "germany": "DE",
+    "france": "FR",
+}
+POSIX_RE = re.compile(r"^[a-z]{2,3}[_-]([a-z]{2})$", re.IGNORECASE)
+
+
+def country_from_locale(name: str | None) -> str | None:
+    """``en_GB.UTF-8`` → ``GB``, ``English_United Kingdom.1252`` → ``GB``; None if no country."""
+    if not name:
+        return None
+    base = name.split(".", 1)[0].split("@", 1)[0].strip()
+    match = POSIX_RE.match(base)
+    if match:
+        code = match.group(1).upper()
+        return "GB" if code == "UK" else code
+    if "_" in base:
+        return WINDOWS_COUNTRIES.get(base.split("_", 1)[1].strip().casefold())
+    return None
+
+
+def _windows_locale() -> str | None:
+    """``en-GB`` from the user's Windows region setting (no environment variables there)."""
+    try:
+        import ctypes  # noqa: PLC0415 - Windows only
+
+        buffer = ctypes.create_unicode_buffer(85)
+        if ctypes.windll.kernel32.GetUserDefaultLocaleName(buffer, len(buffer)):  # type: ignore[attr-defined]
+            return buffer.value
+    except (AttributeError, OSError):
+        pass
+    return None
+
+
+def _process_locales() -> list[str | None]:
+    """The locale this process runs in, as names to try in order.
+
+    ``locale.getlocale()`` is consulted only when the raw setting is not C/POSIX: Python
+    3.11 reports ``C.UTF-8`` as ``en_US``, which would show a British user US numbers.
+    """
+    names: list[str | None] = [_windows_locale()] if sys.platform == "win32" else []
+    try:
+        current = locale.setlocale(locale.LC_CTYPE)  # a query: changes nothing
+    except locale.Error:
+        current = None
+    names.append(current)
+    if current and current.split(".", 1)[0].upper() not in {"C", "POSIX"}:
+        with contextlib.suppress(ValueError):  # an unparsable locale must not stop the guard
+            names.append(locale.getlocale()[0])
+    return names
+
+
+def system_country(env: Mapping[str, str] | None = None) -> str:
+    """The country of this computer's locale; GB when it says none (``C``, ``POSIX``)."""
+    env = os.environ if env is None else env
+    candidates = [env.get(var) for var in LOCALE_VARIABLES] + _process_locales()
+    for name in candidates:
+        country = country_from_locale(name)
+        if country:
+            return country
+    return DEFAULT_COUNTRY
+
+
+def default_profile_id(profiles: ProfileSet, country: str) -> str:
+    """The country's generic profile, else the UK one (the product's home market)."""
+    generic = profiles.generic_for(country)
+    return generic.id if generic else DEFAULT_PROFILE
+
+
+def resolve(profiles: ProfileSet, wanted_id: str, country: str) -> tuple[Profile, str]:
+    """The profile to show and, when ``wanted_id`` is not installed, a one-line warning.
+
+    ``wanted_id`` "" means "the default for this country" and is not worth a warning.
+    Raises LookupError only when no profile at all could be loaded.
+    """
+    warning = ""
+    if wanted_id:
+        found = profiles.get(wanted_id)
+        if found is not None:
+            return found, ""
+    fallback = profiles.get(default_profile_id(profiles, country)) or profiles.get(DEFAULT_PROFILE)
+    if fallback is None:
+        everything = profiles.sorted()
+        if not everything:
+            raise LookupError("no provider profile could be loaded")
+        fallback = everything[0]
+    if wanted_id:
+        warning = (
+            f"provider profile {wanted_id!r} is not installed; using {fallback.id} "
+            f"({fallback.name}) instead"
+        )
+    return fallback, warning
+
+
+def builtin_profiles_dir() -> Path:
+    return home.builtin_signatures_dir() / PROVIDERS_DIR
+
+
+def load_active_profiles(directory: Path | None = None) -> tuple[ProfileSet, list[Problem]]:
+    """The profiles the warning may use: ``directory`` if given, else the built-in ones.
+
+    Installed updates are not read yet on purpose: contact details will be signed by a
+    separate offline key, and until that exists a file dropped into the state folder must
+    not be able to change the numbers a victim is told to call.
+    """
+    return load_profiles(directory or builtin_profiles_dir())

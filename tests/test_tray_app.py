@@ -1,0 +1,212 @@
+"""The tray app end to end: real processes, the real guard, the real warning, offscreen.
+
+Each test's guard acts only on programs under its own temp folder (``only_under``) and
+watches only a temp Downloads folder, so nothing else on the machine is ever frozen.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+import psutil
+import pytest
+from PySide6.QtCore import Qt
+
+from guard import settings
+from guard.engine.journal import read
+from guard.instance import GuardInstance
+from guard.live import GuardOptions, journal_path
+from ui.app import AppOptions, TrayApp
+from ui.single_instance import SingleInstance, server_name
+from ui.tray import status_of
+from ui.warning import CHOICE, CONFIRM, DONE
+
+WAIT_MS = 10_000
+
+
+def _status(pid: int) -> str:
+    try:
+        return psutil.Process(pid).status()
+    except psutil.NoSuchProcess:
+        return "gone"
+
+
+def _gone(proc) -> bool:
+    return proc.poll() is not None or _status(proc.pid) in ("gone", psutil.STATUS_ZOMBIE)
+
+
+@pytest.fixture
+def start_tray(qtbot, tmp_path, downloads):
+    made: list[TrayApp] = []
+
+    def start(provider: str = "talktalk", allow_wait: int = 30) -> TrayApp:
+        chosen = settings.load()
+        chosen.provider = provider
+        settings.save(chosen)
+        options = AppOptions(
+            guard=GuardOptions(
+                interval=0.02,
+                default_folders=False,
+                extra_folders=[downloads],
+                only_under=tmp_path,
+            ),
+            allow_wait=allow_wait,
+            use_tray=False,
+        )
+        app = TrayApp(options)
+        made.append(app)
+        qtbot.addWidget(app.status_window)
+        app.start()
+        qtbot.waitUntil(lambda: app.running, timeout=WAIT_MS)
+        return app
+
+    yield start
+    for app in made:
+        if app.guard is not None:
+            app.stop("test finished")
+
+
+def _warning(qtbot, app: TrayApp):
+    qtbot.waitUntil(lambda: app.alerts.window is not None, timeout=WAIT_MS)
+    window = app.alerts.window
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_a_fake_anydesk_is_frozen_warned_about_in_the_providers_name_and_removed(
+    qtbot, start_tray, spawn
+):
+    app = start_tray("talktalk")
+    assert app.status().state == "protected"
+    tool = spawn.start("anydesk")
+    window = _warning(qtbot, app)
+    assert _status(tool.pid) == psutil.STATUS_STOPPED  # frozen before and while it warns
+    qtbot.waitUntil(window.isFullScreen, timeout=WAIT_MS)
+    assert window.isVisible() and window.geometry() == window.screen().geometry()
+    shown = " ".join(label.text() for label in window.findChildren(type(window.caught_label)))
+    assert "0345 172 0088" in shown  # TalkTalk's own number, from its profile
+    assert "159" in shown  # the UK bank line, from the generic profile
+    assert "AnyDesk" in window.caught_label.text()
+    assert app.status().state == "warning"
+    qtbot.mouseClick(window.remove_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _gone(tool), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.pages.currentIndex() == DONE, timeout=WAIT_MS)
+    assert "removed" in window.done_label.text()
+    qtbot.mouseClick(window.done_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: app.alerts.window is None, timeout=WAIT_MS)
+    assert app.status().state == "protected"
+
+
+def test_nothing_lets_the_tool_run_before_the_wait_and_the_second_check(qtbot, start_tray, spawn):
+    app = start_tray("generic-uk", allow_wait=30)
+    tool = spawn.start("anydesk")
+    window = _warning(qtbot, app)
+    qtbot.mouseClick(window.allow_button, Qt.MouseButton.LeftButton)
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
+        qtbot.keyClick(window, key)
+        qtbot.keyClick(window.remove_button, key)
+    qtbot.keyClick(window, Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier)
+    assert window.close() is False
+    assert window.pages.currentIndex() == CHOICE
+    assert window.isVisible()
+    assert _status(tool.pid) == psutil.STATUS_STOPPED
+    assert [v.id for v in app.guard.engine.incidents(pending_only=True)] == window.pending_ids
+
+
+def test_allowing_after_the_wait_resumes_the_tool_and_closes_the_warning(qtbot, start_tray, spawn):
+    app = start_tray("bt", allow_wait=1)
+    tool = spawn.start("anydesk")
+    window = _warning(qtbot, app)
+    qtbot.waitUntil(window.allow_button.isEnabled, timeout=WAIT_MS)
+    qtbot.mouseClick(window.allow_button, Qt.MouseButton.LeftButton)
+    assert window.pages.currentIndex() == CONFIRM
+    window.confirm_box.setChecked(True)
+    qtbot.mouseClick(window.until_closed_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: app.alerts.window is None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: _status(tool.pid) != psutil.STATUS_STOPPED, timeout=WAIT_MS)
+    assert [v.state for v in app.guard.engine.incidents()] == ["allowed"]
+
+
+def test_the_tool_exiting_while_the_warning_is_up_says_so(qtbot, start_tray, spawn):
+    app = start_tray("sky")
+    tool = spawn.start("anydesk")
+    window = _warning(qtbot, app)
+    os.kill(tool.pid, signal.SIGKILL)  # the caller's tool dies (or they close it remotely)
+    tool.wait(timeout=5)
+    qtbot.waitUntil(lambda: window.pages.currentIndex() == DONE, timeout=WAIT_MS)
+    assert "has closed" in window.done_label.text()
+    assert window.done_button.isVisible()
+
+
+def test_quit_asks_first_and_is_journalled(qtbot, start_tray):
+    app = start_tray()
+    dialog = app.request_quit()
+    assert "that is a scam" in " ".join(
+        label.text() for label in dialog.findChildren(type(app.status_window.headline))
+    )
+    assert dialog.keep_button.isDefault()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # Esc keeps it running
+    assert app.guard is not None and app.running
+    dialog = app.request_quit()
+    with qtbot.waitSignal(app.stopped, timeout=WAIT_MS):
+        qtbot.mouseClick(dialog.stop_button, Qt.MouseButton.LeftButton)
+    assert app.guard is None
+    stops = [row for row in read(journal_path()) if row["kind"] == "stopped"]
+    assert stops and "Quit" in stops[-1]["message"]
+    assert stops[-1]["data"]["reason"] == "the person chose Quit in the tray menu"
+
+
+def test_without_the_lock_the_tray_says_it_is_not_protecting(qtbot):
+    held = GuardInstance()  # another guard (say `scamguard watch`) already runs
+    try:
+        app = TrayApp(AppOptions(use_tray=False, guard=GuardOptions(default_folders=False)))
+        qtbot.addWidget(app.status_window)
+        app.start()
+        assert app.guard is None
+        status = app.status()
+        assert status.state == "paused"
+        assert "already running" in status.detail
+        assert app.status_window.isVisible()  # no tray here: the status window stands in
+    finally:
+        held.release()
+
+
+def test_states_are_ordered_by_urgency():
+    assert status_of(True, False, False).state == "protected"
+    assert status_of(True, False, True).state == "outdated"
+    assert status_of(False, False, True, "why").state == "paused"
+    assert status_of(False, True, True).state == "warning"
+
+
+def test_a_second_launch_brings_the_first_forward(qtbot):
+    first = SingleInstance()
+    assert first.listen()
+    assert first.name == server_name()
+    try:
+        with qtbot.waitSignal(first.show_requested, timeout=WAIT_MS):
+            assert not SingleInstance().listen()
+    finally:
+        first.close()
+
+
+def test_the_scamguard_command_hands_over_to_the_running_tray(qtbot):
+    """The real entry point, in its own process: it tells the first tray and exits 0.
+    The guard lock is held too, so even a broken hand-over could not start a second guard."""
+    first = SingleInstance()
+    assert first.listen()
+    held = GuardInstance()
+    env = {**os.environ, "DISPLAY": ":0", "QT_QPA_PLATFORM": "offscreen"}
+    try:
+        with qtbot.waitSignal(first.show_requested, timeout=WAIT_MS):
+            second = subprocess.Popen(
+                [sys.executable, "-m", "ui"], env=env, stderr=subprocess.PIPE, text=True
+            )
+        _out, err = second.communicate(timeout=60)
+    finally:
+        held.release()
+        first.close()
+    assert second.returncode == 0
+    assert "already running" in err

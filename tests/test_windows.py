@@ -1,0 +1,499 @@
+"""The tray's small windows: history, settings, about. Real files under a temp home, a real
+SQLite journal, the real Linux autostart adapter in a temp XDG folder; no dialogs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QLineEdit,
+    QListWidget,
+    QTableWidget,
+    QWidget,
+)
+
+import guard
+from guard import autostart, settings
+from guard.autostart import AutostartError
+from guard.engine import journal
+from guard.engine.events import GuardEvent
+from guard.live import journal_path
+from guard.providers.active import load_active_profiles
+from guard.providers.model import ProfileSet
+from guard.sigdb.model import SignatureSet
+from ui.windows import AboutWindow, HistoryWindow, SettingsWindow, common
+from ui.windows.history import outcome
+
+WAIT_MS = 5000
+
+
+@pytest.fixture(autouse=True)
+def _no_real_xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing here may touch a real autostart folder, even by accident."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_CONFIG_DIRS", str(tmp_path / "xdg-system"))
+
+
+@pytest.fixture(scope="module")
+def profiles() -> ProfileSet:
+    loaded, problems = load_active_profiles()
+    assert not problems and len(loaded) > 1
+    return loaded
+
+
+def write_journal(events: Sequence[GuardEvent]) -> None:
+    lines: list[str] = []
+    conn = journal.connect(journal_path(), lines.append)
+    try:
+        journal.append(conn, events)
+    finally:
+        conn.close()
+    assert not lines
+
+
+def incident(start: float, tool: str = "anydesk", name: str = "AnyDesk") -> list[GuardEvent]:
+    def ev(kind: str, message: str, at: float, **data: object) -> GuardEvent:
+        return GuardEvent(
+            kind, message, incident=f"{tool}-1", tool=tool, tool_name=name, data=data, time=at
+        )
+
+    return [
+        ev("detected", f"{name} was started (pid 4242)", start),
+        ev("frozen", f"{name} is frozen (pids 4242)", start + 0.05),
+        ev("blocked", f"{name} was removed (1 program(s) stopped)", start + 30),
+    ]
+
+
+def controls(window: QWidget) -> list[QWidget]:
+    kinds = (QAbstractButton, QComboBox, QLineEdit, QListWidget, QTableWidget)
+    return [w for w in window.findChildren(QWidget) if isinstance(w, kinds)]
+
+
+def check_readable(window: QWidget) -> None:
+    """Large type everywhere; every control named for a screen reader; a title."""
+    assert "ScamGuard" in window.windowTitle()
+    assert common.smallest_point_size(window) >= common.MIN_PT
+    ours = [w for w in controls(window) if _ours(w)]
+    assert ours
+    unnamed = [type(w).__name__ for w in ours if not w.accessibleName()]
+    assert not unnamed, unnamed
+
+
+def _ours(widget: QWidget) -> bool:
+    """Controls we made, not Qt's own innards (scroll bar buttons, the tab bar's arrows)."""
+    return not widget.objectName().startswith("qt_") and type(widget).__name__ not in (
+        "QToolButton",
+        "QTabBar",
+    )
+
+
+# --- history -----------------------------------------------------------------------------
+
+
+def test_history_shows_incidents_newest_first_and_a_timeline(qtbot) -> None:
+    now = time.time()
+    ended = GuardEvent(
+        "ended",
+        "UltraViewer closed",
+        incident="ultraviewer-1",
+        tool="ultraviewer",
+        tool_name="UltraViewer",
+        time=now - 7199,
+    )
+    older = [incident(now - 7200, "ultraviewer", "UltraViewer")[0], ended]
+    write_journal([*older, *incident(now - 60)])
+    window = HistoryWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+
+    assert window.table.rowCount() == 2
+    assert window.status.isHidden()
+    cells = [[window.table.item(r, c).text() for c in range(3)] for r in range(2)]
+    assert cells[0][1] == "AnyDesk" and cells[0][2] == "Frozen, then removed"
+    assert cells[1][1] == "UltraViewer" and cells[1][2] == "Closed by itself"
+    assert cells[0][0].startswith(("Today at", "Yesterday at"))
+    assert window.timeline.rowCount() == 0
+
+    window.table.selectRow(0)
+    qtbot.waitUntil(lambda: window.timeline.rowCount() == 3, timeout=WAIT_MS)
+    steps = [window.timeline.item(r, 1).text() for r in range(3)]
+    assert steps == [
+        "AnyDesk was started (pid 4242)",
+        "AnyDesk is frozen (pids 4242)",
+        "AnyDesk was removed (1 program(s) stopped)",
+    ]
+    assert "AnyDesk" in window.timeline_title.text()
+
+    # Refresh picks up a new incident and keeps the selection on the same one.
+    write_journal(incident(now - 5, "teamviewer", "TeamViewer"))
+    window.refresh_button.click()
+    assert window.table.rowCount() == 3
+    assert window.table.item(0, 1).text() == "TeamViewer"
+    assert window.selected() is not None and window.selected()["name"] == "AnyDesk"
+    assert window.timeline.rowCount() == 3
+    check_readable(window)
+
+
+def test_history_without_a_journal_says_so_in_one_line(qtbot) -> None:
+    assert not journal_path().exists()
+    window = HistoryWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.status.isVisible()
+    assert window.status.text().startswith("No history yet")
+    assert window.table.isHidden() and window.timeline.isHidden()
+
+
+def test_history_with_a_damaged_journal_shows_the_reason_not_a_traceback(qtbot) -> None:
+    journal_path().parent.mkdir(parents=True, exist_ok=True)
+    journal_path().write_bytes(b"this is not a database" * 100)
+    window = HistoryWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert window.status.isVisible()
+    assert "cannot be read" in window.status.text() and "damaged" in window.status.text()
+    assert "Traceback" not in window.status.text()
+    assert window.table.isHidden()
+
+
+def test_history_outcome_words() -> None:
+    def entry(state: str, *kinds: str, **last: object) -> dict[str, object]:
+        events = [{"event": k, "time": "2026-11-22T10:00:00.000+00:00"} for k in kinds]
+        events[-1].update(last)
+        return {"state": state, "events": events}
+
+    hour = {"scope": "for", "expires": "2026-11-22T11:00:00.000+00:00"}
+    assert outcome(entry("allowed", "detected", "frozen", "allowed", **hour)) == (
+        "Allowed for 1 hour"
+    )
+    assert outcome(entry("allowed", "detected", "allowed", scope="until-closed")) == (
+        "Allowed until it closed"
+    )
+    assert outcome(entry("ended", "detected", "frozen", "ended")) == "Frozen, then closed"
+    assert outcome(entry("blocked", "installer", "blocked")) == "Removed"
+    assert outcome(entry("detected", "detected", "error")) == "Seen, but it could not be frozen"
+
+
+# --- settings ----------------------------------------------------------------------------
+
+
+def make_settings(
+    qtbot, profiles: ProfileSet, shipped: SignatureSet, auto=None, wait: int = 0, **kw
+) -> SettingsWindow:
+    window = SettingsWindow(profiles, shipped.tools, auto, trust_wait=wait, **kw)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_settings_shows_the_default_provider_and_saves_a_choice(
+    qtbot, profiles: ProfileSet, shipped: SignatureSet
+) -> None:
+    window = make_settings(qtbot, profiles, shipped)
+    combo = window.provider_combo
+    default, _ = window.active_profile()
+    assert default.generic and combo.currentData() == default.id
+    assert "No provider:" in combo.currentText()
+    assert combo.count() == len(profiles)
+    assert window.provider_note.isVisible() and "Not chosen yet" in window.provider_note.text()
+
+    with qtbot.waitSignal(window.changed, timeout=WAIT_MS) as signal:
+        combo.setCurrentIndex(combo.findData("bt"))
+    assert signal.args == ["provider"]
+    assert settings.load().provider == "bt"
+    assert window.provider_note.isHidden()
+    bt = profiles.get("bt")
+    assert bt is not None
+    texts = [w.text() for w in window.numbers_box.findChildren(common.QLabel)]
+    assert bt.numbers[0].number in texts and bt.numbers[0].label in texts
+    assert any(t.startswith("checked ") for t in texts)
+    assert not window.stale_labels
+
+    # A fresh window shows what was saved.
+    again = make_settings(qtbot, profiles, shipped)
+    assert again.provider_combo.currentData() == "bt"
+    check_readable(again)
+
+
+def test_settings_says_when_a_number_was_checked_more_than_a_year_ago(
+    qtbot, profiles: ProfileSet, shipped: SignatureSet
+) -> None:
+    settings.save(settings.Settings(provider="bt"))
+    bt = profiles.get("bt")
+    assert bt is not None
+    window = make_settings(qtbot, profiles, shipped, today=bt.oldest_check + dt.timedelta(days=400))
+    assert len(window.stale_labels) == len(bt.stale_numbers(window.today)) > 0
+    qtbot.waitUntil(lambda: all(w.isVisible() for w in window.stale_labels), timeout=WAIT_MS)
+    assert "more than a year ago" in window.stale_labels[0].text()
+
+
+def test_trusting_waits_then_saves_and_journals_and_can_be_undone(
+    qtbot, profiles: ProfileSet, shipped: SignatureSet
+) -> None:
+    window = make_settings(qtbot, profiles, shipped, wait=1)
+    window.tabs.setCurrentIndex(2)
+    assert window.remove_trust_button.isEnabled() is False
+    window.trust_button.click()
+    assert window.trust_panel.isVisible()
+    assert "If anyone on the phone asks you to do this, it is a scam" in (
+        window.trust_explain.text()
+    )
+    window.tool_combo.setCurrentIndex(window.tool_combo.findData("teamviewer"))
+    window.note_edit.setText("Sam, my son")
+    assert not window.confirm_trust_button.isEnabled()
+    assert "1 second" in window.countdown_label.text()
+    window.confirm_trust()  # a stray call before the wait does nothing
+    assert "teamviewer" not in settings.load().trusted
+
+    qtbot.waitUntil(window.confirm_trust_button.isEnabled, timeout=WAIT_MS)
+    with qtbot.waitSignal(window.changed, timeout=WAIT_MS) as signal:
+        qtbot.mouseClick(window.confirm_trust_button, Qt.MouseButton.LeftButton)
+    assert signal.args == ["trusted"]
+    saved = settings.load().trusted
+    assert saved["teamviewer"]["note"] == "Sam, my son"
+    rows = [r for r in journal.read(journal_path()) if r["kind"] == "trusted"]
+    assert [(r["tool"], r["data"]["action"]) for r in rows] == [("teamviewer", "add")]
+    assert not window.trust_panel.isVisible()
+    assert window.trusted_table.rowCount() == 1
+    assert window.trusted_table.item(0, 0).text() == "TeamViewer"
+    assert window.trusted_table.item(0, 2).text() == "Sam, my son"
+    assert "TeamViewer is trusted" in window.trust_status.text()
+
+    # Already trusted tools are not offered again.
+    window.trust_button.click()
+    assert window.tool_combo.findData("teamviewer") == -1
+    window.cancel_trust_button.click()
+    assert not window.trust_panel.isVisible()
+
+    window.trusted_table.selectRow(0)
+    assert window.remove_trust_button.isEnabled()
+    with qtbot.waitSignal(window.changed, timeout=WAIT_MS) as signal:
+        window.remove_trust_button.click()
+    assert signal.args == ["trusted"]
+    assert settings.load().trusted == {}
+    rows = [r for r in journal.read(journal_path()) if r["kind"] == "trusted"]
+    assert [r["data"]["action"] for r in rows] == ["add", "remove"]
+    assert rows[-1]["message"] == "TeamViewer is no longer trusted"
+    assert window.no_trusted_label.isVisible() and window.trusted_table.isHidden()
+
+
+def test_hiding_the_window_abandons_a_half_finished_trust(
+    qtbot, profiles: ProfileSet, shipped: SignatureSet
+) -> None:
+    window = make_settings(qtbot, profiles, shipped, wait=30)
+    window.tabs.setCurrentIndex(2)
+    window.start_trust()
+    window.tool_combo.setCurrentIndex(0)
+    window.hide()
+    window.show()
+    assert not window.trust_panel.isVisible()
+    window.start_trust()
+    assert not window.confirm_trust_button.isEnabled()
+    assert "30 seconds" in window.countdown_label.text()
+
+
+def test_adding_and_removing_a_watched_folder_saves_at_once(
+    qtbot, tmp_path: Path, profiles: ProfileSet, shipped: SignatureSet
+) -> None:
+    extra = tmp_path / "Family photos"
+    extra.mkdir()
+    window = make_settings(qtbot, profiles, shipped)
+    window.tabs.setCurrentIndex(1)
+    assert window.default_folders_label.text()  # the built-in folders are listed
+    window.choose_folder = lambda: ""  # cancelled: nothing happens
+    window.add_folder_button.click()
+    assert settings.load().folders == []
+
+    window.choose_folder = lambda: str(extra)
+    with qtbot.waitSignal(window.changed, timeout=WAIT_MS) as signal:
+        window.add_folder_button.click()
+    assert signal.args == ["folders"]
+    assert settings.load().folders == [str(extra)]
+    assert window.folder_list.count() == 1
+    assert "now watches" in window.folder_status.text()
+
+    with qtbot.assertNotEmitted(window.changed):
+        window.add_folder_button.click()  # the same folder again
+    assert settings.load().folders == [str(extra)]
+    assert "already watched" in window.folder_status.text()
+
+    assert not window.remove_folder_button.isEnabled()
+    window.folder_list.setCurrentRow(0)
+    with qtbot.waitSignal(window.changed, timeout=WAIT_MS):
+        window.remove_folder_button.click()
+    assert settings.load().folders == []
+    assert window.folder_list.count() == 0
+
+
+def test_a_damaged_settings_file_is_reported_and_set_aside_on_saving(
+    qtbot, profiles: ProfileSet, shipped: SignatureSet
+) -> None:
+    path = settings.settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{ not json", encoding="utf-8")
+    window = make_settings(qtbot, profiles, shipped)
+    assert window.problem_label.isVisible()
+    assert "damaged settings ignored" in window.problem_label.text()
+
+    window.provider_combo.setCurrentIndex(window.provider_combo.findData("sky"))
+    assert "damaged settings file was kept" in window.problem_label.text()
+    assert json.loads(path.read_text(encoding="utf-8"))["provider"] == "sky"
+    [aside] = path.parent.glob("settings.json.bad-*")
+    assert aside.read_text(encoding="utf-8") == "{ not json"
+
+
+def test_start_at_login_round_trip_with_the_xdg_adapter(
+    qtbot, tmp_path: Path, profiles: ProfileSet, shipped: SignatureSet
+) -> None:
+    env = {
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
+        "XDG_CONFIG_DIRS": str(tmp_path / "xdg-system"),
+    }
+    adapter = autostart.for_this_system("linux", env=env)
+    entry = tmp_path / "xdg-config" / "autostart" / "scamguard.desktop"
+    window = make_settings(qtbot, profiles, shipped, auto=adapter)
+    window.tabs.setCurrentIndex(3)
+    box = window.autostart_box
+    assert box.isVisible() and not box.isChecked()
+    assert str(entry) in window.autostart_where.text()
+
+    with qtbot.waitSignal(window.changed, timeout=WAIT_MS) as signal:
+        box.click()
+    assert signal.args == ["autostart"]
+    assert box.isChecked() and adapter.is_enabled()
+    text = entry.read_text(encoding="utf-8")
+    assert "X-ScamGuard=1" in text and "Exec=" in text
+    assert window.autostart_error.isHidden()
+    check_readable(window)
+
+    fresh = make_settings(qtbot, profiles, shipped, auto=adapter)
+    assert fresh.autostart_box.isChecked()
+
+    with qtbot.waitSignal(window.changed, timeout=WAIT_MS):
+        box.click()
+    assert not box.isChecked() and not adapter.is_enabled()
+    assert not entry.exists()
+
+
+class BrokenAutostart:
+    def is_enabled(self) -> bool:
+        return False
+
+    def enable(self, command: Sequence[str]) -> None:
+        raise AutostartError("cannot write /nowhere/scamguard.desktop: Read-only file system")
+
+    def disable(self) -> None:
+        pass
+
+    def describe(self) -> str:
+        return "freedesktop autostart entry /nowhere/scamguard.desktop"
+
+
+def test_a_start_at_login_failure_is_one_line_and_the_box_goes_back(
+    qtbot, profiles: ProfileSet, shipped: SignatureSet
+) -> None:
+    window = make_settings(qtbot, profiles, shipped, auto=BrokenAutostart())
+    window.tabs.setCurrentIndex(3)
+    with qtbot.assertNotEmitted(window.changed):
+        window.autostart_box.click()
+    assert not window.autostart_box.isChecked()
+    assert window.autostart_error.isVisible()
+    assert window.autostart_error.text() == (
+        "cannot write /nowhere/scamguard.desktop: Read-only file system"
+    )
+
+
+def test_without_autostart_there_is_no_start_at_login_section(
+    qtbot, profiles: ProfileSet, shipped: SignatureSet
+) -> None:
+    window = make_settings(qtbot, profiles, shipped)
+    tabs = [
+        window.tabs.tabText(i) for i in range(window.tabs.count()) if window.tabs.isTabVisible(i)
+    ]
+    assert tabs == ["Provider", "Watched folders", "Trusted programs"]
+    assert not window.autostart_box.isVisible()
+
+
+def test_settings_keyboard_order_follows_the_page(
+    qtbot, profiles: ProfileSet, shipped: SignatureSet
+) -> None:
+    window = make_settings(qtbot, profiles, shipped)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
+    window.tabs.setCurrentIndex(2)
+    window.trust_button.click()
+    qtbot.waitUntil(window.tool_combo.hasFocus, timeout=WAIT_MS)
+    order = [window.note_edit, window.confirm_trust_button, window.cancel_trust_button]
+    window.confirm_trust_button.setEnabled(True)  # only to walk past it; never clicked
+    for expected in order:
+        qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
+        qtbot.waitUntil(expected.hasFocus, timeout=WAIT_MS)
+
+
+# --- about -------------------------------------------------------------------------------
+
+
+def test_about_shows_versions_database_provider_and_files(
+    qtbot, profiles: ProfileSet, shipped: SignatureSet
+) -> None:
+    window = AboutWindow(profiles)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert guard.__version__ in window.fields["version"].text()
+    database = window.fields["database"].text()
+    assert f"{len(shipped.tools)} remote-access programs" in database
+    assert f"version {shipped.version}" in database and "built in" in database
+    assert "PySide6" in window.fields["qt"].text()
+    assert window.fields["provider"].text().startswith(window_profile_name(profiles))
+    assert window.fields["journal"].text() == str(journal_path())
+    assert window.fields["settings"].text() == str(settings.settings_path())
+    assert window.stale_label.isHidden()
+    assert window.fields["version"].textInteractionFlags() & (
+        Qt.TextInteractionFlag.TextSelectableByMouse
+    )
+    window.copy_button.click()
+    from PySide6.QtGui import QGuiApplication
+
+    assert guard.__version__ in QGuiApplication.clipboard().text()
+    check_readable(window)
+
+    stale = AboutWindow(profiles, today=dt.date.today() + dt.timedelta(days=800))
+    qtbot.addWidget(stale)
+    stale.show()
+    assert stale.stale_label.isVisible()
+    assert "more than a year ago" in stale.stale_label.text()
+
+
+def window_profile_name(profiles: ProfileSet) -> str:
+    from guard.providers.active import resolve, system_country
+
+    return resolve(profiles, settings.load().provider, system_country())[0].name
+
+
+def test_every_window_renders(qtbot, tmp_path: Path, profiles: ProfileSet, shipped) -> None:
+    write_journal(incident(time.time() - 60))
+    for window in (
+        HistoryWindow(),
+        SettingsWindow(profiles, shipped.tools, None, trust_wait=0),
+        AboutWindow(profiles),
+    ):
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        image = window.grab()
+        assert not image.isNull() and image.width() >= 600
+        check_readable(window)
+        assert window.width() < 1400  # a small window, not full screen

@@ -1,0 +1,329 @@
+"""The tray app: the live guard off the GUI thread, the warning, the tray and its windows.
+
+Threads: the guard's watchers, engine and journal run on their own threads exactly as under
+``scamguard watch``; the engine's listener (``EngineBridge``) hands each event to the GUI
+thread as a queued signal. Starting the guard (which first looks at every running program)
+also happens off the GUI thread, so the tray appears at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import signal
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
+
+from guard import autostart, settings
+from guard.database import ActiveDatabase, load_active
+from guard.engine.events import GuardEvent
+from guard.engine.incidents import IncidentView
+from guard.identify.identifier import Identifier
+from guard.identify.index import SignatureIndex
+from guard.instance import AlreadyRunning
+from guard.live import GuardOptions, LiveGuard
+from guard.providers.model import Profile
+from guard.watch.process_watcher import SourceUnavailable
+from ui.alerts import AlertController, EngineBridge
+from ui.i18n import install_translator, tr
+from ui.preview import paint
+from ui.profiles import active_profiles
+from ui.quit_dialog import QuitDialog
+from ui.single_instance import SingleInstance
+from ui.tray import Menu, StatusWindow, TrayIcon, status_of
+from ui.warning import DEFAULT_ALLOW_WAIT
+from ui.windows.about import AboutWindow
+from ui.windows.history import HistoryWindow
+from ui.windows.settings import SettingsWindow
+
+# Until signed updates arrive (their manifest expiry will decide this), a database released
+# more than this long ago is shown as out of date.
+OUTDATED_AFTER_DAYS = 60
+
+
+@dataclass
+class AppOptions:
+    guard: GuardOptions = field(default_factory=GuardOptions)
+    allow_wait: int = DEFAULT_ALLOW_WAIT
+    use_tray: bool | None = None  # None: wherever the desktop has a tray
+    signatures: Path | None = None
+
+
+class TrayApp(QObject):
+    """Everything the person sees outside the warning, and the guard behind it."""
+
+    status_changed = Signal(object)
+    guard_running = Signal()
+    guard_failed = Signal(str)
+    stopped = Signal()
+
+    def __init__(self, options: AppOptions | None = None):
+        super().__init__()
+        self.options = options or AppOptions()
+        self.database: ActiveDatabase = load_active(self.options.signatures)
+        self.identifier = Identifier(SignatureIndex(self.database.signatures))
+        self.guard: LiveGuard | None = None
+        self.alerts: AlertController | None = None
+        self.running = False
+        self.reason = ""
+        self.windows: dict[str, QWidget] = {}
+        self.quit_dialog: QuitDialog | None = None
+        self.problems: list[str] = [self.database.warning] if self.database.warning else []
+        self.menu = Menu()
+        has_tray = self.options.use_tray
+        if has_tray is None:
+            has_tray = QSystemTrayIcon.isSystemTrayAvailable()
+        self.tray = TrayIcon(self.menu, self.bring_forward) if has_tray else None
+        self.status_window = StatusWindow(self.menu, has_tray=has_tray)
+        self.bridge = EngineBridge()
+        self.menu.show_warning.connect(self.show_warning)
+        self.menu.history.connect(lambda: self.open_window("history"))
+        self.menu.settings.connect(lambda: self.open_window("settings"))
+        self.menu.about.connect(lambda: self.open_window("about"))
+        self.menu.updates.connect(self.check_updates)
+        self.menu.quit.connect(self.request_quit)
+        self.guard_running.connect(self._on_running)
+        self.guard_failed.connect(self._on_failed)
+
+    # --- the guard ---
+
+    def start(self) -> None:
+        """Show the tray (or status window), then start the guard in the background."""
+        self._refresh()
+        if self.tray is not None:
+            self.tray.show()
+        else:
+            self.status_window.show()
+        try:
+            guard = LiveGuard(self.identifier, self.options.guard)
+        except (AlreadyRunning, SourceUnavailable, OSError) as exc:
+            self._on_failed(str(exc))
+            return
+        self.guard = guard
+        self.alerts = AlertController(guard.engine, self.profiles, self.options.allow_wait)
+        self.alerts.warning_shown.connect(self._refresh)
+        self.alerts.warning_closed.connect(self._refresh)
+        self.bridge.event.connect(self.alerts.on_event)  # the warning hears first
+        self.bridge.event.connect(self._on_event)
+        guard.engine.add_listener(self.bridge)
+
+        def start_guard() -> None:
+            try:
+                guard.start()
+            except Exception as exc:  # shown in the tray; the app stays up to say so
+                self.guard_failed.emit(f"the guard could not start ({exc})")
+                return
+            self.guard_running.emit()
+
+        threading.Thread(target=start_guard, name="guard-start", daemon=True).start()
+        QTimer.singleShot(0, self._prewarm)
+
+    def _prewarm(self) -> None:
+        """Paint one warning offscreen while nothing is happening, so fonts and styles are
+        loaded before the first real one: the first warning is the one that matters."""
+        tools = self.database.signatures.tools
+        if tools:
+            provider, generic = self.profiles()
+            paint(tools[0], provider, generic, width=800, height=600)
+
+    def stop(self, reason: str) -> None:
+        """Stop the guard (frozen tools stay frozen) and close every window."""
+        guard, self.guard = self.guard, None
+        if self.alerts is not None:
+            self.bridge.event.disconnect(self.alerts.on_event)
+            self.bridge.event.disconnect(self._on_event)
+            if self.alerts.window is not None:
+                self.alerts.window.dismiss()
+            self.alerts = None
+        if guard is not None:
+            guard.engine.remove_listener(self.bridge)
+            guard.stop(reason)
+        self.running = False
+        for window in self.windows.values():
+            window.close()
+        if self.tray is not None:
+            self.tray.hide()
+        self.status_window.hide()
+        self.stopped.emit()
+
+    def restart_guard(self, reason: str) -> None:
+        """New watched folders take effect by starting the guard again (not while a warning
+        is up: the warning waits on this engine's incidents)."""
+        if self.alerts is not None and self.alerts.open:
+            self.alerts.warning_closed.connect(
+                lambda: self.restart_guard(reason), Qt.ConnectionType.SingleShotConnection
+            )
+            return
+        self.stop(reason)
+        self.start()
+
+    def profiles(self) -> tuple[Profile, Profile | None]:
+        provider, generic, _all = active_profiles(self._report)
+        return provider, generic
+
+    def _report(self, line: str) -> None:
+        if self.guard is not None:
+            self.guard.engine.problem(line)
+        elif line not in self.problems:
+            self.problems.append(line)
+
+    @Slot()
+    def _on_running(self) -> None:
+        self.running, self.reason = True, ""
+        for line in self.problems:
+            self._report(line)
+        self._refresh()
+
+    @Slot(str)
+    def _on_failed(self, reason: str) -> None:
+        self.running, self.reason = False, reason
+        self._refresh()
+
+    @Slot(object, object)
+    def _on_event(self, event: GuardEvent, _view: IncidentView | None) -> None:
+        if event.kind == "stopped":
+            self.running = False
+        self._refresh()
+
+    # --- what the person sees ---
+
+    def status(self):
+        outdated = False
+        released = self.database.signatures.released
+        if released is not None:
+            outdated = (dt.date.today() - released).days > OUTDATED_AFTER_DAYS
+        warning_open = self.alerts is not None and self.alerts.open
+        return status_of(self.running, warning_open, outdated, self.reason)
+
+    @Slot()
+    def _refresh(self, *_args: object) -> None:
+        status = self.status()
+        self.menu.set_status(status)
+        if self.tray is not None:
+            self.tray.set_status(status)
+        self.status_window.set_status(status)
+        self.status_changed.emit(status)
+
+    def bring_forward(self) -> None:
+        """A second launch, or a click on the tray icon."""
+        if self.alerts is not None and self.alerts.open:
+            self.show_warning()
+        else:
+            self.status_window.bring_forward()
+
+    def show_warning(self) -> None:
+        if self.alerts is None:
+            return
+        if self.alerts.window is not None:
+            self.alerts.window.raise_()
+            self.alerts.window.activateWindow()
+        else:
+            self.alerts.show_pending()
+
+    def open_window(self, which: str) -> QWidget:
+        window = self.windows.get(which)
+        if window is None:
+            window = self._make_window(which)
+            self.windows[which] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def _make_window(self, which: str) -> QWidget:
+        if which == "history":
+            return HistoryWindow()
+        if which == "settings":
+            _provider, _generic, everything = active_profiles(self._report)
+            window = SettingsWindow(
+                everything, self.database.signatures.tools, autostart.for_this_system()
+            )
+            window.changed.connect(self._settings_changed)
+            return window
+        if which == "about":
+            return AboutWindow()
+        raise ValueError(which)
+
+    @Slot(str)
+    def _settings_changed(self, what: str) -> None:
+        if what == "folders":
+            self.options.guard.extra_folders = [Path(p) for p in settings.load().folders]
+            self.restart_guard(tr("watched folders changed in settings"))
+
+    def check_updates(self) -> None:
+        sigs = self.database.signatures
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            tr("Updates"),
+            tr(
+                "Automatic updates arrive in a later version of ScamGuard.\n"
+                "The list in use knows {count} remote-control programs (version {version}, "
+                "released {date})."
+            ).format(
+                count=len(sigs.tools),
+                version=sigs.version,
+                date=sigs.released.isoformat() if sigs.released else tr("unknown"),
+            ),
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.show()
+        self.windows["updates"] = box
+
+    def request_quit(self) -> QuitDialog:
+        """Ask first; the answer that keeps protection is the default."""
+        if self.quit_dialog is None:
+            dialog = QuitDialog()
+            dialog.accepted.connect(self._quit_confirmed)
+            dialog.finished.connect(lambda _result: setattr(self, "quit_dialog", None))
+            self.quit_dialog = dialog
+        self.quit_dialog.show()
+        self.quit_dialog.raise_()
+        self.quit_dialog.activateWindow()
+        return self.quit_dialog
+
+    def _quit_confirmed(self) -> None:
+        self.stop(tr("the person chose Quit in the tray menu"))
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
+
+def run(argv: list[str] | None = None, options: AppOptions | None = None) -> int:
+    """``scamguard`` with no command: one tray per user; a second launch shows the first."""
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("ScamGuard")
+    app.setQuitOnLastWindowClosed(False)
+    install_translator(app)
+    instance = SingleInstance()
+    if not instance.listen():
+        print("scamguard: ScamGuard is already running; showing it", file=sys.stderr)
+        return 0
+    tray = TrayApp(options or AppOptions(guard=_saved_guard_options()))
+    instance.show_requested.connect(tray.bring_forward)
+    QTimer.singleShot(0, tray.start)
+    _quit_on_signals(app)
+    try:
+        return app.exec()
+    finally:
+        if tray.guard is not None:
+            tray.stop(tr("the app closed"))
+        instance.close()
+
+
+def _quit_on_signals(app: QApplication) -> None:
+    """Ctrl-C in a terminal (``make run``) and SIGTERM (logout, a service manager) stop the
+    tray cleanly, journalled. Qt's loop does not return to Python on its own, so a timer
+    lets Python's signal handlers run."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: app.quit())
+    ticker = QTimer(app)
+    ticker.timeout.connect(lambda: None)
+    ticker.start(250)
+
+
+def _saved_guard_options() -> GuardOptions:
+    return GuardOptions(extra_folders=[Path(p) for p in settings.load().folders])
