@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench previews clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,13 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/identify_names.py
 	$(BIN)/python benchmarks/live_guard.py
+	$(BIN)/python benchmarks/tray.py
+
+# The warning as a person sees it, for the README and for ISPs to compare against.
+previews: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/scamguard preview-warning --tool anydesk --provider talktalk --out docs/images/warning-talktalk.png
+	QT_QPA_PLATFORM=offscreen $(BIN)/scamguard preview-warning --tool anydesk --provider generic-uk --out docs/images/warning-generic-uk.png
+	QT_QPA_PLATFORM=offscreen $(BIN)/scamguard preview-warning --tool anydesk --provider talktalk --page confirm --out docs/images/warning-talktalk-confirm.png
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build dist

@@ -13,7 +13,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
-CONTEXT = "ScamGuard"
+# pyside6-lupdate files a plain ``tr("...")`` call under the empty context, so that is the
+# context we look strings up in (tests/test_translation.py runs lupdate to keep this true).
+CONTEXT = ""
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
 
@@ -22,11 +24,13 @@ def tr(text: str) -> str:
     return QCoreApplication.translate(CONTEXT, text)
 
 
-def install_translator(app: QCoreApplication, locale: QLocale | None = None) -> str | None:
-    """Load the best translation for the system locale, if one ships; returns its name."""
+def install_translator(
+    app: QCoreApplication, locale: QLocale | None = None, directory: Path = TRANSLATIONS
+) -> str | None:
+    """Load the best translation for the system locale, if one ships; returns its path."""
     translator = QTranslator(app)
     locale = locale or QLocale.system()
-    if translator.load(locale, "scamguard", "_", str(TRANSLATIONS)):
+    if translator.load(locale, "scamguard", "_", str(directory)):
         app.installTranslator(translator)
         return translator.filePath()
     return None
