@@ -10,20 +10,11 @@ without a restart.
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from collections.abc import Callable
 
 from guard import settings
-from guard.engine.events import GuardEvent
-from guard.engine.journal import record_now
-from guard.live import journal_path
+from guard.choices import Report, journal, load
+from guard.choices import stderr as _stderr
 from guard.sigdb.model import ToolSignature
-
-Report = Callable[[str], None]
-
-
-def _stderr(message: str) -> None:
-    print(f"scamguard: {message}", file=sys.stderr)
 
 
 def add(tool: ToolSignature, note: str, *, report: Report = _stderr) -> None:
@@ -32,7 +23,7 @@ def add(tool: ToolSignature, note: str, *, report: Report = _stderr) -> None:
     ``report`` gets one line for anything worth saying that does not stop the change: a
     damaged settings file (moved aside when saving), a journal that could not be written.
     """
-    current = _load(report)
+    current = load(report)
     added = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     current.trusted[tool.id] = {"added": added, "note": note}
     settings.save(current)
@@ -43,7 +34,7 @@ def remove(tool_id: str, *, name: str = "", report: Report = _stderr) -> bool:
     """Stop trusting ``tool_id``; False (and nothing saved or journalled) if it was not
     trusted. ``name`` is the tool's display name for the journal (default: the id, as
     ``scamguard trust remove`` has always written it)."""
-    current = _load(report)
+    current = load(report)
     tool_id = tool_id.casefold()
     if tool_id not in current.trusted:
         return False
@@ -54,13 +45,5 @@ def remove(tool_id: str, *, name: str = "", report: Report = _stderr) -> bool:
     return True
 
 
-def _load(report: Report) -> settings.Settings:
-    current = settings.load()
-    if current.problem:
-        report(current.problem)
-    return current
-
-
 def _journal(tool: str, name: str, message: str, report: Report, **data: str) -> None:
-    event = GuardEvent("trusted", message, tool=tool, tool_name=name, data=data)
-    record_now(journal_path(), [event], report)
+    journal("trusted", message, report, tool=tool, tool_name=name, **data)

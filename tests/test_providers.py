@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from guard import home, settings
+from guard.engine.journal import read
+from guard.live import journal_path
 from guard.providers import active
 from guard.providers.active import (
     country_from_locale,
@@ -464,6 +466,11 @@ def test_cli_list_set_show(tmp_path: Path) -> None:
     assert chosen.returncode == 0, chosen.stderr
     assert "TalkTalk" in chosen.stdout
     assert settings.load().provider == "talktalk"
+    # A caller may dictate this command, so the change is journalled for whoever helps later.
+    changes = [row for row in read(journal_path()) if row["kind"] == "settings"]
+    assert [(c["message"], c["data"]["previous"]) for c in changes] == [
+        ("the warning's provider is now TalkTalk", "")
+    ]
 
     human = run_cli("provider", "list", env=GB)
     assert "* talktalk" in human.stdout and "  generic-uk" in human.stdout

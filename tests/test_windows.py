@@ -334,6 +334,11 @@ def test_adding_and_removing_a_watched_folder_saves_at_once(
         window.remove_folder_button.click()
     assert settings.load().folders == []
     assert window.folder_list.count() == 0
+    changes = [r["message"] for r in journal.read(journal_path()) if r["kind"] == "settings"]
+    assert changes == [
+        f"ScamGuard also watches {extra}",
+        f"ScamGuard no longer watches {extra}",
+    ]
 
 
 def test_a_damaged_settings_file_is_reported_and_set_aside_on_saving(

@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from guard import settings
+from guard import choices, settings
 from guard.commands.output import print_json, warn
 from guard.errors import EXIT_OK, RejectedError, UsageError
 from guard.providers.active import load_active_profiles, resolve, system_country
@@ -224,11 +224,7 @@ def run_set(args: argparse.Namespace) -> int:
         raise UsageError(
             f"{args.id!r} is not a provider profile; see the choices with: scamguard provider list"
         )
-    current = settings.load()
-    if current.problem:
-        warn(current.problem)
-    current.provider = profile.id
-    settings.save(current)
+    choices.set_provider(profile.id, profile.name, report=warn)
     if profile.generic:
         print(f"The warning will now show the {profile.name}.")
     else:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 # The documented event kinds (docs/cli.md). "started"/"stopped" bracket a watch run;
-# "restored" and "trusted" come from the quarantine and trust commands.
+# "restored", "trusted" and "settings" come from the quarantine and trust commands and the
+# settings a person changes (provider, watched folders).
 EVENT_KINDS = frozenset(
     {
         "started",
@@ -26,6 +27,7 @@ EVENT_KINDS = frozenset(
         "error",
         "restored",
         "trusted",
+        "settings",
         "stopped",
     }
 )

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guard import locations, settings, trust
+from guard import choices, locations, settings, trust
 from guard.autostart import Autostart, AutostartError, tray_command
 from guard.providers.active import resolve, system_country
 from guard.providers.model import ContactNumber, Profile, ProfileSet
@@ -509,11 +509,14 @@ class SettingsWindow(QWidget):
         if self._loading or index < 0:
             return
         profile_id = self.provider_combo.itemData(index)
-        current = settings.load()
-        current.provider = profile_id
-        if not self._save(current, self.provider_note):
+        profile = self.profiles.get(profile_id)
+        name = profile.name if profile is not None else profile_id
+        if not self._change(
+            lambda report: choices.set_provider(profile_id, name, report=report),
+            self.provider_note,
+        ):
             return
-        self._show_provider(current)
+        self._show_provider(settings.load())
         self.changed.emit("provider")
 
     # --- folders --------------------------------------------------------------------------
@@ -540,9 +543,13 @@ class SettingsWindow(QWidget):
                 self.folder_status, tr("{folder} is already watched.").format(folder=folder)
             )
             return
-        current.folders.append(folder)
-        if self._save(current, self.folder_status):
-            self._show_folders(current)
+        folders = [*current.folders, folder]
+        message = f"ScamGuard also watches {folder}"
+        if self._change(
+            lambda report: choices.set_folders(folders, message, report=report),
+            self.folder_status,
+        ):
+            self._show_folders(settings.load())
             common.set_text(
                 self.folder_status,
                 tr("ScamGuard now watches {folder} as well.").format(folder=folder),
@@ -558,9 +565,13 @@ class SettingsWindow(QWidget):
         if folder not in current.folders:
             self.refresh()
             return
-        current.folders.remove(folder)
-        if self._save(current, self.folder_status):
-            self._show_folders(current)
+        folders = [f for f in current.folders if f != folder]
+        message = f"ScamGuard no longer watches {folder}"
+        if self._change(
+            lambda report: choices.set_folders(folders, message, report=report),
+            self.folder_status,
+        ):
+            self._show_folders(settings.load())
             common.set_text(
                 self.folder_status,
                 tr("ScamGuard no longer watches {folder}.").format(folder=folder),
@@ -705,11 +716,13 @@ class SettingsWindow(QWidget):
 
     # --- saving ---------------------------------------------------------------------------
 
-    def _save(self, current: settings.Settings, where: QLabel) -> bool:
-        """Save; on failure say why in ``where`` (the settings on disk stay as they were)."""
-        damaged = current.problem
+    def _change(self, action: Callable[[Callable[[str], None]], object], where: QLabel) -> bool:
+        """Carry out a journalled change (guard.choices); on failure say why in ``where``
+        (the settings on disk stay as they were). Other notes it reports go there too."""
+        notes: list[str] = []
+        damaged = settings.load().problem
         try:
-            settings.save(current)
+            action(notes.append)
         except OSError as exc:
             common.set_text(
                 where,
@@ -717,6 +730,7 @@ class SettingsWindow(QWidget):
             )
             return False
         self._saved(damaged)
+        common.set_text(where, " ".join(_other(notes, damaged)))
         return True
 
     def _saved(self, damaged: str) -> None:
