@@ -19,6 +19,7 @@ from guard import settings
 from guard.engine.journal import read
 from guard.instance import GuardInstance
 from guard.live import GuardOptions, journal_path
+from ui import cli as ui_cli
 from ui.app import AppOptions, TrayApp
 from ui.single_instance import SingleInstance, server_name
 from ui.tray import status_of
@@ -210,3 +211,13 @@ def test_the_scamguard_command_hands_over_to_the_running_tray(qtbot):
         first.close()
     assert second.returncode == 0
     assert "already running" in err
+
+
+def test_a_missing_x11_library_is_named_instead_of_qt_aborting(monkeypatch):
+    monkeypatch.setattr(ui_cli.ctypes.util, "find_library", lambda _name: None)
+    assert ui_cli.x11_library_missing({"DISPLAY": ":0"}) == "libxcb-cursor0"
+    # Wayland and explicitly chosen platforms do not load the X11 plugin at all.
+    assert ui_cli.x11_library_missing({"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0"}) == ""
+    assert ui_cli.x11_library_missing({"DISPLAY": ":0", "QT_QPA_PLATFORM": "offscreen"}) == ""
+    monkeypatch.setattr(ui_cli.ctypes.util, "find_library", lambda _name: "libxcb-cursor.so.0")
+    assert ui_cli.x11_library_missing({"DISPLAY": ":0"}) == ""

@@ -8,16 +8,39 @@ says so in one line and runs the headless guard where there is none.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+import ctypes.util
+import os
+from collections.abc import Mapping, Sequence
 
 from guard import cli
 from guard.commands.default import has_display, run_headless
+from guard.oskind import current_os
 from ui.commands import COMMANDS
+
+
+def x11_library_missing(env: Mapping[str, str] | None = None) -> str:
+    """The system library Qt's X11 plugin cannot start without, if it is missing.
+
+    Without it Qt aborts the whole process with a message no person at home can act on;
+    checked first, the guard still runs (headless) and the line says what to install.
+    """
+    env = os.environ if env is None else env
+    platform = env.get("QT_QPA_PLATFORM", "")
+    on_x11 = env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY")
+    if current_os() != "linux" or not on_x11 or (platform and not platform.startswith("xcb")):
+        return ""
+    return "" if ctypes.util.find_library("xcb-cursor") else "libxcb-cursor0"
 
 
 def run_tray(_args: argparse.Namespace) -> int:
     if not has_display():
         return run_headless("no display found")
+    missing = x11_library_missing()
+    if missing:
+        return run_headless(
+            f"the tray needs the system library {missing} (for example: "
+            f"sudo apt install {missing})"
+        )
     from ui.app import run  # noqa: PLC0415 - Qt loads only when the tray starts
 
     return run()
