@@ -34,7 +34,7 @@ bench: $(STAMP)
 previews: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/scamguard preview-warning --tool anydesk --provider talktalk --out docs/images/warning-talktalk.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/scamguard preview-warning --tool anydesk --provider generic-uk --out docs/images/warning-generic-uk.png
-	QT_QPA_PLATFORM=offscreen $(BIN)/scamguard preview-warning --tool anydesk --provider talktalk --page confirm --out docs/images/warning-talktalk-confirm.png
+	QT_QPA_PLATFORM=offscreen $(BIN)/scamguard preview-warning --tool anydesk --provider talktalk --page question --out docs/images/warning-talktalk-question.png
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build dist

@@ -133,9 +133,16 @@ def test_every_shipped_number_is_verified_or_partial_with_a_source(shipped: Prof
 
 
 def test_shipped_promises_and_roles(shipped: ProfileSet) -> None:
-    assert shipped.profiles["sky"].promise is None
-    assert shipped.profiles["plusnet"].promise is None
-    assert "remote" in shipped.profiles["talktalk"].promise.text  # type: ignore[union-attr]
+    # No promise where none is verified or partial (Sky, Plusnet), or where the verified one
+    # is about something else and would read as if a phone request were fine (Vodafone,
+    # Virgin Media O2).
+    for name in ("sky", "plusnet", "vodafone", "virgin-media"):
+        assert shipped.profiles[name].promise is None, name
+    talktalk = shipped.profiles["talktalk"].promise
+    assert talktalk is not None and "connect to your computer" in talktalk.text
+    assert "unless" not in talktalk.text  # no opening for "but you did ask us"
+    bt = shipped.profiles["bt"].promise
+    assert bt is not None and "unknown" not in bt.text  # caller ID can be faked
     uk = shipped.profiles["generic-uk"]
     assert [n.number for n in uk.numbers_for("bank")] == ["159"]
     assert {n.number for n in uk.numbers_for("report")} == {"0300 123 2040", "101", "7726"}
@@ -161,7 +168,7 @@ def test_shipped_order_and_generic_lookup(shipped: ProfileSet) -> None:
 
 def test_digits_for_dialling(shipped: ProfileSet) -> None:
     bt = shipped.profiles["bt"]
-    assert [n.digits for n in bt.numbers] == ["0800800150", "0800800151", "180010800800150"]
+    assert [n.digits for n in bt.numbers] == ["0800800150", "180010800800150", "0800800151"]
     (ftc,) = [n for n in shipped.profiles["generic-us"].numbers if n.role == "report"]
     assert ftc.digits == "18773824357"
 
@@ -571,3 +578,16 @@ def test_validate_without_providers_folder_is_unchanged(tmp_path: Path) -> None:
     result = run_cli("signatures", "validate", str(db), "--json")
     assert result.returncode == 0
     assert json.loads(result.stdout)["providers"] is None
+
+
+def test_a_clock_set_back_does_not_lose_the_numbers_at_run_time(tmp_path: Path) -> None:
+    """Publishing refuses dates in the future; the running app must not, or a computer whose
+    clock is behind would show a warning with no phone numbers at all."""
+    folder = tmp_path / "providers"
+    shutil.copytree(active.builtin_profiles_dir(), folder)
+    path = folder / "talktalk.toml"
+    path.write_text(path.read_text().replace("reviewed = 2026-11-21", "reviewed = 2099-01-01"))
+    loaded, problems = active.load_active_profiles(folder)
+    assert problems == [] and "talktalk" in loaded
+    _, refused, _ = check_profiles(folder)
+    assert [p.field for p in refused] == ["reviewed"]

@@ -14,6 +14,7 @@ import sys
 import psutil
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from guard import settings
 from guard.engine.journal import read
@@ -21,9 +22,9 @@ from guard.instance import GuardInstance
 from guard.live import GuardOptions, journal_path
 from ui import cli as ui_cli
 from ui.app import AppOptions, TrayApp
-from ui.single_instance import SingleInstance, server_name
+from ui.single_instance import ANSWERED, LISTENING, SingleInstance, server_name
 from ui.tray import status_of
-from ui.warning import CHOICE, CONFIRM, DONE
+from ui.warning import CHOICE, DONE, QUESTION, SCOPE, WarningWindow
 
 WAIT_MS = 10_000
 
@@ -95,7 +96,7 @@ def test_a_fake_anydesk_is_frozen_warned_about_in_the_providers_name_and_removed
     qtbot.mouseClick(window.remove_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _gone(tool), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: window.pages.currentIndex() == DONE, timeout=WAIT_MS)
-    assert "removed" in window.done_label.text()
+    assert "has been removed" in window.caught_label.text()
     qtbot.mouseClick(window.done_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: app.alerts.window is None, timeout=WAIT_MS)
     assert app.status().state == "protected"
@@ -109,7 +110,6 @@ def test_nothing_lets_the_tool_run_before_the_wait_and_the_second_check(qtbot, s
     for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
         qtbot.keyClick(window, key)
         qtbot.keyClick(window.remove_button, key)
-    qtbot.keyClick(window, Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier)
     assert window.close() is False
     assert window.pages.currentIndex() == CHOICE
     assert window.isVisible()
@@ -123,8 +123,9 @@ def test_allowing_after_the_wait_resumes_the_tool_and_closes_the_warning(qtbot, 
     window = _warning(qtbot, app)
     qtbot.waitUntil(window.allow_button.isEnabled, timeout=WAIT_MS)
     qtbot.mouseClick(window.allow_button, Qt.MouseButton.LeftButton)
-    assert window.pages.currentIndex() == CONFIRM
-    window.confirm_box.setChecked(True)
+    assert window.pages.currentIndex() == QUESTION
+    qtbot.mouseClick(window.no_button, Qt.MouseButton.LeftButton)
+    assert window.pages.currentIndex() == SCOPE
     qtbot.mouseClick(window.until_closed_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: app.alerts.window is None, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: _status(tool.pid) != psutil.STATUS_STOPPED, timeout=WAIT_MS)
@@ -138,7 +139,7 @@ def test_the_tool_exiting_while_the_warning_is_up_says_so(qtbot, start_tray, spa
     os.kill(tool.pid, signal.SIGKILL)  # the caller's tool dies (or they close it remotely)
     tool.wait(timeout=5)
     qtbot.waitUntil(lambda: window.pages.currentIndex() == DONE, timeout=WAIT_MS)
-    assert "has closed" in window.done_label.text()
+    assert "has closed" in window.caught_label.text()
     assert window.done_button.isVisible()
 
 
@@ -184,11 +185,11 @@ def test_states_are_ordered_by_urgency():
 
 def test_a_second_launch_brings_the_first_forward(qtbot):
     first = SingleInstance()
-    assert first.listen()
+    assert first.listen() == LISTENING
     assert first.name == server_name()
     try:
         with qtbot.waitSignal(first.show_requested, timeout=WAIT_MS):
-            assert not SingleInstance().listen()
+            assert SingleInstance().listen() == ANSWERED
     finally:
         first.close()
 
@@ -197,7 +198,7 @@ def test_the_scamguard_command_hands_over_to_the_running_tray(qtbot):
     """The real entry point, in its own process: it tells the first tray and exits 0.
     The guard lock is held too, so even a broken hand-over could not start a second guard."""
     first = SingleInstance()
-    assert first.listen()
+    assert first.listen() == LISTENING
     held = GuardInstance()
     env = {**os.environ, "DISPLAY": ":0", "QT_QPA_PLATFORM": "offscreen"}
     try:
@@ -221,3 +222,42 @@ def test_a_missing_x11_library_is_named_instead_of_qt_aborting(monkeypatch):
     assert ui_cli.x11_library_missing({"DISPLAY": ":0", "QT_QPA_PLATFORM": "offscreen"}) == ""
     monkeypatch.setattr(ui_cli.ctypes.util, "find_library", lambda _name: "libxcb-cursor.so.0")
     assert ui_cli.x11_library_missing({"DISPLAY": ":0"}) == ""
+
+
+def _warnings_on_screen() -> list:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, WarningWindow)]
+
+
+def test_stopping_with_a_warning_up_closes_it_and_opens_no_other(qtbot, start_tray, spawn):
+    app = start_tray()
+    tool = spawn.start("anydesk")
+    _warning(qtbot, app)
+    app.stop("test: quitting with a warning up")
+    qtbot.waitUntil(
+        lambda: not [w for w in _warnings_on_screen() if w.isVisible()], timeout=WAIT_MS
+    )
+    assert app.guard is None and app.status().state == "paused"
+    assert _status(tool.pid) == psutil.STATUS_STOPPED  # stopping is not a decision
+
+
+def test_a_folder_change_restarts_the_guard_only_once_nothing_is_open(qtbot, start_tray, spawn):
+    app = start_tray(allow_wait=0)
+    app.check_updates()  # a box that deletes itself must not trip the restart later
+    for box in [w for w in QApplication.topLevelWidgets() if w.windowTitle() == "Updates"]:
+        box.close()
+    tool = spawn.start("anydesk")
+    window = _warning(qtbot, app)
+    first = app.guard
+    app.restart_guard("test: folders changed")
+    assert app.guard is first  # not while the tool waits for a decision
+    window.allow_button.click()
+    window.no_button.click()
+    window.until_closed_button.click()
+    qtbot.waitUntil(lambda: app.alerts.window is None, timeout=WAIT_MS)
+    assert app.guard is first  # nor while it is allowed: a new engine would freeze it again
+    assert _status(tool.pid) != psutil.STATUS_STOPPED
+    os.kill(tool.pid, signal.SIGKILL)
+    tool.wait(timeout=5)
+    qtbot.waitUntil(lambda: app.guard is not first and app.running, timeout=WAIT_MS)
+    stops = [row for row in read(journal_path()) if row["kind"] == "stopped"]
+    assert stops[-1]["data"]["reason"] == "test: folders changed"

@@ -2,9 +2,9 @@
 
 The engine calls its listeners on its own dispatch thread; ``EngineBridge`` turns each call
 into a Qt signal, which Qt queues onto the GUI thread, so no widget is ever touched from an
-engine thread and a slow paint can never hold up a freeze. Decisions go the other way on a
-short-lived worker thread: a block quarantines installers (hashing a large file), which must
-not stall the window.
+engine thread and a slow paint can never hold up a freeze. A removal runs on a short-lived
+worker thread (it may move a large download to quarantine, which must not stall the
+window); an allowance only resumes processes, so it runs at once, before the window goes.
 """
 
 from __future__ import annotations
@@ -13,14 +13,17 @@ import datetime as dt
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from guard.engine.engine import DecisionError, Engine
 from guard.engine.events import GuardEvent
 from guard.engine.incidents import AllowScope, IncidentView
 from guard.providers.model import Profile
-from ui.warning import DEFAULT_ALLOW_WAIT, CoverWindow, WarningWindow
+from ui import style
+from ui.warning import DEFAULT_ALLOW_WAIT, WarningWindow
+from ui.warning_parts import WINDOW_FLAGS, CoverWindow
 
 
 class EngineBridge(QObject):
@@ -56,16 +59,18 @@ class AlertController(QObject):
         self.allow_wait = allow_wait
         self.today = today
         self.window: WarningWindow | None = None
+        self.fallback: FallbackWarning | None = None
         self.covers: list[CoverWindow] = []
+        self._shut = False
         self.decision_failed.connect(self._show_failure)
 
     @property
     def open(self) -> bool:
-        return self.window is not None
+        return self.window is not None or self.fallback is not None
 
     @Slot(object, object)
     def on_event(self, event: GuardEvent, view: IncidentView | None) -> None:
-        if view is None:
+        if view is None or self._shut:
             return
         if view.pending:
             self._warn(view)
@@ -77,33 +82,68 @@ class AlertController(QObject):
         for view in self.engine.incidents(pending_only=True):
             self._warn(view)
 
-    def _warn(self, view: IncidentView) -> None:
-        if self.window is None:
-            provider, generic = self.profiles()
-            window = WarningWindow(provider, generic, self.allow_wait, self.today())
-            window.remove_requested.connect(self._remove)
-            window.allow_requested.connect(self._allow)
-            window.closed.connect(self._closed)
-            window.show_incidents([view])
-            self.window = window
-            screens = QGuiApplication.screens()
-            primary = QGuiApplication.primaryScreen()
-            window.show_on(primary)
-            text = window.text()
-            for screen in screens:
-                if screen is not primary:
-                    cover = CoverWindow(provider, text)
-                    cover.show_on(screen)
-                    self.covers.append(cover)
-            self.warning_shown.emit(window)
-        else:
-            self.window.show_incidents([view])
-            self.window.raise_()
+    def shutdown(self) -> None:
+        """The app is stopping: close the warning without opening another (tools stay as
+        they are) and take no more events."""
+        self._shut = True
+        if self.window is not None:
+            self.window.closed.disconnect(self._closed)
+            self.window.dismiss()
+            self.window = None
+        if self.fallback is not None:
+            self.fallback.release()
+            self.fallback = None
+        self._release_covers()
 
-    # --- decisions (off the GUI thread) ---
+    def _warn(self, view: IncidentView) -> None:
+        if self.window is not None:
+            self.window.show_incidents([view])  # a known incident only refreshes Details
+            self.window.raise_()
+            return
+        try:
+            self._open(view)
+        except Exception as exc:  # the tool is frozen; the person must still be told
+            self.engine.problem(f"the warning could not be shown ({exc!r}); showing a plain one")
+            self._release_covers()
+            if self.window is not None:
+                self.window.closed.disconnect(self._closed)
+                self.window.dismiss()
+                self.window = None
+            if self.fallback is None:
+                self.fallback = FallbackWarning(self._remove_all)
+                self.fallback.destroyed.connect(self._fallback_gone)
+                self.fallback.show_on(QGuiApplication.primaryScreen())
+                self.warning_shown.emit(self.fallback)
+
+    def _fallback_gone(self) -> None:
+        self.fallback = None
+        self.warning_closed.emit()
+
+    def _open(self, view: IncidentView) -> None:
+        provider, generic = self.profiles()
+        window = WarningWindow(provider, generic, self.allow_wait, self.today())
+        window.remove_requested.connect(self._remove)
+        window.allow_requested.connect(self._allow)
+        window.closed.connect(self._closed)
+        self.window = window
+        window.show_incidents([view])
+        primary = QGuiApplication.primaryScreen()
+        window.show_on(primary)
+        text = window.text()
+        for screen in QGuiApplication.screens():
+            if screen is not primary:
+                cover = CoverWindow(provider, text)
+                cover.show_on(screen)
+                self.covers.append(cover)
+        self.warning_shown.emit(window)
+
+    # --- decisions ---
 
     def _remove(self, ids: list[str]) -> None:
         self._in_background(lambda: [self.engine.block(i) for i in ids])
+
+    def _remove_all(self) -> None:
+        self._remove([v.id for v in self.engine.incidents(pending_only=True)])
 
     def _allow(self, ids: list[str], scope: str) -> None:
         """Resuming is quick (no files move), so it happens here, before the window goes:
@@ -116,7 +156,7 @@ class AlertController(QObject):
             self._show_failure(str(exc))
             return
         if self.window is not None:
-            self.window.finish_allowed()
+            self.window.dismiss()
 
     def _in_background(self, action: Callable[[], object]) -> None:
         def run() -> None:
@@ -132,14 +172,65 @@ class AlertController(QObject):
     @Slot(str)
     def _show_failure(self, message: str) -> None:
         if self.window is not None:
-            self.window.hint.setText(message)
-            self.window.hint.setVisible(True)
+            self.window.removal_failed(message)
 
-    def _closed(self) -> None:
+    def _release_covers(self) -> None:
         for cover in self.covers:
             cover.release()
         self.covers.clear()
+
+    def _closed(self) -> None:
+        self._release_covers()
         self.window = None
         self.warning_closed.emit()
-        if self.engine.incidents(pending_only=True):
+        if not self._shut and self.engine.incidents(pending_only=True):
             self.show_pending()  # something new arrived as the window closed
+
+
+class FallbackWarning(QWidget):
+    """The last resort if the real warning cannot be built (a broken translation, say):
+    plain words, the safe choice, nothing else. The tool stays frozen behind it."""
+
+    def __init__(self, remove: Callable[[], None]):
+        super().__init__(None, WINDOW_FLAGS)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setStyleSheet(f"background: {style.PAPER}; color: {style.INK};")
+        col = QVBoxLayout(self)
+        col.setContentsMargins(64, 64, 64, 64)
+        for text, points in (
+            ("Hang up.", style.HEADLINE_PT),
+            (
+                "A program that lets someone control this computer was just started. "
+                "ScamGuard has stopped it. If the caller told you to expect this warning, "
+                "that is part of the scam. Call your bank on the number on the back of your "
+                "card, from a different phone.",
+                style.LEAD_PT,
+            ),
+        ):
+            line = QLabel(text)
+            line.setWordWrap(True)
+            line.setFont(style.font(points, bold=True))
+            style.name(line, text)
+            col.addWidget(line)
+        self.remove_button = QPushButton("Remove it")
+        self.remove_button.setFont(style.font(style.BUTTON_PT, bold=True))
+        self.remove_button.setAutoDefault(False)
+        style.name(self.remove_button, "Remove it", "Closes the program. Always safe.")
+        self.remove_button.clicked.connect(remove)
+        self.remove_button.clicked.connect(self.release)
+        col.addWidget(self.remove_button)
+        col.addStretch(1)
+        self._closable = False
+
+    def show_on(self, screen: object) -> None:
+        self.showFullScreen()
+
+    def release(self) -> None:
+        self._closable = True
+        self.close()
+
+    def closeEvent(self, event) -> None:
+        if self._closable:
+            super().closeEvent(event)
+        else:
+            event.ignore()

@@ -15,13 +15,14 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
 from guard import autostart, settings
 from guard.database import ActiveDatabase, load_active
 from guard.engine.events import GuardEvent
-from guard.engine.incidents import IncidentView
+from guard.engine.incidents import IncidentView, State
 from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
 from guard.instance import AlreadyRunning
@@ -33,7 +34,7 @@ from ui.i18n import install_translator, tr
 from ui.preview import paint
 from ui.profiles import active_profiles
 from ui.quit_dialog import QuitDialog
-from ui.single_instance import SingleInstance
+from ui.single_instance import ANSWERED, FAILED, SingleInstance
 from ui.tray import Menu, StatusWindow, TrayIcon, status_of
 from ui.warning import DEFAULT_ALLOW_WAIT
 from ui.windows.about import AboutWindow
@@ -43,6 +44,7 @@ from ui.windows.settings import SettingsWindow
 # Until signed updates arrive (their manifest expiry will decide this), a database released
 # more than this long ago is shown as out of date.
 OUTDATED_AFTER_DAYS = 60
+OPEN_STATES = frozenset({State.DETECTED, State.FROZEN, State.ALLOWED})  # not yet settled
 
 
 @dataclass
@@ -72,6 +74,8 @@ class TrayApp(QObject):
         self.reason = ""
         self.windows: dict[str, QWidget] = {}
         self.quit_dialog: QuitDialog | None = None
+        self._restart_reason = ""
+        self._reported: set[str] = set()
         self.problems: list[str] = [self.database.warning] if self.database.warning else []
         self.menu = Menu()
         has_tray = self.options.use_tray
@@ -107,6 +111,7 @@ class TrayApp(QObject):
         self.alerts = AlertController(guard.engine, self.profiles, self.options.allow_wait)
         self.alerts.warning_shown.connect(self._refresh)
         self.alerts.warning_closed.connect(self._refresh)
+        self.alerts.warning_closed.connect(self._maybe_restart)
         self.bridge.event.connect(self.alerts.on_event)  # the warning hears first
         self.bridge.event.connect(self._on_event)
         guard.engine.add_listener(self.bridge)
@@ -130,35 +135,48 @@ class TrayApp(QObject):
             provider, generic = self.profiles()
             paint(tools[0], provider, generic, width=800, height=600)
 
-    def stop(self, reason: str) -> None:
-        """Stop the guard (frozen tools stay frozen) and close every window."""
+    def stop(self, reason: str, *, restarting: bool = False) -> None:
+        """Stop the guard (frozen tools stay frozen) and, unless restarting, close every
+        window. Whatever fails on the way, the tray ends up saying it is not protecting."""
         guard, self.guard = self.guard, None
-        if self.alerts is not None:
-            self.bridge.event.disconnect(self.alerts.on_event)
-            self.bridge.event.disconnect(self._on_event)
-            if self.alerts.window is not None:
-                self.alerts.window.dismiss()
-            self.alerts = None
-        if guard is not None:
-            guard.engine.remove_listener(self.bridge)
-            guard.stop(reason)
-        self.running = False
-        for window in self.windows.values():
-            window.close()
-        if self.tray is not None:
-            self.tray.hide()
-        self.status_window.hide()
-        self.stopped.emit()
+        alerts, self.alerts = self.alerts, None
+        try:
+            if alerts is not None:
+                self.bridge.event.disconnect(alerts.on_event)
+                self.bridge.event.disconnect(self._on_event)
+                alerts.shutdown()
+            if guard is not None:
+                guard.engine.remove_listener(self.bridge)
+                guard.stop(reason)
+        finally:
+            self.running = False
+            self.reason = reason
+            if not restarting:
+                for window in self.windows.values():
+                    if shiboken6.isValid(window):
+                        window.close()
+                if self.tray is not None:
+                    self.tray.hide()
+                self.status_window.hide()
+            self._refresh()
+            self.stopped.emit()
 
     def restart_guard(self, reason: str) -> None:
-        """New watched folders take effect by starting the guard again (not while a warning
-        is up: the warning waits on this engine's incidents)."""
-        if self.alerts is not None and self.alerts.open:
-            self.alerts.warning_closed.connect(
-                lambda: self.restart_guard(reason), Qt.ConnectionType.SingleShotConnection
-            )
+        """New watched folders take effect by starting the guard again. Not while a tool is
+        waiting for a decision or allowed to run: a fresh engine knows no allowances and would
+        freeze an allowed tool again. It happens once nothing is open."""
+        self._restart_reason = reason
+        self._maybe_restart()
+
+    def _maybe_restart(self) -> None:
+        if not self._restart_reason or self.guard is None:
             return
-        self.stop(reason)
+        if self.alerts is not None and self.alerts.open:
+            return  # the warning (even its last page, with the number to write down) stays
+        if any(v.state in OPEN_STATES for v in self.guard.engine.incidents()):
+            return
+        reason, self._restart_reason = self._restart_reason, ""
+        self.stop(reason, restarting=True)
         self.start()
 
     def profiles(self) -> tuple[Profile, Profile | None]:
@@ -166,7 +184,12 @@ class TrayApp(QObject):
         return provider, generic
 
     def _report(self, line: str) -> None:
+        """Journal a problem once per run of the app (profiles are re-read for every warning,
+        and the same damaged file must not fill the journal)."""
+        if line in self._reported:
+            return
         if self.guard is not None:
+            self._reported.add(line)
             self.guard.engine.problem(line)
         elif line not in self.problems:
             self.problems.append(line)
@@ -174,7 +197,8 @@ class TrayApp(QObject):
     @Slot()
     def _on_running(self) -> None:
         self.running, self.reason = True, ""
-        for line in self.problems:
+        waiting, self.problems = self.problems, []
+        for line in waiting:
             self._report(line)
         self._refresh()
 
@@ -188,6 +212,8 @@ class TrayApp(QObject):
         if event.kind == "stopped":
             self.running = False
         self._refresh()
+        if event.kind in ("ended", "blocked"):
+            self._maybe_restart()
 
     # --- what the person sees ---
 
@@ -269,9 +295,8 @@ class TrayApp(QObject):
                 date=sigs.released.isoformat() if sigs.released else tr("unknown"),
             ),
         )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # so never kept in self.windows
         box.show()
-        self.windows["updates"] = box
 
     def request_quit(self) -> QuitDialog:
         """Ask first; the answer that keeps protection is the default."""
@@ -299,9 +324,13 @@ def run(argv: list[str] | None = None, options: AppOptions | None = None) -> int
     app.setQuitOnLastWindowClosed(False)
     install_translator(app)
     instance = SingleInstance()
-    if not instance.listen():
+    claimed = instance.listen()
+    if claimed == ANSWERED:
         print("scamguard: ScamGuard is already running; showing it", file=sys.stderr)
         return 0
+    if claimed == FAILED:  # still protect; a second launch just will not find this one
+        why = instance.server.errorString()
+        print(f"scamguard: no single-instance socket ({why}); carrying on", file=sys.stderr)
     tray = TrayApp(options or AppOptions(guard=_saved_guard_options()))
     instance.show_requested.connect(tray.bring_forward)
     QTimer.singleShot(0, tray.start)

@@ -38,8 +38,7 @@ def run_tray(_args: argparse.Namespace) -> int:
     missing = x11_library_missing()
     if missing:
         return run_headless(
-            f"the tray needs the system library {missing} (for example: "
-            f"sudo apt install {missing})"
+            f"the tray needs the system library {missing} (for example: sudo apt install {missing})"
         )
     from ui.app import run  # noqa: PLC0415 - Qt loads only when the tray starts
 

@@ -23,7 +23,7 @@ from guard.providers.model import Profile
 from guard.sigdb.model import ToolSignature
 from ui.warning import WarningWindow
 
-PAGES = ("choice", "confirm", "done")
+PAGES = ("choice", "question", "scope", "done")
 
 
 def sample_incident(tool: ToolSignature, os_name: str | None = None) -> IncidentView:
@@ -81,11 +81,14 @@ def paint(
     window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     view = sample_incident(tool)
     window.show_incidents([view])
-    if page == "confirm":
+    if page in ("question", "scope"):
         window.skip_wait()
         window.allow_button.click()
+        if page == "scope":
+            window.no_button.click()
     elif page == "done":
-        window.update_incident(dataclasses.replace(view, state=State.BLOCKED))
+        killed = tuple({**proc, "state": "killed"} for proc in view.processes)
+        window.update_incident(dataclasses.replace(view, state=State.BLOCKED, processes=killed))
     window.resize(width, height)
     window.show()
     app.processEvents()

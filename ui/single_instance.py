@@ -18,6 +18,7 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from guard import home
 
 CONNECT_MS = 500
+ANSWERED, LISTENING, FAILED = "answered", "listening", "failed"
 MESSAGE = b"show\n"
 
 
@@ -53,12 +54,18 @@ class SingleInstance(QObject):
         self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self.server.newConnection.connect(self._accept)
 
-    def listen(self) -> bool:
-        """Claim the name; False if another live instance holds it."""
+    def listen(self) -> str:
+        """Claim the name: ``ANSWERED`` (another tray is running and was asked to show
+        itself), ``LISTENING``, or ``FAILED`` (no socket could be made: carry on without the
+        hand-over; the guard's own lock still keeps it to one guard)."""
         if ask_first_to_show(self.name):
-            return False
+            return ANSWERED
         QLocalServer.removeServer(self.name)  # a crashed tray's leftover socket
-        return self.server.listen(self.name)
+        if self.server.listen(self.name):
+            return LISTENING
+        if ask_first_to_show(self.name):  # another launch won the race for the name
+            return ANSWERED
+        return FAILED
 
     def close(self) -> None:
         self.server.close()

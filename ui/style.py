@@ -12,6 +12,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
 HEADLINE_PT = 60
+SHORT_HEADLINE_PT = 44  # on screens under 900 px tall, so the numbers stay in view
 LEAD_PT = 26
 BODY_PT = 20
 NUMBER_PT = 34

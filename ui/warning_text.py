@@ -18,6 +18,7 @@ from guard.providers.model import ContactNumber, Profile
 from ui.i18n import tr
 
 SCREEN_SHARE_KINDS = frozenset({"screen-share"})
+MAX_NAME_ON_BUTTON = 20  # longer names make "Remove this program" (never a clipped button)
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,8 @@ class WarningText:
     already_title: str
     already_steps: tuple[str, ...]
     checked: str
-    tools: str  # "AnyDesk" or "AnyDesk and TeamViewer", for the buttons
+    tools: str  # "AnyDesk" or "AnyDesk and TeamViewer"
+    remove: str  # the safe button: "Remove AnyDesk", or "Remove these programs"
 
 
 @dataclass(frozen=True)
@@ -55,11 +57,14 @@ class Caught:
     name: str
     kind: str
     started: bool
+    frozen: bool = True  # False: a freeze was refused (a service run by the system, say)
 
     @classmethod
     def from_incident(cls, view: IncidentView) -> Caught:
         started = any(p.get("role") == "tool" for p in view.processes)
-        return cls(view.tool.name, view.tool.kind, started or not view.files)
+        live = [p for p in view.processes if p.get("state") not in ("exited", "killed", "exempt")]
+        frozen = str(view.state) == "frozen" and all(p.get("state") == "frozen" for p in live)
+        return cls(view.tool.name, view.tool.kind, started or not view.files, frozen or not live)
 
 
 def join_names(names: Sequence[str]) -> str:
@@ -71,42 +76,48 @@ def join_names(names: Sequence[str]) -> str:
 
 
 def _caught_sentence(caught: Sequence[Caught]) -> str:
+    """Two short sentences: what happened, then what the program does."""
     names = join_names([c.name for c in caught])
+    several = len({c.name for c in caught}) > 1
     sees_only = all(c.kind in SCREEN_SHARE_KINDS for c in caught)
     started = any(c.started for c in caught)
-    if len({c.name for c in caught}) > 1:
-        what = (
-            tr("programs that let someone see this computer's screen")
+    if several:
+        what = tr("{names} were just started.") if started else tr("{names} were just downloaded.")
+        does = (
+            tr("They let another person see this computer's screen.")
             if sees_only
-            else tr("programs that let someone control this computer")
+            else tr("They let another person control this computer.")
         )
-        how = tr("were just started") if started else tr("were just downloaded")
     else:
-        what = (
-            tr("a program that lets someone see this computer's screen")
+        what = tr("{names} was just started.") if started else tr("{names} was just downloaded.")
+        does = (
+            tr("It lets another person see this computer's screen.")
             if sees_only
-            else tr("a program that lets someone control this computer")
+            else tr("It lets another person control this computer.")
         )
-        how = tr("was just started") if started else tr("was just downloaded")
-    return tr("{names}, {what}, {how}.").format(names=names, what=what, how=how)
+    return f"{what.format(names=names)} {does}"
 
 
-def _line(number: ContactNumber, today: dt.date) -> NumberLine:
-    note = " · ".join(part for part in (number.audience, number.hours, number.cost) if part)
+def _line(number: ContactNumber, today: dt.date, short: bool = False) -> NumberLine:
+    """``short``: for a one-line entry, only the hours (who it is for is in the label)."""
+    parts = (number.hours,) if short else (number.audience, number.hours, number.cost)
+    note = " · ".join(part for part in parts if part)
     return NumberLine(number.label, number.number, note, number.is_stale(today))
 
 
 def _checked(numbers: Sequence[ContactNumber], today: dt.date) -> str:
-    if not numbers:
-        return ""
-    oldest = min(n.verified for n in numbers)
+    """The line under the numbers: a second source the person already has, and a plain
+    warning when a number has not been checked for over a year."""
+    also = tr("You can also use the number on your bill, or on the back of your bank card.")
+    stale = [n for n in numbers if n.is_stale(today)]
+    if not stale:
+        return also
+    oldest = min(n.verified for n in stale)
     when = f"{oldest.day} {oldest.strftime('%B %Y')}"
-    if any(n.is_stale(today) for n in numbers):
-        return tr(
-            "Some numbers were last checked on {date}, more than a year ago. Check them "
-            "against a bill or letter from the company."
-        ).format(date=when)
-    return tr("Numbers checked by ScamGuard on {date}.").format(date=when)
+    return tr(
+        "Some of these numbers were last checked on {date}, more than a year ago. If one "
+        "does not work, use the number on your bill, or on the back of your bank card."
+    ).format(date=when)
 
 
 def _bank_step(bank: Sequence[ContactNumber]) -> str:
@@ -130,16 +141,26 @@ def build(
     active profile is itself generic the two are the same and its numbers appear once.
     """
     today = today or dt.date.today()
-    tools = join_names([c.name for c in caught])
+    names = list(dict.fromkeys(c.name for c in caught))
+    tools = join_names(names)
     started = any(c.started for c in caught)
-    frozen = (
-        tr(
-            "ScamGuard has frozen it. While this message is on the screen, nobody can use it "
-            "to see or control this computer."
+    if not started:
+        frozen = tr("ScamGuard stopped it before it could run.")
+    elif not all(c.frozen for c in caught):  # never claim a freeze that did not happen
+        frozen = tr(
+            "ScamGuard could not stop it, so it may still be working. Choose Remove now, or "
+            "turn off the internet."
         )
-        if started
-        else tr("ScamGuard stopped it before it could run.")
-    )
+    elif len(names) > 1:
+        frozen = tr(
+            "ScamGuard has stopped them. Nobody can use them to see or control this computer. "
+            "They stay stopped until you choose."
+        )
+    else:
+        frozen = tr(
+            "ScamGuard has stopped it. Nobody can use it to see or control this computer. "
+            "It stays stopped until you choose."
+        )
     if provider.promise is not None:
         promise = provider.promise.text
     else:
@@ -159,9 +180,13 @@ def build(
         call_title = (
             tr("Call your bank's fraud team")
             if own and own[0].role == "bank"
-            else tr("Call for help on a number you can trust")
+            else tr("Call a fraud helpline")
         )
     others = [n for n in everything if n not in own]
+    if len(names) == 1 and len(names[0]) <= MAX_NAME_ON_BUTTON:
+        remove = tr("Remove {name}").format(name=names[0])
+    else:  # a long name or a list would be cut off on the button; the sentence names them
+        remove = tr("Remove this program") if len(names) == 1 else tr("Remove these programs")
     return WarningText(
         headline=tr("Hang up."),
         caught=_caught_sentence(caught),
@@ -169,15 +194,21 @@ def build(
         promise=promise,
         coaching=tr("If the caller told you to expect this warning, that is part of the scam."),
         call_title=call_title,
-        call_how=tr("Use a different phone, or wait five minutes and call someone you know first."),
-        provider_numbers=tuple(_line(n, today) for n in own),
+        call_how=tr(
+            "Hang up first. Then call from a different phone, like a mobile. Never use a "
+            "number the caller gave you. No other phone? Wait five minutes, then call a friend "
+            "first, to check the line is clear."
+        ),
+        provider_numbers=tuple(_line(n, today, short=i > 0) for i, n in enumerate(own)),
         other_title=(
             tr("Your bank, and reporting fraud")
             if any(n.role == "bank" for n in others)
             else tr("Reporting fraud")
         ),
-        other_numbers=tuple(_line(n, today) for n in others),
-        already_title=tr("Already let them in, or gave bank details?"),
+        other_numbers=tuple(_line(n, today, short=True) for n in others),
+        already_title=tr(
+            "Did the caller already get into this computer, or get your bank details?"
+        ),
         already_steps=(
             tr("Turn off the internet, or switch this computer off."),
             _bank_step([n for n in everything if n.role == "bank" and n.kind == "call"]),
@@ -186,4 +217,5 @@ def build(
         ),
         checked=_checked([*own, *others], today),
         tools=tools,
+        remove=remove,
     )

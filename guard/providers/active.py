@@ -138,4 +138,4 @@ def load_active_profiles(directory: Path | None = None) -> tuple[ProfileSet, lis
     separate offline key, and until that exists a file dropped into the state folder must
     not be able to change the numbers a victim is told to call.
     """
-    return load_profiles(directory or builtin_profiles_dir())
+    return load_profiles(directory or builtin_profiles_dir(), future_check=False)

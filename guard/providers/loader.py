@@ -20,10 +20,14 @@ MAX_PROFILE_FILES = 500
 
 
 def load_profiles(
-    directory: Path, today: dt.date | None = None
+    directory: Path, today: dt.date | None = None, *, future_check: bool = True
 ) -> tuple[ProfileSet, list[Problem]]:
-    """Every clean profile in ``directory``, and one Problem per thing wrong with the rest."""
-    today = today or dt.date.today()
+    """Every clean profile in ``directory``, and one Problem per thing wrong with the rest.
+
+    ``future_check=False`` (the running app) accepts dates after this computer's today: a
+    clock set back must not make every profile, and so every number, disappear.
+    """
+    today = (today or dt.date.today()) if future_check else None
     if not directory.is_dir():
         return ProfileSet(), [Problem(str(directory), "directory", "does not exist")]
     try:

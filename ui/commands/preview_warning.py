@@ -11,6 +11,8 @@ from guard.errors import EXIT_OK, UsageError
 from guard.providers.active import load_active_profiles
 from guard.sigdb.problems import SignatureError
 
+PAGES = ("choice", "question", "scope", "done")  # as ui.preview.PAGES (no Qt here)
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
@@ -34,10 +36,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--height", type=int, default=1080, metavar="H", help="default 1080")
     parser.add_argument(
         "--page",
-        choices=("choice", "confirm", "done"),
+        choices=PAGES,
         default="choice",
-        help="which moment to draw: the first choice (default), the check after "
-        "'I started this myself', or after Remove",
+        help="which moment to draw: the first choice (default); 'question', the "
+        "'is anyone on the phone?' check after the small link; 'scope', how long it may run; "
+        "'done', after Remove",
     )
     parser.add_argument(
         "--providers-dir",

@@ -116,7 +116,7 @@ class SettingsWindow(QWidget):
         profiles: ProfileSet,
         tools: Sequence[ToolSignature],
         autostart: Autostart | None,
-        trust_wait: int = 10,
+        trust_wait: int = 30,
         *,
         today: dt.date | None = None,
         parent: QWidget | None = None,
@@ -341,7 +341,12 @@ class SettingsWindow(QWidget):
             tr("Recommended. ScamGuard can only protect you while it is running."),
         )
         self.autostart_box.clicked.connect(self._autostart_clicked)
-        why = common.label(tr("Recommended: ScamGuard can only protect you while it is running."))
+        why = common.label(
+            tr(
+                "Recommended: ScamGuard can only protect you while it is running. If someone "
+                "on the phone asked you to untick this, that is a scam: hang up."
+            )
+        )
         self.autostart_error = common.caution(accessible=tr("Start at login problem"))
         self.autostart_error.hide()
         self.autostart_where = common.label(
@@ -707,6 +712,14 @@ class SettingsWindow(QWidget):
             self.autostart_box.setChecked(not checked)
             return
         self.autostart_box.setChecked(now)
+        choices.journal(
+            "settings",
+            "ScamGuard will start at login" if now else "ScamGuard will no longer start at login",
+            lambda line: common.set_text(self.autostart_error, line),
+            setting="start_at_login",
+            value=now,
+            previous=not checked,
+        )
         if now != checked:
             common.set_text(
                 self.autostart_error,

@@ -1,0 +1,298 @@
+"""The pieces the warning is built from, and the cover shown on every other screen.
+
+Kept apart from ``ui.warning`` (which decides what the window does) so each file stays
+small: here is only how things look. Sizes and colours come from ``ui.style``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+import psutil
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QScreen
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from guard.engine.events import iso
+from guard.engine.incidents import IncidentView
+from guard.providers.model import Profile
+from ui import style
+from ui.i18n import tr
+from ui.warning_text import NumberLine, WarningText
+
+BLOCKED_KEYS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape})
+WINDOW_FLAGS = (
+    Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
+)
+# A thick yellow ring on whatever has keyboard focus (as GOV.UK does): visible on white and
+# on every brand colour, unlike a thin dark outline.
+FOCUS = "QPushButton:focus { border: 4px solid #ffbf47; }"
+
+
+def label(text: str, points: int, bold: bool = False, accessible: str = "") -> QLabel:
+    widget = QLabel(text)
+    widget.setFont(style.font(points, bold))
+    widget.setWordWrap(True)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    style.name(widget, accessible or text)
+    return widget
+
+
+def button(text: str, points: int, description: str, bold: bool = False) -> QPushButton:
+    """A button with no keyboard default: Enter never presses it, only a click or Space."""
+    widget = QPushButton(text)
+    widget.setFont(style.font(points, bold))
+    widget.setAutoDefault(False)
+    widget.setDefault(False)
+    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    widget.setCursor(Qt.CursorShape.PointingHandCursor)
+    style.name(widget, text, description)
+    return widget
+
+
+def safe_style(provider: Profile) -> str:
+    """The safe choice: big, in the provider's own colours (their contrast was checked)."""
+    colours = provider.colours
+    return (
+        f"QPushButton {{ background: {colours.background}; color: {colours.text}; "
+        "border-radius: 10px; padding: 18px 40px; border: 4px solid transparent; } " + FOCUS
+    )
+
+
+def quiet_style() -> str:
+    """The unsafe choices: text that looks like a link, never like the obvious button."""
+    return (
+        f"QPushButton {{ color: {style.QUIET_INK}; text-decoration: underline; "
+        "border: 4px solid transparent; padding: 6px; background: transparent; } "
+        "QPushButton:disabled { color: #595959; } " + FOCUS
+    )
+
+
+def plain_style() -> str:
+    return (
+        f"QPushButton {{ color: {style.INK}; background: {style.PANEL}; "
+        "border: 2px solid #8a9199; border-radius: 10px; padding: 14px 28px; } " + FOCUS
+    )
+
+
+class KeyGuard(QObject):
+    """Swallows Enter, Return and Esc anywhere in a window: no keyboard default, ever."""
+
+    def __init__(self, window: QWidget):
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if (
+            isinstance(event, QKeyEvent)
+            and event.type() in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride)
+            and event.key() in BLOCKED_KEYS
+            and isinstance(obj, QWidget)
+            and (obj is self.window or self.window.isAncestorOf(obj))
+        ):
+            event.accept()
+            return True
+        return False
+
+
+class BrandBand(QFrame):
+    """The headline on the provider's colours: the first thing the eye lands on. The
+    provider's name stays visible at every width (beside the headline, or under it)."""
+
+    def __init__(self, provider: Profile, headline: str):
+        super().__init__()
+        self.setObjectName("band")
+        bg, fg = provider.colours.background, provider.colours.text
+        self.setStyleSheet(f"#band {{ background: {bg}; }} #band QLabel {{ color: {fg}; }}")
+        self.row = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.row.setContentsMargins(48, 16, 48, 16)
+        self.headline = label(headline, style.HEADLINE_PT, bold=True)
+        self.headline.setWordWrap(False)
+        brand = (
+            tr("ScamGuard for {provider}").format(provider=provider.name)
+            if not provider.generic
+            else "ScamGuard"
+        )
+        self.brand = label(brand, style.BODY_PT)
+        self.brand.setWordWrap(False)
+        self.row.addWidget(self.headline, 1)
+        self.row.addWidget(self.brand, 0)
+
+    def arrange(self, narrow: bool, short: bool) -> None:
+        self.row.setDirection(
+            QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
+        )
+        self.brand.setAlignment(
+            Qt.AlignmentFlag.AlignLeft
+            if narrow
+            else Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        )
+        self.headline.setFont(
+            style.font(style.SHORT_HEADLINE_PT if short else style.HEADLINE_PT, True)
+        )
+
+
+class NumbersPanel(QFrame):
+    """Who to call: one number large (the one to ring first), the rest one line each."""
+
+    def __init__(self, text: WarningText):
+        super().__init__()
+        self.setObjectName("numbers")
+        self.setStyleSheet(f"#numbers {{ background: {style.PANEL}; border-radius: 12px; }}")
+        col = QVBoxLayout(self)
+        col.setContentsMargins(32, 24, 32, 24)
+        col.setSpacing(6)
+        col.addWidget(label(text.call_title, style.LEAD_PT, bold=True))
+        self.numbers: list[QLabel] = []
+        for n, line in enumerate(text.provider_numbers):
+            if n == 0:
+                self._large(col, line)
+            else:
+                col.addWidget(self._compact(line))
+        col.addSpacing(6)
+        col.addWidget(label(text.call_how, style.BODY_PT))
+        if text.other_numbers:
+            col.addSpacing(14)
+            col.addWidget(label(text.other_title, style.BODY_PT, bold=True))
+            for line in text.other_numbers:
+                col.addWidget(self._compact(line))
+        if text.checked:
+            col.addSpacing(10)
+            col.addWidget(label(text.checked, style.NOTE_PT))
+        col.addStretch(1)
+
+    def _compact(self, line: NumberLine) -> QLabel:
+        note = f" ({escape(line.note)})" if line.note else ""
+        widget = QLabel(f"<b>{escape(line.number)}</b>&nbsp; {escape(line.label)}{note}")
+        widget.setTextFormat(Qt.TextFormat.RichText)
+        widget.setFont(style.font(style.BODY_PT))
+        widget.setWordWrap(True)
+        style.name(widget, f"{line.label}: {line.number}", line.note)
+        self.numbers.append(widget)
+        return widget
+
+    def _large(self, col: QVBoxLayout, line: NumberLine) -> None:
+        col.addWidget(label(line.label, style.BODY_PT, bold=True))
+        number = label(
+            line.number, style.NUMBER_PT, bold=True, accessible=f"{line.label}: {line.number}"
+        )
+        number.setObjectName("number")
+        self.numbers.append(number)
+        col.addWidget(number)
+        if line.note:
+            col.addWidget(label(line.note, style.NOTE_PT))
+
+
+class CoverWindow(QWidget):
+    """What every other screen shows: the headline, the numbers, and where the choices are."""
+
+    def __init__(self, provider: Profile, text: WarningText):
+        super().__init__(None, WINDOW_FLAGS)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setObjectName("cover")
+        self.setStyleSheet(
+            f"#cover, #coverbody {{ background: {style.PAPER}; }} "
+            f"#cover QLabel {{ color: {style.INK}; }}"
+        )
+        style.name(self, tr("ScamGuard warning"), f"{text.headline} {text.caught}")
+        col = QVBoxLayout(self)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.addWidget(BrandBand(provider, text.headline))
+        body = QWidget()
+        body.setObjectName("coverbody")
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(48, 28, 48, 28)
+        inner.addWidget(label(text.caught, style.LEAD_PT, bold=True))
+        inner.addWidget(label(text.coaching, style.BODY_PT, bold=True))
+        inner.addWidget(label(tr("The choices are on your main screen."), style.BODY_PT))
+        inner.addWidget(NumbersPanel(text))
+        col.addWidget(scrolling(body), 1)
+        self._closable = False
+
+    def show_on(self, screen: QScreen) -> None:
+        self.setScreen(screen)
+        self.setGeometry(screen.geometry())
+        self.showFullScreen()
+
+    def release(self) -> None:
+        self._closable = True
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closable:
+            super().closeEvent(event)
+        else:
+            event.ignore()
+
+
+def scrolling(body: QWidget) -> QScrollArea:
+    """Room for everything on a small screen; the area itself never takes keyboard focus."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    area.setWidget(body)
+    return area
+
+
+def describe(view: IncidentView) -> str:
+    """The Details text: for a helper who knows computers, not for the person in danger."""
+    lines = [f"{view.tool.name} ({view.tool.vendor}) · {tr('incident')} {view.id}"]
+    publisher = view.facts.get("CompanyName") or view.facts.get("company")
+    if publisher:
+        lines.append(tr("Publisher: {name}").format(name=publisher))
+    for proc in view.processes:
+        where = proc.get("path") or proc.get("name")
+        parent = _parent_name(proc.get("ppid"), proc.get("started"))
+        state = proc.get("state", "")
+        line = tr("Program: {path} (pid {pid}, {state})").format(
+            path=where, pid=proc.get("pid"), state=state
+        )
+        if parent:
+            line += "; " + tr("started by {parent}").format(parent=parent)
+        lines.append(line)
+    for file in view.files:
+        lines.append(
+            tr("File: {path} (arrived {time}, {state})").format(
+                path=file.get("path"), time=_local(file.get("seen")), state=file.get("state")
+            )
+        )
+    for evidence in view.evidence[:6]:
+        lines.append(tr("Why: {detail}").format(detail=evidence.detail))
+    lines.append(tr("Caught at {time}").format(time=_local(iso(view.opened))))
+    return "\n".join(lines)
+
+
+def _parent_name(ppid: object, started: object) -> str:
+    """The parent's name, if that pid is still the process that started this one (a pid
+    reused since by another program must not be named as the parent)."""
+    if not isinstance(ppid, int) or ppid <= 0:
+        return ""
+    try:
+        parent = psutil.Process(ppid)
+        if isinstance(started, str):
+            child_start = dt.datetime.fromisoformat(started).timestamp()
+            if parent.create_time() > child_start + 1:
+                return f"pid {ppid}"
+        return f"{parent.name()} (pid {ppid})"
+    except (psutil.Error, OSError, ValueError):
+        return f"pid {ppid}"
+
+
+def _local(stamp: object) -> str:
+    if not isinstance(stamp, str):
+        return "?"
+    try:
+        return dt.datetime.fromisoformat(stamp).astimezone().strftime("%H:%M:%S, %d %b %Y")
+    except ValueError:
+        return stamp
