@@ -6,7 +6,7 @@ takes a deliberate click on the second button.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QLabel, QLayout, QPushButton, QVBoxLayout
 
 from ui import style
 from ui.i18n import tr
@@ -38,7 +38,8 @@ class QuitDialog(QDialog):
             label.setFont(style.font(style.BODY_PT, bold))
             style.name(label, text)
             col.addWidget(label)
-        row = QHBoxLayout()
+        # One under the other, full width, "keep" first: neither can be cut off, and the
+        # safe answer is the one the eye meets first.
         self.keep_button = QPushButton(tr("Keep ScamGuard running"))
         self.stop_button = QPushButton(tr("Stop ScamGuard"))
         for button, description in (
@@ -46,11 +47,12 @@ class QuitDialog(QDialog):
             (self.stop_button, tr("Stops ScamGuard until you start it again.")),
         ):
             button.setFont(style.font(style.BODY_PT, bold=button is self.keep_button))
+            button.setMinimumHeight(56)
             style.name(button, button.text(), description)
-            row.addWidget(button)
+            col.addWidget(button)
         self.keep_button.setDefault(True)
         self.stop_button.setAutoDefault(False)
         self.keep_button.clicked.connect(self.reject)
         self.stop_button.clicked.connect(self.accept)
-        col.addLayout(row)
-        self.setMinimumWidth(620)
+        col.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        self.resize(640, self.sizeHint().height())

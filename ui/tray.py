@@ -152,7 +152,7 @@ class StatusWindow(QWidget):
         top.addWidget(self.headline, 1)
         col.addLayout(top)
         self.detail = QLabel()
-        self.detail.setFont(style.font(16))
+        self.detail.setFont(style.font(style.BODY_PT, bold=True))
         self.detail.setWordWrap(True)
         col.addWidget(self.detail)
         self.warning_button = self._button(tr("Show the warning"), menu.show_warning, col)
@@ -170,7 +170,8 @@ class StatusWindow(QWidget):
     @staticmethod
     def _button(text: str, signal: Signal, layout: QHBoxLayout | QVBoxLayout) -> QPushButton:
         button = QPushButton(text)
-        button.setFont(style.font(16))
+        button.setFont(style.font(18))
+        button.setMinimumHeight(48)
         button.setAutoDefault(False)
         style.name(button, text.rstrip("…"))
         button.clicked.connect(signal)

@@ -10,8 +10,8 @@ chose and the controller carries it out, so the window can be rendered offscreen
 
 The way to "let it run" is four deliberate steps a caller has to talk someone through, each
 of which says again that this is how the scam works: wait out the countdown, press the small
-"Nobody is on the phone: I set this up myself" link, answer "No" to "Is anyone on the phone with you?",
-then choose how long.
+"Nobody is on the phone: I set this up myself" link, answer "No" to "Is anyone on the phone
+with you?", then choose how long.
 """
 
 from __future__ import annotations
