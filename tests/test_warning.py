@@ -147,9 +147,7 @@ def test_the_window_shows_the_provider_numbers_and_the_safe_choice_first(window,
     for number in profiles.get("talktalk").numbers:
         assert number.number in shown
     assert "Hang up." in shown
-    assert w.numbers.numbers[0].accessibleName() == (
-        "TalkTalk customer services: 0345 172 0088"
-    )
+    assert w.numbers.numbers[0].accessibleName() == ("TalkTalk customer services: 0345 172 0088")
     assert w.remove_button.text() == "Remove AnyDesk"
     assert w.pages.currentIndex() == CHOICE
     assert w.remove_button.isVisible() and w.remove_button.height() > w.allow_button.height()

@@ -31,7 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="ID",
         help="provider profile id, e.g. talktalk or generic-uk (see: scamguard provider list)",
     )
-    parser.add_argument("--out", required=True, type=Path, metavar="FILE.png")
+    parser.add_argument(
+        "--out", required=True, type=Path, metavar="FILE.png", help="where to write the picture"
+    )
     parser.add_argument("--width", type=int, default=1920, metavar="W", help="default 1920")
     parser.add_argument("--height", type=int, default=1080, metavar="H", help="default 1080")
     parser.add_argument(

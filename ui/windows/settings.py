@@ -548,18 +548,11 @@ class SettingsWindow(QWidget):
                 self.folder_status, tr("{folder} is already watched.").format(folder=folder)
             )
             return
-        folders = [*current.folders, folder]
-        message = f"ScamGuard also watches {folder}"
-        if self._change(
-            lambda report: choices.set_folders(folders, message, report=report),
-            self.folder_status,
-        ):
-            self._show_folders(settings.load())
-            common.set_text(
-                self.folder_status,
-                tr("ScamGuard now watches {folder} as well.").format(folder=folder),
-            )
-            self.changed.emit("folders")
+        self._set_folders(
+            [*current.folders, folder],
+            f"ScamGuard also watches {folder}",
+            tr("ScamGuard now watches {folder} as well.").format(folder=folder),
+        )
 
     def remove_folder(self) -> None:
         items = self.folder_list.selectedItems()
@@ -570,17 +563,20 @@ class SettingsWindow(QWidget):
         if folder not in current.folders:
             self.refresh()
             return
-        folders = [f for f in current.folders if f != folder]
-        message = f"ScamGuard no longer watches {folder}"
+        self._set_folders(
+            [f for f in current.folders if f != folder],
+            f"ScamGuard no longer watches {folder}",
+            tr("ScamGuard no longer watches {folder}.").format(folder=folder),
+        )
+
+    def _set_folders(self, folders: list[str], journal: str, said: str) -> None:
+        """Save and journal the new folder list, then say what changed (``said``)."""
         if self._change(
-            lambda report: choices.set_folders(folders, message, report=report),
+            lambda report: choices.set_folders(folders, journal, report=report),
             self.folder_status,
         ):
             self._show_folders(settings.load())
-            common.set_text(
-                self.folder_status,
-                tr("ScamGuard no longer watches {folder}.").format(folder=folder),
-            )
+            common.set_text(self.folder_status, said)
             self.changed.emit("folders")
 
     def _folder_selection(self) -> None:
