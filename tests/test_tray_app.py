@@ -16,7 +16,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from guard import settings
+from guard import settings, trust
 from guard.engine.journal import read
 from guard.instance import GuardInstance
 from guard.live import GuardOptions, journal_path
@@ -261,3 +261,25 @@ def test_a_folder_change_restarts_the_guard_only_once_nothing_is_open(qtbot, sta
     qtbot.waitUntil(lambda: app.guard is not first and app.running, timeout=WAIT_MS)
     stops = [row for row in read(journal_path()) if row["kind"] == "stopped"]
     assert stops[-1]["data"]["reason"] == "test: folders changed"
+
+
+def test_a_trusted_program_starting_is_shown_once_with_a_way_out(qtbot, start_tray, spawn, shipped):
+    anydesk = next(t for t in shipped.tools if t.id == "anydesk")
+    trust.add(anydesk, "test: set up by my son")
+    app = start_tray()
+    tool = spawn.start("anydesk")
+    qtbot.waitUntil(lambda: len(app.notices) == 1, timeout=WAIT_MS)
+    notice = app.notices[0]
+    assert _status(tool.pid) != psutil.STATUS_STOPPED  # trusted: left running
+    assert app.alerts.window is None  # no full-screen warning for it
+    qtbot.mouseClick(notice.remove_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _gone(tool), timeout=WAIT_MS)
+    assert "anydesk" not in settings.load().trusted
+
+
+def test_who_to_call_shows_the_chosen_providers_number(qtbot, start_tray):
+    app = start_tray("sky")
+    window = app.open_window("numbers")
+    qtbot.addWidget(window)
+    shown = " ".join(label.text() for label in window.findChildren(type(window.panel.numbers[0])))
+    assert "03442 414 141" in shown and "159" in shown

@@ -24,6 +24,7 @@ from guard.providers.model import Profile
 from ui import style
 from ui.warning import DEFAULT_ALLOW_WAIT, WarningWindow
 from ui.warning_parts import WINDOW_FLAGS, CoverWindow
+from ui.warning_text import WarningText
 
 
 class EngineBridge(QObject):
@@ -73,6 +74,14 @@ class AlertController(QObject):
         if view is None or self._shut:
             return
         if view.pending:
+            # The event's snapshot may be older than the engine's decision (a trusted tool is
+            # "detected" a moment before it is left running): ask for the incident as it is
+            # now, so a warning never flashes up for something already settled.
+            try:
+                view = self.engine.incident(view.id)
+            except DecisionError:
+                return  # forgotten already: nothing to decide
+        if view.pending:
             self._warn(view)
         elif self.window is not None:
             self.window.update_incident(view)
@@ -97,8 +106,12 @@ class AlertController(QObject):
 
     def _warn(self, view: IncidentView) -> None:
         if self.window is not None:
+            fresh = view.id not in self.window.views
             self.window.show_incidents([view])  # a known incident only refreshes Details
             self.window.raise_()
+            if fresh:  # the other screens name every tool too
+                self._release_covers()
+                self._cover_other_screens(self.window.provider, self.window.text())
             return
         try:
             self._open(view)
@@ -127,20 +140,24 @@ class AlertController(QObject):
         window.closed.connect(self._closed)
         self.window = window
         window.show_incidents([view])
+        window.show_on(QGuiApplication.primaryScreen())
+        self._cover_other_screens(provider, window.text())
+        self.warning_shown.emit(window)
+
+    def _cover_other_screens(self, provider: Profile, text: WarningText) -> None:
         primary = QGuiApplication.primaryScreen()
-        window.show_on(primary)
-        text = window.text()
         for screen in QGuiApplication.screens():
             if screen is not primary:
                 cover = CoverWindow(provider, text)
                 cover.show_on(screen)
                 self.covers.append(cover)
-        self.warning_shown.emit(window)
 
     # --- decisions ---
 
     def _remove(self, ids: list[str]) -> None:
         self._in_background(lambda: [self.engine.block(i) for i in ids])
+
+    remove = _remove  # for the tray's other windows (a trusted program's notice)
 
     def _remove_all(self) -> None:
         self._remove([v.id for v in self.engine.incidents(pending_only=True)])

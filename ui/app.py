@@ -19,7 +19,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
-from guard import autostart, settings
+from guard import autostart, settings, trust
 from guard.database import ActiveDatabase, load_active
 from guard.engine.events import GuardEvent
 from guard.engine.incidents import IncidentView, State
@@ -31,6 +31,7 @@ from guard.providers.model import Profile
 from guard.watch.process_watcher import SourceUnavailable
 from ui.alerts import AlertController, EngineBridge
 from ui.i18n import install_translator, tr
+from ui.notices import NumbersWindow, TrustedNotice
 from ui.preview import paint
 from ui.profiles import active_profiles
 from ui.quit_dialog import QuitDialog
@@ -76,6 +77,8 @@ class TrayApp(QObject):
         self.quit_dialog: QuitDialog | None = None
         self._restart_reason = ""
         self._reported: set[str] = set()
+        self._noticed: set[str] = set()
+        self.notices: list[TrustedNotice] = []
         self.problems: list[str] = [self.database.warning] if self.database.warning else []
         self.menu = Menu()
         has_tray = self.options.use_tray
@@ -85,6 +88,7 @@ class TrayApp(QObject):
         self.status_window = StatusWindow(self.menu, has_tray=has_tray)
         self.bridge = EngineBridge()
         self.menu.show_warning.connect(self.show_warning)
+        self.menu.numbers.connect(lambda: self.open_window("numbers"))
         self.menu.history.connect(lambda: self.open_window("history"))
         self.menu.settings.connect(lambda: self.open_window("settings"))
         self.menu.about.connect(lambda: self.open_window("about"))
@@ -152,7 +156,7 @@ class TrayApp(QObject):
             self.running = False
             self.reason = reason
             if not restarting:
-                for window in self.windows.values():
+                for window in [*self.windows.values(), *self.notices]:
                     if shiboken6.isValid(window):
                         window.close()
                 if self.tray is not None:
@@ -211,6 +215,8 @@ class TrayApp(QObject):
     def _on_event(self, event: GuardEvent, _view: IncidentView | None) -> None:
         if event.kind == "stopped":
             self.running = False
+        if event.kind == "allowed" and event.data.get("scope") == "trusted":
+            self._notice_trusted(event)
         self._refresh()
         if event.kind in ("ended", "blocked"):
             self._maybe_restart()
@@ -250,7 +256,29 @@ class TrayApp(QObject):
         else:
             self.alerts.show_pending()
 
+    def _notice_trusted(self, event: GuardEvent) -> None:
+        """A trusted program started: say so, once per incident, with a way out."""
+        if not event.incident or event.incident in self._noticed or not event.tool:
+            return
+        self._noticed.add(event.incident)
+        provider, _generic = self.profiles()
+        notice = TrustedNotice(provider, event.incident, event.tool, event.tool_name or event.tool)
+        notice.remove_requested.connect(self._remove_trusted)
+        notice.show()
+        self.notices.append(notice)
+        notice.destroyed.connect(lambda *_: self.notices.remove(notice))
+
+    def _remove_trusted(self, incident: str, tool_id: str) -> None:
+        name = next((t.name for t in self.database.signatures.tools if t.id == tool_id), tool_id)
+        trust.remove(tool_id, name=name, report=self._report)
+        if self.alerts is not None:
+            self.alerts.remove([incident])
+
     def open_window(self, which: str) -> QWidget:
+        if which == "numbers":  # always the provider chosen now
+            old = self.windows.pop(which, None)
+            if old is not None and shiboken6.isValid(old):
+                old.close()
         window = self.windows.get(which)
         if window is None:
             window = self._make_window(which)
@@ -261,6 +289,9 @@ class TrayApp(QObject):
         return window
 
     def _make_window(self, which: str) -> QWidget:
+        if which == "numbers":
+            provider, generic = self.profiles()
+            return NumbersWindow(provider, generic)
         if which == "history":
             return HistoryWindow()
         if which == "settings":

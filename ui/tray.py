@@ -61,6 +61,7 @@ class Menu(QObject):
     """The actions the tray menu and the status window share."""
 
     show_warning = Signal()
+    numbers = Signal()
     history = Signal()
     updates = Signal()
     settings = Signal()
@@ -80,6 +81,7 @@ class Menu(QObject):
         self.menu.addSeparator()
         self.actions: dict[str, QAction] = {}
         for key, text, signal in (
+            ("numbers", tr("Who to call…"), self.numbers),
             ("history", tr("History…"), self.history),
             ("updates", tr("Check for updates"), self.updates),
             ("settings", tr("Settings…"), self.settings),
@@ -156,6 +158,7 @@ class StatusWindow(QWidget):
         self.detail.setWordWrap(True)
         col.addWidget(self.detail)
         self.warning_button = self._button(tr("Show the warning"), menu.show_warning, col)
+        self._button(tr("Who to call"), menu.numbers, col)
         row = QHBoxLayout()
         for text, signal in (
             (tr("History"), menu.history),
