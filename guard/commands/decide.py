@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 
 from guard.commands.output import print_json, warn
+from guard.commands.pause import think_first
 from guard.engine.incidents import AllowScope
 from guard.engine.requests import submit, wait_answer
 from guard.errors import EXIT_OK, UsageError
@@ -66,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
             "stopped is still frozen: start the guard again ('scamguard watch') and it will "
             "find the tool and give it a new incident id"
         )
+    if args.action == "allow":
+        think_first(f"let the tool of incident {args.incident} run again")
     path = journal_path()
     seq = submit(path, args.incident, args.action, scope_text, warn)
     answer = wait_answer(path, seq, ANSWER_TIMEOUT)

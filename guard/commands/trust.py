@@ -8,6 +8,7 @@ import argparse
 from guard import settings, trust
 from guard.commands.common import add_signatures_option
 from guard.commands.output import print_json, warn
+from guard.commands.pause import think_first
 from guard.database import load_active
 from guard.errors import EXIT_OK, UsageError
 
@@ -46,6 +47,7 @@ def run_add(args: argparse.Namespace) -> int:
     tool = tools.get(args.tool.casefold())
     if tool is None:
         raise UsageError(f"{args.tool!r} is not a known tool id (see: scamguard identify NAME)")
+    think_first(f"let {tool.name} run without ever being frozen")
     trust.add(tool, args.note, report=warn)
     print(f"{tool.name} is trusted: it will be recorded but not frozen.")
     return EXIT_OK
