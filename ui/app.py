@@ -36,7 +36,7 @@ from ui.preview import paint
 from ui.profiles import active_profiles
 from ui.quit_dialog import QuitDialog
 from ui.single_instance import ANSWERED, FAILED, SingleInstance
-from ui.tray import Menu, StatusWindow, TrayIcon, status_of
+from ui.tray import Menu, Status, StatusWindow, TrayIcon, status_of
 from ui.warning import DEFAULT_ALLOW_WAIT
 from ui.windows.about import AboutWindow
 from ui.windows.history import HistoryWindow
@@ -223,7 +223,7 @@ class TrayApp(QObject):
 
     # --- what the person sees ---
 
-    def status(self):
+    def status(self) -> Status:
         outdated = False
         released = self.database.signatures.released
         if released is not None:
@@ -342,10 +342,12 @@ class TrayApp(QObject):
         return self.quit_dialog
 
     def _quit_confirmed(self) -> None:
-        self.stop(tr("the person chose Quit in the tray menu"))
-        app = QApplication.instance()
-        if app is not None:
-            app.quit()
+        try:
+            self.stop(tr("the person chose Quit in the tray menu"))
+        finally:  # the person asked to quit: a failure while stopping must not keep us up
+            app = QApplication.instance()
+            if app is not None:
+                app.quit()
 
 
 def run(argv: list[str] | None = None, options: AppOptions | None = None) -> int:
