@@ -14,7 +14,7 @@ from typing import Any
 import psutil
 import pytest
 
-from guard.engine.engine import DecisionError, Engine, OnDetect
+from guard.engine.engine import DecisionError, Engine, OnDetect, in_system_folder
 from guard.engine.incidents import AllowScope, State
 from guard.engine.process_tree import ProcessControl
 from guard.engine.quarantine import Quarantine
@@ -282,10 +282,21 @@ def test_never_freezes_itself_its_parents_or_system_programs(
     shell = spawn.start("bash")
     wait_for(lambda: psutil.Process(shell.pid).name() == "bash", message="exec")
     assert "protected" in engine._exempt(psutil.Process(explorer.pid), root=False)
+    # As the matched program itself, a system name outside the system folders is a disguise
+    # (AnyDesk renamed svchost.exe): it is frozen like any other copy of the tool.
+    assert engine._exempt(psutil.Process(explorer.pid), root=True) is None
     # A shell started by a tool is the caller's hands: frozen with the tool's tree...
     assert engine._exempt(psutil.Process(shell.pid), root=False) is None
-    # ...but never as the matched program itself.
-    assert engine._exempt(psutil.Process(shell.pid), root=True)
+    # ...but the system's own shell is never frozen as the matched program itself...
+    real = subprocess.Popen(["/bin/sh", "-c", "sleep 30"])
+    try:
+        wait_for(lambda: psutil.Process(real.pid).exe(), message="exe readable")
+        assert engine._exempt(psutil.Process(real.pid), root=True)
+    finally:
+        real.kill()
+        real.wait()
+    # ...while a copy under a system name elsewhere (a download) is a disguise.
+    assert engine._exempt(psutil.Process(shell.pid), root=True) is None
 
 
 def test_protected_child_in_a_tree_is_left_running(identifier: Identifier, spawn: Spawner) -> None:
@@ -512,3 +523,15 @@ def test_a_child_of_a_parent_that_has_exited_is_not_adopted(
     info = wait_for(lambda: read_process(stranger.pid), message="the stranger")
     engine.process_seen(dataclasses.replace(info, ppid=tool.pid), identifier.identify_name("x"))
     assert not is_stopped(stranger.pid)
+
+
+def test_system_folders_per_os() -> None:
+    assert in_system_folder("/usr/lib/systemd/systemd", "linux")
+    assert not in_system_folder("/home/pat/Downloads/systemd", "linux")
+    assert in_system_folder("/System/Library/CoreServices/Finder.app/x", "macos")
+    assert not in_system_folder("/Users/pat/Downloads/launchd", "macos")
+    env = {"SystemRoot": "C:\\Windows"}
+    assert in_system_folder("C:\\Windows\\System32\\svchost.exe", "windows", env)
+    assert in_system_folder("c:/windows/system32/svchost.exe", "windows", env)
+    assert not in_system_folder("C:\\Users\\Pat\\Downloads\\svchost.exe", "windows", env)
+    assert not in_system_folder("C:\\WindowsApps\\svchost.exe", "windows", env)

@@ -20,6 +20,7 @@ from guard import settings, trust
 from guard.engine.journal import read
 from guard.instance import GuardInstance
 from guard.live import GuardOptions, journal_path
+from ui import alerts
 from ui import cli as ui_cli
 from ui.app import AppOptions, TrayApp
 from ui.single_instance import ANSWERED, LISTENING, SingleInstance, server_name
@@ -243,8 +244,9 @@ def test_stopping_with_a_warning_up_closes_it_and_opens_no_other(qtbot, start_tr
 def test_a_folder_change_restarts_the_guard_only_once_nothing_is_open(qtbot, start_tray, spawn):
     app = start_tray(allow_wait=0)
     app.check_updates()  # a box that deletes itself must not trip the restart later
-    for box in [w for w in QApplication.topLevelWidgets() if w.windowTitle() == "Updates"]:
-        box.close()
+    boxes = [w for w in QApplication.topLevelWidgets() if w.windowTitle() == "Updates"]
+    assert len(boxes) == 1 and boxes[0].isVisible()
+    boxes[0].close()
     tool = spawn.start("anydesk")
     window = _warning(qtbot, app)
     first = app.guard
@@ -283,3 +285,24 @@ def test_who_to_call_shows_the_chosen_providers_number(qtbot, start_tray):
     qtbot.addWidget(window)
     shown = " ".join(label.text() for label in window.findChildren(type(window.panel.numbers[0])))
     assert "03442 414 141" in shown and "159" in shown
+
+
+def test_if_the_warning_cannot_be_built_a_plain_one_stands_in(
+    qtbot, start_tray, spawn, monkeypatch
+):
+    def broken(*_args, **_kwargs):
+        raise KeyError("tools")  # as a translation with a wrong placeholder would
+
+    monkeypatch.setattr(alerts, "WarningWindow", broken)
+    app = start_tray()
+    tool = spawn.start("anydesk")
+    qtbot.waitUntil(lambda: app.alerts.fallback is not None, timeout=WAIT_MS)
+    fallback = app.alerts.fallback
+    assert fallback.isVisible() and fallback.close() is False
+    assert app.status().state == "warning"
+    assert _status(tool.pid) == psutil.STATUS_STOPPED
+    qtbot.mouseClick(fallback.remove_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _gone(tool), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: app.alerts.fallback is None, timeout=WAIT_MS)
+    problems = [r["message"] for r in read(journal_path()) if r["kind"] == "error"]
+    assert any("the warning could not be shown" in p for p in problems)

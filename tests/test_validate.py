@@ -294,6 +294,17 @@ def test_reviewed_tomorrow_is_allowed_for_clock_skew(tmp_path: Path) -> None:
     assert problems_for(tmp_path, {"goodtool": text}) == []
 
 
+def test_a_clock_set_back_still_loads_the_database_to_guard_with(tmp_path: Path) -> None:
+    """Publishing refuses a review date in the future; guarding must not, or a computer
+    with a flat clock battery would stop guarding altogether."""
+    text = GOOD.replace("reviewed = 2026-11-01", "reviewed = 2099-01-01")
+    root = write_database(tmp_path / "db", {"goodtool": text})
+    assert [t.id for t in load_database(root).tools] == ["goodtool"]
+    assert problems_for(tmp_path / "again", {"goodtool": text}) == [
+        "goodtool.toml: reviewed: 2099-01-01 is in the future"
+    ]
+
+
 def test_cli_validate_reports_and_exits_3(tmp_path: Path) -> None:
     root = write_database(
         tmp_path / "db",

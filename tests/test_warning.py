@@ -125,6 +125,13 @@ def test_a_refused_freeze_is_never_called_a_freeze(profiles, anydesk):
     assert "could not stop it" in text.frozen and "Remove" in text.frozen
     frozen = warning_text.build([Caught.from_incident(view)], generic, generic, TODAY)
     assert "has stopped it" in frozen.frozen
+    # A copy of the tool exempted as a system name was not stopped either...
+    exempt = dataclasses.replace(view, processes=({**view.processes[0], "state": "exempt"},))
+    assert not Caught.from_incident(exempt).frozen
+    # ...but a system program the tool started, left running on purpose, changes nothing.
+    child = {**view.processes[0], "pid": 4243, "role": "child", "state": "exempt"}
+    with_child = dataclasses.replace(view, processes=(view.processes[0], child))
+    assert Caught.from_incident(with_child).frozen
 
 
 def test_numbers_checked_over_a_year_ago_are_flagged_in_the_warning(profiles):
@@ -265,6 +272,16 @@ def test_removed_says_which_number_to_call_and_a_failed_removal_says_so(window):
     alive = {**view.processes[0], "state": "denied"}
     w.update_incident(dataclasses.replace(view, state=State.BLOCKED, processes=(alive,)))
     assert "could not remove all of AnyDesk" in w.caught_label.text()
+    # The download that could not be moved to quarantine is not "removed" either.
+    w = window("talktalk")
+    view = w.views["preview"]
+    killed = {**view.processes[0], "state": "killed"}
+    stuck = {"path": "/home/pat/Downloads/AnyDesk.exe", "how": "created", "state": "failed"}
+    w.update_incident(
+        dataclasses.replace(view, state=State.BLOCKED, processes=(killed,), files=(stuck,))
+    )
+    assert "could not remove all of AnyDesk" in w.caught_label.text()
+    assert not w.hint.isVisible()  # no "Removing…" left over
 
 
 def test_a_new_tool_after_done_brings_the_choice_back_and_closing_is_refused_again(window, shipped):

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 import guard
-from guard import autostart, settings
+from guard import autostart, choices, settings
 from guard.autostart import AutostartError
 from guard.engine import journal
 from guard.engine.events import GuardEvent
@@ -141,6 +141,18 @@ def test_history_shows_incidents_newest_first_and_a_timeline(qtbot) -> None:
     assert window.selected() is not None and window.selected()["name"] == "AnyDesk"
     assert window.timeline.rowCount() == 3
     check_readable(window)
+
+
+def test_history_shows_settings_changes_a_caller_may_have_dictated(qtbot) -> None:
+    choices.set_provider("talktalk", "TalkTalk", report=lambda _line: None)
+    window = HistoryWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.table.rowCount() == 1
+    assert window.table.item(0, 2).text() == (
+        "Settings changed: the warning's provider is now TalkTalk"
+    )
 
 
 def test_history_without_a_journal_says_so_in_one_line(qtbot) -> None:

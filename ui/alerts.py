@@ -81,13 +81,20 @@ class AlertController(QObject):
                 view = self.engine.incident(view.id)
             except DecisionError:
                 return  # forgotten already: nothing to decide
+        if self.fallback is not None:
+            if not self.engine.incidents(pending_only=True):
+                self.fallback.release()  # everything it stood for has been decided
+            return
         if view.pending:
             self._warn(view)
         elif self.window is not None:
-            self.window.update_incident(view)
+            self._guarded(lambda: self.window.update_incident(view))
 
     def show_pending(self) -> None:
         """Bring up the warning for anything already waiting (the tray's "show warning")."""
+        if self.fallback is not None:
+            self.fallback.raise_()
+            return
         for view in self.engine.incidents(pending_only=True):
             self._warn(view)
 
@@ -105,23 +112,34 @@ class AlertController(QObject):
         self._release_covers()
 
     def _warn(self, view: IncidentView) -> None:
-        if self.window is not None:
-            fresh = view.id not in self.window.views
-            self.window.show_incidents([view])  # a known incident only refreshes Details
-            self.window.raise_()
-            if fresh:  # the other screens name every tool too
-                self._release_covers()
-                self._cover_other_screens(self.window.provider, self.window.text())
+        if self.fallback is not None:
+            self.fallback.raise_()
             return
+        if self.window is None:
+            self._guarded(lambda: self._open(view))
+            return
+        window = self.window
+        before = window.text()
+        self._guarded(lambda: window.show_incidents([view]))
+        if self.window is window:
+            window.raise_()
+            after = window.text()
+            if (after.caught, after.frozen) != (before.caught, before.frozen):
+                self._release_covers()  # the other screens say the same as the main one
+                self._cover_other_screens(window.provider, after)
+
+    def _guarded(self, step: Callable[[], object]) -> None:
+        """Any failure building or updating the warning (a broken translation, say) falls
+        back to a plain one: the tool is frozen, and the person must still be told."""
         try:
-            self._open(view)
-        except Exception as exc:  # the tool is frozen; the person must still be told
+            step()
+        except Exception as exc:
             self.engine.problem(f"the warning could not be shown ({exc!r}); showing a plain one")
             self._release_covers()
             if self.window is not None:
-                self.window.closed.disconnect(self._closed)
-                self.window.dismiss()
-                self.window = None
+                window, self.window = self.window, None
+                window.closed.disconnect(self._closed)
+                window.dismiss()
             if self.fallback is None:
                 self.fallback = FallbackWarning(self._remove_all)
                 self.fallback.destroyed.connect(self._fallback_gone)
@@ -131,6 +149,8 @@ class AlertController(QObject):
     def _fallback_gone(self) -> None:
         self.fallback = None
         self.warning_closed.emit()
+        if not self._shut and self.engine.incidents(pending_only=True):
+            self.show_pending()  # the removal failed, or something new came: warn again
 
     def _open(self, view: IncidentView) -> None:
         provider, generic = self.profiles()
@@ -155,7 +175,22 @@ class AlertController(QObject):
     # --- decisions ---
 
     def _remove(self, ids: list[str]) -> None:
-        self._in_background(lambda: [self.engine.block(i) for i in ids])
+        """Remove each tool on its own: one that cannot be removed must not stop the rest."""
+
+        def remove_each() -> None:
+            failed = []
+            for incident_id in ids:
+                try:
+                    self.engine.block(incident_id)
+                except DecisionError as exc:
+                    failed.append(str(exc))
+                except Exception as exc:  # journalled in full; the person gets plain words
+                    self.engine.problem(f"removing incident {incident_id} failed ({exc!r})")
+                    failed.append("ScamGuard could not remove it; the problem is in its history")
+            if failed:
+                self.decision_failed.emit(" ".join(failed))
+
+        threading.Thread(target=remove_each, name="decision", daemon=True).start()
 
     remove = _remove  # for the tray's other windows (a trusted program's notice)
 
@@ -175,21 +210,12 @@ class AlertController(QObject):
         if self.window is not None:
             self.window.dismiss()
 
-    def _in_background(self, action: Callable[[], object]) -> None:
-        def run() -> None:
-            try:
-                action()
-            except DecisionError as exc:
-                self.decision_failed.emit(str(exc))
-            except Exception as exc:  # reported on screen; the tool stays frozen
-                self.decision_failed.emit(f"{exc!r}")
-
-        threading.Thread(target=run, name="decision", daemon=True).start()
-
     @Slot(str)
     def _show_failure(self, message: str) -> None:
         if self.window is not None:
             self.window.removal_failed(message)
+        if self.fallback is not None:
+            self.fallback.remove_button.setEnabled(True)
 
     def _release_covers(self) -> None:
         for cover in self.covers:
@@ -206,7 +232,8 @@ class AlertController(QObject):
 
 class FallbackWarning(QWidget):
     """The last resort if the real warning cannot be built (a broken translation, say):
-    plain words, the safe choice, nothing else. The tool stays frozen behind it."""
+    plain words, the safe choice, nothing else, in English. It stays until nothing is left
+    waiting (the controller releases it); the tools stay as they are behind it."""
 
     def __init__(self, remove: Callable[[], None]):
         super().__init__(None, WINDOW_FLAGS)
@@ -217,10 +244,10 @@ class FallbackWarning(QWidget):
         for text, points in (
             ("Hang up.", style.HEADLINE_PT),
             (
-                "A program that lets someone control this computer was just started. "
-                "ScamGuard has stopped it. If the caller told you to expect this warning, "
-                "that is part of the scam. Call your bank on the number on the back of your "
-                "card, from a different phone.",
+                "ScamGuard caught a program that lets someone control this computer. If the "
+                "caller told you to expect this warning, that is part of the scam. Remove it, "
+                "then call your bank on the number on the back of your card, from a different "
+                "phone.",
                 style.LEAD_PT,
             ),
         ):
@@ -234,7 +261,7 @@ class FallbackWarning(QWidget):
         self.remove_button.setAutoDefault(False)
         style.name(self.remove_button, "Remove it", "Closes the program. Always safe.")
         self.remove_button.clicked.connect(remove)
-        self.remove_button.clicked.connect(self.release)
+        self.remove_button.clicked.connect(lambda: self.remove_button.setEnabled(False))
         col.addWidget(self.remove_button)
         col.addStretch(1)
         self._closable = False

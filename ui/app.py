@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidge
 from guard import autostart, settings, trust
 from guard.database import ActiveDatabase, load_active
 from guard.engine.events import GuardEvent
-from guard.engine.incidents import IncidentView, State
+from guard.engine.incidents import AllowScope, IncidentView, State
 from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
 from guard.instance import AlreadyRunning
@@ -46,6 +46,13 @@ from ui.windows.settings import SettingsWindow
 # more than this long ago is shown as out of date.
 OUTDATED_AFTER_DAYS = 60
 OPEN_STATES = frozenset({State.DETECTED, State.FROZEN, State.ALLOWED})  # not yet settled
+TRUSTED = AllowScope("trusted").label
+
+
+def _unsettled(view: IncidentView) -> bool:
+    """Waiting for the person, or allowed by them for a while: a fresh engine would not know
+    and would freeze it again. A trusted tool is trusted again from settings, so it is not."""
+    return view.state in OPEN_STATES and view.allow != TRUSTED
 
 
 @dataclass
@@ -60,8 +67,8 @@ class TrayApp(QObject):
     """Everything the person sees outside the warning, and the guard behind it."""
 
     status_changed = Signal(object)
-    guard_running = Signal()
-    guard_failed = Signal(str)
+    guard_running = Signal(object)  # the LiveGuard that started
+    guard_failed = Signal(object, str)  # the LiveGuard (or None), why
     stopped = Signal()
 
     def __init__(self, options: AppOptions | None = None):
@@ -79,6 +86,7 @@ class TrayApp(QObject):
         self._reported: set[str] = set()
         self._noticed: set[str] = set()
         self.notices: list[TrustedNotice] = []
+        self.boxes: set[QMessageBox] = set()
         self.problems: list[str] = [self.database.warning] if self.database.warning else []
         self.menu = Menu()
         has_tray = self.options.use_tray
@@ -109,7 +117,7 @@ class TrayApp(QObject):
         try:
             guard = LiveGuard(self.identifier, self.options.guard)
         except (AlreadyRunning, SourceUnavailable, OSError) as exc:
-            self._on_failed(str(exc))
+            self._on_failed(None, str(exc))
             return
         self.guard = guard
         self.alerts = AlertController(guard.engine, self.profiles, self.options.allow_wait)
@@ -124,9 +132,9 @@ class TrayApp(QObject):
             try:
                 guard.start()
             except Exception as exc:  # shown in the tray; the app stays up to say so
-                self.guard_failed.emit(f"the guard could not start ({exc})")
+                self.guard_failed.emit(guard, f"the guard could not start ({exc})")
                 return
-            self.guard_running.emit()
+            self.guard_running.emit(guard)
 
         threading.Thread(target=start_guard, name="guard-start", daemon=True).start()
         QTimer.singleShot(0, self._prewarm)
@@ -156,7 +164,7 @@ class TrayApp(QObject):
             self.running = False
             self.reason = reason
             if not restarting:
-                for window in [*self.windows.values(), *self.notices]:
+                for window in [*self.windows.values(), *self.notices, *self.boxes]:
                     if shiboken6.isValid(window):
                         window.close()
                 if self.tray is not None:
@@ -173,11 +181,11 @@ class TrayApp(QObject):
         self._maybe_restart()
 
     def _maybe_restart(self) -> None:
-        if not self._restart_reason or self.guard is None:
-            return
+        if not self._restart_reason or self.guard is None or not self.running:
+            return  # (still starting: it is tried again once the guard runs)
         if self.alerts is not None and self.alerts.open:
             return  # the warning (even its last page, with the number to write down) stays
-        if any(v.state in OPEN_STATES for v in self.guard.engine.incidents()):
+        if any(_unsettled(v) for v in self.guard.engine.incidents()):
             return
         reason, self._restart_reason = self._restart_reason, ""
         self.stop(reason, restarting=True)
@@ -198,16 +206,21 @@ class TrayApp(QObject):
         elif line not in self.problems:
             self.problems.append(line)
 
-    @Slot()
-    def _on_running(self) -> None:
+    @Slot(object)
+    def _on_running(self, guard: LiveGuard) -> None:
+        if guard is not self.guard:
+            return  # a guard stopped (restarted) while it was still starting
         self.running, self.reason = True, ""
         waiting, self.problems = self.problems, []
         for line in waiting:
             self._report(line)
         self._refresh()
+        self._maybe_restart()
 
-    @Slot(str)
-    def _on_failed(self, reason: str) -> None:
+    @Slot(object, str)
+    def _on_failed(self, guard: LiveGuard | None, reason: str) -> None:
+        if guard is not None and guard is not self.guard:
+            return
         self.running, self.reason = False, reason
         self._refresh()
 
@@ -216,7 +229,9 @@ class TrayApp(QObject):
         if event.kind == "stopped":
             self.running = False
         if event.kind == "allowed" and event.data.get("scope") == "trusted":
-            self._notice_trusted(event)
+            self._notice_trusted(event, _view)
+        if event.kind == "ended" and event.incident:
+            self._noticed.discard(event.incident)  # its next start gets a notice again
         self._refresh()
         if event.kind in ("ended", "blocked"):
             self._maybe_restart()
@@ -256,13 +271,16 @@ class TrayApp(QObject):
         else:
             self.alerts.show_pending()
 
-    def _notice_trusted(self, event: GuardEvent) -> None:
-        """A trusted program started: say so, once per incident, with a way out."""
+    def _notice_trusted(self, event: GuardEvent, view: IncidentView | None) -> None:
+        """A trusted program started (or arrived): say so, once each time, with a way out."""
         if not event.incident or event.incident in self._noticed or not event.tool:
             return
         self._noticed.add(event.incident)
         provider, _generic = self.profiles()
-        notice = TrustedNotice(provider, event.incident, event.tool, event.tool_name or event.tool)
+        started = view is None or any(p.get("role") == "tool" for p in view.processes)
+        notice = TrustedNotice(
+            provider, event.incident, event.tool, event.tool_name or event.tool, started
+        )
         notice.remove_requested.connect(self._remove_trusted)
         notice.show()
         self.notices.append(notice)
@@ -326,7 +344,9 @@ class TrayApp(QObject):
                 date=sigs.released.isoformat() if sigs.released else tr("unknown"),
             ),
         )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # so never kept in self.windows
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.boxes.add(box)  # held until it closes (Python would delete it at once otherwise)
+        box.destroyed.connect(lambda *_: self.boxes.discard(box))
         box.show()
 
     def request_quit(self) -> QuitDialog:

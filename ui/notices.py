@@ -25,7 +25,9 @@ class TrustedNotice(QWidget):
 
     remove_requested = Signal(str, str)  # incident id, tool id
 
-    def __init__(self, provider: Profile, incident: str, tool_id: str, tool_name: str):
+    def __init__(
+        self, provider: Profile, incident: str, tool_id: str, tool_name: str, started: bool
+    ):
         super().__init__(None, Qt.WindowType.Window | Qt.WindowType.WindowStaysOnTopHint)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(tr("ScamGuard: a trusted program started"))
@@ -36,8 +38,10 @@ class TrustedNotice(QWidget):
         col = QVBoxLayout(self)
         col.setContentsMargins(32, 28, 32, 28)
         col.setSpacing(14)
-        said = tr(
-            "{name} has started. It was left running because it is trusted in ScamGuard's settings."
+        said = (
+            tr("{name} has started. It was left running because it is trusted in settings.")
+            if started
+            else tr("{name} was downloaded. It was left alone because it is trusted in settings.")
         ).format(name=tool_name)
         col.addWidget(label(said, style.LEAD_PT, bold=True))
         col.addWidget(

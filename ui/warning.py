@@ -50,7 +50,7 @@ from ui.warning_parts import (
     safe_style,
     scrolling,
 )
-from ui.warning_text import Caught, WarningText, build, join_names
+from ui.warning_text import Caught, WarningText, build, join_names, running
 
 DEFAULT_ALLOW_WAIT = 30  # seconds before the "nobody is on the phone" link can be pressed
 CHOICE, QUESTION, SCOPE, DONE = 0, 1, 2, 3
@@ -164,10 +164,12 @@ class WarningWindow(QWidget):
             self.pages.setCurrentIndex(CHOICE)
             self._update_allow_button()
             self._timer.start()
-        else:  # an installer that is now running: "downloaded" becomes "started"
+        else:  # "downloaded" may become "started", "stopped" may become "could not stop"
             self._render_details()
             if self.pages.currentIndex() != DONE:
-                self.caught_label.setText(self.text().caught)
+                text = self.text()
+                self.caught_label.setText(text.caught)
+                self.frozen_label.setText(text.frozen)
 
     def update_incident(self, view: IncidentView) -> None:
         """A tool's incident changed: still waiting, or gone (removed, closed, allowed)."""
@@ -191,9 +193,8 @@ class WarningWindow(QWidget):
         return build(caught, self.provider, self.generic, self.today)
 
     def _render(self) -> None:
-        if self._content is not None:
-            self._outer.removeWidget(self._content)
-            self._content.deleteLater()
+        """Build the new content completely, then swap it in: if building fails, the old
+        content (with its buttons) stays, never an empty full-screen window."""
         text = self.text()
         style.name(self, tr("ScamGuard warning"), f"{text.headline} {text.caught}")
         content = QWidget()
@@ -204,6 +205,9 @@ class WarningWindow(QWidget):
         layout.addWidget(self.band)
         layout.addWidget(scrolling(self._body(text)), 1)
         layout.addWidget(self._choices(text))
+        if self._content is not None:
+            self._outer.removeWidget(self._content)
+            self._content.deleteLater()
         self._outer.addWidget(content)
         self._content = content
         self._render_details()
@@ -510,6 +514,7 @@ class WarningWindow(QWidget):
 
     def _show_done(self) -> None:
         self._timer.stop()
+        self._say("")  # "Removing…" is over, one way or the other
         states = {str(v.state) for v in self.resolved.values()}
         names = [v.tool.name for v in self.resolved.values()]
         tools = join_names(names)
@@ -525,7 +530,7 @@ class WarningWindow(QWidget):
             happened = tr("{tools} was allowed to run.").format(tools=tools)
         elif "blocked" in states and self._still_running():
             happened = tr(
-                "ScamGuard could not remove all of {tools}: part of it is still running. Turn "
+                "ScamGuard could not remove all of {tools}: part of it is still there. Turn "
                 "off the internet or switch the computer off, then get help from someone you "
                 "trust."
             ).format(tools=tools)
@@ -553,12 +558,11 @@ class WarningWindow(QWidget):
         self.done_button.setFocus()
 
     def _still_running(self) -> bool:
-        """A removal that left a process alive (access denied, say) must not read "removed"."""
-        return any(
-            proc.get("state") in ("running", "frozen", "denied")
-            for view in self.resolved.values()
-            if str(view.state) == "blocked"
-            for proc in view.processes
+        """A removal that left a process alive (access denied, a system name) or a download
+        in place (it could not be moved) must not read "removed"."""
+        blocked = [v for v in self.resolved.values() if str(v.state) == "blocked"]
+        return any(running(p) for v in blocked for p in v.processes) or any(
+            f.get("state") in ("present", "failed") for v in blocked for f in v.files
         )
 
     def _finish(self) -> None:

@@ -62,9 +62,18 @@ class Caught:
     @classmethod
     def from_incident(cls, view: IncidentView) -> Caught:
         started = any(p.get("role") == "tool" for p in view.processes)
-        live = [p for p in view.processes if p.get("state") not in ("exited", "killed", "exempt")]
+        live = [p for p in view.processes if running(p)]
         frozen = str(view.state) == "frozen" and all(p.get("state") == "frozen" for p in live)
         return cls(view.tool.name, view.tool.kind, started or not view.files, frozen or not live)
+
+
+def running(process: dict) -> bool:
+    """Still there and not under ScamGuard's control, or frozen. A program of the tool's own
+    that was exempted (a system name, say) counts; a system program it started does not."""
+    state = process.get("state")
+    if state in ("exited", "killed"):
+        return False
+    return not (state == "exempt" and process.get("role") == "child")
 
 
 def join_names(names: Sequence[str]) -> str:

@@ -3,7 +3,8 @@
 Scam callers talk people through typing commands as readily as through clicking. At a
 terminal (a person typing), these commands first say plainly that being asked to type them
 is the scam, then wait before acting, so Ctrl-C is easy; the same rule as the warning's
-"I set this up myself" wait. Scripts and services (no terminal on stdin) are not delayed.
+"I set this up myself" wait. Scripts and services (no terminal on stdin or stderr) are not
+delayed.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ def think_first(
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
     """Say what is about to happen and wait ``seconds`` (Ctrl-C cancels: KeyboardInterrupt)."""
-    if not (sys.stdin.isatty() if interactive is None else interactive):
+    if interactive is None:  # a person at a terminal, even with stdin redirected
+        interactive = sys.stdin.isatty() or sys.stderr.isatty()
+    if not interactive:
         return
     out = stream or sys.stderr
     print(

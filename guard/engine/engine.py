@@ -50,6 +50,7 @@ from guard.engine.process_tree import (
 from guard.engine.quarantine import Quarantine, QuarantineError
 from guard.identify.evidence import Identification
 from guard.identify.process import ProcessInfo
+from guard.oskind import current_os
 from guard.sigdb.model import ToolSignature
 from guard.sigdb.names import SHELL_NAMES, is_protected, name_key
 
@@ -714,8 +715,13 @@ class Engine:
         if exe:
             names.append(exe.replace("\\", "/").rsplit("/", 1)[-1])
         for name in names:
-            if is_protected(name) and (root or name_key(name) not in SHELL_NAMES):
-                return f"{name} is a protected system program"
+            if not is_protected(name) or (not root and name_key(name) in SHELL_NAMES):
+                continue
+            if root and exe and not in_system_folder(exe):
+                # A matched tool wearing a system name ("svchost.exe" in Downloads is really
+                # AnyDesk by its version info) is a disguise, not a system program.
+                continue
+            return f"{name} is a protected system program"
         return None
 
     def _get(self, incident_id: str) -> Incident:
@@ -825,6 +831,24 @@ def _name(proc: psutil.Process) -> str:
         return proc.name()
     except psutil.Error:
         return "?"
+
+
+SYSTEM_FOLDERS = {
+    "linux": ("/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/"),
+    "macos": ("/System/", "/usr/", "/bin/", "/sbin/"),
+}
+
+
+def in_system_folder(
+    exe: str, os_name: str | None = None, env: dict[str, str] | None = None
+) -> bool:
+    """Is ``exe`` where the operating system keeps its own programs (where a protected name
+    is what it says), rather than somewhere a download could have put it?"""
+    os_name = os_name or current_os()
+    if os_name == "windows":
+        root = (env if env is not None else os.environ).get("SystemRoot", "C:\\Windows")
+        return exe.replace("/", "\\").casefold().startswith(root.rstrip("\\").casefold() + "\\")
+    return exe.startswith(SYSTEM_FOLDERS.get(os_name, SYSTEM_FOLDERS["linux"]))
 
 
 def _ppid(proc: psutil.Process) -> int | None:

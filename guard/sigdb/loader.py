@@ -78,10 +78,15 @@ def _read_meta(meta_path: Path | None, problems: list[Problem]) -> tuple[int, dt
 
 
 def check_database(
-    directory: Path, today: dt.date | None = None
+    directory: Path, today: dt.date | None = None, *, future_check: bool = True
 ) -> tuple[SignatureSet | None, list[Problem]]:
-    """Validate a whole database; return the set (only when clean) and every problem found."""
-    today = today or dt.date.today()
+    """Validate a whole database; return the set (only when clean) and every problem found.
+
+    ``future_check=False`` accepts review dates after this computer's today: publishing
+    refuses them, but a running guard on a computer whose clock is behind (a flat clock
+    battery) must not lose every signature and stop guarding.
+    """
+    check_today = (today or dt.date.today()) if future_check else None
     problems: list[Problem] = []
     if not directory.is_dir():
         return None, [Problem(str(directory), "directory", "does not exist or is not a folder")]
@@ -100,7 +105,7 @@ def check_database(
             problems.append(problem)
             continue
         assert doc is not None
-        tool, found = check_tool(path.name, path.stem, doc, today)
+        tool, found = check_tool(path.name, path.stem, doc, check_today)
         problems += found
         if tool:
             tools.append(tool)
@@ -114,9 +119,12 @@ def check_database(
     ), []
 
 
-def load_database(directory: Path, today: dt.date | None = None) -> SignatureSet:
-    """Load a database or raise SignatureError listing every problem."""
-    sigset, problems = check_database(directory, today)
+def load_database(
+    directory: Path, today: dt.date | None = None, *, future_check: bool = False
+) -> SignatureSet:
+    """Load a database to guard with (no future-date check by default: see check_database),
+    or raise SignatureError listing every problem."""
+    sigset, problems = check_database(directory, today, future_check=future_check)
     if sigset is None:
         raise SignatureError(problems)
     return sigset

@@ -25,7 +25,9 @@ from ui.i18n import tr
 from ui.windows import common
 
 JOURNAL_LIMIT = 2000
-NOTICE_KINDS = frozenset({"trusted"})  # entries without an incident worth a row of their own
+# Entries without an incident worth a row of their own: trust and settings changes (a
+# caller may have dictated them, so whoever helps afterwards must be able to see them).
+NOTICE_KINDS = frozenset({"trusted", "settings"})
 
 
 def _duration(seconds: float) -> str:
@@ -59,6 +61,8 @@ def outcome(entry: dict[str, Any]) -> str:
     "Closed by itself"). ``entry`` is an incident from ``guard.history.build``."""
     events = entry["events"]
     kinds = [e["event"] for e in events]
+    if entry.get("notice") and events[-1]["event"] == "settings":
+        return tr("Settings changed: {what}").format(what=events[-1]["message"])
     if entry.get("notice"):
         if events[-1].get("action") == "remove":
             return tr("No longer trusted: it will be frozen if it runs")
@@ -111,7 +115,7 @@ def entries_from(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     "incident": None,
                     "notice": True,
                     "tool": event["tool"],
-                    "name": event["name"],
+                    "name": event["name"] or "ScamGuard",
                     "state": event["event"],
                     "opened": event["time"],
                     "last": event["time"],

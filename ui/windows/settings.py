@@ -237,7 +237,10 @@ class SettingsWindow(QWidget):
         self.remove_folder_button.clicked.connect(self.remove_folder)
         self.folder_status = common.label(accessible=tr("Folder change"))
         applies = common.label(
-            tr("Changes are saved at once, and ScamGuard starts watching straight away."),
+            tr(
+                "Changes are saved at once. ScamGuard starts watching a new folder straight "
+                "away, or once no remote-control program is waiting for you or allowed to run."
+            ),
             style.NOTE_PT,
         )
         return _page(
