@@ -20,6 +20,7 @@ from guard import settings, trust
 from guard.engine.journal import read
 from guard.instance import GuardInstance
 from guard.live import GuardOptions, journal_path
+from tests.helpers import wait_for
 from ui import alerts
 from ui import cli as ui_cli
 from ui.app import AppOptions, TrayApp
@@ -154,7 +155,7 @@ def test_quit_asks_first_and_is_journalled(qtbot, start_tray):
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # Esc keeps it running
     assert app.guard is not None and app.running
     dialog = app.request_quit()
-    with qtbot.waitSignal(app.stopped, timeout=WAIT_MS):
+    with qtbot.waitSignals([app.stopped, app.quit_requested], timeout=WAIT_MS):
         qtbot.mouseClick(dialog.stop_button, Qt.MouseButton.LeftButton)
     assert app.guard is None
     stops = [row for row in read(journal_path()) if row["kind"] == "stopped"]
@@ -195,20 +196,33 @@ def test_a_second_launch_brings_the_first_forward(qtbot):
         first.close()
 
 
-def test_the_scamguard_command_hands_over_to_the_running_tray(qtbot):
-    """The real entry point, in its own process: it tells the first tray and exits 0.
-    The guard lock is held too, so even a broken hand-over could not start a second guard."""
+def test_a_second_tray_hands_over_to_the_running_one_and_exits(qtbot, tmp_path):
+    """The real entry point (``ui.app.run``), in its own process: it tells the first tray and
+    exits 0. Its guard is confined to a temp folder and the guard lock is held, so even a
+    broken hand-over could not freeze anything, and it is killed whatever happens."""
     first = SingleInstance()
     assert first.listen() == LISTENING
     held = GuardInstance()
-    env = {**os.environ, "DISPLAY": ":0", "QT_QPA_PLATFORM": "offscreen"}
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from guard.live import GuardOptions\n"
+        "from ui.app import AppOptions, run\n"
+        f"options = GuardOptions(default_folders=False, only_under=Path({str(tmp_path)!r}))\n"
+        "sys.exit(run([], AppOptions(guard=options, use_tray=False)))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    second = None
     try:
         with qtbot.waitSignal(first.show_requested, timeout=WAIT_MS):
             second = subprocess.Popen(
-                [sys.executable, "-m", "ui"], env=env, stderr=subprocess.PIPE, text=True
+                [sys.executable, "-c", script], env=env, stderr=subprocess.PIPE, text=True
             )
         _out, err = second.communicate(timeout=60)
     finally:
+        if second is not None and second.poll() is None:
+            second.kill()
+            second.wait()
         held.release()
         first.close()
     assert second.returncode == 0
@@ -306,3 +320,42 @@ def test_if_the_warning_cannot_be_built_a_plain_one_stands_in(
     qtbot.waitUntil(lambda: app.alerts.fallback is None, timeout=WAIT_MS)
     problems = [r["message"] for r in read(journal_path()) if r["kind"] == "error"]
     assert any("the warning could not be shown" in p for p in problems)
+
+
+def test_sigterm_or_ctrl_c_stops_the_tray_cleanly_and_journals_it(tmp_path):
+    """The real entry point in its own process, its guard confined to a temp folder. Qt 6's
+    quit() would be refused by the status window (it ignores close); the tray must still go."""
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from guard.live import GuardOptions\n"
+        "from ui.app import AppOptions, run\n"
+        f"options = GuardOptions(default_folders=False, only_under=Path({str(tmp_path)!r}))\n"
+        "sys.exit(run([], AppOptions(guard=options, use_tray=False)))\n"
+    )
+
+    def count(kind: str) -> int:
+        return sum(1 for r in read(journal_path()) if r["kind"] == kind)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        started = count("started")
+        proc = subprocess.Popen(
+            [sys.executable, "-c", script],
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_for(
+                lambda n=started, p=proc: count("started") > n or p.poll() is not None,
+                timeout=30,
+                message="the tray's guard to start",
+            )
+            assert proc.poll() is None
+            proc.send_signal(signum)
+            assert proc.wait(timeout=15) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        stops = [r for r in read(journal_path()) if r["kind"] == "stopped"]
+        assert len(stops) == started + 1
+        assert stops[-1]["data"]["reason"] == "the app closed"

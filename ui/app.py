@@ -70,6 +70,7 @@ class TrayApp(QObject):
     guard_running = Signal(object)  # the LiveGuard that started
     guard_failed = Signal(object, str)  # the LiveGuard (or None), why
     stopped = Signal()
+    quit_requested = Signal()  # the person confirmed Quit: ``run`` ends the event loop
 
     def __init__(self, options: AppOptions | None = None):
         super().__init__()
@@ -365,9 +366,7 @@ class TrayApp(QObject):
         try:
             self.stop(tr("the person chose Quit in the tray menu"))
         finally:  # the person asked to quit: a failure while stopping must not keep us up
-            app = QApplication.instance()
-            if app is not None:
-                app.quit()
+            self.quit_requested.emit()
 
 
 def run(argv: list[str] | None = None, options: AppOptions | None = None) -> int:
@@ -386,6 +385,9 @@ def run(argv: list[str] | None = None, options: AppOptions | None = None) -> int
         print(f"scamguard: no single-instance socket ({why}); carrying on", file=sys.stderr)
     tray = TrayApp(options or AppOptions(guard=_saved_guard_options()))
     instance.show_requested.connect(tray.bring_forward)
+    # exit, not quit: in Qt 6 quit() first asks every window to close, and the warning and
+    # the status window refuse.
+    tray.quit_requested.connect(lambda: app.exit(0))
     QTimer.singleShot(0, tray.start)
     _quit_on_signals(app)
     try:
@@ -399,9 +401,10 @@ def run(argv: list[str] | None = None, options: AppOptions | None = None) -> int
 def _quit_on_signals(app: QApplication) -> None:
     """Ctrl-C in a terminal (``make run``) and SIGTERM (logout, a service manager) stop the
     tray cleanly, journalled. Qt's loop does not return to Python on its own, so a timer
-    lets Python's signal handlers run."""
+    lets Python's signal handlers run. ``exit`` rather than ``quit``: in Qt 6 ``quit`` first
+    asks every window to close, and the warning and the status window refuse."""
     for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: app.quit())
+        signal.signal(signum, lambda *_: app.exit(0))
     ticker = QTimer(app)
     ticker.timeout.connect(lambda: None)
     ticker.start(250)
