@@ -119,14 +119,17 @@ class AlertController(QObject):
             self._guarded(lambda: self._open(view))
             return
         window = self.window
-        before = window.text()
-        self._guarded(lambda: window.show_incidents([view]))
-        if self.window is window:
+
+        def refresh() -> None:
+            before = window.text()
+            window.show_incidents([view])
             window.raise_()
             after = window.text()
             if (after.caught, after.frozen) != (before.caught, before.frozen):
                 self._release_covers()  # the other screens say the same as the main one
                 self._cover_other_screens(window.provider, after)
+
+        self._guarded(refresh)
 
     def _guarded(self, step: Callable[[], object]) -> None:
         """Any failure building or updating the warning (a broken translation, say) falls
