@@ -8,6 +8,7 @@ per-OS location platformdirs chooses.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -34,9 +35,23 @@ def state_dir() -> Path:
     return home / "state" if home else Path(platformdirs.user_state_dir(APP, appauthor=False))
 
 
+def updates_dir() -> Path:
+    """Installed updates: version folders and the ``current`` pointer (guard.updates)."""
+    return state_dir() / "updates"
+
+
 def installed_signatures_dir() -> Path:
-    """Where an update puts a newer database than the one shipped with the app."""
-    return state_dir() / "signatures" / "current"
+    """The installed update in use: the folder the ``current`` pointer names. A path that
+    does not exist when nothing (valid) is installed, so callers fall back to the built-in
+    database."""
+    base = updates_dir()
+    try:
+        name = (base / "current").read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return base / "none"
+    if not re.fullmatch(r"v[0-9]{1,16}-[0-9a-f]{8}", name):
+        return base / "none"
+    return base / name
 
 
 def builtin_signatures_dir() -> Path:

@@ -119,9 +119,11 @@ def test_signatures_info() -> None:
 
 def test_damaged_installed_database_falls_back_to_builtin(tmp_path: Path) -> None:
     home = tmp_path / "home"
-    broken = home / "state" / "signatures" / "current" / "tools"
+    updates = home / "state" / "updates"
+    broken = updates / "v2-0123abcd" / "tools"
     broken.mkdir(parents=True)
     (broken / "x.toml").write_text("not = [valid")
+    (updates / "current").write_text("v2-0123abcd\n")
     result = run_cli("signatures", "info", "--json", env={"SCAMGUARD_HOME": str(home)})
     assert result.returncode == 0
     assert json.loads(result.stdout)["origin"] == "built-in"

@@ -2,14 +2,30 @@
 
 from guard.commands import (
     decide,
+    feed,
     history,
     identify,
+    keys,
     provider,
     quarantine,
     scan,
     signatures,
     trust,
+    update,
     watch,
 )
 
-COMMANDS = (identify, scan, watch, decide, history, quarantine, trust, provider, signatures)
+COMMANDS = (
+    identify,
+    scan,
+    watch,
+    decide,
+    history,
+    quarantine,
+    trust,
+    provider,
+    signatures,
+    update,
+    keys,
+    feed,
+)

@@ -28,6 +28,7 @@ EVENT_KINDS = frozenset(
         "restored",
         "trusted",
         "settings",
+        "update",
         "stopped",
     }
 )

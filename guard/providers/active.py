@@ -132,10 +132,48 @@ def builtin_profiles_dir() -> Path:
 
 
 def load_active_profiles(directory: Path | None = None) -> tuple[ProfileSet, list[Problem]]:
-    """The profiles the warning may use: ``directory`` if given, else the built-in ones.
+    """The profiles the warning may use: ``directory`` if given, else an installed update's
+    (only if its bundle is signed by a trusted profile key, checked now, every time), else
+    the built-in ones.
 
-    Installed updates are not read yet on purpose: contact details will be signed by a
-    separate offline key, and until that exists a file dropped into the state folder must
-    not be able to change the numbers a victim is told to call.
+    Re-checking at every load means a file dropped into the state folder can never change
+    the numbers a victim is told to call: only the offline profile key can.
     """
-    return load_profiles(directory or builtin_profiles_dir(), future_check=False)
+    if directory is not None:
+        return load_profiles(directory, future_check=False)
+    folder = home.installed_signatures_dir()
+    if folder.is_dir():
+        problem = _installed_profiles_problem(folder)
+        if problem is None:
+            loaded, problems = load_profiles(folder / "providers", future_check=False)
+            if not problems and len(loaded):
+                return loaded, []
+            problem = "; ".join(str(p) for p in problems[:3]) or "no profiles"
+        builtin, problems = load_profiles(builtin_profiles_dir(), future_check=False)
+        note = Problem(str(folder), "providers", f"not used ({problem}); using the built-in ones")
+        return builtin, [note, *problems]
+    return load_profiles(builtin_profiles_dir(), future_check=False)
+
+
+def _installed_profiles_problem(folder: Path) -> str | None:
+    """None when the installed profiles are exactly a bundle a trusted profile key signed."""
+    from guard.updates import bundles, keys  # noqa: PLC0415 - only when an update is installed
+
+    try:
+        data = (folder / "providers.json").read_bytes()
+        signature = (folder / "providers.json.sig").read_bytes()
+        pinned = keys.trusted_keys(keys.builtin_keys_dir()).get("profile", ())
+        keys.verify(pinned, "profiles", data, signature)
+        files = bundles.files_of("providers", data)
+    except (OSError, keys.KeyProblem, keys.BadSignature, bundles.BundleProblem) as exc:
+        return f"the profile signature does not check ({exc})"
+    on_disk = {p.name for p in (folder / "providers").glob("*.toml")}
+    if on_disk != set(files):
+        return "the profile files differ from the signed bundle"
+    for name, text in files.items():
+        try:
+            if (folder / "providers" / name).read_text(encoding="utf-8") != text:
+                return f"{name} differs from the signed bundle"
+        except (OSError, UnicodeDecodeError):
+            return f"{name} cannot be read"
+    return None

@@ -1,0 +1,66 @@
+"""``scamguard update``: check the update feed and install what it offers, if it is genuine."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from guard.commands.output import print_json, warn
+from guard.engine.events import GuardEvent
+from guard.engine.journal import record_now
+from guard.errors import EXIT_OK, RejectedError, UsageError
+from guard.live import journal_path
+from guard.updates import client
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "update",
+        help="check for and install signature and contact-detail updates",
+        description="Fetch the update feed, check its signature against the keys built into "
+        "ScamGuard, and install the new signatures and contact details only if every check "
+        "passes. Exit 0 when installed or already up to date, 3 when an update was refused "
+        "(with the reason). Detection never stops: refused or unreachable, the signatures in "
+        "use stay.",
+    )
+    parser.add_argument("--feed", metavar="URL", help="the feed's address (https://...)")
+    parser.add_argument(
+        "--trusted-keys", type=Path, metavar="DIR",
+        help="check against these public keys instead of the built-in ones (DIR/content, "
+        "DIR/profile): for staging feeds and tests",
+    )  # fmt: skip
+    parser.add_argument("--channel", default="stable", help="the channel to follow")
+    parser.add_argument("--now", action="store_true",
+                        help="check now, even if the feed asked to wait")  # fmt: skip
+    parser.add_argument("--json", action="store_true", help="machine-readable result")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.feed:
+        raise UsageError("no update feed is configured: give one with --feed URL")
+    try:
+        client.check_url(args.feed)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        outcome = client.update(
+            args.feed, trusted=args.trusted_keys, channel=args.channel, report=warn
+        )
+    except client.Rejected as exc:
+        _journal("update refused: " + str(exc), result="rejected", feed=args.feed)
+        if args.json:
+            print_json({"status": "rejected", "reason": str(exc)})
+        raise RejectedError(f"update refused: {exc}") from None
+    if outcome.status == "installed":
+        _journal(outcome.message, result="installed", version=outcome.version, feed=args.feed)
+    if args.json:
+        print_json({"status": outcome.status, "message": outcome.message,
+                    "version": outcome.version, **outcome.details})  # fmt: skip
+    else:
+        print(outcome.message)
+    return EXIT_OK
+
+
+def _journal(message: str, **data: object) -> None:
+    record_now(journal_path(), [GuardEvent("update", message, data=data)], warn)

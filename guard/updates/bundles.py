@@ -1,0 +1,98 @@
+"""Payloads of an update: the tool signatures and the provider profiles, each one JSON file.
+
+A bundle is a JSON object mapping plain file names to their text (TOML, exactly as support
+staff wrote and reviewed it). JSON rather than a tar or zip archive: there are no paths, links
+or permissions to get wrong when it is unpacked, only names checked against one pattern.
+Bundles are named by their sha256, so the same content is the same file for ever.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from guard.updates.manifest import MAX_PAYLOAD_BYTES, canonical
+
+KINDS = ("tools", "providers")
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}\.toml$")
+MAX_FILES = 2000
+MAX_FILE_BYTES = 64 * 1024
+DATABASE_FILE = "database.toml"
+
+
+class BundleProblem(Exception):
+    """A bundle that cannot be packed or unpacked; the message is the one-line reason."""
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def bundle_path(kind: str, data: bytes) -> str:
+    """Where a bundle lives in the feed: its kind and the hash of its bytes."""
+    return f"bundles/{kind}-{sha256(data)}.json"
+
+
+def pack(kind: str, directory: Path) -> bytes:
+    """The bundle for a tools database folder (database.toml + tools/*.toml) or a folder of
+    provider profiles (*.toml)."""
+    if kind == "tools":
+        files = {DATABASE_FILE: directory / DATABASE_FILE}
+        files.update({p.name: p for p in sorted((directory / "tools").glob("*.toml"))})
+    elif kind == "providers":
+        files = {p.name: p for p in sorted(directory.glob("*.toml"))}
+    else:
+        raise BundleProblem(f"unknown bundle kind {kind!r}")
+    texts: dict[str, str] = {}
+    for name, path in files.items():
+        if not NAME_RE.match(name):
+            raise BundleProblem(f"{path}: file names must be lower-case letters, digits and '-'")
+        try:
+            texts[name] = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BundleProblem(f"{path}: cannot be read as UTF-8 text ({exc})") from None
+    return make(kind, texts)
+
+
+def make(kind: str, files: dict[str, str]) -> bytes:
+    """The canonical bytes of a bundle holding ``files`` (name -> text)."""
+    doc: dict[str, Any] = {"schema": 1, "kind": kind, "files": dict(sorted(files.items()))}
+    return canonical(doc)
+
+
+def files_of(kind: str, data: bytes) -> dict[str, str]:
+    """The files in a bundle whose hash was already checked; anything odd is refused."""
+    if len(data) > MAX_PAYLOAD_BYTES:
+        raise BundleProblem(f"{kind} bundle is larger than {MAX_PAYLOAD_BYTES} bytes")
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BundleProblem(f"{kind} bundle is not valid JSON ({exc})") from None
+    if not isinstance(doc, dict) or doc.get("schema") != 1 or doc.get("kind") != kind:
+        raise BundleProblem(f"{kind} bundle has the wrong schema or kind")
+    files = doc.get("files")
+    if not isinstance(files, dict) or not 0 < len(files) <= MAX_FILES:
+        raise BundleProblem(f"{kind} bundle must hold 1 to {MAX_FILES} files")
+    for name, text in files.items():
+        if not isinstance(name, str) or not NAME_RE.match(name):
+            raise BundleProblem(f"{kind} bundle has an unsafe file name {name!r}")
+        if not isinstance(text, str) or len(text.encode("utf-8")) > MAX_FILE_BYTES:
+            raise BundleProblem(f"{kind} bundle file {name} is not text of at most 64 KiB")
+    if kind == "tools" and DATABASE_FILE not in files:
+        raise BundleProblem(f"tools bundle has no {DATABASE_FILE}")
+    return files
+
+
+def unpack(kind: str, data: bytes, into: Path) -> None:
+    """Write a bundle's files under ``into`` in the layout the loaders read (tools under
+    ``tools/``, database.toml at the top; profiles at the top). ``into`` must not exist."""
+    files = files_of(kind, data)
+    into.mkdir(parents=True)
+    if kind == "tools":
+        (into / "tools").mkdir()
+    for name, text in files.items():
+        folder = into if kind == "providers" or name == DATABASE_FILE else into / "tools"
+        (folder / name).write_text(text, encoding="utf-8")

@@ -1,0 +1,295 @@
+"""Taking an update: fetch, verify in a fixed order, test-load, then swap in atomically.
+
+The order (issue 5; reference/updates.md §3) is the point: nothing downloaded is trusted
+until the manifest's signature checks against a pinned key; nothing is installed until every
+file matches the manifest and the whole new data set loads exactly as the guard would load
+it. Any failure leaves the installed data as it was and gives one plain reason. An expired
+manifest or an unreachable feed never stops detection: the guard keeps its last good data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from guard import home
+from guard.identify.index import SignatureIndex
+from guard.providers.loader import load_profiles
+from guard.sigdb.loader import check_database, load_database
+from guard.updates import bundles, installed, keys
+from guard.updates.manifest import (
+    MAX_MANIFEST_BYTES,
+    PRODUCT,
+    Manifest,
+    ManifestProblem,
+    parse,
+)
+from guard.updates.publish import MANIFEST, SIGNATURE
+
+CONNECT_TIMEOUT = 10.0  # seconds to connect, and between bytes read
+TOTAL_TIMEOUT = 120.0  # seconds for any one file
+MAX_SIGNATURE_BYTES = 4 * 1024
+CHUNK = 64 * 1024
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+class Rejected(Exception):
+    """The update was refused; the message is the one-line reason. Nothing changed."""
+
+
+@dataclass
+class Outcome:
+    status: str  # installed | current | deferred
+    message: str
+    version: int
+    details: dict[str, object] = field(default_factory=dict)
+
+
+def check_url(url: str) -> str:
+    """HTTPS only; plain HTTP only to this computer, and file:// for local mirrors."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme == "https" and parts.netloc:
+        return url.rstrip("/")
+    if parts.scheme == "http" and parts.hostname in LOCAL_HOSTS:
+        return url.rstrip("/")
+    if parts.scheme == "file" and parts.path:
+        return url.rstrip("/")
+    raise ValueError(
+        f"{url!r}: the feed must be an https:// address (http:// only for 127.0.0.1 or "
+        "localhost, or a file:// folder)"
+    )
+
+
+def installed_version() -> int:
+    """The version now installed, never below the database shipped with the app (so a fresh
+    install cannot be rolled back below what it came with)."""
+    shipped = load_database(home.builtin_signatures_dir()).version
+    recorded = installed.read_state().get("version", 0)
+    return max(shipped, recorded if isinstance(recorded, int) else 0)
+
+
+def rollout_bucket(install_id: str) -> int:
+    """0-99, fixed for an install: it takes an update once the rollout reaches its bucket."""
+    return int.from_bytes(hashlib.sha256(install_id.encode()).digest()[:8], "big") % 100
+
+
+def install_id() -> str:
+    state = installed.read_state()
+    value = state.get("install_id")
+    if isinstance(value, str) and len(value) == 32:
+        return value
+    value = secrets.token_hex(16)
+    installed.write_state(install_id=value)
+    return value
+
+
+class Fetcher:
+    """Bounded reads from the feed: a size cap, timeouts, and nothing else trusted."""
+
+    def __init__(self, base: str, timeout: float = CONNECT_TIMEOUT):
+        self.base = base
+        self.timeout = timeout
+
+    def get(
+        self, path: str, limit: int, etag: str | None = None
+    ) -> tuple[bytes | None, str | None]:
+        """The file's bytes (None when unchanged since ``etag``) and its new ETag."""
+        request = urllib.request.Request(f"{self.base}/{path}")  # noqa: S310 - check_url
+        if etag:
+            request.add_header("If-None-Match", etag)
+        request.add_header("User-Agent", "ScamGuard-updater")
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - scheme checked
+                declared = response.headers.get("Content-Length")
+                if declared and declared.isdigit() and int(declared) > limit:
+                    raise Rejected(f"{path} is {declared} bytes, more than the {limit} allowed")
+                data = self._read(response, path, limit)
+                return data, response.headers.get("ETag")
+        except urllib.error.HTTPError as exc:
+            if exc.code == 304:
+                return None, etag
+            if exc.code == 429:
+                wait = exc.headers.get("Retry-After", "")
+                installed.write_state(retry_after=_retry_at(wait))
+                raise Rejected(
+                    f"the feed asked to wait before asking again (429, {wait or '?'} s)"
+                ) from None
+            raise Rejected(f"{path}: the feed answered HTTP {exc.code}") from None
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise Rejected(f"{path}: the feed could not be reached ({reason})") from None
+
+    def _read(self, response: object, path: str, limit: int) -> bytes:
+        deadline = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=TOTAL_TIMEOUT)
+        chunks, total = [], 0
+        while True:
+            chunk = response.read(CHUNK)  # type: ignore[attr-defined]
+            if not chunk:
+                return b"".join(chunks)
+            total += len(chunk)
+            if total > limit:
+                raise Rejected(f"{path} is longer than the {limit} bytes allowed")
+            if dt.datetime.now(dt.UTC) > deadline:
+                raise Rejected(f"{path}: the download took longer than {TOTAL_TIMEOUT:.0f} s")
+            chunks.append(chunk)
+
+
+def _retry_at(header: str) -> str:
+    seconds = int(header) if header.isdigit() else 4 * 3600
+    return (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=min(seconds, 86400))).isoformat()
+
+
+def update(
+    feed: str,
+    *,
+    trusted: Path | None = None,
+    channel: str = "stable",
+    now: dt.datetime | None = None,
+    fetcher: Callable[[str], Fetcher] = Fetcher,
+    report: Callable[[str], None] = lambda _line: None,
+) -> Outcome:
+    """Check ``feed`` and install what it offers if, and only if, every check passes."""
+    now = now or dt.datetime.now(dt.UTC)
+    pinned = _pinned(trusted)
+    source = fetcher(check_url(feed))
+    state = installed.read_state()
+    etag = state.get("etag") if state.get("feed") == feed else None
+    body, new_etag = source.get(
+        MANIFEST, MAX_MANIFEST_BYTES, etag if isinstance(etag, str) else None
+    )
+    current = installed_version()
+    if body is None:
+        installed.write_state(last_check=now.isoformat(), last_result="current")
+        return Outcome("current", f"already up to date (version {current})", current)
+    signature, _ = source.get(SIGNATURE, MAX_SIGNATURE_BYTES)
+    assert signature is not None
+    manifest = _verified(body, signature, pinned=pinned, channel=channel, now=now, current=current)
+    installed.write_state(feed=feed, etag=new_etag, last_check=now.isoformat())
+    if manifest.version == current:
+        installed.write_state(expires=manifest.expires.isoformat(), last_result="current")
+        return Outcome("current", f"already up to date (version {current})", current)
+    bucket = rollout_bucket(install_id())
+    if bucket >= manifest.rollout:
+        installed.write_state(last_result="deferred")
+        return Outcome(
+            "deferred",
+            f"version {manifest.version} is being rolled out to {manifest.rollout}% of "
+            "computers; this one will take it later",
+            current,
+            {"bucket": bucket},
+        )
+    payloads = {
+        name: _download(source, entry.path, entry.sha256, entry.length)
+        for name, entry in manifest.files.items()
+    }
+    try:
+        keys.verify(pinned["profile"], "profiles", payloads["providers"], payloads["providers_sig"])
+    except keys.BadSignature as exc:
+        raise Rejected(
+            f"the provider profiles are not signed by a trusted profile key ({exc})"
+        ) from None
+    _test_load(payloads)
+    folder = installed.install(manifest.version, lambda into: _unpack(payloads, into))
+    installed.write_state(
+        version=manifest.version, expires=manifest.expires.isoformat(), last_result="installed"
+    )
+    report(f"installed signature update version {manifest.version} into {folder}")
+    return Outcome(
+        "installed",
+        f"installed version {manifest.version} (was {current})",
+        manifest.version,
+        {"folder": str(folder)},
+    )
+
+
+def _pinned(trusted: Path | None) -> dict[str, tuple[keys.TrustedKey, ...]]:
+    try:
+        pinned = keys.trusted_keys(trusted or keys.builtin_keys_dir())
+    except keys.KeyProblem as exc:
+        raise Rejected(f"the trusted keys cannot be read ({exc})") from None
+    for role in keys.ROLES:
+        if not pinned.get(role):
+            raise Rejected(f"no trusted {role} key is installed, so no update can be checked")
+    return pinned
+
+
+def _verified(
+    body: bytes,
+    signature: bytes,
+    *,
+    pinned: dict[str, tuple[keys.TrustedKey, ...]],
+    channel: str,
+    now: dt.datetime,
+    current: int,
+) -> Manifest:
+    if len(body) > MAX_MANIFEST_BYTES:
+        raise Rejected(f"the manifest is larger than {MAX_MANIFEST_BYTES // 1024} KiB")
+    try:
+        keys.verify(pinned["content"], "manifest", body, signature)
+    except keys.BadSignature as exc:
+        raise Rejected(f"the manifest's signature was refused: {exc}") from None
+    try:
+        manifest = parse(body)
+    except ManifestProblem as exc:
+        raise Rejected(str(exc)) from None
+    if manifest.product != PRODUCT:
+        raise Rejected(f"the manifest is for {manifest.product!r}, not {PRODUCT!r}")
+    if manifest.channel != channel:
+        raise Rejected(f"the manifest is for the {manifest.channel!r} channel, not {channel!r}")
+    if manifest.expired(now):
+        installed.write_state(last_result="expired")
+        raise Rejected(
+            f"the manifest expired on {manifest.expires:%Y-%m-%d %H:%M} UTC; keeping the "
+            "signatures in use (the feed has not been re-signed)"
+        )
+    if manifest.version < current:
+        raise Rejected(
+            f"the feed offers version {manifest.version}, older than the installed "
+            f"{current}: refused (an old update replayed, or a rollback)"
+        )
+    return manifest
+
+
+def _download(source: Fetcher, path: str, sha256: str, length: int) -> bytes:
+    data, _ = source.get(path, length)
+    assert data is not None
+    if len(data) != length:
+        raise Rejected(f"{path} is {len(data)} bytes, not the {length} the manifest says")
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise Rejected(f"{path} does not match the manifest's sha256 (tampered or damaged)")
+    return data
+
+
+def _unpack(payloads: dict[str, bytes], into: Path) -> None:
+    bundles.unpack("tools", payloads["tools"], into)
+    bundles.unpack("providers", payloads["providers"], into / installed.PROVIDERS)
+    (into / installed.PROVIDERS_BUNDLE).write_bytes(payloads["providers"])
+    (into / installed.PROVIDERS_SIG).write_bytes(payloads["providers_sig"])
+
+
+def _test_load(payloads: dict[str, bytes]) -> None:
+    """Load the new data exactly as the guard will, before anything is swapped in."""
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            _unpack(payloads, Path(scratch) / "new")
+        except bundles.BundleProblem as exc:
+            raise Rejected(str(exc)) from None
+        sigset, problems = check_database(Path(scratch) / "new", future_check=False)
+        if sigset is None:
+            shown = "; ".join(str(p) for p in problems[:3])
+            raise Rejected(f"the new tool signatures fail validation: {shown}")
+        profiles, problems = load_profiles(
+            Path(scratch) / "new" / installed.PROVIDERS, future_check=False
+        )
+        if problems or not len(profiles):
+            shown = "; ".join(str(p) for p in problems[:3]) or "no profiles"
+            raise Rejected(f"the new provider profiles fail validation: {shown}")
+        SignatureIndex(sigset)  # the index the identifier will build

@@ -1,0 +1,125 @@
+"""Installed updates on disk: whole version folders that never change, and one pointer.
+
+``<state>/updates/v12-1a2b3c4d/`` holds one complete update (the tool database, the provider
+profiles and the profiles' signature). ``<state>/updates/current`` names the folder in use and
+is replaced in one ``os.replace``. A guard killed at any moment of an install therefore finds
+the pointer naming either the old folder or the new one, each complete: never a mix, and
+never nothing. The previous folder is kept (the last good copy); older ones are removed.
+``state.json`` records the installed version (rollback protection), the manifest's expiry
+and the feed's ETag.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from guard import home
+
+POINTER = "current"
+STATE = "state.json"
+FOLDER_RE = re.compile(r"^v[0-9]{1,16}-[0-9a-f]{8}$")
+PROVIDERS = "providers"
+PROVIDERS_BUNDLE = "providers.json"
+PROVIDERS_SIG = "providers.json.sig"
+
+
+def root() -> Path:
+    return home.updates_dir()
+
+
+def current_folder() -> Path | None:
+    """The installed update in use, or None (then the built-in data is used)."""
+    folder = home.installed_signatures_dir()
+    return folder if folder.is_dir() else None
+
+
+def read_state() -> dict[str, Any]:
+    try:
+        data = json.loads((root() / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_state(**changes: Any) -> dict[str, Any]:
+    state = {**read_state(), **changes}
+    _atomic(root() / STATE, (json.dumps(state, indent=2, sort_keys=True) + "\n").encode())
+    return state
+
+
+def install(version: int, unpack: Any) -> Path:
+    """Make a new version folder with ``unpack(folder)``, then switch the pointer to it.
+
+    ``unpack`` fills a fresh staging folder; it is synced to disk, renamed into place, and
+    only then does the pointer move. Returns the new folder.
+    """
+    base = root()
+    base.mkdir(parents=True, exist_ok=True)
+    name = f"v{version}-{secrets.token_hex(4)}"
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=base))
+    try:
+        unpack(staging / "new")
+        _sync_tree(staging / "new")
+        os.replace(staging / "new", base / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    _fsync_dir(base)
+    before = current_folder()
+    _atomic(base / POINTER, f"{name}\n".encode())
+    _prune(keep={name, before.name if before else ""})
+    return base / name
+
+
+def _prune(keep: set[str]) -> None:
+    """Remove version folders other than the current and the previous one, and staging
+    folders an interrupted install left behind."""
+    for entry in root().iterdir():
+        stale = (FOLDER_RE.match(entry.name) and entry.name not in keep) or entry.name.startswith(
+            ".staging-"
+        )
+        if stale and entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _sync_tree(folder: Path) -> None:
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_file():
+            with open(path, "rb") as fh:
+                os.fsync(fh.fileno())
+        else:
+            _fsync_dir(path)
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename inside ``folder`` durable (a no-op where directories cannot be opened)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -1,0 +1,211 @@
+"""Publishing an update feed: validate everything, write the bundles, sign the manifest.
+
+Support staff run this (``scamguard feed publish``); the feed folder is then copied as it is
+to any web server, object store or CDN. Nothing is written unless everything passes the same
+checks ``scamguard signatures validate`` makes, and a version is never published twice.
+
+Provider profiles (the phone numbers) are signed by the separate, offline profile key. A
+daily heartbeat re-sign needs only the content key: without ``--providers`` the feed's
+current, already profile-signed bundle is carried forward unchanged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from guard.errors import RejectedError, UsageError
+from guard.providers.loader import check_profiles
+from guard.sigdb.loader import check_database, load_database
+from guard.updates import bundles, keys
+from guard.updates.manifest import (
+    CHANNEL_RE,
+    PRODUCT,
+    FileEntry,
+    Manifest,
+    ManifestProblem,
+    parse,
+)
+
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.json.sig"
+MAX_EXPIRES_DAYS = 90
+SHOW_PROBLEMS = 10
+
+
+@dataclass(frozen=True)
+class Request:
+    tools: Path
+    providers: Path | None
+    content_key: Path
+    profile_key: Path | None
+    version: int | None  # None: one more than the feed's current version
+    expires_days: int
+    channel: str
+    rollout: int
+    out: Path
+
+
+def current_manifest(feed: Path) -> Manifest | None:
+    """The feed's present manifest (our own folder: read, not verified), if there is one."""
+    try:
+        raw = (feed / MANIFEST).read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise UsageError(f"{feed / MANIFEST} cannot be read ({exc.strerror or exc})") from None
+    try:
+        return parse(raw)
+    except ManifestProblem as exc:
+        raise UsageError(f"{feed / MANIFEST} is damaged ({exc}); fix or move it first") from None
+
+
+def publish(request: Request, now: dt.datetime | None = None) -> Manifest:
+    """Validate, then write bundles, ``manifest.json.sig`` and ``manifest.json``."""
+    now = now or dt.datetime.now(dt.UTC)
+    if not CHANNEL_RE.match(request.channel):
+        raise UsageError("--channel must be lower-case letters, digits and '-', like 'stable'")
+    if not 0 <= request.rollout <= 100:
+        raise UsageError("--rollout must be a percentage from 0 to 100")
+    if not 1 <= request.expires_days <= MAX_EXPIRES_DAYS:
+        raise UsageError(f"--expires must be 1 to {MAX_EXPIRES_DAYS} days")
+    previous = current_manifest(request.out)
+    if previous is not None and previous.channel != request.channel:
+        raise UsageError(
+            f"{request.out} is the {previous.channel!r} channel's feed; publish "
+            f"{request.channel!r} into its own folder"
+        )
+    version = request.version or (previous.version + 1 if previous else 1)
+    if previous is not None and version <= previous.version:
+        raise RejectedError(
+            f"version {version} is not higher than the feed's current version "
+            f"{previous.version}; every publish needs a higher one (undo by publishing the "
+            "old content under a higher version)"
+        )
+    content_key = _private(request.content_key, "--content-key")
+    tools = _tools_bundle(request.tools, version)
+    if request.providers is not None:
+        providers, providers_sig = _providers_bundle(request, content_key)
+    else:
+        providers, providers_sig = _carried_forward(request.out, previous)
+    payloads = {"tools": tools, "providers": providers, "providers_sig": providers_sig}
+    entries = {}
+    for name, data in payloads.items():
+        kind = "providers" if name == "providers_sig" else name
+        path = bundles.bundle_path(kind, data if name != "providers_sig" else providers)
+        if name == "providers_sig":
+            path += ".sig"
+        entries[name] = FileEntry(path, bundles.sha256(data), len(data))
+    manifest = Manifest(
+        product=PRODUCT,
+        channel=request.channel,
+        version=version,
+        issued=now.replace(microsecond=0),
+        expires=(now + dt.timedelta(days=request.expires_days)).replace(microsecond=0),
+        rollout=request.rollout,
+        files=entries,
+    )
+    body = manifest.encode()
+    signature = keys.signature_file([keys.sign(content_key, "manifest", body)])
+    for name, data in payloads.items():
+        _write(request.out / entries[name].path, data)
+    _write(request.out / SIGNATURE, signature)
+    _write(request.out / MANIFEST, body)
+    return manifest
+
+
+def _private(path: Path, option: str) -> Ed25519PrivateKey:
+    try:
+        return keys.load_private(path)
+    except keys.KeyProblem as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def _refuse(what: str, problems: list[object]) -> RejectedError:
+    shown = "; ".join(str(p) for p in problems[:SHOW_PROBLEMS])
+    more = f" (and {len(problems) - SHOW_PROBLEMS} more)" if len(problems) > SHOW_PROBLEMS else ""
+    return RejectedError(f"{what} rejected, nothing published: {shown}{more}")
+
+
+def _tools_bundle(directory: Path, version: int) -> bytes:
+    """The tools bundle, with database.toml carrying the feed version (what installs show)."""
+    if not (directory / bundles.DATABASE_FILE).is_file():
+        raise UsageError(f"--tools {directory}: not a database folder (no database.toml)")
+    _sigset, problems = check_database(directory)
+    if problems:
+        raise _refuse("the tool signatures", problems)
+    files = bundles.files_of("tools", bundles.pack("tools", directory))
+    files[bundles.DATABASE_FILE] = re.sub(
+        r"(?m)^version\s*=\s*\d+\s*$", f"version = {version}", files[bundles.DATABASE_FILE]
+    )
+    data = bundles.make("tools", files)
+    with tempfile.TemporaryDirectory() as scratch:  # exactly what a client will load
+        bundles.unpack("tools", data, Path(scratch) / "db")
+        loaded = load_database(Path(scratch) / "db", future_check=True)
+    if loaded.version != version:
+        raise UsageError(f"{directory / bundles.DATABASE_FILE}: needs a 'version = N' line")
+    return data
+
+
+def _providers_bundle(request: Request, content_key: Ed25519PrivateKey) -> tuple[bytes, bytes]:
+    assert request.providers is not None
+    if request.profile_key is None:
+        raise UsageError(
+            "--providers needs --profile-key: phone numbers are signed by the offline profile "
+            "key (leave out --providers to carry the feed's current profiles forward)"
+        )
+    profile_key = _private(request.profile_key, "--profile-key")
+    if keys.key_id(profile_key.public_key()) == keys.key_id(content_key.public_key()):
+        raise UsageError("--profile-key must be a different key from --content-key")
+    profiles, problems, _stale = check_profiles(request.providers)
+    if problems:
+        raise _refuse("the provider profiles", problems)
+    if not len(profiles):
+        raise UsageError(f"--providers {request.providers}: no provider profiles in it")
+    data = bundles.pack("providers", request.providers)
+    return data, keys.signature_file([keys.sign(profile_key, "profiles", data)])
+
+
+def _carried_forward(feed: Path, previous: Manifest | None) -> tuple[bytes, bytes]:
+    if previous is None:
+        raise UsageError(
+            "the first publish into a feed needs --providers and --profile-key (later ones "
+            "may carry the profiles forward)"
+        )
+    found = []
+    for name in ("providers", "providers_sig"):
+        entry = previous.files[name]
+        try:
+            data = (feed / entry.path).read_bytes()
+        except OSError as exc:
+            raise UsageError(
+                f"{feed / entry.path} cannot be read ({exc.strerror or exc})"
+            ) from None
+        if bundles.sha256(data) != entry.sha256:
+            raise RejectedError(f"{feed / entry.path} does not match the feed's manifest")
+        found.append(data)
+    return found[0], found[1]
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Whole or not at all: a web server never serves a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,379 @@
+"""Signed updates end to end: real keys, a real feed published by the CLI, a real HTTP
+server on 127.0.0.1, and the client refusing each kind of bad update with its own reason
+while the data in use stays exactly as it was."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import http.server
+import json
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from guard import home
+from guard.database import load_active
+from guard.providers.active import load_active_profiles
+from guard.updates import client, installed, keys
+from guard.updates.manifest import canonical, parse
+from guard.updates.publish import Request, publish
+from tests.conftest import run_cli
+
+NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
+
+
+class FeedHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the feed folder; ``behaviour`` (per path) makes it misbehave on purpose."""
+
+    behaviour: ClassVar[dict[str, object]] = {}
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        path = self.path.lstrip("/")
+        rule = self.behaviour.get(path)
+        if isinstance(rule, int):
+            self.send_error(rule)
+            return
+        if rule == "hang":
+            self.server.hung.wait(30)  # type: ignore[attr-defined]
+            return
+        if rule == "429":
+            self.send_response(429)
+            self.send_header("Retry-After", "3600")
+            self.end_headers()
+            return
+        if isinstance(rule, bytes):
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(rule)))
+            self.end_headers()
+            self.wfile.write(rule)
+            return
+        super().do_GET()
+
+
+@pytest.fixture
+def feed_server(tmp_path: Path) -> Iterator[tuple[str, Path, dict[str, object]]]:
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    behaviour: ClassVar[dict[str, object]] = {}
+    handler = type("Handler", (FeedHandler,), {"behaviour": behaviour})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(folder))
+    )
+    server.hung = threading.Event()  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", folder, behaviour
+    finally:
+        server.hung.set()  # type: ignore[attr-defined]
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def keyring(tmp_path: Path) -> dict[str, Path]:
+    """Private keys, and a trusted folder pinning the content and profile keys."""
+    private = tmp_path / "private"
+    trusted = tmp_path / "trusted"
+    made = {}
+    for name, role in (("content-1", "content"), ("profile-1", "profile"), ("stranger", None)):
+        key, pub = keys.generate(name, private)
+        made[name] = key
+        if role:
+            (trusted / role).mkdir(parents=True, exist_ok=True)
+            shutil.copy(pub, trusted / role / pub.name)
+    made["trusted"] = trusted
+    return made
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the shipped signatures and profiles to publish from."""
+    tools = tmp_path / "src" / "db"
+    shutil.copytree(home.builtin_signatures_dir() / "tools", tools / "tools")
+    shutil.copy(home.builtin_signatures_dir() / "database.toml", tools / "database.toml")
+    providers = tmp_path / "src" / "providers"
+    shutil.copytree(home.builtin_signatures_dir() / "providers", providers)
+    return tools, providers
+
+
+def _publish(keyring, sources, feed: Path, version: int, **changes: object) -> None:
+    tools, providers = sources
+    request = Request(
+        tools=tools,
+        providers=providers,
+        content_key=keyring["content-1"],
+        profile_key=keyring["profile-1"],
+        version=version,
+        expires_days=7,
+        channel="stable",
+        rollout=100,
+        out=feed,
+    )
+    publish(Request(**{**request.__dict__, **changes}), now=NOW)
+
+
+def _update(url: str, keyring, **kw: object) -> client.Outcome:
+    return client.update(url, trusted=keyring["trusted"], now=NOW, **kw)
+
+
+def _installed_files() -> dict[str, bytes]:
+    folder = home.installed_signatures_dir()
+    if not folder.is_dir():
+        return {}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_good_update_installs_and_is_what_the_guard_loads(feed_server, keyring, sources):
+    url, feed, _ = feed_server
+    tools, _providers = sources
+    (tools / "tools" / "anydesk.toml").write_text(
+        (tools / "tools" / "anydesk.toml")
+        .read_text()
+        .replace('description = "', 'description = "Updated: ')
+    )
+    _publish(keyring, sources, feed, version=2)
+    outcome = _update(url, keyring)
+    assert outcome.status == "installed" and outcome.version == 2
+    active = load_active()
+    assert active.origin == "installed update" and active.signatures.version == 2
+    anydesk = next(t for t in active.signatures.tools if t.id == "anydesk")
+    assert anydesk.description.startswith("Updated: ")
+    assert _update(url, keyring).status == "current"  # the same version again: nothing to do
+    assert installed.read_state()["version"] == 2
+
+
+def _rejected(url, keyring, reason: str, **kw: object) -> None:
+    before = _installed_files()
+    with pytest.raises(client.Rejected, match=reason):
+        _update(url, keyring, **kw)
+    assert _installed_files() == before  # the data in use is untouched
+
+
+def _install_v2(feed_server, keyring, sources) -> tuple[str, Path, dict[str, object]]:
+    url, feed, behaviour = feed_server
+    _publish(keyring, sources, feed, version=2)
+    assert _update(url, keyring).status == "installed"
+    return url, feed, behaviour
+
+
+def _manifest(feed: Path) -> dict:
+    return json.loads((feed / "manifest.json").read_bytes())
+
+
+def test_tampered_manifest_is_refused(feed_server, keyring, sources):
+    url, feed, _ = _install_v2(feed_server, keyring, sources)
+    _publish(keyring, sources, feed, version=3)
+    doc = _manifest(feed)
+    doc["rollout"] = 99
+    (feed / "manifest.json").write_bytes(canonical(doc))
+    _rejected(url, keyring, "signature does not verify")
+
+
+def test_tampered_bundle_is_refused(feed_server, keyring, sources):
+    url, feed, _ = _install_v2(feed_server, keyring, sources)
+    _publish(keyring, sources, feed, version=3)
+    path = feed / _manifest(feed)["files"]["tools"]["path"]
+    data = bytearray(path.read_bytes())
+    data[100] ^= 1
+    path.write_bytes(bytes(data))
+    _rejected(url, keyring, "does not match the manifest's sha256")
+
+
+def test_a_manifest_signed_by_an_unknown_key_is_refused(feed_server, keyring, sources):
+    url, feed, _ = _install_v2(feed_server, keyring, sources)
+    _publish(keyring, sources, feed, version=3, content_key=keyring["stranger"])
+    _rejected(url, keyring, "signed by an unknown key")
+
+
+def test_rollback_and_replay_are_refused(feed_server, keyring, sources, tmp_path):
+    url, feed, _ = _install_v2(feed_server, keyring, sources)
+    old = tmp_path / "old-feed"
+    shutil.copytree(feed, old)  # a genuine, signed version 2, kept by an attacker
+    _publish(keyring, sources, feed, version=3)
+    assert _update(url, keyring).status == "installed"
+    shutil.rmtree(feed)
+    shutil.copytree(old, feed)  # replay the old signed manifest and bundles
+    _rejected(url, keyring, "older than the installed 3")
+
+
+def test_an_expired_manifest_is_refused_and_detection_goes_on(feed_server, keyring, sources):
+    url, feed, _ = _install_v2(feed_server, keyring, sources)
+    _publish(keyring, sources, feed, version=3, expires_days=1)
+    later = NOW + dt.timedelta(days=2)
+    before = _installed_files()
+    with pytest.raises(client.Rejected, match="expired"):
+        client.update(url, trusted=keyring["trusted"], now=later)
+    assert _installed_files() == before
+    assert load_active().signatures.version == 2  # still guarding with the last good data
+
+
+def test_wrong_product_or_channel_is_refused(feed_server, keyring, sources):
+    url, feed, _ = _install_v2(feed_server, keyring, sources)
+    _publish(keyring, sources, feed, version=3)
+    _rejected(url, keyring, "channel", channel="beta")
+    doc = _manifest(feed)
+    doc["product"] = "otherguard"
+    body = canonical(doc)
+    signature = keys.signature_file(
+        [keys.sign(keys.load_private(keyring["content-1"]), "manifest", body)]
+    )
+    (feed / "manifest.json").write_bytes(body)
+    (feed / "manifest.json.sig").write_bytes(signature)
+    _rejected(url, keyring, "not 'scamguard'")
+
+
+def test_oversized_manifest_and_overlong_bundle_are_refused(feed_server, keyring, sources):
+    url, feed, behaviour = _install_v2(feed_server, keyring, sources)
+    _publish(keyring, sources, feed, version=3)
+    behaviour["manifest.json"] = b"{" + b" " * (70 * 1024) + b"}"
+    _rejected(url, keyring, "more than the 65536 allowed")
+    del behaviour["manifest.json"]
+    path = _manifest(feed)["files"]["tools"]["path"]
+    behaviour[path] = (feed / path).read_bytes() + b"x" * 10  # longer than declared
+    _rejected(url, keyring, "more than the|longer than")
+
+
+def test_a_truncated_download_is_refused(feed_server, keyring, sources):
+    url, feed, behaviour = _install_v2(feed_server, keyring, sources)
+    _publish(keyring, sources, feed, version=3)
+    path = _manifest(feed)["files"]["providers"]["path"]
+    behaviour[path] = (feed / path).read_bytes()[:-20]
+    _rejected(url, keyring, "not the .* the manifest says")
+
+
+def test_a_server_that_hangs_times_out(feed_server, keyring, sources, monkeypatch):
+    url, _feed, behaviour = _install_v2(feed_server, keyring, sources)
+    behaviour["manifest.json"] = "hang"
+    monkeypatch.setattr(client, "CONNECT_TIMEOUT", 0.5)
+    fetcher = functools.partial(client.Fetcher, timeout=0.5)
+    _rejected(url, keyring, "could not be reached", fetcher=fetcher)
+
+
+def test_http_errors_and_too_many_requests_are_refused(feed_server, keyring, sources):
+    url, _feed, behaviour = _install_v2(feed_server, keyring, sources)
+    behaviour["manifest.json"] = 503
+    _rejected(url, keyring, "HTTP 503")
+    behaviour["manifest.json"] = "429"
+    _rejected(url, keyring, "asked to wait")
+    assert installed.read_state()["retry_after"]
+
+
+def test_malformed_json_is_refused_even_when_signed(feed_server, keyring, sources):
+    url, feed, _ = _install_v2(feed_server, keyring, sources)
+    body = b"{not json"
+    signature = keys.signature_file(
+        [keys.sign(keys.load_private(keyring["content-1"]), "manifest", body)]
+    )
+    (feed / "manifest.json").write_bytes(body)
+    (feed / "manifest.json.sig").write_bytes(signature)
+    _rejected(url, keyring, "not valid JSON")
+
+
+def _resign(feed: Path, keyring, doc: dict) -> None:
+    body = canonical(doc)
+    signature = keys.signature_file(
+        [keys.sign(keys.load_private(keyring["content-1"]), "manifest", body)]
+    )
+    (feed / "manifest.json").write_bytes(body)
+    (feed / "manifest.json.sig").write_bytes(signature)
+
+
+def test_a_bundle_that_fails_validation_is_refused(feed_server, keyring, sources):
+    """Signed by the real content key, but it names explorer.exe: the test-load refuses."""
+    url, feed, _ = _install_v2(feed_server, keyring, sources)
+    doc = _manifest(feed)
+    tools = feed / doc["files"]["tools"]["path"]
+    bundle = json.loads(tools.read_bytes())
+    bundle["files"]["anydesk.toml"] = bundle["files"]["anydesk.toml"].replace(
+        'windows = ["AnyDesk.exe"', 'windows = ["explorer.exe", "AnyDesk.exe"'
+    )
+    data = canonical(bundle)
+    sha = hashlib.sha256(data).hexdigest()
+    path = f"bundles/tools-{sha}.json"
+    (feed / path).write_bytes(data)
+    doc["files"]["tools"] = {"path": path, "sha256": sha, "length": len(data)}
+    doc["version"] = 3
+    _resign(feed, keyring, doc)
+    _rejected(url, keyring, "fail validation")
+
+
+def test_profiles_signed_only_by_the_content_key_are_refused(feed_server, keyring, sources):
+    url, feed, _ = _install_v2(feed_server, keyring, sources)
+    doc = _manifest(feed)
+    providers = (feed / doc["files"]["providers"]["path"]).read_bytes()
+    forged = keys.signature_file(
+        [keys.sign(keys.load_private(keyring["content-1"]), "profiles", providers)]
+    )
+    sha = hashlib.sha256(forged).hexdigest()
+    path = doc["files"]["providers_sig"]["path"]
+    (feed / path).write_bytes(forged)
+    doc["files"]["providers_sig"] = {"path": path, "sha256": sha, "length": len(forged)}
+    doc["version"] = 3
+    _resign(feed, keyring, doc)
+    _rejected(url, keyring, "not signed by a trusted profile key")
+
+
+def test_installed_profiles_are_used_only_while_their_signature_checks(
+    feed_server, keyring, sources, monkeypatch
+):
+    url, feed, _ = feed_server
+    _tools, providers = sources
+    path = providers / "sky.toml"
+    path.write_text(path.read_text().replace('name = "Sky"', 'name = "Sky Broadband"'))
+    _publish(keyring, sources, feed, version=2)
+    assert _update(url, keyring).status == "installed"
+    # The app checks installed profiles against its own built-in profile keys.
+    monkeypatch.setattr(keys, "builtin_keys_dir", lambda: keyring["trusted"])
+    loaded, problems = load_active_profiles()
+    assert problems == [] and loaded.get("sky").name == "Sky Broadband"
+    # A number changed on disk after installing (malware, a coached edit): refused.
+    sky = home.installed_signatures_dir() / "providers" / "sky.toml"
+    sky.write_text(sky.read_text().replace("03442 414 141", "03442 414 142"))
+    loaded, problems = load_active_profiles()
+    assert loaded.get("sky").name == "Sky"  # the built-in profiles
+    assert "differs from the signed bundle" in str(problems[0])
+
+
+def test_publish_refuses_a_version_not_higher_and_carries_profiles_forward(
+    feed_server, keyring, sources
+):
+    _url, feed, _ = feed_server
+    _publish(keyring, sources, feed, version=2)
+    with pytest.raises(Exception, match="not higher than the feed's current version 2"):
+        _publish(keyring, sources, feed, version=2)
+    first = parse((feed / "manifest.json").read_bytes())
+    # The daily heartbeat: the content key alone, the signed profiles carried forward.
+    _publish(keyring, sources, feed, version=3, providers=None, profile_key=None)
+    heartbeat = parse((feed / "manifest.json").read_bytes())
+    assert heartbeat.files["providers"] == first.files["providers"]
+    assert heartbeat.files["providers_sig"] == first.files["providers_sig"]
+
+
+def test_cli_publish_and_update(feed_server, keyring, sources):
+    url, feed, _ = feed_server
+    tools, providers = sources
+    published = run_cli(
+        "feed", "publish", "--tools", str(tools), "--providers", str(providers),
+        "--content-key", str(keyring["content-1"]), "--profile-key", str(keyring["profile-1"]),
+        "--version", "5", "--out", str(feed),
+    )  # fmt: skip
+    assert published.returncode == 0, published.stderr
+    assert "Published version 5" in published.stdout
+    done = run_cli("update", "--feed", url, "--trusted-keys", str(keyring["trusted"]), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["status"] == "installed"
+    refused = run_cli("update", "--feed", url)  # the built-in keys do not know these keys
+    assert refused.returncode == 3
+    assert len(refused.stderr.splitlines()) == 1
+    insecure = run_cli("update", "--feed", "http://example.com/feed")
+    assert insecure.returncode == 2 and "https://" in insecure.stderr
