@@ -13,13 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from guard import home, locations, settings
+from guard.database import load_active
 from guard.engine.engine import Engine, OnDetect
 from guard.engine.journal import Journal
 from guard.engine.quarantine import Quarantine
 from guard.engine.requests import RequestInbox
 from guard.identify.identifier import Identifier
+from guard.identify.index import SignatureIndex
 from guard.instance import GuardInstance
 from guard.locations import WatchFolder
+from guard.sigdb.problems import SignatureError
 from guard.watch.install_watcher import InstallWatcher
 from guard.watch.process_watcher import ProcessWatcher
 
@@ -45,6 +48,7 @@ class GuardOptions:
     default_folders: bool = True
     extra_folders: list[Path] = field(default_factory=list)
     only_under: Path | None = None
+    follow_updates: bool = True  # switch to an installed update as soon as it lands
 
 
 class TrustedTools:
@@ -121,6 +125,7 @@ class LiveGuard:
             ignore_under=[home.state_dir()],
         )
         self.inbox = RequestInbox(journal_path(), self.engine)
+        self._installed = home.installed_signatures_dir()  # the update in use (or none)
         self._stop = threading.Event()
         self._housekeeper = threading.Thread(
             target=self._housekeeping, name="housekeeping", daemon=True
@@ -174,6 +179,33 @@ class LiveGuard:
         self.journal.close()
         self.instance.release()
 
+    def _follow_updates(self) -> None:
+        """An update installed by ``scamguard update`` (or the tray) moves the pointer; the
+        running guard switches to it within a second, without a restart."""
+        now = home.installed_signatures_dir()
+        if now == self._installed:
+            return
+        self._installed = now
+        if not self.options.follow_updates:
+            return  # started on a chosen database (--signatures): stay on it
+        try:
+            active = load_active()
+        except SignatureError as exc:
+            self.engine.problem(f"the new signature update cannot be used ({exc}); keeping the old")
+            return
+        index = SignatureIndex(active.signatures)
+        self.identifier.use(index)
+        self.installs.identifier.use(index)
+        if active.warning:
+            self.engine.problem(active.warning)
+        self.engine.note(
+            "update",
+            f"now guarding with signature version {active.signatures.version} "
+            f"({len(index)} remote-access tools, {active.origin})",
+            version=active.signatures.version,
+            origin=active.origin,
+        )
+
     def _housekeeping(self) -> None:
         while not self._stop.wait(
             HOUSEKEEPING_SECONDS if self.engine.busy() else IDLE_HOUSEKEEPING_SECONDS
@@ -181,6 +213,7 @@ class LiveGuard:
             try:
                 self.engine.housekeeping()
                 self.inbox.poll()
+                self._follow_updates()
             except Exception as exc:  # never let bookkeeping stop the guard
                 self.engine.problem(f"housekeeping failed ({exc!r}); carrying on")
         self.inbox.close()

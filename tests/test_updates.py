@@ -10,6 +10,8 @@ import hashlib
 import http.server
 import json
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,11 +21,15 @@ import pytest
 
 from guard import home
 from guard.database import load_active
+from guard.identify.identifier import Identifier
+from guard.identify.index import SignatureIndex
 from guard.providers.active import load_active_profiles
 from guard.updates import client, installed, keys
 from guard.updates.manifest import canonical, parse
 from guard.updates.publish import Request, publish
 from tests.conftest import run_cli
+from tests.guard_rig import Rig, is_stopped
+from tests.helpers import tool_toml
 
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 
@@ -377,3 +383,75 @@ def test_cli_publish_and_update(feed_server, keyring, sources):
     assert len(refused.stderr.splitlines()) == 1
     insecure = run_cli("update", "--feed", "http://example.com/feed")
     assert insecure.returncode == 2 and "https://" in insecure.stderr
+
+
+def test_a_running_guard_switches_to_an_update_without_a_restart(
+    feed_server, keyring, sources, spawn
+):
+    """A tool only the update knows is frozen by a guard started before the update."""
+    url, feed, _ = feed_server
+    tools, _providers = sources
+    (tools / "tools" / "newrat.toml").write_text(
+        tool_toml("newrat", "NewRAT", extra="[names]\nlinux = ['newrat']\n")
+    )
+    live = Identifier(SignatureIndex(load_active().signatures), os_name="linux", env={})
+    assert not live.identify_name("newrat").tool
+    rig = Rig(live, spawn.root).start()
+    try:
+        _publish(keyring, sources, feed, version=2)
+        assert _update(url, keyring).status == "installed"
+        rig.wait_event("update", timeout=10)
+        tool = spawn.start("newrat")
+        rig.wait_event("frozen", pid=tool.pid, timeout=10)
+        assert is_stopped(tool.pid)
+    finally:
+        rig.stop()
+
+
+KILL_SCRIPT = """
+import os, signal, sys
+from pathlib import Path
+from guard.updates import client, installed
+calls = {"n": 0}
+real = os.replace
+def replace(src, dst):
+    calls["n"] += 1
+    if calls["n"] == int(sys.argv[3]):
+        os.kill(os.getpid(), signal.SIGKILL)  # the power goes, mid-swap
+    return real(src, dst)
+os.replace = replace
+client.update(sys.argv[1], trusted=Path(sys.argv[2]))
+"""
+
+
+@pytest.mark.parametrize("kill_at", [1, 2, 3, 4])
+def test_killed_during_the_swap_it_has_the_old_or_the_new_data_never_a_mix(
+    feed_server, keyring, sources, kill_at
+):
+    url, feed, _ = _install_v2(feed_server, keyring, sources)
+    tools, _providers = sources
+    (tools / "tools" / "newrat.toml").write_text(
+        tool_toml("newrat", "NewRAT", extra="[names]\nlinux = ['newrat']\n")
+    )
+    _publish(keyring, sources, feed, version=3)
+    result = subprocess.run(
+        [sys.executable, "-c", KILL_SCRIPT, url, str(keyring["trusted"]), str(kill_at)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    # os.replace runs 4 times in an update: state (feed), the new version folder into place,
+    # the pointer, state (version). The process is killed just before each one.
+    assert result.returncode == -9, result.stderr
+    active = load_active()  # the guard starting again
+    assert active.warning == "", active.warning
+    ids = {t.id for t in active.signatures.tools}
+    if active.signatures.version == 3:
+        assert "newrat" in ids and kill_at == 4  # killed after the pointer moved
+    else:
+        assert active.signatures.version == 2 and "newrat" not in ids
+    loaded, problems = load_active_profiles()
+    assert len(loaded) >= 11 and not [p for p in problems if "differs" in str(p)]
+    # The version in use is what rollback protection counts from, whatever state.json says.
+    assert client.installed_version() == active.signatures.version
+    # And the next update completes whatever was interrupted.
+    assert _update(url, keyring).status == ("current" if kill_at == 4 else "installed")
+    assert load_active().signatures.version == 3

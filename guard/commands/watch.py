@@ -91,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
         default_folders=not args.no_default_dirs,
         extra_folders=list(args.dirs),
         only_under=args.only_under,
+        follow_updates=getattr(args, "signatures", None) is None,
     )
     try:
         guard = LiveGuard(identifier, options)

@@ -35,8 +35,8 @@ def _basename(path: str) -> str:
 
 
 class Identifier:
-    """Identifies targets against one compiled SignatureIndex (swap the whole identifier to
-    change databases)."""
+    """Identifies targets against one compiled SignatureIndex; ``use`` switches to a new one
+    in place (an installed update), so every watcher holding this identifier follows."""
 
     def __init__(
         self,
@@ -46,12 +46,20 @@ class Identifier:
         home: str | None = None,
         hash_files: bool = False,
     ):
-        self.index = index
         self.os_name = os_name or current_os()
-        self.install_paths = InstallPaths(index.signatures.tools, self.os_name, env, home)
-        # Hash files when asked (quarantine records) or when the database has hashes to match.
-        self.hash_files = hash_files or bool(index.sha256)
+        self._env, self._home, self._hash_asked = env, home, hash_files
         self._file_cache: dict[tuple[str, int, int], tuple[dict[str, str], str | None]] = {}
+        self.use(index)
+
+    def use(self, index: SignatureIndex) -> None:
+        """Identify against ``index`` from now on. Each attribute is replaced whole (atomic
+        under the GIL): a look already under way finishes on the old database."""
+        self.install_paths = InstallPaths(
+            index.signatures.tools, self.os_name, self._env, self._home
+        )
+        # Hash files when asked (quarantine records) or when the database has hashes to match.
+        self.hash_files = self._hash_asked or bool(index.sha256)
+        self.index = index
 
     # --- names ---
 

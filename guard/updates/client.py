@@ -73,7 +73,8 @@ def installed_version() -> int:
     install cannot be rolled back below what it came with)."""
     shipped = load_database(home.builtin_signatures_dir()).version
     recorded = installed.read_state().get("version", 0)
-    return max(shipped, recorded if isinstance(recorded, int) else 0)
+    in_use = installed.version_in_use()  # counts even if state.json was not written
+    return max(shipped, recorded if isinstance(recorded, int) else 0, in_use)
 
 
 def rollout_bucket(install_id: str) -> int:

@@ -18,6 +18,7 @@ import re
 import secrets
 import shutil
 import tempfile
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,18 @@ def current_folder() -> Path | None:
     """The installed update in use, or None (then the built-in data is used)."""
     folder = home.installed_signatures_dir()
     return folder if folder.is_dir() else None
+
+
+def version_in_use() -> int:
+    """The version of the installed update in use (its database.toml), 0 if none."""
+    folder = current_folder()
+    if folder is None:
+        return 0
+    try:
+        version = tomllib.loads((folder / "database.toml").read_text(encoding="utf-8"))["version"]
+    except (OSError, ValueError, KeyError, UnicodeDecodeError):
+        return 0
+    return version if isinstance(version, int) and not isinstance(version, bool) else 0
 
 
 def read_state() -> dict[str, Any]:
