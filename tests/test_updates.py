@@ -455,3 +455,38 @@ def test_killed_during_the_swap_it_has_the_old_or_the_new_data_never_a_mix(
     # And the next update completes whatever was interrupted.
     assert _update(url, keyring).status == ("current" if kill_at == 4 else "installed")
     assert load_active().signatures.version == 3
+
+
+def test_the_tray_checks_the_installed_feed_and_shows_out_of_date(
+    qtbot, feed_server, keyring, sources, tmp_path
+):
+    from guard.live import GuardOptions
+    from guard.updates import config
+    from ui.app import AppOptions, TrayApp
+
+    url, feed, _ = feed_server
+    _publish(keyring, sources, feed, version=2, expires_days=1)
+    machine = config.machine_dir()
+    machine.mkdir(parents=True)
+    (machine / "config.json").write_text(
+        json.dumps({"update_feed": url, "trusted_keys": str(keyring["trusted"])})
+    )
+    app = TrayApp(AppOptions(guard=GuardOptions(default_folders=False, only_under=tmp_path),
+                             use_tray=False))  # fmt: skip
+    qtbot.addWidget(app.status_window)
+    app.start()
+    try:
+        qtbot.waitUntil(lambda: app.running, timeout=10_000)
+        with qtbot.waitSignal(app.update_done, timeout=30_000) as done:
+            app.check_updates(quiet=True)
+        assert done.args[1] is True and "installed version 2" in done.args[0]
+        assert app.database.signatures.version == 2
+        assert app.status().state == "protected"
+        # The feed is not re-signed in time: still guarding, but the tray says so.
+        state = installed.read_state()
+        installed.write_state(expires="2000-01-01T00:00:00+00:00")
+        app._refresh()
+        assert app.status().state == "outdated"
+        installed.write_state(expires=state["expires"])
+    finally:
+        app.stop("test finished")

@@ -9,6 +9,7 @@ also happens off the GUI thread, so the tray appears at once.
 from __future__ import annotations
 
 import datetime as dt
+import random
 import signal
 import sys
 import threading
@@ -28,6 +29,8 @@ from guard.identify.index import SignatureIndex
 from guard.instance import AlreadyRunning
 from guard.live import GuardOptions, LiveGuard
 from guard.providers.model import Profile
+from guard.updates import client as update_client
+from guard.updates import config as update_config
 from guard.watch.process_watcher import SourceUnavailable
 from ui.alerts import AlertController, EngineBridge
 from ui.i18n import install_translator, tr
@@ -42,9 +45,11 @@ from ui.windows.about import AboutWindow
 from ui.windows.history import HistoryWindow
 from ui.windows.settings import SettingsWindow
 
-# Until signed updates arrive (their manifest expiry will decide this), a database released
-# more than this long ago is shown as out of date.
+# With no update installed, the database shipped with the app counts as out of date this long
+# after its release (with one, the manifest's expiry decides).
 OUTDATED_AFTER_DAYS = 60
+UPDATE_EVERY_SECONDS = 6 * 3600
+UPDATE_JITTER_SECONDS = 30 * 60
 OPEN_STATES = frozenset({State.DETECTED, State.FROZEN, State.ALLOWED})  # not yet settled
 TRUSTED = AllowScope("trusted").label
 
@@ -71,6 +76,7 @@ class TrayApp(QObject):
     guard_failed = Signal(object, str)  # the LiveGuard (or None), why
     stopped = Signal()
     quit_requested = Signal()  # the person confirmed Quit: ``run`` ends the event loop
+    update_done = Signal(str, bool, bool)  # message, installed or current, quiet
 
     def __init__(self, options: AppOptions | None = None):
         super().__init__()
@@ -104,6 +110,11 @@ class TrayApp(QObject):
         self.menu.updates.connect(self.check_updates)
         self.menu.quit.connect(self.request_quit)
         self.guard_running.connect(self._on_running)
+        self.update_done.connect(self._update_done)
+        self._updating = False
+        self._update_timer = QTimer(self)
+        self._update_timer.setSingleShot(True)
+        self._update_timer.timeout.connect(self._scheduled_update)
         self.guard_failed.connect(self._on_failed)
 
     # --- the guard ---
@@ -139,6 +150,8 @@ class TrayApp(QObject):
 
         threading.Thread(target=start_guard, name="guard-start", daemon=True).start()
         QTimer.singleShot(0, self._prewarm)
+        if not self._update_timer.isActive():
+            self._schedule_updates()
 
     def _prewarm(self) -> None:
         """Paint one warning offscreen while nothing is happening, so fonts and styles are
@@ -240,10 +253,10 @@ class TrayApp(QObject):
     # --- what the person sees ---
 
     def status(self) -> Status:
-        outdated = False
+        outdated = bool(update_client.out_of_date())
         released = self.database.signatures.released
-        if released is not None:
-            outdated = (dt.date.today() - released).days > OUTDATED_AFTER_DAYS
+        if self.database.origin == "built-in" and released is not None:
+            outdated = outdated or (dt.date.today() - released).days > OUTDATED_AFTER_DAYS
         warning_open = self.alerts is not None and self.alerts.open
         return status_of(self.running, warning_open, outdated, self.reason)
 
@@ -330,21 +343,68 @@ class TrayApp(QObject):
             self.options.guard.extra_folders = [Path(p) for p in settings.load().folders]
             self.restart_guard(tr("watched folders changed in settings"))
 
-    def check_updates(self) -> None:
-        sigs = self.database.signatures
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            tr("Updates"),
-            tr(
-                "Automatic updates arrive in a later version of ScamGuard.\n"
-                "The list in use knows {count} remote-control programs (version {version}, "
-                "released {date})."
-            ).format(
-                count=len(sigs.tools),
-                version=sigs.version,
-                date=sigs.released.isoformat() if sigs.released else tr("unknown"),
-            ),
-        )
+    def check_updates(self, quiet: bool = False) -> None:
+        """Ask the feed now, off the GUI thread; the answer arrives as ``update_done``.
+        ``quiet`` (the schedule) only journals and refreshes the icon; the menu item says
+        what happened in a small box."""
+        feed = update_config.feed_url()
+        if not feed:
+            if not quiet:
+                self._box(
+                    tr("Updates"),
+                    tr(
+                        "No update feed is set up on this computer, so ScamGuard keeps the "
+                        "list it came with: {count} remote-control programs (version "
+                        "{version})."
+                    ).format(
+                        count=len(self.database.signatures.tools),
+                        version=self.database.signatures.version,
+                    ),
+                )
+            return
+        if self._updating:
+            return
+        self._updating = True
+
+        def run() -> None:
+            try:
+                outcome = update_client.update(feed, channel=update_config.channel())
+                text, ok = outcome.message, True
+            except update_client.Rejected as exc:
+                text, ok = tr("The update was refused: {why}").format(why=exc), False
+            except Exception as exc:  # the check must never take the tray down
+                text, ok = tr("The update check failed: {why}").format(why=exc), False
+            self.update_done.emit(text, ok, quiet)
+
+        threading.Thread(target=run, name="update-check", daemon=True).start()
+
+    @Slot(str, bool, bool)
+    def _update_done(self, text: str, ok: bool, quiet: bool) -> None:
+        self._updating = False
+        if self.guard is None:
+            self._report(text)
+        elif ok:
+            self.guard.engine.note("update", text)
+        else:
+            self.guard.engine.problem(text)
+        self.database = load_active(self.options.signatures)
+        self._refresh()
+        if not quiet:
+            self._box(tr("Updates"), text)
+
+    def _schedule_updates(self) -> None:
+        """Every 6 hours, give or take half an hour, so millions of installs do not all ask
+        the feed in the same minute."""
+        jitter = random.uniform(-UPDATE_JITTER_SECONDS, UPDATE_JITTER_SECONDS)  # noqa: S311
+        self._update_timer.start(int((UPDATE_EVERY_SECONDS + jitter) * 1000))
+
+    def _scheduled_update(self) -> None:
+        if not update_client.wait_asked():
+            self.check_updates(quiet=True)
+        self._schedule_updates()
+
+    def _box(self, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, title, text)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.boxes.add(box)  # held until it closes (Python would delete it at once otherwise)
         box.destroyed.connect(lambda *_: self.boxes.discard(box))

@@ -14,6 +14,7 @@ from guard.providers.active import PROVIDERS_DIR
 from guard.providers.loader import check_profiles
 from guard.sigdb.loader import check_database
 from guard.sigdb.problems import Problem, SignatureError
+from guard.updates import client, installed
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -135,12 +136,21 @@ def run_info(args: argparse.Namespace) -> int:
     sigs = active.signatures
     if active.warning:
         warn(active.warning)
+    state = installed.read_state()
+    stale = client.out_of_date()
     info = {
         "tools": len(sigs.tools),
         "version": sigs.version,
         "released": sigs.released.isoformat() if sigs.released else None,
         "origin": active.origin,
         "directory": sigs.source,
+        "update": {
+            "feed": state.get("feed"),
+            "expires": state.get("expires"),
+            "last_check": state.get("last_check"),
+            "last_result": state.get("last_result"),
+            "out_of_date": bool(stale),
+        },
     }
     if args.json:
         print_json(info)
@@ -149,4 +159,8 @@ def run_info(args: argparse.Namespace) -> int:
             f"{info['tools']} remote-access tools, database version {info['version']} "
             f"released {info['released'] or 'unknown'} ({active.origin}: {sigs.source})"
         )
+        if stale:
+            print(f"Out of date: {stale}. Detection goes on with these signatures.")
+        if state.get("last_check"):
+            print(f"Last update check: {state['last_check']} ({state.get('last_result', '?')})")
     return EXIT_OK

@@ -10,7 +10,7 @@ from guard.engine.events import GuardEvent
 from guard.engine.journal import record_now
 from guard.errors import EXIT_OK, RejectedError, UsageError
 from guard.live import journal_path
-from guard.updates import client
+from guard.updates import client, config
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,7 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="check against these public keys instead of the built-in ones (DIR/content, "
         "DIR/profile): for staging feeds and tests",
     )  # fmt: skip
-    parser.add_argument("--channel", default="stable", help="the channel to follow")
+    parser.add_argument(
+        "--channel", help="the channel to follow (default: the installed setting, or stable)"
+    )
     parser.add_argument("--now", action="store_true",
                         help="check now, even if the feed asked to wait")  # fmt: skip
     parser.add_argument("--json", action="store_true", help="machine-readable result")
@@ -37,23 +39,33 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if not args.feed:
-        raise UsageError("no update feed is configured: give one with --feed URL")
+    feed = args.feed or config.feed_url()
+    if not feed:
+        raise UsageError(
+            "no update feed is configured (the installer sets one); give one with --feed URL"
+        )
     try:
-        client.check_url(args.feed)
+        client.check_url(feed)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    if not args.now:
+        wait = client.wait_asked()
+        if wait:
+            raise RejectedError(f"the feed asked not to be asked again until {wait} (or use --now)")
     try:
         outcome = client.update(
-            args.feed, trusted=args.trusted_keys, channel=args.channel, report=warn
+            feed,
+            trusted=args.trusted_keys,
+            channel=args.channel or config.channel(),
+            report=warn,
         )
     except client.Rejected as exc:
-        _journal("update refused: " + str(exc), result="rejected", feed=args.feed)
+        _journal("update refused: " + str(exc), result="rejected", feed=feed)
         if args.json:
             print_json({"status": "rejected", "reason": str(exc)})
         raise RejectedError(f"update refused: {exc}") from None
     if outcome.status == "installed":
-        _journal(outcome.message, result="installed", version=outcome.version, feed=args.feed)
+        _journal(outcome.message, result="installed", version=outcome.version, feed=feed)
     if args.json:
         print_json({"status": outcome.status, "message": outcome.message,
                     "version": outcome.version, **outcome.details})  # fmt: skip

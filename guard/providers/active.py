@@ -157,12 +157,13 @@ def load_active_profiles(directory: Path | None = None) -> tuple[ProfileSet, lis
 
 def _installed_profiles_problem(folder: Path) -> str | None:
     """None when the installed profiles are exactly a bundle a trusted profile key signed."""
-    from guard.updates import bundles, keys  # noqa: PLC0415 - only when an update is installed
+    from guard.updates import bundles, config, keys  # noqa: PLC0415 - only with an update
 
     try:
         data = (folder / "providers.json").read_bytes()
         signature = (folder / "providers.json.sig").read_bytes()
-        pinned = keys.trusted_keys(keys.builtin_keys_dir()).get("profile", ())
+        pinned_dir = config.trusted_keys_dir() or keys.builtin_keys_dir()
+        pinned = keys.trusted_keys(pinned_dir).get("profile", ())
         keys.verify(pinned, "profiles", data, signature)
         files = bundles.files_of("providers", data)
     except (OSError, keys.KeyProblem, keys.BadSignature, bundles.BundleProblem) as exc:

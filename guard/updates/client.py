@@ -24,7 +24,7 @@ from guard import home
 from guard.identify.index import SignatureIndex
 from guard.providers.loader import load_profiles
 from guard.sigdb.loader import check_database, load_database
-from guard.updates import bundles, installed, keys
+from guard.updates import bundles, config, installed, keys
 from guard.updates.manifest import (
     MAX_MANIFEST_BYTES,
     PRODUCT,
@@ -75,6 +75,33 @@ def installed_version() -> int:
     recorded = installed.read_state().get("version", 0)
     in_use = installed.version_in_use()  # counts even if state.json was not written
     return max(shipped, recorded if isinstance(recorded, int) else 0, in_use)
+
+
+def wait_asked(now: dt.datetime | None = None) -> str:
+    """When the feed (429 Retry-After) asked us to come back, if that is still ahead."""
+    value = installed.read_state().get("retry_after")
+    if not isinstance(value, str):
+        return ""
+    try:
+        until = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return ""
+    return value if until > (now or dt.datetime.now(dt.UTC)) else ""
+
+
+def out_of_date(now: dt.datetime | None = None) -> str:
+    """Why the signatures in use count as out of date ("" when they do not): the installed
+    update's manifest has expired, so the feed has not been re-signed since."""
+    value = installed.read_state().get("expires")
+    if not isinstance(value, str) or installed.current_folder() is None:
+        return ""
+    try:
+        expires = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return ""
+    if (now or dt.datetime.now(dt.UTC)) >= expires:
+        return f"the installed update expired on {expires:%Y-%m-%d}; no newer one has arrived"
+    return ""
 
 
 def rollout_bucket(install_id: str) -> int:
@@ -213,7 +240,7 @@ def update(
 
 def _pinned(trusted: Path | None) -> dict[str, tuple[keys.TrustedKey, ...]]:
     try:
-        pinned = keys.trusted_keys(trusted or keys.builtin_keys_dir())
+        pinned = keys.trusted_keys(trusted or config.trusted_keys_dir() or keys.builtin_keys_dir())
     except keys.KeyProblem as exc:
         raise Rejected(f"the trusted keys cannot be read ({exc})") from None
     for role in keys.ROLES:
