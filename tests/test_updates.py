@@ -490,3 +490,18 @@ def test_the_tray_checks_the_installed_feed_and_shows_out_of_date(
         installed.write_state(expires=state["expires"])
     finally:
         app.stop("test finished")
+
+
+def test_a_staged_rollout_reaches_an_install_only_once_it_covers_its_bucket(
+    feed_server, keyring, sources
+):
+    url, feed, _ = feed_server
+    bucket = client.rollout_bucket(client.install_id())
+    _publish(keyring, sources, feed, version=2, rollout=bucket)  # just below this install
+    outcome = _update(url, keyring)
+    assert outcome.status == "deferred" and outcome.details == {"bucket": bucket}
+    assert load_active().origin == "built-in"
+    _publish(keyring, sources, feed, version=3, rollout=bucket + 1, providers=None,
+             profile_key=None)  # fmt: skip
+    assert _update(url, keyring).status == "installed"
+    assert 0 <= client.rollout_bucket("another install") < 100
