@@ -128,6 +128,12 @@ def _publish(keyring, sources, feed: Path, version: int, **changes: object) -> N
     publish(Request(**{**request.__dict__, **changes}), now=NOW)
 
 
+def _edit(sources: tuple[Path, Path], note: str = "edited") -> None:
+    """New content, so a new version is a real update (not a heartbeat re-sign)."""
+    path = sources[0] / "tools" / "rustdesk.toml"
+    path.write_text(path.read_text().replace('description = "', f'description = "{note}: ', 1))
+
+
 def _update(url: str, keyring, **kw: object) -> client.Outcome:
     return client.update(url, trusted=keyring["trusted"], now=NOW, **kw)
 
@@ -151,7 +157,7 @@ def test_a_good_update_installs_and_is_what_the_guard_loads(feed_server, keyring
     outcome = _update(url, keyring)
     assert outcome.status == "installed" and outcome.version == 2
     active = load_active()
-    assert active.origin == "installed update" and active.signatures.version == 2
+    assert active.origin == "installed update" and installed.version_in_use() == 2
     anydesk = next(t for t in active.signatures.tools if t.id == "anydesk")
     assert anydesk.description.startswith("Updated: ")
     assert _update(url, keyring).status == "current"  # the same version again: nothing to do
@@ -187,6 +193,7 @@ def test_tampered_manifest_is_refused(feed_server, keyring, sources):
 
 def test_tampered_bundle_is_refused(feed_server, keyring, sources):
     url, feed, _ = _install_v2(feed_server, keyring, sources)
+    _edit(sources)
     _publish(keyring, sources, feed, version=3)
     path = feed / _manifest(feed)["files"]["tools"]["path"]
     data = bytearray(path.read_bytes())
@@ -205,6 +212,7 @@ def test_rollback_and_replay_are_refused(feed_server, keyring, sources, tmp_path
     url, feed, _ = _install_v2(feed_server, keyring, sources)
     old = tmp_path / "old-feed"
     shutil.copytree(feed, old)  # a genuine, signed version 2, kept by an attacker
+    _edit(sources)
     _publish(keyring, sources, feed, version=3)
     assert _update(url, keyring).status == "installed"
     shutil.rmtree(feed)
@@ -220,7 +228,7 @@ def test_an_expired_manifest_is_refused_and_detection_goes_on(feed_server, keyri
     with pytest.raises(client.Rejected, match="expired"):
         client.update(url, trusted=keyring["trusted"], now=later)
     assert _installed_files() == before
-    assert load_active().signatures.version == 2  # still guarding with the last good data
+    assert installed.version_in_use() == 2  # still guarding with the last good data
 
 
 def test_wrong_product_or_channel_is_refused(feed_server, keyring, sources):
@@ -240,6 +248,7 @@ def test_wrong_product_or_channel_is_refused(feed_server, keyring, sources):
 
 def test_oversized_manifest_and_overlong_bundle_are_refused(feed_server, keyring, sources):
     url, feed, behaviour = _install_v2(feed_server, keyring, sources)
+    _edit(sources)
     _publish(keyring, sources, feed, version=3)
     behaviour["manifest.json"] = b"{" + b" " * (70 * 1024) + b"}"
     _rejected(url, keyring, "more than the 65536 allowed")
@@ -251,6 +260,7 @@ def test_oversized_manifest_and_overlong_bundle_are_refused(feed_server, keyring
 
 def test_a_truncated_download_is_refused(feed_server, keyring, sources):
     url, feed, behaviour = _install_v2(feed_server, keyring, sources)
+    _edit(sources)
     _publish(keyring, sources, feed, version=3)
     path = _manifest(feed)["files"]["providers"]["path"]
     behaviour[path] = (feed / path).read_bytes()[:-20]
@@ -438,23 +448,23 @@ def test_killed_during_the_swap_it_has_the_old_or_the_new_data_never_a_mix(
         [sys.executable, "-c", KILL_SCRIPT, url, str(keyring["trusted"]), str(kill_at)],
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
-    # os.replace runs 4 times in an update: state (feed), the new version folder into place,
-    # the pointer, state (version). The process is killed just before each one.
+    # os.replace runs 4 times in an update: the new version folder into place, the pointer,
+    # state.json (version, files), state.json (the result). Killed just before each one.
     assert result.returncode == -9, result.stderr
     active = load_active()  # the guard starting again
     assert active.warning == "", active.warning
     ids = {t.id for t in active.signatures.tools}
-    if active.signatures.version == 3:
-        assert "newrat" in ids and kill_at == 4  # killed after the pointer moved
+    if installed.version_in_use() == 3:
+        assert "newrat" in ids and kill_at >= 3  # killed after the pointer moved
     else:
-        assert active.signatures.version == 2 and "newrat" not in ids
+        assert installed.version_in_use() == 2 and "newrat" not in ids
     loaded, problems = load_active_profiles()
     assert len(loaded) >= 11 and not [p for p in problems if "differs" in str(p)]
     # The version in use is what rollback protection counts from, whatever state.json says.
-    assert client.installed_version() == active.signatures.version
+    assert client.installed_version() == installed.version_in_use()
     # And the next update completes whatever was interrupted.
-    assert _update(url, keyring).status == ("current" if kill_at == 4 else "installed")
-    assert load_active().signatures.version == 3
+    assert _update(url, keyring).status == ("current" if kill_at >= 3 else "installed")
+    assert installed.version_in_use() == 3
 
 
 def test_the_tray_checks_the_installed_feed_and_shows_out_of_date(
@@ -480,7 +490,7 @@ def test_the_tray_checks_the_installed_feed_and_shows_out_of_date(
         with qtbot.waitSignal(app.update_done, timeout=30_000) as done:
             app.check_updates(quiet=True)
         assert done.args[1] is True and "installed version 2" in done.args[0]
-        assert app.database.signatures.version == 2
+        assert app.database.origin == "installed update" and installed.version_in_use() == 2
         assert app.status().state == "protected"
         # The feed is not re-signed in time: still guarding, but the tray says so.
         state = installed.read_state()
@@ -499,9 +509,24 @@ def test_a_staged_rollout_reaches_an_install_only_once_it_covers_its_bucket(
     bucket = client.rollout_bucket(client.install_id())
     _publish(keyring, sources, feed, version=2, rollout=bucket)  # just below this install
     outcome = _update(url, keyring)
-    assert outcome.status == "deferred" and outcome.details == {"bucket": bucket}
+    assert outcome.status == "deferred" and outcome.details == {"bucket": bucket, "offered": 2}
     assert load_active().origin == "built-in"
     _publish(keyring, sources, feed, version=3, rollout=bucket + 1, providers=None,
              profile_key=None)  # fmt: skip
     assert _update(url, keyring).status == "installed"
     assert 0 <= client.rollout_bucket("another install") < 100
+
+
+def test_a_heartbeat_re_sign_downloads_nothing_and_extends_the_expiry(
+    feed_server, keyring, sources
+):
+    url, feed, _ = _install_v2(feed_server, keyring, sources)
+    folder = home.installed_signatures_dir()
+    before = installed.read_state()["expires"]
+    _publish(keyring, sources, feed, version=3, providers=None, profile_key=None, expires_days=14)
+    outcome = _update(url, keyring)
+    assert outcome.status == "current"
+    assert home.installed_signatures_dir() == folder  # nothing new installed
+    state = installed.read_state()
+    assert state["version"] == 3 and state["expires"] > before
+    assert client.installed_version() == 3  # a replay of version 2 is now refused

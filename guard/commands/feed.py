@@ -48,8 +48,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                      "(default 7, at most 90)")  # fmt: skip
     pub.add_argument("--channel", default="stable", metavar="NAME",
                      help="the channel installs follow (default stable)")  # fmt: skip
-    pub.add_argument("--rollout", type=int, default=100, metavar="PCT",
-                     help="the percentage of installs that take it (default 100)")  # fmt: skip
+    pub.add_argument("--rollout", type=int, metavar="PCT",
+                     help="the percentage of installs that take it (default: the feed's "
+                     "current percentage, 100 for a new feed)")  # fmt: skip
     pub.add_argument("--out", required=True, type=Path, metavar="FEED_DIR",
                      help="the feed folder (created if missing)")  # fmt: skip
     pub.add_argument("--json", action="store_true", help="machine-readable result")

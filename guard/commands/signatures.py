@@ -145,6 +145,7 @@ def run_info(args: argparse.Namespace) -> int:
         "origin": active.origin,
         "directory": sigs.source,
         "update": {
+            "version": installed.version_in_use() or None,
             "feed": state.get("feed"),
             "expires": state.get("expires"),
             "last_check": state.get("last_check"),
@@ -159,6 +160,8 @@ def run_info(args: argparse.Namespace) -> int:
             f"{info['tools']} remote-access tools, database version {info['version']} "
             f"released {info['released'] or 'unknown'} ({active.origin}: {sigs.source})"
         )
+        if info["update"]["version"]:
+            print(f"From update feed version {info['update']['version']}.")
         if stale:
             print(f"Out of date: {stale}. Detection goes on with these signatures.")
         if state.get("last_check"):

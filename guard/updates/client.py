@@ -184,8 +184,32 @@ def update(
     fetcher: Callable[[str], Fetcher] = Fetcher,
     report: Callable[[str], None] = lambda _line: None,
 ) -> Outcome:
-    """Check ``feed`` and install what it offers if, and only if, every check passes."""
+    """Check ``feed`` and install what it offers if, and only if, every check passes.
+
+    A refusal records only when and why (``last_result``); the feed, its ETag and the
+    installed version are written only after a check that succeeded.
+    """
     now = now or dt.datetime.now(dt.UTC)
+    try:
+        outcome = _update(
+            feed, trusted=trusted, channel=channel, now=now, fetcher=fetcher, report=report
+        )
+    except Rejected as exc:
+        installed.write_state(last_check=now.isoformat(), last_result=f"refused: {exc}")
+        raise
+    installed.write_state(last_check=now.isoformat(), last_result=outcome.status)
+    return outcome
+
+
+def _update(
+    feed: str,
+    *,
+    trusted: Path | None,
+    channel: str,
+    now: dt.datetime,
+    fetcher: Callable[[str], Fetcher],
+    report: Callable[[str], None],
+) -> Outcome:
     pinned = _pinned(trusted)
     source = fetcher(check_url(feed))
     state = installed.read_state()
@@ -194,25 +218,29 @@ def update(
         MANIFEST, MAX_MANIFEST_BYTES, etag if isinstance(etag, str) else None
     )
     current = installed_version()
-    if body is None:
-        installed.write_state(last_check=now.isoformat(), last_result="current")
+    if body is None:  # unchanged since the last good check
         return Outcome("current", f"already up to date (version {current})", current)
     signature, _ = source.get(SIGNATURE, MAX_SIGNATURE_BYTES)
     assert signature is not None
     manifest = _verified(body, signature, pinned=pinned, channel=channel, now=now, current=current)
-    installed.write_state(feed=feed, etag=new_etag, last_check=now.isoformat())
-    if manifest.version == current:
-        installed.write_state(expires=manifest.expires.isoformat(), last_result="current")
-        return Outcome("current", f"already up to date (version {current})", current)
+    hashes = {name: entry.sha256 for name, entry in manifest.files.items()}
+    if manifest.version == current or (
+        hashes == state.get("files") and installed.current_folder() is not None
+    ):
+        # Nothing new (or a heartbeat re-sign of what is installed): only the dates move.
+        installed.write_state(
+            feed=feed, etag=new_etag, version=max(current, manifest.version),
+            expires=manifest.expires.isoformat(),
+        )  # fmt: skip
+        return Outcome("current", f"already up to date (version {manifest.version})", current)
     bucket = rollout_bucket(install_id())
     if bucket >= manifest.rollout:
-        installed.write_state(last_result="deferred")
         return Outcome(
             "deferred",
             f"version {manifest.version} is being rolled out to {manifest.rollout}% of "
             "computers; this one will take it later",
             current,
-            {"bucket": bucket},
+            {"bucket": bucket, "offered": manifest.version},
         )
     payloads = {
         name: _download(source, entry.path, entry.sha256, entry.length)
@@ -225,10 +253,13 @@ def update(
             f"the provider profiles are not signed by a trusted profile key ({exc})"
         ) from None
     _test_load(payloads)
-    folder = installed.install(manifest.version, lambda into: _unpack(payloads, into))
-    installed.write_state(
-        version=manifest.version, expires=manifest.expires.isoformat(), last_result="installed"
+    folder = installed.install(
+        manifest.version, lambda into: _unpack(payloads, into, manifest.version)
     )
+    installed.write_state(
+        feed=feed, etag=new_etag, version=manifest.version,
+        expires=manifest.expires.isoformat(), files=hashes,
+    )  # fmt: skip
     report(f"installed signature update version {manifest.version} into {folder}")
     return Outcome(
         "installed",
@@ -273,7 +304,6 @@ def _verified(
     if manifest.channel != channel:
         raise Rejected(f"the manifest is for the {manifest.channel!r} channel, not {channel!r}")
     if manifest.expired(now):
-        installed.write_state(last_result="expired")
         raise Rejected(
             f"the manifest expired on {manifest.expires:%Y-%m-%d %H:%M} UTC; keeping the "
             "signatures in use (the feed has not been re-signed)"
@@ -296,8 +326,9 @@ def _download(source: Fetcher, path: str, sha256: str, length: int) -> bytes:
     return data
 
 
-def _unpack(payloads: dict[str, bytes], into: Path) -> None:
+def _unpack(payloads: dict[str, bytes], into: Path, version: int = 0) -> None:
     bundles.unpack("tools", payloads["tools"], into)
+    (into / installed.VERSION).write_text(f"{version}\n", encoding="utf-8")
     bundles.unpack("providers", payloads["providers"], into / installed.PROVIDERS)
     (into / installed.PROVIDERS_BUNDLE).write_bytes(payloads["providers"])
     (into / installed.PROVIDERS_SIG).write_bytes(payloads["providers_sig"])

@@ -18,7 +18,6 @@ import re
 import secrets
 import shutil
 import tempfile
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from guard import home
 POINTER = "current"
 STATE = "state.json"
 FOLDER_RE = re.compile(r"^v[0-9]{1,16}-[0-9a-f]{8}$")
+VERSION = "feed-version"
 PROVIDERS = "providers"
 PROVIDERS_BUNDLE = "providers.json"
 PROVIDERS_SIG = "providers.json.sig"
@@ -43,15 +43,16 @@ def current_folder() -> Path | None:
 
 
 def version_in_use() -> int:
-    """The version of the installed update in use (its database.toml), 0 if none."""
+    """The feed version of the installed update in use (its ``feed-version`` file), 0 if
+    none: rollback protection counts from it even if state.json was never written."""
     folder = current_folder()
     if folder is None:
         return 0
     try:
-        version = tomllib.loads((folder / "database.toml").read_text(encoding="utf-8"))["version"]
-    except (OSError, ValueError, KeyError, UnicodeDecodeError):
+        text = (folder / VERSION).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
         return 0
-    return version if isinstance(version, int) and not isinstance(version, bool) else 0
+    return int(text) if text.isdigit() and len(text) <= 16 else 0
 
 
 def read_state() -> dict[str, Any]:

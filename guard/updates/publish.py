@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from guard.errors import RejectedError, UsageError
 from guard.providers.loader import check_profiles
 from guard.sigdb.loader import check_database, load_database
+from guard.sigdb.problems import SignatureError
 from guard.updates import bundles, keys
 from guard.updates.manifest import (
     CHANNEL_RE,
@@ -46,10 +46,10 @@ class Request:
     providers: Path | None
     content_key: Path
     profile_key: Path | None
-    version: int | None  # None: one more than the feed's current version
+    version: int | None  # None: one more than the feed's (or the database's) current version
     expires_days: int
     channel: str
-    rollout: int
+    rollout: int | None  # None: the feed's current percentage (100 for a new feed)
     out: Path
 
 
@@ -72,7 +72,7 @@ def publish(request: Request, now: dt.datetime | None = None) -> Manifest:
     now = now or dt.datetime.now(dt.UTC)
     if not CHANNEL_RE.match(request.channel):
         raise UsageError("--channel must be lower-case letters, digits and '-', like 'stable'")
-    if not 0 <= request.rollout <= 100:
+    if request.rollout is not None and not 0 <= request.rollout <= 100:
         raise UsageError("--rollout must be a percentage from 0 to 100")
     if not 1 <= request.expires_days <= MAX_EXPIRES_DAYS:
         raise UsageError(f"--expires must be 1 to {MAX_EXPIRES_DAYS} days")
@@ -82,7 +82,12 @@ def publish(request: Request, now: dt.datetime | None = None) -> Manifest:
             f"{request.out} is the {previous.channel!r} channel's feed; publish "
             f"{request.channel!r} into its own folder"
         )
-    version = request.version or (previous.version + 1 if previous else 1)
+    version = request.version or (
+        previous.version + 1 if previous else _database_version(request.tools) + 1
+    )
+    rollout = (
+        request.rollout if request.rollout is not None else (previous.rollout if previous else 100)
+    )
     if previous is not None and version <= previous.version:
         raise RejectedError(
             f"version {version} is not higher than the feed's current version "
@@ -90,7 +95,7 @@ def publish(request: Request, now: dt.datetime | None = None) -> Manifest:
             "old content under a higher version)"
         )
     content_key = _private(request.content_key, "--content-key")
-    tools = _tools_bundle(request.tools, version)
+    tools = _tools_bundle(request.tools)
     if request.providers is not None:
         providers, providers_sig = _providers_bundle(request, content_key)
     else:
@@ -98,8 +103,7 @@ def publish(request: Request, now: dt.datetime | None = None) -> Manifest:
     payloads = {"tools": tools, "providers": providers, "providers_sig": providers_sig}
     entries = {}
     for name, data in payloads.items():
-        kind = "providers" if name == "providers_sig" else name
-        path = bundles.bundle_path(kind, data if name != "providers_sig" else providers)
+        path = bundles.bundle_path(name, data)  # named by its own hash: cacheable for ever
         if name == "providers_sig":
             path += ".sig"
         entries[name] = FileEntry(path, bundles.sha256(data), len(data))
@@ -109,7 +113,7 @@ def publish(request: Request, now: dt.datetime | None = None) -> Manifest:
         version=version,
         issued=now.replace(microsecond=0),
         expires=(now + dt.timedelta(days=request.expires_days)).replace(microsecond=0),
-        rollout=request.rollout,
+        rollout=rollout,
         files=entries,
     )
     body = manifest.encode()
@@ -131,26 +135,28 @@ def _private(path: Path, option: str) -> Ed25519PrivateKey:
 def _refuse(what: str, problems: list[object]) -> RejectedError:
     shown = "; ".join(str(p) for p in problems[:SHOW_PROBLEMS])
     more = f" (and {len(problems) - SHOW_PROBLEMS} more)" if len(problems) > SHOW_PROBLEMS else ""
-    return RejectedError(f"{what} rejected, nothing published: {shown}{more}")
+    return RejectedError(f"{what} were rejected, nothing published: {shown}{more}")
 
 
-def _tools_bundle(directory: Path, version: int) -> bytes:
-    """The tools bundle, with database.toml carrying the feed version (what installs show)."""
+def _database_version(directory: Path) -> int:
+    try:
+        return load_database(directory).version
+    except SignatureError:
+        return 0  # the full check below says what is wrong
+
+
+def _tools_bundle(directory: Path) -> bytes:
+    """The tools bundle, exactly as reviewed: the same files make the same bundle, so a
+    heartbeat re-sign changes no bundle and installs download nothing new."""
     if not (directory / bundles.DATABASE_FILE).is_file():
         raise UsageError(f"--tools {directory}: not a database folder (no database.toml)")
     _sigset, problems = check_database(directory)
     if problems:
         raise _refuse("the tool signatures", problems)
-    files = bundles.files_of("tools", bundles.pack("tools", directory))
-    files[bundles.DATABASE_FILE] = re.sub(
-        r"(?m)^version\s*=\s*\d+\s*$", f"version = {version}", files[bundles.DATABASE_FILE]
-    )
-    data = bundles.make("tools", files)
+    data = bundles.pack("tools", directory)
     with tempfile.TemporaryDirectory() as scratch:  # exactly what a client will load
         bundles.unpack("tools", data, Path(scratch) / "db")
-        loaded = load_database(Path(scratch) / "db", future_check=True)
-    if loaded.version != version:
-        raise UsageError(f"{directory / bundles.DATABASE_FILE}: needs a 'version = N' line")
+        load_database(Path(scratch) / "db", future_check=True)
     return data
 
 
