@@ -23,6 +23,11 @@ def _home() -> Path | None:
     return Path(value).expanduser() if value else None
 
 
+def overridden() -> bool:
+    """Is this a test or staging run with its own ScamGuard home (SCAMGUARD_HOME)?"""
+    return _home() is not None
+
+
 def config_dir() -> Path:
     """Per-user settings (active provider, trusted tools)."""
     home = _home()

@@ -51,6 +51,11 @@ class FeedHandler(http.server.SimpleHTTPRequestHandler):
         if rule == "hang":
             self.server.hung.wait(30)  # type: ignore[attr-defined]
             return
+        if isinstance(rule, str) and rule.startswith("redirect:"):
+            self.send_response(302)
+            self.send_header("Location", rule.removeprefix("redirect:"))
+            self.end_headers()
+            return
         if rule == "429":
             self.send_response(429)
             self.send_header("Retry-After", "3600")
@@ -202,10 +207,15 @@ def test_tampered_bundle_is_refused(feed_server, keyring, sources):
     _rejected(url, keyring, "does not match the manifest's sha256")
 
 
-def test_a_manifest_signed_by_an_unknown_key_is_refused(feed_server, keyring, sources):
+def test_a_manifest_signed_by_an_unknown_key_is_refused(feed_server, keyring, sources, tmp_path):
     url, feed, _ = _install_v2(feed_server, keyring, sources)
-    _publish(keyring, sources, feed, version=3, content_key=keyring["stranger"])
+    forged = tmp_path / "forged"  # an attacker's own feed, copied over the real one
+    _publish(keyring, sources, forged, version=3, content_key=keyring["stranger"])
+    shutil.copytree(forged, feed, dirs_exist_ok=True)
     _rejected(url, keyring, "signed by an unknown key")
+    # Publishing on top of a feed that is not ours (or was tampered with) is refused too.
+    with pytest.raises(Exception, match="not signed by this content key"):
+        _publish(keyring, sources, feed, version=4)
 
 
 def test_rollback_and_replay_are_refused(feed_server, keyring, sources, tmp_path):
@@ -352,12 +362,18 @@ def test_installed_profiles_are_used_only_while_their_signature_checks(
     monkeypatch.setattr(keys, "builtin_keys_dir", lambda: keyring["trusted"])
     loaded, problems = load_active_profiles()
     assert problems == [] and loaded.get("sky").name == "Sky Broadband"
-    # A number changed on disk after installing (malware, a coached edit): refused.
+    # A number changed in the unpacked copy (malware, a coached edit) is never read: the
+    # profiles are built from the signed bundle's own bytes.
     sky = home.installed_signatures_dir() / "providers" / "sky.toml"
     sky.write_text(sky.read_text().replace("03442 414 141", "03442 414 142"))
     loaded, problems = load_active_profiles()
+    assert problems == [] and loaded.get("sky").numbers[0].number == "03442 414 141"
+    # The signed bundle itself changed: its signature fails and the built-in ones are used.
+    bundle = home.installed_signatures_dir() / "providers.json"
+    bundle.write_bytes(bundle.read_bytes().replace(b"03442 414 141", b"03442 414 142"))
+    loaded, problems = load_active_profiles()
     assert loaded.get("sky").name == "Sky"  # the built-in profiles
-    assert "differs from the signed bundle" in str(problems[0])
+    assert "signature does not check" in str(problems[0])
 
 
 def test_publish_refuses_a_version_not_higher_and_carries_profiles_forward(
@@ -530,3 +546,28 @@ def test_a_heartbeat_re_sign_downloads_nothing_and_extends_the_expiry(
     state = installed.read_state()
     assert state["version"] == 3 and state["expires"] > before
     assert client.installed_version() == 3  # a replay of version 2 is now refused
+
+
+def test_other_trusted_keys_need_a_test_home(keyring):
+    """A caller could dictate --trusted-keys and a feed of their own; on a real install (no
+    SCAMGUARD_HOME) the option is refused before anything is fetched."""
+    refused = run_cli(
+        "update", "--feed", "https://feed.example/scamguard",
+        "--trusted-keys", str(keyring["trusted"]), env={"SCAMGUARD_HOME": ""},
+    )  # fmt: skip
+    assert refused.returncode == 2 and "only for staging and tests" in refused.stderr
+
+
+def test_a_redirect_to_an_address_the_client_would_refuse_is_refused(feed_server, keyring, sources):
+    url, _feed, behaviour = _install_v2(feed_server, keyring, sources)
+    port = url.rsplit(":", 1)[1]
+    behaviour["manifest.json"] = f"redirect:http://127.1:{port}/manifest.json"
+    _rejected(url, keyring, "redirected to a refused address")
+    behaviour["manifest.json"] = f"redirect:ftp://127.0.0.1:{port}/manifest.json"
+    _rejected(url, keyring, "redirected to a refused address")
+
+
+def test_a_signature_file_nested_too_deep_is_refused_not_a_crash(feed_server, keyring, sources):
+    url, _feed, behaviour = _install_v2(feed_server, keyring, sources)
+    behaviour["manifest.json.sig"] = b"[" * 3000
+    _rejected(url, keyring, "malformed signature file")

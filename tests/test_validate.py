@@ -337,3 +337,26 @@ def test_cli_validate_a_bare_tools_folder(tmp_path: Path) -> None:
     result = run_cli("signatures", "validate", str(root / "tools"))
     assert result.returncode == 0, result.stdout
     assert result.stdout.startswith("OK: 1 tool signatures")
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("AnyDesk - STOP. Call Microsoft on 0800 046 1234", "more than 4 digits"),
+        ("AnyDesk\u202e", "is not allowed"),  # right-to-left override: invisible reordering
+        ("AnyDesk see scam-help.example", None),  # words alone cannot carry a number
+        ("Sunlogin (向日葵)", None),
+        ("TeamViewer 15", None),
+    ],
+)
+def test_names_shown_in_the_warning_cannot_carry_a_phone_number(
+    tmp_path: Path, name: str, why: str | None
+) -> None:
+    """Tool names are signed by the content key only; phone numbers need the profile key."""
+    text = GOOD.replace('name = "Good Tool"', f"name = {json.dumps(name)}")
+    assert text != GOOD
+    problems = problems_for(tmp_path, {"goodtool": text})
+    if why is None:
+        assert problems == []
+    else:
+        assert len(problems) == 1 and "goodtool.toml: name:" in problems[0] and why in problems[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from guard import home
 from guard.commands.output import print_json, warn
 from guard.engine.events import GuardEvent
 from guard.engine.journal import record_now
@@ -27,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--trusted-keys", type=Path, metavar="DIR",
         help="check against these public keys instead of the built-in ones (DIR/content, "
-        "DIR/profile): for staging feeds and tests",
+        "DIR/profile): for staging feeds and tests, only with SCAMGUARD_HOME set",
     )  # fmt: skip
     parser.add_argument(
         "--channel", help="the channel to follow (default: the installed setting, or stable)"
@@ -39,6 +40,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.trusted_keys is not None and not home.overridden():
+        # A caller could dictate "--trusted-keys THEIR_DIR --feed THEIR_URL" and swap the tool
+        # list of this computer. Other keys are for staging and tests, in their own home.
+        raise UsageError(
+            "--trusted-keys is only for staging and tests, with SCAMGUARD_HOME set to a test "
+            "folder; this computer's updates are checked with the keys it was installed with"
+        )
     feed = args.feed or config.feed_url()
     if not feed:
         raise UsageError(

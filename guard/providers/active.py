@@ -9,10 +9,12 @@ bank line shown to someone in Canada would be worse than none.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import locale
 import os
 import re
 import sys
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -143,20 +145,18 @@ def load_active_profiles(directory: Path | None = None) -> tuple[ProfileSet, lis
         return load_profiles(directory, future_check=False)
     folder = home.installed_signatures_dir()
     if folder.is_dir():
-        problem = _installed_profiles_problem(folder)
-        if problem is None:
-            loaded, problems = load_profiles(folder / "providers", future_check=False)
-            if not problems and len(loaded):
-                return loaded, []
-            problem = "; ".join(str(p) for p in problems[:3]) or "no profiles"
+        verified = _verified_installed_profiles(folder)
+        if isinstance(verified, ProfileSet):
+            return verified, []
         builtin, problems = load_profiles(builtin_profiles_dir(), future_check=False)
-        note = Problem(str(folder), "providers", f"not used ({problem}); using the built-in ones")
+        note = Problem(str(folder), "providers", f"not used ({verified}); using the built-in ones")
         return builtin, [note, *problems]
     return load_profiles(builtin_profiles_dir(), future_check=False)
 
 
-def _installed_profiles_problem(folder: Path) -> str | None:
-    """None when the installed profiles are exactly a bundle a trusted profile key signed."""
+def _verified_installed_profiles(folder: Path) -> ProfileSet | str:
+    """The installed profiles, built from the very bytes whose profile-key signature was just
+    checked (never re-read from disk after the check), or why they cannot be used."""
     from guard.updates import bundles, config, keys  # noqa: PLC0415 - only with an update
 
     try:
@@ -165,16 +165,20 @@ def _installed_profiles_problem(folder: Path) -> str | None:
         pinned_dir = config.trusted_keys_dir() or keys.builtin_keys_dir()
         pinned = keys.trusted_keys(pinned_dir).get("profile", ())
         keys.verify(pinned, "profiles", data, signature)
-        files = bundles.files_of("providers", data)
-    except (OSError, keys.KeyProblem, keys.BadSignature, bundles.BundleProblem) as exc:
+    except (OSError, keys.KeyProblem, keys.BadSignature) as exc:
         return f"the profile signature does not check ({exc})"
-    on_disk = {p.name for p in (folder / "providers").glob("*.toml")}
-    if on_disk != set(files):
-        return "the profile files differ from the signed bundle"
-    for name, text in files.items():
+    with tempfile.TemporaryDirectory(prefix="scamguard-profiles-") as scratch:
         try:
-            if (folder / "providers" / name).read_text(encoding="utf-8") != text:
-                return f"{name} differs from the signed bundle"
-        except (OSError, UnicodeDecodeError):
-            return f"{name} cannot be read"
-    return None
+            bundles.unpack("providers", data, Path(scratch) / "providers")
+        except (OSError, bundles.BundleProblem) as exc:
+            return f"the signed profiles cannot be unpacked ({exc})"
+        loaded, problems = load_profiles(Path(scratch) / "providers", future_check=False)
+    if problems or not len(loaded):
+        return "; ".join(str(p) for p in problems[:3]) or "no profiles"
+    # Point at the installed copies (for `provider show`), not the scratch folder.
+    return ProfileSet(
+        {
+            pid: dataclasses.replace(p, source=str(folder / "providers" / Path(p.source).name))
+            for pid, p in loaded.profiles.items()
+        }
+    )

@@ -45,6 +45,8 @@ def read_toml(
         return tomllib.loads(text), None
     except tomllib.TOMLDecodeError as exc:
         return None, Problem(label, "file", f"malformed TOML: {exc}")
+    except RecursionError:
+        return None, Problem(label, "file", "malformed TOML: nested too deeply")
 
 
 def _tools_dir(directory: Path) -> tuple[Path, Path | None]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -233,6 +234,33 @@ def _type_name(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
+NAME_PUNCTUATION = frozenset(" .&()'+/,:!-")
+MAX_NAME_DIGITS = 4
+
+
+def _display_name(c: _Checker, field: str, text: str | None) -> str | None:
+    """Tool names and vendors are shown in the warning, beside the real phone numbers, and
+    are signed only by the content key. So they may hold letters (any script), a few
+    punctuation marks and at most four digits: never a phone number, a web address or
+    invisible formatting (the profile key alone decides what numbers the warning shows)."""
+    if text is None:
+        return None
+    for ch in text:
+        if unicodedata.category(ch)[0] in "LM" or ch in NAME_PUNCTUATION:
+            continue
+        if not ("0" <= ch <= "9"):
+            c.problem(field, f"{text!r}: {ch!r} is not allowed in a name shown in the warning")
+            return None
+    if sum(ch.isdigit() for ch in text) > MAX_NAME_DIGITS:
+        c.problem(
+            field,
+            f"{text!r} has more than {MAX_NAME_DIGITS} digits: a name shown in the warning "
+            "must never be able to carry a phone number",
+        )
+        return None
+    return text
+
+
 def check_tool(
     file: str, stem: str, doc: dict[str, Any], today: dt.date | None
 ) -> tuple[ToolSignature | None, list[Problem]]:
@@ -254,8 +282,8 @@ def check_tool(
             c.problem("id", f"{tool_id!r} must be 2-48 lower-case letters, digits or '-'")
         elif tool_id != stem:
             c.problem("id", f"{tool_id!r} must equal the file name ({stem}.toml)")
-    name = c.string("name", doc["name"], 80)
-    vendor = c.string("vendor", doc["vendor"], 120)
+    name = _display_name(c, "name", c.string("name", doc["name"], 80))
+    vendor = _display_name(c, "vendor", c.string("vendor", doc["vendor"], 120))
     kind = c.string("kind", doc["kind"])
     if kind is not None and kind not in KINDS:
         c.problem("kind", f"{kind!r} is not one of {', '.join(KINDS)}")

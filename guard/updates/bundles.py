@@ -9,15 +9,18 @@ Bundles are named by their sha256, so the same content is the same file for ever
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from pathlib import Path
 from typing import Any
 
-from guard.updates.manifest import MAX_PAYLOAD_BYTES, canonical
+from guard.updates.manifest import MAX_PAYLOAD_BYTES, canonical, strict_json
 
 KINDS = ("tools", "providers")
-NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}\.toml$")
+NAME_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\.toml")  # always fullmatch ("$" allows "\n")
+# Names Windows keeps for devices: "nul.toml" would write to nowhere, "con.toml" to a console.
+RESERVED = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
+)
 MAX_FILES = 2000
 MAX_FILE_BYTES = 64 * 1024
 DATABASE_FILE = "database.toml"
@@ -29,6 +32,10 @@ class BundleProblem(Exception):
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _safe_name(name: str) -> bool:
+    return bool(NAME_RE.fullmatch(name)) and name.removesuffix(".toml") not in RESERVED
 
 
 def bundle_path(kind: str, data: bytes) -> str:
@@ -48,7 +55,7 @@ def pack(kind: str, directory: Path) -> bytes:
         raise BundleProblem(f"unknown bundle kind {kind!r}")
     texts: dict[str, str] = {}
     for name, path in files.items():
-        if not NAME_RE.match(name):
+        if not _safe_name(name):
             raise BundleProblem(f"{path}: file names must be lower-case letters, digits and '-'")
         try:
             texts[name] = path.read_bytes().decode("utf-8")
@@ -68,8 +75,8 @@ def files_of(kind: str, data: bytes) -> dict[str, str]:
     if len(data) > MAX_PAYLOAD_BYTES:
         raise BundleProblem(f"{kind} bundle is larger than {MAX_PAYLOAD_BYTES} bytes")
     try:
-        doc = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        doc = strict_json(data)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise BundleProblem(f"{kind} bundle is not valid JSON ({exc})") from None
     if not isinstance(doc, dict) or doc.get("schema") != 1 or doc.get("kind") != kind:
         raise BundleProblem(f"{kind} bundle has the wrong schema or kind")
@@ -77,7 +84,7 @@ def files_of(kind: str, data: bytes) -> dict[str, str]:
     if not isinstance(files, dict) or not 0 < len(files) <= MAX_FILES:
         raise BundleProblem(f"{kind} bundle must hold 1 to {MAX_FILES} files")
     for name, text in files.items():
-        if not isinstance(name, str) or not NAME_RE.match(name):
+        if not isinstance(name, str) or not _safe_name(name):
             raise BundleProblem(f"{kind} bundle has an unsafe file name {name!r}")
         if not isinstance(text, str) or len(text.encode("utf-8")) > MAX_FILE_BYTES:
             raise BundleProblem(f"{kind} bundle file {name} is not text of at most 64 KiB")

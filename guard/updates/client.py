@@ -27,6 +27,7 @@ from guard.sigdb.loader import check_database, load_database
 from guard.updates import bundles, config, installed, keys
 from guard.updates.manifest import (
     MAX_MANIFEST_BYTES,
+    MAX_VERSION_JUMP,
     PRODUCT,
     Manifest,
     ManifestProblem,
@@ -119,6 +120,33 @@ def install_id() -> str:
     return value
 
 
+class _SameRulesRedirect(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to an address ``check_url`` would accept, on the same scheme:
+    never from https down to http, never to another kind of address."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: PLR0917 - urllib
+        old, new = urllib.parse.urlsplit(req.full_url), urllib.parse.urlsplit(newurl)
+        try:
+            check_url(newurl)
+        except ValueError:
+            raise Rejected(f"the feed redirected to a refused address ({newurl})") from None
+        if new.scheme != old.scheme:
+            raise Rejected(f"the feed redirected from {old.scheme} to {new.scheme}: refused")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+OPENER = urllib.request.OpenerDirector()
+for _handler in (
+    urllib.request.HTTPHandler(),
+    urllib.request.HTTPSHandler(),
+    urllib.request.FileHandler(),
+    urllib.request.HTTPErrorProcessor(),
+    urllib.request.HTTPDefaultErrorHandler(),
+    _SameRulesRedirect(),
+):
+    OPENER.add_handler(_handler)
+
+
 class Fetcher:
     """Bounded reads from the feed: a size cap, timeouts, and nothing else trusted."""
 
@@ -135,7 +163,7 @@ class Fetcher:
             request.add_header("If-None-Match", etag)
         request.add_header("User-Agent", "ScamGuard-updater")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - scheme checked
+            with OPENER.open(request, timeout=self.timeout) as response:
                 declared = response.headers.get("Content-Length")
                 if declared and declared.isdigit() and int(declared) > limit:
                     raise Rejected(f"{path} is {declared} bytes, more than the {limit} allowed")
@@ -151,22 +179,29 @@ class Fetcher:
                     f"the feed asked to wait before asking again (429, {wait or '?'} s)"
                 ) from None
             raise Rejected(f"{path}: the feed answered HTTP {exc.code}") from None
+        except Rejected:
+            raise
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise Rejected(f"{path}: the feed could not be reached ({reason})") from None
+        except Exception as exc:  # anything odd from the network is a refusal, never a crash
+            raise Rejected(f"{path}: unusable answer from the feed ({exc!r})") from None
 
     def _read(self, response: object, path: str, limit: int) -> bytes:
+        """Whatever has arrived, a piece at a time (``read1``), checking the overall deadline
+        before every piece: a server trickling one byte every few seconds cannot hold the
+        check open for longer than TOTAL_TIMEOUT."""
         deadline = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=TOTAL_TIMEOUT)
         chunks, total = [], 0
         while True:
-            chunk = response.read(CHUNK)  # type: ignore[attr-defined]
+            if dt.datetime.now(dt.UTC) > deadline:
+                raise Rejected(f"{path}: the download took longer than {TOTAL_TIMEOUT:.0f} s")
+            chunk = response.read1(CHUNK)  # type: ignore[attr-defined]
             if not chunk:
                 return b"".join(chunks)
             total += len(chunk)
             if total > limit:
                 raise Rejected(f"{path} is longer than the {limit} bytes allowed")
-            if dt.datetime.now(dt.UTC) > deadline:
-                raise Rejected(f"{path}: the download took longer than {TOTAL_TIMEOUT:.0f} s")
             chunks.append(chunk)
 
 
@@ -221,7 +256,8 @@ def _update(
     if body is None:  # unchanged since the last good check
         return Outcome("current", f"already up to date (version {current})", current)
     signature, _ = source.get(SIGNATURE, MAX_SIGNATURE_BYTES)
-    assert signature is not None
+    if signature is None:
+        raise Rejected("the feed answered 'not modified' for the signature it never sent")
     manifest = _verified(body, signature, pinned=pinned, channel=channel, now=now, current=current)
     hashes = {name: entry.sha256 for name, entry in manifest.files.items()}
     if manifest.version == current or (
@@ -308,6 +344,11 @@ def _verified(
             f"the manifest expired on {manifest.expires:%Y-%m-%d %H:%M} UTC; keeping the "
             "signatures in use (the feed has not been re-signed)"
         )
+    if manifest.version > current + MAX_VERSION_JUMP:
+        raise Rejected(
+            f"the feed jumps from version {current} to {manifest.version}: more than "
+            f"{MAX_VERSION_JUMP} at once is refused (it would freeze every later update)"
+        )
     if manifest.version < current:
         raise Rejected(
             f"the feed offers version {manifest.version}, older than the installed "
@@ -318,7 +359,8 @@ def _verified(
 
 def _download(source: Fetcher, path: str, sha256: str, length: int) -> bytes:
     data, _ = source.get(path, length)
-    assert data is not None
+    if data is None:
+        raise Rejected(f"{path}: the feed answered 'not modified' for a file never fetched")
     if len(data) != length:
         raise Rejected(f"{path} is {len(data)} bytes, not the {length} the manifest says")
     if hashlib.sha256(data).hexdigest() != sha256:

@@ -300,7 +300,7 @@ def _parse_signature_file(raw: bytes) -> list[tuple[str, bytes]]:
         raise _malformed(f"larger than {MAX_SIGNATURE_FILE_BYTES} bytes")
     try:
         document: Any = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise _malformed("not JSON") from None
     if not isinstance(document, dict) or not isinstance(document.get("signatures"), list):
         raise _malformed('expected {"signatures": [...]}')

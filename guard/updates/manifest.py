@@ -22,10 +22,11 @@ PRODUCT = "scamguard"
 SCHEMA = 1
 MAX_MANIFEST_BYTES = 64 * 1024
 MAX_PAYLOAD_BYTES = 8 * 1024 * 1024
+MAX_VERSION_JUMP = 1000  # a stolen key's "version 2**53" would otherwise freeze installs
 PAYLOADS = ("tools", "providers", "providers_sig")  # the files every manifest lists
-CHANNEL_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
-PATH_RE = re.compile(r"^bundles/[a-z_]+-[0-9a-f]{64}\.json(\.sig)?$")
-SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+CHANNEL_RE = re.compile(r"[a-z][a-z0-9-]{0,31}")  # always fullmatch: "$" lets "\n" through
+PATH_RE = re.compile(r"bundles/[a-z_]+-[0-9a-f]{64}\.json(\.sig)?")
+SHA_RE = re.compile(r"[0-9a-f]{64}")
 
 
 class ManifestProblem(Exception):
@@ -79,6 +80,19 @@ def canonical(data: Any) -> bytes:
     )
 
 
+def strict_json(raw: bytes) -> Any:
+    """JSON with no repeated keys: parsers differ on which copy wins, so a document that an
+    auditor reads one way must not install another way."""
+
+    def no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [key for key, _ in pairs]
+        if len(set(keys)) != len(keys):
+            raise ValueError("a key appears twice")
+        return dict(pairs)
+
+    return json.loads(raw.decode("utf-8"), object_pairs_hook=no_repeats)
+
+
 def _stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -100,8 +114,8 @@ def parse(raw: bytes) -> Manifest:
     if len(raw) > MAX_MANIFEST_BYTES:
         raise ManifestProblem(f"manifest is larger than {MAX_MANIFEST_BYTES // 1024} KiB")
     try:
-        doc = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        doc = strict_json(raw)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise ManifestProblem(f"manifest is not valid JSON ({exc})") from None
     if not isinstance(doc, dict):
         raise ManifestProblem("manifest is not a JSON object")
@@ -127,9 +141,9 @@ def parse(raw: bytes) -> Manifest:
         if not isinstance(entry, dict) or set(entry) != {"path", "sha256", "length"}:
             raise ManifestProblem(f"manifest file {name!r} must have path, sha256 and length")
         path, sha, length = entry["path"], entry["sha256"], entry["length"]
-        if not isinstance(path, str) or not PATH_RE.match(path):
+        if not isinstance(path, str) or not PATH_RE.fullmatch(path):
             raise ManifestProblem(f"manifest file {name!r} has an unsafe path {path!r}")
-        if not isinstance(sha, str) or not SHA_RE.match(sha):
+        if not isinstance(sha, str) or not SHA_RE.fullmatch(sha):
             raise ManifestProblem(f"manifest file {name!r} sha256 is not 64 hex digits")
         if (
             isinstance(length, bool)

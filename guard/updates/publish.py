@@ -27,6 +27,7 @@ from guard.sigdb.problems import SignatureError
 from guard.updates import bundles, keys
 from guard.updates.manifest import (
     CHANNEL_RE,
+    MAX_VERSION_JUMP,
     PRODUCT,
     FileEntry,
     Manifest,
@@ -53,14 +54,31 @@ class Request:
     out: Path
 
 
-def current_manifest(feed: Path) -> Manifest | None:
-    """The feed's present manifest (our own folder: read, not verified), if there is one."""
+def current_manifest(feed: Path, content_key: Ed25519PrivateKey | None = None) -> Manifest | None:
+    """The feed's present manifest, if there is one, checked like a client would (against
+    ``content_key`` or the content keys pinned in signatures/keys): anyone who can write to
+    the feed folder must not be able to steer the next publish (its version, or the profile
+    bundle it carries forward)."""
     try:
         raw = (feed / MANIFEST).read_bytes()
+        signature = (feed / SIGNATURE).read_bytes()
     except FileNotFoundError:
+        if (feed / MANIFEST).exists():
+            raise UsageError(f"{feed / SIGNATURE} is missing; fix or move the feed first") from None
         return None
     except OSError as exc:
-        raise UsageError(f"{feed / MANIFEST} cannot be read ({exc.strerror or exc})") from None
+        raise UsageError(f"{feed} cannot be read ({exc.strerror or exc})") from None
+    if content_key is not None:
+        known = list(keys.trusted_keys(keys.builtin_keys_dir())["content"])
+        public = content_key.public_key()
+        known.append(keys.TrustedKey("content", "this key", keys.key_id(public), public))
+        try:
+            keys.verify(known, "manifest", raw, signature)
+        except (keys.BadSignature, keys.KeyProblem) as exc:
+            raise RejectedError(
+                f"{feed / MANIFEST} is not signed by this content key or a pinned one ({exc}); "
+                "nothing published"
+            ) from None
     try:
         return parse(raw)
     except ManifestProblem as exc:
@@ -70,13 +88,14 @@ def current_manifest(feed: Path) -> Manifest | None:
 def publish(request: Request, now: dt.datetime | None = None) -> Manifest:
     """Validate, then write bundles, ``manifest.json.sig`` and ``manifest.json``."""
     now = now or dt.datetime.now(dt.UTC)
-    if not CHANNEL_RE.match(request.channel):
+    if not CHANNEL_RE.fullmatch(request.channel):
         raise UsageError("--channel must be lower-case letters, digits and '-', like 'stable'")
     if request.rollout is not None and not 0 <= request.rollout <= 100:
         raise UsageError("--rollout must be a percentage from 0 to 100")
     if not 1 <= request.expires_days <= MAX_EXPIRES_DAYS:
         raise UsageError(f"--expires must be 1 to {MAX_EXPIRES_DAYS} days")
-    previous = current_manifest(request.out)
+    content_key = _private(request.content_key, "--content-key")
+    previous = current_manifest(request.out, content_key)
     if previous is not None and previous.channel != request.channel:
         raise UsageError(
             f"{request.out} is the {previous.channel!r} channel's feed; publish "
@@ -94,7 +113,11 @@ def publish(request: Request, now: dt.datetime | None = None) -> Manifest:
             f"{previous.version}; every publish needs a higher one (undo by publishing the "
             "old content under a higher version)"
         )
-    content_key = _private(request.content_key, "--content-key")
+    if previous is not None and version > previous.version + MAX_VERSION_JUMP:
+        raise UsageError(
+            f"version {version} jumps more than {MAX_VERSION_JUMP} past the feed's "
+            f"{previous.version}; installs would refuse it"
+        )
     tools = _tools_bundle(request.tools)
     if request.providers is not None:
         providers, providers_sig = _providers_bundle(request, content_key)
