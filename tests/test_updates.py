@@ -24,7 +24,7 @@ from guard.database import load_active
 from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
 from guard.providers.active import load_active_profiles
-from guard.updates import client, installed, keys
+from guard.updates import client, installed, keys, profile_record
 from guard.updates.manifest import canonical, parse
 from guard.updates.publish import Request, publish
 from tests.conftest import run_cli
@@ -337,16 +337,41 @@ def test_profiles_signed_only_by_the_content_key_are_refused(feed_server, keyrin
     url, feed, _ = _install_v2(feed_server, keyring, sources)
     doc = _manifest(feed)
     providers = (feed / doc["files"]["providers"]["path"]).read_bytes()
-    forged = keys.signature_file(
-        [keys.sign(keys.load_private(keyring["content-1"]), "profiles", providers)]
+    forged = profile_record.make(
+        keys.load_private(keyring["content-1"]),
+        "stable",
+        99,
+        hashlib.sha256(providers).hexdigest(),
+        NOW,
     )
     sha = hashlib.sha256(forged).hexdigest()
-    path = doc["files"]["providers_sig"]["path"]
+    path = f"bundles/providers_sig-{sha}.json.sig"
     (feed / path).write_bytes(forged)
     doc["files"]["providers_sig"] = {"path": path, "sha256": sha, "length": len(forged)}
     doc["version"] = 3
     _resign(feed, keyring, doc)
     _rejected(url, keyring, "not signed by a trusted profile key")
+
+
+def test_the_content_key_alone_cannot_bring_older_phone_numbers_back(feed_server, keyring, sources):
+    """Old profiles stay validly signed for ever; the signed record's version floor is what
+    stops a stolen content key pointing a new manifest at them."""
+    url, feed, _ = _install_v2(feed_server, keyring, sources)  # profiles version 1
+    old = _manifest(feed)["files"]
+    providers = sources[1]
+    sky = providers / "sky.toml"
+    sky.write_text(sky.read_text().replace('name = "Sky"', 'name = "Sky Broadband"'))
+    _publish(keyring, sources, feed, version=3)  # profiles version 2
+    assert _update(url, keyring).status == "installed"
+    assert installed.profiles_version_in_use() == 2
+    doc = _manifest(feed)
+    doc["files"]["providers"], doc["files"]["providers_sig"] = (
+        old["providers"],
+        old["providers_sig"],
+    )
+    doc["version"] = 4
+    _resign(feed, keyring, doc)
+    _rejected(url, keyring, "older phone numbers must never come back")
 
 
 def test_installed_profiles_are_used_only_while_their_signature_checks(

@@ -157,15 +157,15 @@ def load_active_profiles(directory: Path | None = None) -> tuple[ProfileSet, lis
 def _verified_installed_profiles(folder: Path) -> ProfileSet | str:
     """The installed profiles, built from the very bytes whose profile-key signature was just
     checked (never re-read from disk after the check), or why they cannot be used."""
-    from guard.updates import bundles, config, keys  # noqa: PLC0415 - only with an update
+    from guard.updates import bundles, config, keys, profile_record  # noqa: PLC0415
 
     try:
         data = (folder / "providers.json").read_bytes()
         signature = (folder / "providers.json.sig").read_bytes()
         pinned_dir = config.trusted_keys_dir() or keys.builtin_keys_dir()
         pinned = keys.trusted_keys(pinned_dir).get("profile", ())
-        keys.verify(pinned, "profiles", data, signature)
-    except (OSError, keys.KeyProblem, keys.BadSignature) as exc:
+        profile_record.verify(signature, bundles.sha256(data), pinned)
+    except (OSError, keys.KeyProblem, profile_record.RecordProblem) as exc:
         return f"the profile signature does not check ({exc})"
     with tempfile.TemporaryDirectory(prefix="scamguard-profiles-") as scratch:
         try:

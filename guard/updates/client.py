@@ -24,7 +24,7 @@ from guard import home
 from guard.identify.index import SignatureIndex
 from guard.providers.loader import load_profiles
 from guard.sigdb.loader import check_database, load_database
-from guard.updates import bundles, config, installed, keys
+from guard.updates import bundles, config, installed, keys, profile_record
 from guard.updates.manifest import (
     MAX_MANIFEST_BYTES,
     MAX_VERSION_JUMP,
@@ -283,14 +283,25 @@ def _update(
         for name, entry in manifest.files.items()
     }
     try:
-        keys.verify(pinned["profile"], "profiles", payloads["providers"], payloads["providers_sig"])
-    except keys.BadSignature as exc:
+        record = profile_record.verify(
+            payloads["providers_sig"], bundles.sha256(payloads["providers"]), pinned["profile"]
+        )
+    except profile_record.RecordProblem as exc:
+        raise Rejected(f"the provider profiles were refused: {exc}") from None
+    if record.channel != manifest.channel:
         raise Rejected(
-            f"the provider profiles are not signed by a trusted profile key ({exc})"
-        ) from None
+            f"the provider profiles were signed for the {record.channel!r} channel, not "
+            f"{manifest.channel!r}"
+        )
+    floor = installed.profiles_version_in_use()
+    if record.version < floor:
+        raise Rejected(
+            f"the provider profiles are version {record.version}, older than the installed "
+            f"{floor}: refused (older phone numbers must never come back)"
+        )
     _test_load(payloads)
     folder = installed.install(
-        manifest.version, lambda into: _unpack(payloads, into, manifest.version)
+        manifest.version, lambda into: _unpack(payloads, into, manifest.version, record.version)
     )
     installed.write_state(
         feed=feed, etag=new_etag, version=manifest.version,
@@ -368,9 +379,12 @@ def _download(source: Fetcher, path: str, sha256: str, length: int) -> bytes:
     return data
 
 
-def _unpack(payloads: dict[str, bytes], into: Path, version: int = 0) -> None:
+def _unpack(
+    payloads: dict[str, bytes], into: Path, version: int = 0, profiles_version: int = 0
+) -> None:
     bundles.unpack("tools", payloads["tools"], into)
     (into / installed.VERSION).write_text(f"{version}\n", encoding="utf-8")
+    (into / installed.PROFILES_VERSION).write_text(f"{profiles_version}\n", encoding="utf-8")
     bundles.unpack("providers", payloads["providers"], into / installed.PROVIDERS)
     (into / installed.PROVIDERS_BUNDLE).write_bytes(payloads["providers"])
     (into / installed.PROVIDERS_SIG).write_bytes(payloads["providers_sig"])

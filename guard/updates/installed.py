@@ -27,6 +27,7 @@ POINTER = "current"
 STATE = "state.json"
 FOLDER_RE = re.compile(r"^v[0-9]{1,16}-[0-9a-f]{8}$")
 VERSION = "feed-version"
+PROFILES_VERSION = "profiles-version"
 PROVIDERS = "providers"
 PROVIDERS_BUNDLE = "providers.json"
 PROVIDERS_SIG = "providers.json.sig"
@@ -45,11 +46,20 @@ def current_folder() -> Path | None:
 def version_in_use() -> int:
     """The feed version of the installed update in use (its ``feed-version`` file), 0 if
     none: rollback protection counts from it even if state.json was never written."""
+    return _number_in_use(VERSION)
+
+
+def profiles_version_in_use() -> int:
+    """The profiles version of the phone numbers in use: older ones are never installed."""
+    return _number_in_use(PROFILES_VERSION)
+
+
+def _number_in_use(name: str) -> int:
     folder = current_folder()
     if folder is None:
         return 0
     try:
-        text = (folder / VERSION).read_text(encoding="utf-8").strip()
+        text = (folder / name).read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError):
         return 0
     return int(text) if text.isdigit() and len(text) <= 16 else 0

@@ -24,7 +24,7 @@ from guard.errors import RejectedError, UsageError
 from guard.providers.loader import check_profiles
 from guard.sigdb.loader import check_database, load_database
 from guard.sigdb.problems import SignatureError
-from guard.updates import bundles, keys
+from guard.updates import bundles, keys, profile_record
 from guard.updates.manifest import (
     CHANNEL_RE,
     MAX_VERSION_JUMP,
@@ -120,7 +120,12 @@ def publish(request: Request, now: dt.datetime | None = None) -> Manifest:
         )
     tools = _tools_bundle(request.tools)
     if request.providers is not None:
-        providers, providers_sig = _providers_bundle(request, content_key)
+        previous_profiles = 0
+        if previous is not None:
+            _old, old_sig = _carried_forward(request.out, previous)
+            with contextlib.suppress(profile_record.RecordProblem):
+                previous_profiles = profile_record.read(old_sig)[0].version
+        providers, providers_sig = _providers_bundle(request, content_key, previous_profiles, now)
     else:
         providers, providers_sig = _carried_forward(request.out, previous)
     payloads = {"tools": tools, "providers": providers, "providers_sig": providers_sig}
@@ -183,7 +188,11 @@ def _tools_bundle(directory: Path) -> bytes:
     return data
 
 
-def _providers_bundle(request: Request, content_key: Ed25519PrivateKey) -> tuple[bytes, bytes]:
+def _providers_bundle(
+    request: Request, content_key: Ed25519PrivateKey, previous_version: int, now: dt.datetime
+) -> tuple[bytes, bytes]:
+    """The profiles bundle and the profile key's signed record for it (profiles version one
+    higher than the feed's, so installs never go back to older numbers)."""
     assert request.providers is not None
     if request.profile_key is None:
         raise UsageError(
@@ -199,7 +208,10 @@ def _providers_bundle(request: Request, content_key: Ed25519PrivateKey) -> tuple
     if not len(profiles):
         raise UsageError(f"--providers {request.providers}: no provider profiles in it")
     data = bundles.pack("providers", request.providers)
-    return data, keys.signature_file([keys.sign(profile_key, "profiles", data)])
+    record = profile_record.make(
+        profile_key, request.channel, previous_version + 1, bundles.sha256(data), now
+    )
+    return data, record
 
 
 def _carried_forward(feed: Path, previous: Manifest | None) -> tuple[bytes, bytes]:
