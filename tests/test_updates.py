@@ -61,6 +61,20 @@ class FeedHandler(http.server.SimpleHTTPRequestHandler):
             self.send_header("Retry-After", "3600")
             self.end_headers()
             return
+        if rule == "etag":  # a CDN that answers 304 to a matching If-None-Match
+            data = (Path(self.directory) / path).read_bytes()
+            tag = '"' + hashlib.sha256(data).hexdigest()[:16] + '"'
+            self.behaviour.setdefault("asked", []).append(self.headers.get("If-None-Match"))  # type: ignore[union-attr]
+            if self.headers.get("If-None-Match") == tag:
+                self.send_response(304)
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("ETag", tag)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
         if isinstance(rule, bytes):
             self.send_response(200)
             self.send_header("Content-Length", str(len(rule)))
@@ -596,3 +610,16 @@ def test_a_signature_file_nested_too_deep_is_refused_not_a_crash(feed_server, ke
     url, _feed, behaviour = _install_v2(feed_server, keyring, sources)
     behaviour["manifest.json.sig"] = b"[" * 3000
     _rejected(url, keyring, "malformed signature file")
+
+
+def test_an_unchanged_manifest_is_not_downloaded_again(feed_server, keyring, sources):
+    url, feed, behaviour = feed_server
+    behaviour["manifest.json"] = "etag"
+    _publish(keyring, sources, feed, version=2)
+    assert _update(url, keyring).status == "installed"
+    assert _update(url, keyring).status == "current"  # answered 304: nothing read or parsed
+    asked = behaviour["asked"]
+    assert asked[0] is None and asked[1] is not None  # the second check sent If-None-Match
+    _edit(sources)
+    _publish(keyring, sources, feed, version=3)
+    assert _update(url, keyring).status == "installed"  # a new ETag: fetched and installed
