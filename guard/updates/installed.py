@@ -75,7 +75,7 @@ def read_state() -> dict[str, Any]:
 
 def write_state(**changes: Any) -> dict[str, Any]:
     state = {**read_state(), **changes}
-    _atomic(root() / STATE, (json.dumps(state, indent=2, sort_keys=True) + "\n").encode())
+    write_atomic(root() / STATE, (json.dumps(state, indent=2, sort_keys=True) + "\n").encode())
     return state
 
 
@@ -97,7 +97,7 @@ def install(version: int, unpack: Any) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
     _fsync_dir(base)
     before = current_folder()
-    _atomic(base / POINTER, f"{name}\n".encode())
+    write_atomic(base / POINTER, f"{name}\n".encode())
     _prune(keep={name, before.name if before else ""})
     return base / name
 
@@ -113,7 +113,10 @@ def _prune(keep: set[str]) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
-def _atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Whole or not at all: written to a temp file beside it, synced, then renamed over it.
+    Used for the install pointer and state, and by ``feed publish`` for served files (a web
+    server never serves half a file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
@@ -121,6 +124,8 @@ def _atomic(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

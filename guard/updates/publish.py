@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ from guard.errors import RejectedError, UsageError
 from guard.providers.loader import check_profiles
 from guard.sigdb.loader import check_database, load_database
 from guard.sigdb.problems import SignatureError
-from guard.updates import bundles, keys, profile_record
+from guard.updates import bundles, installed, keys, profile_record
 from guard.updates.manifest import (
     CHANNEL_RE,
     MAX_VERSION_JUMP,
@@ -236,17 +235,4 @@ def _carried_forward(feed: Path, previous: Manifest | None) -> tuple[bytes, byte
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Whole or not at all: a web server never serves a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    installed.write_atomic(path, data, mode=0o644)  # readable by the web server
