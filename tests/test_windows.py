@@ -477,6 +477,7 @@ def test_about_shows_versions_database_provider_and_files(
     assert window.fields["provider"].text().startswith(window_profile_name(profiles))
     assert window.fields["journal"].text() == str(journal_path())
     assert window.fields["settings"].text() == str(settings.settings_path())
+    assert "No update feed is set up" in window.fields["updates"].text()
     assert window.stale_label.isHidden()
     assert window.fields["version"].textInteractionFlags() & (
         Qt.TextInteractionFlag.TextSelectableByMouse

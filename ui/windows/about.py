@@ -29,11 +29,14 @@ from guard.database import load_active
 from guard.live import journal_path
 from guard.providers.active import load_active_profiles, resolve, system_country
 from guard.providers.model import ProfileSet
+from guard.updates import client as update_client
+from guard.updates import config as update_config
+from guard.updates import installed
 from ui import style
 from ui.i18n import tr
 from ui.windows import common
 
-FIELDS = ("version", "python", "qt", "database", "provider", "settings", "journal")
+FIELDS = ("version", "python", "qt", "database", "updates", "provider", "settings", "journal")
 
 
 class AboutWindow(QWidget):
@@ -71,6 +74,7 @@ class AboutWindow(QWidget):
             "python": tr("Python"),
             "qt": tr("Qt"),
             "database": tr("Programs it knows"),
+            "updates": tr("Updates"),
             "provider": tr("Provider"),
             "settings": tr("Settings file"),
             "journal": tr("History file"),
@@ -143,6 +147,7 @@ class AboutWindow(QWidget):
             "python": f"{platform.python_implementation()} {platform.python_version()}",
             "qt": tr("Qt {qt}, PySide6 {pyside}").format(qt=qVersion(), pyside=PySide6.__version__),
             "database": self._database(),
+            "updates": self._updates(),
             "provider": self._provider(),
             "settings": str(settings.settings_path()),
             "journal": str(journal_path()),
@@ -169,6 +174,27 @@ class AboutWindow(QWidget):
         if active.warning:
             text += "\n" + active.warning
         return text
+
+    def _updates(self) -> str:
+        """Where updates come from, what is installed, and whether it is out of date."""
+        state = installed.read_state()
+        feed = update_config.feed_url() or state.get("feed")
+        if not feed:
+            return tr("No update feed is set up: ScamGuard uses the list it came with.")
+        parts = [tr("From {feed}").format(feed=feed)]
+        version = installed.version_in_use()
+        if version:
+            parts.append(tr("update version {version} installed").format(version=version))
+        if state.get("last_check"):
+            parts.append(
+                tr("last checked {when} ({result})").format(
+                    when=str(state["last_check"])[:16].replace("T", " "),
+                    result=state.get("last_result", "?"),
+                )
+            )
+        stale = update_client.out_of_date()
+        text = "; ".join(parts) + "."
+        return text + ("\n" + tr("Out of date: {why}.").format(why=stale) if stale else "")
 
     def _provider(self) -> str:
         profiles = self.profiles
