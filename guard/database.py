@@ -31,18 +31,15 @@ def load_active(directory: Path | None = None) -> ActiveDatabase:
         return ActiveDatabase(load_database(directory), origin=str(directory))
     warning = ""
     installed = home.installed_signatures_dir()
-    builtin = load_database(home.builtin_signatures_dir())
     if installed.is_dir():
         try:
-            update = load_database(installed)
+            return ActiveDatabase(load_database(installed), origin="installed update")
         except SignatureError as exc:
             warning = f"the installed signature update is damaged ({exc}); using the built-in one"
         except Exception as exc:  # whatever is on disk, the guard must start on something
             warning = (
                 f"the installed signature update cannot be read ({exc!r}); using the built-in one"
             )
-        else:
-            if update.version >= builtin.version:
-                return ActiveDatabase(update, origin="installed update")
-            # An app upgrade shipped newer signatures than the update feed last sent.
-    return ActiveDatabase(builtin, origin="built-in", warning=warning)
+    return ActiveDatabase(
+        load_database(home.builtin_signatures_dir()), origin="built-in", warning=warning
+    )

@@ -48,6 +48,19 @@ class FeedHandler(http.server.SimpleHTTPRequestHandler):
         if isinstance(rule, int):
             self.send_error(rule)
             return
+        if rule == "trickle":  # one byte at a time, each inside the per-read timeout
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            for _ in range(1000):
+                if self.server.hung.wait(0.2):  # type: ignore[attr-defined]
+                    return
+                try:
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                except OSError:
+                    return
+            return
         if rule == "hang":
             self.server.hung.wait(30)  # type: ignore[attr-defined]
             return
@@ -131,7 +144,9 @@ def sources(tmp_path: Path) -> tuple[Path, Path]:
     return tools, providers
 
 
-def _publish(keyring, sources, feed: Path, version: int, **changes: object) -> None:
+def _publish(
+    keyring, sources, feed: Path, version: int, now: dt.datetime = NOW, **changes: object
+) -> None:
     tools, providers = sources
     request = Request(
         tools=tools,
@@ -144,7 +159,7 @@ def _publish(keyring, sources, feed: Path, version: int, **changes: object) -> N
         rollout=100,
         out=feed,
     )
-    publish(Request(**{**request.__dict__, **changes}), now=NOW)
+    publish(Request(**{**request.__dict__, **changes}), now=now)
 
 
 def _edit(sources: tuple[Path, Path], note: str = "edited") -> None:
@@ -294,7 +309,6 @@ def test_a_truncated_download_is_refused(feed_server, keyring, sources):
 def test_a_server_that_hangs_times_out(feed_server, keyring, sources, monkeypatch):
     url, _feed, behaviour = _install_v2(feed_server, keyring, sources)
     behaviour["manifest.json"] = "hang"
-    monkeypatch.setattr(client, "CONNECT_TIMEOUT", 0.5)
     fetcher = functools.partial(client.Fetcher, timeout=0.5)
     _rejected(url, keyring, "could not be reached", fetcher=fetcher)
 
@@ -377,7 +391,8 @@ def test_the_content_key_alone_cannot_bring_older_phone_numbers_back(feed_server
     sky.write_text(sky.read_text().replace('name = "Sky"', 'name = "Sky Broadband"'))
     _publish(keyring, sources, feed, version=3)  # profiles version 2
     assert _update(url, keyring).status == "installed"
-    assert installed.profiles_version_in_use() == 2
+    assert installed.profiles_version_in_use("stable") == 2
+    assert installed.profiles_version_in_use("beta") == 0  # each channel counts its own
     doc = _manifest(feed)
     doc["files"]["providers"], doc["files"]["providers_sig"] = (
         old["providers"],
@@ -491,7 +506,7 @@ client.update(sys.argv[1], trusted=Path(sys.argv[2]))
 
 @pytest.mark.parametrize("kill_at", [1, 2, 3, 4])
 def test_killed_during_the_swap_it_has_the_old_or_the_new_data_never_a_mix(
-    feed_server, keyring, sources, kill_at
+    feed_server, keyring, sources, kill_at, monkeypatch
 ):
     url, feed, _ = _install_v2(feed_server, keyring, sources)
     tools, _providers = sources
@@ -513,8 +528,9 @@ def test_killed_during_the_swap_it_has_the_old_or_the_new_data_never_a_mix(
         assert "newrat" in ids and kill_at >= 3  # killed after the pointer moved
     else:
         assert installed.version_in_use() == 2 and "newrat" not in ids
-    loaded, problems = load_active_profiles()
-    assert len(loaded) >= 11 and not [p for p in problems if "differs" in str(p)]
+    monkeypatch.setattr(keys, "builtin_keys_dir", lambda: keyring["trusted"])
+    loaded, problems = load_active_profiles()  # the installed profiles, checked and complete
+    assert problems == [] and len(loaded) >= 11
     # The version in use is what rollback protection counts from, whatever state.json says.
     assert client.installed_version() == installed.version_in_use()
     # And the next update completes whatever was interrupted.
@@ -569,7 +585,9 @@ def test_a_staged_rollout_reaches_an_install_only_once_it_covers_its_bucket(
     _publish(keyring, sources, feed, version=3, rollout=bucket + 1, providers=None,
              profile_key=None)  # fmt: skip
     assert _update(url, keyring).status == "installed"
-    assert 0 <= client.rollout_bucket("another install") < 100
+    # The bucket is fixed per install (a stable hash of its id), and spread over 0-99.
+    buckets = {client.rollout_bucket(f"install-{n}") for n in range(400)}
+    assert len(buckets) > 90 and client.rollout_bucket("x") == client.rollout_bucket("x")
 
 
 def test_a_heartbeat_re_sign_downloads_nothing_and_extends_the_expiry(
@@ -623,3 +641,38 @@ def test_an_unchanged_manifest_is_not_downloaded_again(feed_server, keyring, sou
     _edit(sources)
     _publish(keyring, sources, feed, version=3)
     assert _update(url, keyring).status == "installed"  # a new ETag: fetched and installed
+
+
+def test_a_trickling_server_is_cut_off(feed_server, keyring, sources, monkeypatch):
+    url, _feed, behaviour = _install_v2(feed_server, keyring, sources)
+    behaviour["manifest.json"] = "trickle"
+    monkeypatch.setattr(client, "TOTAL_TIMEOUT", 1.0)
+    _rejected(url, keyring, "took longer than 1 s")
+
+
+def test_a_computer_held_back_by_a_rollout_is_not_out_of_date(feed_server, keyring, sources):
+    url, feed, _ = _install_v2(feed_server, keyring, sources)
+    later = NOW + dt.timedelta(days=10)  # past version 2's expiry
+    _edit(sources)
+    bucket = client.rollout_bucket(client.install_id())
+    _publish(keyring, sources, feed, version=3, rollout=bucket, now=later)
+    outcome = client.update(url, trusted=keyring["trusted"], now=later)
+    assert outcome.status == "deferred"
+    assert client.out_of_date(later) == ""  # the feed is alive, just not for us yet
+
+
+def test_a_damaged_install_is_repaired_by_the_same_version(feed_server, keyring, sources):
+    url, _feed, _ = _install_v2(feed_server, keyring, sources)
+    (home.installed_signatures_dir() / "tools" / "anydesk.toml").write_text("not = [valid")
+    assert load_active().origin == "built-in"  # the guard falls back at once
+    assert _update(url, keyring).status == "installed"  # and the check puts it right
+    assert load_active().origin == "installed update"
+
+
+def test_only_an_installed_feed_caps_how_far_versions_jump(feed_server, keyring, sources):
+    url, feed, _ = feed_server
+    _publish(keyring, sources, feed, version=1500)  # a fresh computer: any first version
+    assert _update(url, keyring).status == "installed"
+    _edit(sources)
+    _publish(keyring, sources, feed, version=2400)  # +900 from the installed feed: fine
+    assert _update(url, keyring).status == "installed"

@@ -31,6 +31,7 @@ from guard.live import GuardOptions, LiveGuard
 from guard.providers.model import Profile
 from guard.updates import client as update_client
 from guard.updates import config as update_config
+from guard.updates import installed as update_installed
 from guard.watch.process_watcher import SourceUnavailable
 from ui.alerts import AlertController, EngineBridge
 from ui.i18n import install_translator, tr
@@ -111,7 +112,7 @@ class TrayApp(QObject):
         self.menu.quit.connect(self.request_quit)
         self.guard_running.connect(self._on_running)
         self.update_done.connect(self._update_done)
-        self._updating = False
+        self._updating = self._show_result = False
         self._update_timer = QTimer(self)
         self._update_timer.setSingleShot(True)
         self._update_timer.timeout.connect(self._scheduled_update)
@@ -151,7 +152,7 @@ class TrayApp(QObject):
         threading.Thread(target=start_guard, name="guard-start", daemon=True).start()
         QTimer.singleShot(0, self._prewarm)
         if not self._update_timer.isActive():
-            self._schedule_updates()
+            self._schedule_updates(first=True)
 
     def _prewarm(self) -> None:
         """Paint one warning offscreen while nothing is happening, so fonts and styles are
@@ -249,6 +250,9 @@ class TrayApp(QObject):
         self._refresh()
         if event.kind in ("ended", "blocked"):
             self._maybe_restart()
+        if event.kind == "update":  # the guard switched to an installed update (CLI or us)
+            self.database = load_active(self.options.signatures)
+            self._refresh()
 
     # --- what the person sees ---
 
@@ -363,8 +367,9 @@ class TrayApp(QObject):
                 )
             return
         if self._updating:
+            self._show_result |= not quiet  # a click during a scheduled check gets its box
             return
-        self._updating = True
+        self._updating, self._show_result = True, not quiet
 
         def run() -> None:
             try:
@@ -381,6 +386,7 @@ class TrayApp(QObject):
     @Slot(str, bool, bool)
     def _update_done(self, text: str, ok: bool, quiet: bool) -> None:
         self._updating = False
+        quiet = not self._show_result
         if self.guard is None:
             self._report(text)
         elif ok:
@@ -392,11 +398,15 @@ class TrayApp(QObject):
         if not quiet:
             self._box(tr("Updates"), text)
 
-    def _schedule_updates(self) -> None:
+    def _schedule_updates(self, first: bool = False) -> None:
         """Every 6 hours, give or take half an hour, so millions of installs do not all ask
-        the feed in the same minute."""
+        the feed in the same minute. At start, within minutes if the last check is older than
+        that: a laptop switched off every evening must still get its updates."""
         jitter = random.uniform(-UPDATE_JITTER_SECONDS, UPDATE_JITTER_SECONDS)  # noqa: S311
-        self._update_timer.start(int((UPDATE_EVERY_SECONDS + jitter) * 1000))
+        wait = UPDATE_EVERY_SECONDS + jitter
+        if first and _hours_since_check() * 3600 >= UPDATE_EVERY_SECONDS:
+            wait = random.uniform(60, 600)  # noqa: S311
+        self._update_timer.start(int(wait * 1000))
 
     def _scheduled_update(self) -> None:
         if not update_client.wait_asked():
@@ -456,6 +466,17 @@ def run(argv: list[str] | None = None, options: AppOptions | None = None) -> int
         if tray.guard is not None:
             tray.stop(tr("the app closed"))
         instance.close()
+
+
+def _hours_since_check() -> float:
+    value = update_installed.read_state().get("last_check")
+    try:
+        last = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        last = None
+    if last is None:
+        return float("inf")
+    return (dt.datetime.now(dt.UTC) - last).total_seconds() / 3600
 
 
 def _quit_on_signals(app: QApplication) -> None:

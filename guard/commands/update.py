@@ -27,7 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--feed", metavar="URL", help="the feed's address (https://...)")
     parser.add_argument(
         "--trusted-keys", type=Path, metavar="DIR",
-        help="check against these public keys instead of the built-in ones (DIR/content, "
+        help="check against these public keys instead of the built-in ones or the installer's "
+        "(DIR/content, "
         "DIR/profile): for staging feeds and tests, only with SCAMGUARD_HOME set",
     )  # fmt: skip
     parser.add_argument(

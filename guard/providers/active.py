@@ -155,8 +155,8 @@ def load_active_profiles(directory: Path | None = None) -> tuple[ProfileSet, lis
 
 
 def _verified_installed_profiles(folder: Path) -> ProfileSet | str:
-    """The installed profiles, built from the very bytes whose profile-key signature was just
-    checked (never re-read from disk after the check), or why they cannot be used."""
+    """The installed profiles, built from a scratch copy of the very bytes whose profile-key
+    signature was just checked (the installed files are never read), or why not."""
     from guard.updates import bundles, config, keys, profile_record  # noqa: PLC0415
 
     try:
@@ -167,12 +167,14 @@ def _verified_installed_profiles(folder: Path) -> ProfileSet | str:
         profile_record.verify(signature, bundles.sha256(data), pinned)
     except (OSError, keys.KeyProblem, profile_record.RecordProblem) as exc:
         return f"the profile signature does not check ({exc})"
-    with tempfile.TemporaryDirectory(prefix="scamguard-profiles-") as scratch:
-        try:
+    try:  # a scratch copy of exactly the checked bytes (a virus scanner may hold a file)
+        with tempfile.TemporaryDirectory(
+            prefix="scamguard-profiles-", ignore_cleanup_errors=True
+        ) as scratch:
             bundles.unpack("providers", data, Path(scratch) / "providers")
-        except (OSError, bundles.BundleProblem) as exc:
-            return f"the signed profiles cannot be unpacked ({exc})"
-        loaded, problems = load_profiles(Path(scratch) / "providers", future_check=False)
+            loaded, problems = load_profiles(Path(scratch) / "providers", future_check=False)
+    except (OSError, bundles.BundleProblem) as exc:
+        return f"the signed profiles cannot be unpacked ({exc})"
     if problems or not len(loaded):
         return "; ".join(str(p) for p in problems[:3]) or "no profiles"
     # Point at the installed copies (for `provider show`), not the scratch folder.

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from guard import home
 from guard.identify.index import SignatureIndex
 from guard.providers.loader import load_profiles
@@ -225,13 +227,26 @@ def update(
     installed version are written only after a check that succeeded.
     """
     now = now or dt.datetime.now(dt.UTC)
+    lock = FileLock(str(installed.root() / ".update.lock"), thread_local=False)
+    try:
+        installed.root().mkdir(parents=True, exist_ok=True)
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise Rejected("another update check is running on this computer; try again") from None
+    except OSError as exc:
+        raise Rejected(f"the update folder cannot be used ({exc.strerror or exc})") from None
     try:
         outcome = _update(
             feed, trusted=trusted, channel=channel, now=now, fetcher=fetcher, report=report
         )
+    except OSError as exc:  # a full disk, a folder in use: refused, data in use unchanged
+        installed.write_state(last_check=now.isoformat(), last_result=f"refused: {exc}")
+        raise Rejected(f"could not install ({exc.strerror or exc})") from None
     except Rejected as exc:
         installed.write_state(last_check=now.isoformat(), last_result=f"refused: {exc}")
         raise
+    finally:
+        lock.release()
     installed.write_state(last_check=now.isoformat(), last_result=outcome.status)
     return outcome
 
@@ -254,15 +269,15 @@ def _update(
     )
     current = installed_version()
     if body is None:  # unchanged since the last good check
+        if out_of_date(now):
+            raise Rejected("the feed has not been re-signed since its manifest expired")
         return Outcome("current", f"already up to date (version {current})", current)
     signature, _ = source.get(SIGNATURE, MAX_SIGNATURE_BYTES)
     if signature is None:
         raise Rejected("the feed answered 'not modified' for the signature it never sent")
     manifest = _verified(body, signature, pinned=pinned, channel=channel, now=now, current=current)
     hashes = {name: entry.sha256 for name, entry in manifest.files.items()}
-    if manifest.version == current or (
-        hashes == state.get("files") and installed.current_folder() is not None
-    ):
+    if (manifest.version == current or hashes == state.get("files")) and _installed_loads():
         # Nothing new (or a heartbeat re-sign of what is installed): only the dates move.
         installed.write_state(
             feed=feed, etag=new_etag, version=max(current, manifest.version),
@@ -271,6 +286,8 @@ def _update(
         return Outcome("current", f"already up to date (version {manifest.version})", current)
     bucket = rollout_bucket(install_id())
     if bucket >= manifest.rollout:
+        # Verified, just not for this computer yet: the feed is alive, so not out of date.
+        installed.write_state(feed=feed, expires=manifest.expires.isoformat())
         return Outcome(
             "deferred",
             f"version {manifest.version} is being rolled out to {manifest.rollout}% of "
@@ -293,7 +310,7 @@ def _update(
             f"the provider profiles were signed for the {record.channel!r} channel, not "
             f"{manifest.channel!r}"
         )
-    floor = installed.profiles_version_in_use()
+    floor = installed.profiles_version_in_use(manifest.channel)
     if record.version < floor:
         raise Rejected(
             f"the provider profiles are version {record.version}, older than the installed "
@@ -301,7 +318,10 @@ def _update(
         )
     _test_load(payloads)
     folder = installed.install(
-        manifest.version, lambda into: _unpack(payloads, into, manifest.version, record.version)
+        manifest.version,
+        lambda into: _unpack(
+            payloads, into, manifest.version, f"{record.channel} {record.version}"
+        ),
     )
     installed.write_state(
         feed=feed, etag=new_etag, version=manifest.version,
@@ -314,6 +334,19 @@ def _update(
         manifest.version,
         {"folder": str(folder)},
     )
+
+
+def _installed_loads() -> bool:
+    """Is there an installed update, and does it load? (If not, the same version is
+    installed again rather than counted as current: a damaged copy gets repaired.)"""
+    folder = installed.current_folder()
+    if folder is None:
+        return False
+    try:
+        load_database(folder)
+    except Exception:
+        return False
+    return True
 
 
 def _pinned(trusted: Path | None) -> dict[str, tuple[keys.TrustedKey, ...]]:
@@ -355,7 +388,8 @@ def _verified(
             f"the manifest expired on {manifest.expires:%Y-%m-%d %H:%M} UTC; keeping the "
             "signatures in use (the feed has not been re-signed)"
         )
-    if manifest.version > current + MAX_VERSION_JUMP:
+    installed_feed = installed.version_in_use()
+    if installed_feed and manifest.version > max(current, installed_feed) + MAX_VERSION_JUMP:
         raise Rejected(
             f"the feed jumps from version {current} to {manifest.version}: more than "
             f"{MAX_VERSION_JUMP} at once is refused (it would freeze every later update)"
@@ -380,7 +414,7 @@ def _download(source: Fetcher, path: str, sha256: str, length: int) -> bytes:
 
 
 def _unpack(
-    payloads: dict[str, bytes], into: Path, version: int = 0, profiles_version: int = 0
+    payloads: dict[str, bytes], into: Path, version: int = 0, profiles_version: str = ""
 ) -> None:
     bundles.unpack("tools", payloads["tools"], into)
     (into / installed.VERSION).write_text(f"{version}\n", encoding="utf-8")

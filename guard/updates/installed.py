@@ -49,9 +49,19 @@ def version_in_use() -> int:
     return _number_in_use(VERSION)
 
 
-def profiles_version_in_use() -> int:
-    """The profiles version of the phone numbers in use: older ones are never installed."""
-    return _number_in_use(PROFILES_VERSION)
+def profiles_version_in_use(channel: str) -> int:
+    """The profiles version of the phone numbers in use, if they came from ``channel``'s
+    feed (each channel counts its own): older ones are never installed."""
+    folder = current_folder()
+    if folder is None:
+        return 0
+    try:
+        text = (folder / PROFILES_VERSION).read_text(encoding="utf-8").split()
+    except (OSError, UnicodeDecodeError):
+        return 0
+    if len(text) != 2 or text[0] != channel or not text[1].isdigit() or len(text[1]) > 16:
+        return 0
+    return int(text[1])
 
 
 def _number_in_use(name: str) -> int:
@@ -135,9 +145,11 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
 
 
 def _sync_tree(folder: Path) -> None:
+    """Flush every file (opened for writing: Windows refuses to flush a read-only handle)
+    and every folder of a new version before it is renamed into place."""
     for path in sorted(folder.rglob("*"), reverse=True):
         if path.is_file():
-            with open(path, "rb") as fh:
+            with open(path, "r+b") as fh:
                 os.fsync(fh.fileno())
         else:
             _fsync_dir(path)
