@@ -6,6 +6,7 @@ import dataclasses
 import json
 import os
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -360,7 +361,13 @@ def _cmdline(pid: int) -> list[str]:
 
 def _seen_by(engine: Engine, identifier: Identifier, proc_pid: int) -> None:
     """Feed one of our processes to the engine as a source would."""
-    info = wait_for(lambda: (i := read_process(proc_pid)) and i.exe and i, message="exec")
+    python = os.path.realpath(sys.executable)  # what a just-forked child still is
+
+    def execed():
+        i = read_process(proc_pid)
+        return i if i and i.exe and os.path.realpath(i.exe) != python else None
+
+    info = wait_for(execed, message="exec")
     engine.process_seen(info, identifier.identify_process(info))
 
 
