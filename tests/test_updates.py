@@ -342,6 +342,17 @@ def _resign(feed: Path, keyring, doc: dict) -> None:
     (feed / "manifest.json.sig").write_bytes(signature)
 
 
+def _serve_signed(feed: Path, keyring, doc: dict, name: str, data: bytes) -> None:
+    """Put ``data`` in the feed as payload ``name`` of version 3, signed by the real content
+    key: what someone holding only that key could publish."""
+    sha = hashlib.sha256(data).hexdigest()
+    path = f"bundles/{name}-{sha}.json" + (".sig" if name == "providers_sig" else "")
+    (feed / path).write_bytes(data)
+    doc["files"][name] = {"path": path, "sha256": sha, "length": len(data)}
+    doc["version"] = 3
+    _resign(feed, keyring, doc)
+
+
 def test_a_bundle_that_fails_validation_is_refused(feed_server, keyring, sources):
     """Signed by the real content key, but it names explorer.exe: the test-load refuses."""
     url, feed, _ = _install_v2(feed_server, keyring, sources)
@@ -351,13 +362,7 @@ def test_a_bundle_that_fails_validation_is_refused(feed_server, keyring, sources
     bundle["files"]["anydesk.toml"] = bundle["files"]["anydesk.toml"].replace(
         'windows = ["AnyDesk.exe"', 'windows = ["explorer.exe", "AnyDesk.exe"'
     )
-    data = canonical(bundle)
-    sha = hashlib.sha256(data).hexdigest()
-    path = f"bundles/tools-{sha}.json"
-    (feed / path).write_bytes(data)
-    doc["files"]["tools"] = {"path": path, "sha256": sha, "length": len(data)}
-    doc["version"] = 3
-    _resign(feed, keyring, doc)
+    _serve_signed(feed, keyring, doc, "tools", canonical(bundle))
     _rejected(url, keyring, "fail validation")
 
 
@@ -372,12 +377,7 @@ def test_profiles_signed_only_by_the_content_key_are_refused(feed_server, keyrin
         hashlib.sha256(providers).hexdigest(),
         NOW,
     )
-    sha = hashlib.sha256(forged).hexdigest()
-    path = f"bundles/providers_sig-{sha}.json.sig"
-    (feed / path).write_bytes(forged)
-    doc["files"]["providers_sig"] = {"path": path, "sha256": sha, "length": len(forged)}
-    doc["version"] = 3
-    _resign(feed, keyring, doc)
+    _serve_signed(feed, keyring, doc, "providers_sig", forged)
     _rejected(url, keyring, "not signed by a trusted profile key")
 
 

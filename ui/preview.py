@@ -23,8 +23,6 @@ from guard.providers.model import Profile
 from guard.sigdb.model import ToolSignature
 from ui.warning import WarningWindow
 
-PAGES = ("choice", "question", "scope", "done")
-
 
 def sample_incident(tool: ToolSignature, os_name: str | None = None) -> IncidentView:
     """A frozen copy of ``tool`` started from the Downloads folder a minute ago."""

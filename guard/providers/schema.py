@@ -24,7 +24,7 @@ from guard.providers.model import (
     Promise,
 )
 from guard.providers.phone import check_number, known_country
-from guard.sigdb.problems import Problem
+from guard.sigdb.problems import FieldChecker, Problem, type_name
 
 ID_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$")
 GENERIC_PREFIX = "generic-"
@@ -49,30 +49,12 @@ UNVERIFIED_MESSAGE = (
 )
 
 
-def _type_name(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    return {
-        str: "a string",
-        int: "a number",
-        float: "a number",
-        list: "a list",
-        dict: "a table",
-        dt.date: "a date",
-        dt.datetime: "a date and time",
-    }.get(type(value), type(value).__name__)
-
-
-class _Checker:
+class _Checker(FieldChecker):
     """Collects problems for one profile while pulling typed values out of its parsed TOML."""
 
     def __init__(self, file: str, today: dt.date | None):
-        self.file = file
+        super().__init__(file)
         self.today = today
-        self.problems: list[Problem] = []
-
-    def problem(self, field: str, message: str) -> None:
-        self.problems.append(Problem(self.file, field, message))
 
     def unknown(self, prefix: str, table: dict[str, Any], allowed: set[str] | tuple) -> None:
         for key in table:
@@ -84,22 +66,6 @@ class _Checker:
         for name in missing:
             self.problem(f"{prefix}{name}", "is required")
         return not missing
-
-    def string(self, field: str, value: Any, max_len: int, empty_ok: bool = False) -> str | None:
-        if not isinstance(value, str):
-            self.problem(field, f"must be a string, not {_type_name(value)}")
-            return None
-        text = value.strip()
-        if not text and not empty_ok:
-            self.problem(field, "must not be empty")
-            return None
-        if len(text) > max_len:
-            self.problem(field, f"is longer than {max_len} characters")
-            return None
-        if any(ord(c) < 32 or c == "\x7f" for c in text):
-            self.problem(field, "contains control characters")
-            return None
-        return text
 
     def choice(self, field: str, value: Any, allowed: tuple[str, ...]) -> str | None:
         text = self.string(field, value, 40)
@@ -115,7 +81,7 @@ class _Checker:
 
     def date(self, field: str, value: Any) -> dt.date | None:
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-            kind = "a date and time" if isinstance(value, dt.datetime) else _type_name(value)
+            kind = "a date and time" if isinstance(value, dt.datetime) else type_name(value)
             self.problem(field, f"must be a date like 2026-11-21 (no quotes), not {kind}")
             return None
         if self.today is not None and value > self.today + FUTURE_SLACK:
@@ -139,7 +105,7 @@ class _Checker:
 
 def _colours(c: _Checker, value: Any) -> Colours | None:
     if not isinstance(value, dict):
-        c.problem("colours", f"must be a table, not {_type_name(value)}")
+        c.problem("colours", f"must be a table, not {type_name(value)}")
         return None
     c.unknown("colours.", value, COLOUR_FIELDS)
     if not c.required("colours.", value, COLOUR_FIELDS):
@@ -166,7 +132,7 @@ def _colours(c: _Checker, value: Any) -> Colours | None:
 
 def _promise(c: _Checker, value: Any) -> Promise | None:
     if not isinstance(value, dict):
-        c.problem("promise", f"must be a table, not {_type_name(value)}")
+        c.problem("promise", f"must be a table, not {type_name(value)}")
         return None
     c.unknown("promise.", value, PROMISE_FIELDS)
     if not c.required("promise.", value, PROMISE_FIELDS):
@@ -185,7 +151,7 @@ def _promise(c: _Checker, value: Any) -> Promise | None:
 def _number(c: _Checker, i: int, value: Any, country: str | None) -> ContactNumber | None:
     at = f"numbers[{i}]"
     if not isinstance(value, dict):
-        c.problem(at, f"must be a table ([[numbers]]), not {_type_name(value)}")
+        c.problem(at, f"must be a table ([[numbers]]), not {type_name(value)}")
         return None
     c.unknown(f"{at}.", value, NUMBER_REQUIRED + NUMBER_OPTIONAL)
     if not c.required(f"{at}.", value, NUMBER_REQUIRED):
@@ -228,7 +194,7 @@ def _number(c: _Checker, i: int, value: Any, country: str | None) -> ContactNumb
 
 def _numbers(c: _Checker, value: Any, country: str | None) -> tuple[ContactNumber, ...]:
     if not isinstance(value, list):
-        c.problem("numbers", f"must be a list of [[numbers]] tables, not {_type_name(value)}")
+        c.problem("numbers", f"must be a list of [[numbers]] tables, not {type_name(value)}")
         return ()
     if not value:
         c.problem("numbers", "must hold at least one number")
@@ -309,7 +275,7 @@ def check_profile(
         country = None
     generic = doc.get("generic")
     if "generic" in doc and not isinstance(generic, bool):
-        c.problem("generic", f"must be true or false, not {_type_name(generic)}")
+        c.problem("generic", f"must be true or false, not {type_name(generic)}")
     elif "generic" in doc and profile_id and generic != profile_id.startswith(GENERIC_PREFIX):
         c.problem("generic", "must be true exactly when the id starts with 'generic-'")
     website = c.url("website", doc["website"]) if "website" in doc else None

@@ -16,7 +16,7 @@ from typing import Any
 from guard.sigdb.globs import Glob, PatternError, compile_glob
 from guard.sigdb.model import KINDS, OSES, PE_FIELDS, RISKS, PeIdentity, ToolSignature
 from guard.sigdb.names import GENERIC_NAMES, PROTECTED_NAMES, name_key
-from guard.sigdb.problems import Problem
+from guard.sigdb.problems import FieldChecker, Problem, type_name
 
 MAX_LIST = 64
 MAX_SOURCES = 20
@@ -92,34 +92,19 @@ def normalize_path_text(path: str) -> str:
     return path.replace("\\", "/").casefold().rstrip("/") or "/"
 
 
-class _Checker:
-    """Collects problems for one file while pulling typed values out of its parsed TOML."""
+class _Checker(FieldChecker):
+    """Collects problems for one tool file while pulling typed values out of its TOML."""
 
     def __init__(self, file: str, doc: dict[str, Any]):
-        self.file = file
+        super().__init__(file)
         self.doc = doc
-        self.problems: list[Problem] = []
-
-    def problem(self, field: str, message: str) -> None:
-        self.problems.append(Problem(self.file, field, message))
 
     # --- primitive readers: return a clean value, or None after recording a problem ---
 
-    def string(self, field: str, value: Any, max_len: int = MAX_STR) -> str | None:
-        if not isinstance(value, str):
-            self.problem(field, f"must be a string, not {_type_name(value)}")
-            return None
-        text = value.strip()
-        if not text:
-            self.problem(field, "must not be empty")
-            return None
-        if len(text) > max_len:
-            self.problem(field, f"is longer than {max_len} characters")
-            return None
-        if any(ord(c) < 32 for c in text):
-            self.problem(field, "contains control characters")
-            return None
-        return text
+    def string(
+        self, field: str, value: Any, max_len: int = MAX_STR, empty_ok: bool = False
+    ) -> str | None:
+        return super().string(field, value, max_len, empty_ok)
 
     def string_list(
         self,
@@ -130,7 +115,7 @@ class _Checker:
         max_len: int = MAX_STR,
     ) -> list[Any]:
         if not isinstance(value, list):
-            self.problem(field, f"must be a list, not {_type_name(value)}")
+            self.problem(field, f"must be a list, not {type_name(value)}")
             return []
         if len(value) > max_items:
             self.problem(field, f"has more than {max_items} entries")
@@ -154,7 +139,7 @@ class _Checker:
     def table(self, field: str) -> dict[str, Any]:
         value = self.doc.get(field, {})
         if not isinstance(value, dict):
-            self.problem(field, f"must be a table, not {_type_name(value)}")
+            self.problem(field, f"must be a table, not {type_name(value)}")
             return {}
         for key in value:
             if key not in SUB_FIELDS[field]:
@@ -221,17 +206,6 @@ class _Checker:
             self.problem(field, f"{text!r} is a shared folder, not this tool's own install path")
             return None
         return text
-
-
-def _type_name(value: Any) -> str:
-    return {
-        str: "a string",
-        int: "a number",
-        float: "a number",
-        bool: "true/false",
-        list: "a list",
-        dict: "a table",
-    }.get(type(value), type(value).__name__)
 
 
 NAME_PUNCTUATION = frozenset(" .&()'+/,:!-")
@@ -459,7 +433,7 @@ def _pe_value(c: _Checker, field: str, text: str) -> Glob | None:
 
 def _check_ports(c: _Checker, value: Any) -> list[int]:
     if not isinstance(value, list):
-        c.problem("network.ports", f"must be a list, not {_type_name(value)}")
+        c.problem("network.ports", f"must be a list, not {type_name(value)}")
         return []
     out = []
     for i, port in enumerate(value[:MAX_LIST]):

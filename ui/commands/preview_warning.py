@@ -11,7 +11,7 @@ from guard.errors import EXIT_OK, UsageError
 from guard.providers.active import load_active_profiles
 from guard.sigdb.problems import SignatureError
 
-PAGES = ("choice", "question", "scope", "done")  # as ui.preview.PAGES (no Qt here)
+PAGES = ("choice", "question", "scope", "done")  # the pages ui.preview.paint can draw
 
 
 def register(sub: argparse._SubParsersAction) -> None:
