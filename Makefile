@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench previews clean
+.PHONY: run test lint bench previews clean package deb msi test-packaging
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/scamguard signatures validate
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not packaging"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -35,6 +35,36 @@ previews: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/scamguard preview-warning --tool anydesk --provider talktalk --out docs/images/warning-talktalk.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/scamguard preview-warning --tool anydesk --provider generic-uk --out docs/images/warning-generic-uk.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/scamguard preview-warning --tool anydesk --provider talktalk --page question --out docs/images/warning-talktalk-question.png
+
+# Installable builds (docs/isp-bundling.md). `make package` builds for the platform it runs
+# on: dist/scamguard/ (one folder; on macOS also dist/ScamGuard.app).
+PKG_STAMP := $(VENV)/.package-stamp
+
+$(PKG_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --editable '.[test,package]'
+	touch $(PKG_STAMP)
+
+package: $(PKG_STAMP)
+	$(BIN)/python packaging/check_release.py
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
+		--workpath build/pyinstaller packaging/pyinstaller/scamguard.spec
+
+# The Debian/Ubuntu package, from dist/scamguard: dist/scamguard_<version>_<arch>.deb
+deb: package
+	$(BIN)/python packaging/linux/build_deb.py
+
+# The Windows MSI's tables, built on Linux with wixl from the Linux build as a stand-in
+# payload (a real MSI is built on Windows: packaging/README.md).
+msi: package
+	$(BIN)/python packaging/linux/ensure_tools.py wixl msitools
+	$(BIN)/python packaging/windows/build_msi.py --payload dist/scamguard --stand-in \
+		--out dist/ScamGuard-stand-in.msi
+
+# Builds the package, then installs, runs and removes the .deb (as root) and checks the
+# MSI; `.ci/run` calls it after `make test`.
+test-packaging: package
+	$(BIN)/python packaging/linux/ensure_tools.py wixl msitools
+	SCAMGUARD_PACKAGING_REQUIRED=1 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m packaging
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build dist

@@ -69,6 +69,11 @@ class Autostart(Protocol):
         """One line saying where the registration lives (a path or a registry key)."""
         ...
 
+    def for_everyone(self) -> str:
+        """Where the installer registered the tray for every user ("" if it did not): the
+        person's own setting then does not matter, and only an administrator can change it."""
+        ...
+
 
 def for_this_system(os_name: str | None = None, env: Mapping[str, str] | None = None) -> Autostart:
     """The adapter for ``os_name`` (``linux``, ``macos``, ``windows``; default: this OS).
@@ -124,6 +129,20 @@ def tray_command(
     if script.is_file() and os.access(script, os.X_OK):
         return [str(script)]
     return [exe, "-m", "ui"]
+
+
+def login_command(
+    *,
+    executable: str | None = None,
+    frozen: bool | None = None,
+    os_name: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> list[str]:
+    """What a person's own start-at-login entry runs: the tray under ``keep-running``, so a
+    tray ended in Task Manager comes back; on macOS the tray itself (launchd's
+    ``KeepAlive`` does the restarting there). Arguments as for :func:`tray_command`."""
+    command = tray_command(executable=executable, frozen=frozen, os_name=os_name, env=env)
+    return command if (os_name or current_os()) == "macos" else [*command, "keep-running"]
 
 
 # --- Linux: freedesktop autostart --------------------------------------------------------
@@ -250,6 +269,11 @@ class XdgAutostart:
         line = f"freedesktop autostart entry {self.user_file}"
         machine = self._system_entry()
         return f"{line} (machine-wide: {machine})" if machine else line
+
+    def for_everyone(self) -> str:
+        machine = self._system_entry()
+        entry = _read_desktop_entry(machine) if machine else None
+        return str(machine) if entry is not None and self._starts(entry) else ""
 
     def _system_entry(self) -> Path | None:
         return next((p for p in self.system_files if os.path.lexists(p)), None)
@@ -418,13 +442,17 @@ class WinregKey:
     """:class:`RegistryKey` on the real registry. ``winreg`` is imported per call, so
     building one (or :func:`for_this_system` for ``windows``) works on any OS."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, machine: bool = False) -> None:
         self.path = path
+        self.machine = machine  # HKEY_LOCAL_MACHINE (read only here): what the MSI wrote
 
     def get(self, name: str) -> str | bytes | None:
         winreg = _winreg()
+        hive = winreg.HKEY_LOCAL_MACHINE if self.machine else winreg.HKEY_CURRENT_USER
         try:
-            with winreg.OpenKey(winreg.HKEY_CURRENT_USER, self.path) as key:
+            # The 64-bit view: the MSI is x64, and a 32-bit reader would see another key.
+            access = winreg.KEY_READ | winreg.KEY_WOW64_64KEY
+            with winreg.OpenKey(hive, self.path, 0, access) as key:
                 value, _kind = winreg.QueryValueEx(key, name)
         except FileNotFoundError:
             return None
@@ -457,10 +485,18 @@ class WindowsAutostart:
     admin rights, and is what Task Manager's Startup tab lists. The value name is the
     ownership mark: there is nowhere to put another, and a value called ScamGuard is ours."""
 
-    def __init__(self, run: RegistryKey | None = None, approved: RegistryKey | None = None):
+    def __init__(
+        self,
+        run: RegistryKey | None = None,
+        approved: RegistryKey | None = None,
+        machine_run: RegistryKey | None = None,
+    ):
         self.run: RegistryKey = run if run is not None else WinregKey(RUN_KEY)
         self.approved: RegistryKey = (
             approved if approved is not None else WinregKey(STARTUP_APPROVED_KEY)
+        )
+        self.machine_run: RegistryKey = (
+            machine_run if machine_run is not None else WinregKey(RUN_KEY, machine=True)
         )
 
     def is_enabled(self) -> bool:
@@ -485,6 +521,15 @@ class WindowsAutostart:
     def describe(self) -> str:
         return f'registry HKEY_CURRENT_USER\\{self.run.path}, value "{RUN_VALUE}"'
 
+    def for_everyone(self) -> str:
+        try:
+            value = self.machine_run.get(RUN_VALUE)
+        except OSError:
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            return ""
+        return f'registry HKEY_LOCAL_MACHINE\\{self.machine_run.path}, value "{RUN_VALUE}"'
+
     @staticmethod
     def _on(key: RegistryKey, verb: str, action: Callable[[], _T]) -> _T:
         try:
@@ -498,6 +543,8 @@ class WindowsAutostart:
 # --- macOS: a LaunchAgent ----------------------------------------------------------------
 
 LAUNCH_AGENT_LABEL = "uk.co.scamguard.tray"
+# The installer's agent for every user (packaging/macos/uk.co.scamguard.agent.plist).
+MACHINE_AGENT = Path("/Library/LaunchAgents/uk.co.scamguard.agent.plist")
 
 
 class LaunchAgentAutostart:
@@ -512,9 +559,10 @@ class LaunchAgentAutostart:
     a signed app should move to ``SMAppService`` with the plist inside the bundle.
     """
 
-    def __init__(self, home: str | Path | None = None) -> None:
+    def __init__(self, home: str | Path | None = None, machine_agent: Path = MACHINE_AGENT):
         base = Path(home) if home is not None else _home_dir(os.environ)
         self.path = base / "Library" / "LaunchAgents" / f"{LAUNCH_AGENT_LABEL}.plist"
+        self.machine_agent = machine_agent
 
     def is_enabled(self) -> bool:
         job = self._read()
@@ -532,9 +580,10 @@ class LaunchAgentAutostart:
             "Label": LAUNCH_AGENT_LABEL,
             "ProgramArguments": argv,
             "RunAtLoad": True,
-            # Not restarted if it exits or crashes, for now: supervising the tray (and not
-            # fighting the person who quits it) is a later issue.
-            "KeepAlive": False,
+            # Started again if it is killed or crashes (a caller may ask for Force Quit),
+            # but not after Quit in its menu, which asks first and exits 0.
+            "KeepAlive": {"SuccessfulExit": False},
+            "ThrottleInterval": 10,
             "ProcessType": "Interactive",  # a UI app: no background throttling
             "LimitLoadToSessionType": "Aqua",  # GUI logins only, not ssh sessions
         }
@@ -551,6 +600,9 @@ class LaunchAgentAutostart:
 
     def describe(self) -> str:
         return f"LaunchAgent {self.path}"
+
+    def for_everyone(self) -> str:
+        return str(self.machine_agent) if self.machine_agent.is_file() else ""
 
     def _read(self) -> dict[str, object] | None:
         """The plist's top-level dict; ``None`` if there is no file, ``{}`` if unparseable."""

@@ -28,6 +28,14 @@ def overridden() -> bool:
     return _home() is not None
 
 
+def confined_to() -> Path | None:
+    """``SCAMGUARD_ONLY_UNDER=DIR``, honoured only with SCAMGUARD_HOME set (tests, staging):
+    the bare ``scamguard`` command (tray or headless) then acts only on programs and files
+    under DIR, so a test can run an installed build without touching anything else."""
+    value = os.environ.get("SCAMGUARD_ONLY_UNDER", "").strip()
+    return Path(value) if value and overridden() else None
+
+
 def config_dir() -> Path:
     """Per-user settings (active provider, trusted tools)."""
     home = _home()

@@ -21,6 +21,7 @@ from guard.autostart import (
     WindowsAutostart,
     XdgAutostart,
     for_this_system,
+    login_command,
     tray_command,
 )
 
@@ -498,7 +499,8 @@ def test_macos_plist_round_trip(tmp_path: Path) -> None:
         "Label": "uk.co.scamguard.tray",
         "ProgramArguments": AWKWARD,  # an argv, no quoting to get wrong
         "RunAtLoad": True,
-        "KeepAlive": False,
+        "KeepAlive": {"SuccessfulExit": False},  # started again if killed, not after Quit
+        "ThrottleInterval": 10,
         "ProcessType": "Interactive",
         "LimitLoadToSessionType": "Aqua",
     }
@@ -598,3 +600,40 @@ def test_tray_command_for_this_process_is_absolute() -> None:
     argv = tray_command()
     assert argv
     assert os.path.isabs(argv[0])
+
+
+def test_each_system_tells_when_the_installer_started_it_for_everyone(tmp_path):
+    run, approved, machine_run = FakeKey("Run"), FakeKey("Approved"), FakeKey("Run")
+    windows = WindowsAutostart(run, approved, machine_run)
+    assert windows.for_everyone() == ""
+    machine_run.values["ScamGuard"] = (
+        '"C:\\Program Files\\ScamGuard\\scamguard-tray.exe" keep-running'
+    )
+    assert "HKEY_LOCAL_MACHINE" in windows.for_everyone()
+    machine_run.fail = PermissionError(5, "Access is denied")
+    assert windows.for_everyone() == ""  # unreadable: the person's own setting is shown
+
+    agent = tmp_path / "LaunchAgents" / "uk.co.scamguard.agent.plist"
+    mac = LaunchAgentAutostart(tmp_path, machine_agent=agent)
+    assert mac.for_everyone() == ""
+    agent.parent.mkdir()
+    agent.write_bytes(b"<plist/>")
+    assert mac.for_everyone() == str(agent)
+
+    system = tmp_path / "xdg" / "autostart" / "scamguard.desktop"
+    xdg = XdgAutostart(env_for(tmp_path))
+    assert xdg.for_everyone() == ""
+    system.parent.mkdir(parents=True)
+    system.write_text(
+        "[Desktop Entry]\nType=Application\nExec=scamguard keep-running\nHidden=true\n"
+    )
+    assert xdg.for_everyone() == ""  # switched off by the admin
+    system.write_text("[Desktop Entry]\nType=Application\nExec=scamguard keep-running\n")
+    assert xdg.for_everyone() == str(system)
+
+
+def test_a_persons_login_entry_keeps_the_tray_running(tmp_path):
+    exe = str(tmp_path / "scamguard-tray")
+    assert login_command(executable=exe, frozen=True, os_name="windows") == [exe, "keep-running"]
+    assert login_command(executable=exe, frozen=True, os_name="linux") == [exe, "keep-running"]
+    assert login_command(executable=exe, frozen=True, os_name="macos") == [exe]  # KeepAlive

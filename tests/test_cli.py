@@ -162,7 +162,8 @@ def _start_guard(
 def test_no_command_without_display_runs_headless_guard(tmp_path: Path, spawn: Spawner) -> None:
     # The bare command cannot be confined with options, so its world is: a temp home (its
     # Downloads, Desktop and temp folder), and a tool this test starts.
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    gone = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    env = {k: v for k, v in os.environ.items() if k not in gone}
     env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / ".config"), TMPDIR=str(tmp_path))
     guard = _start_guard([], env, module="ui")  # the `scamguard` command
     try:

@@ -355,10 +355,11 @@ def test_sigterm_or_ctrl_c_stops_the_tray_cleanly_and_journals_it(tmp_path):
             )
             assert proc.poll() is None
             proc.send_signal(signum)
-            assert proc.wait(timeout=15) == 0
+            assert proc.wait(timeout=15) == (143 if signum == signal.SIGTERM else 0)
         finally:
             if proc.poll() is None:
                 proc.kill()
         stops = [r for r in read(journal_path()) if r["kind"] == "stopped"]
         assert len(stops) == started + 1
-        assert stops[-1]["data"]["reason"] == "the app closed"
+        expected = "the app was told to stop" if signum == signal.SIGTERM else "(Ctrl-C)"
+        assert expected in stops[-1]["data"]["reason"]

@@ -541,8 +541,8 @@ def test_killed_during_the_swap_it_has_the_old_or_the_new_data_never_a_mix(
 def test_the_tray_checks_the_installed_feed_and_shows_out_of_date(
     qtbot, feed_server, keyring, sources, tmp_path
 ):
+    from guard import machine as config
     from guard.live import GuardOptions
-    from guard.updates import config
     from ui.app import AppOptions, TrayApp
 
     url, feed, _ = feed_server

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 import guard
-from guard import autostart, choices, settings
+from guard import autostart, choices, machine, settings
 from guard.autostart import AutostartError
 from guard.engine import journal
 from guard.engine.events import GuardEvent
@@ -404,6 +404,37 @@ def test_start_at_login_round_trip_with_the_xdg_adapter(
     assert not entry.exists()
 
 
+def test_start_at_login_set_by_the_installer_cannot_be_unticked(
+    qtbot, tmp_path: Path, profiles: ProfileSet, shipped: SignatureSet
+) -> None:
+    system = tmp_path / "xdg-system" / "autostart" / "scamguard.desktop"
+    system.parent.mkdir(parents=True)
+    system.write_text("[Desktop Entry]\nType=Application\nExec=/usr/bin/scamguard keep-running\n")
+    env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "c"),
+           "XDG_CONFIG_DIRS": str(tmp_path / "xdg-system")}  # fmt: skip
+    window = make_settings(qtbot, profiles, shipped, auto=autostart.for_this_system("linux", env))
+    window.tabs.setCurrentIndex(3)
+    box = window.autostart_box
+    assert box.isChecked() and not box.isEnabled()
+    assert str(system) in window.autostart_where.text()
+    assert "Only an administrator" in window.autostart_where.text()
+    with qtbot.assertNotEmitted(window.changed):
+        box.click()
+    assert box.isChecked() and not (tmp_path / "c" / "autostart").exists()
+
+
+def test_a_provider_set_by_the_installer_cannot_be_changed_here(
+    qtbot, profiles: ProfileSet, shipped: SignatureSet
+) -> None:
+    folder = machine.machine_dir()
+    folder.mkdir(parents=True)
+    (folder / machine.CONFIG_FILE).write_text('{"provider": "talktalk"}')
+    window = make_settings(qtbot, profiles, shipped)
+    assert window.provider_combo.currentData() == "talktalk"
+    assert not window.provider_combo.isEnabled()
+    assert "TalkTalk set up ScamGuard for everyone" in window.provider_note.text()
+
+
 class BrokenAutostart:
     def is_enabled(self) -> bool:
         return False
@@ -416,6 +447,9 @@ class BrokenAutostart:
 
     def describe(self) -> str:
         return "freedesktop autostart entry /nowhere/scamguard.desktop"
+
+    def for_everyone(self) -> str:
+        return ""
 
 
 def test_a_start_at_login_failure_is_one_line_and_the_box_goes_back(

@@ -20,7 +20,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
-from guard import autostart, settings, trust
+from guard import autostart, home, machine, settings, trust
 from guard.database import ActiveDatabase, load_active
 from guard.engine.events import GuardEvent
 from guard.engine.incidents import AllowScope, IncidentView, State
@@ -30,7 +30,6 @@ from guard.instance import AlreadyRunning
 from guard.live import GuardOptions, LiveGuard
 from guard.providers.model import Profile
 from guard.updates import client as update_client
-from guard.updates import config as update_config
 from guard.updates import installed as update_installed
 from guard.watch.process_watcher import SourceUnavailable
 from ui.alerts import AlertController, EngineBridge
@@ -351,7 +350,7 @@ class TrayApp(QObject):
         """Ask the feed now, off the GUI thread; the answer arrives as ``update_done``.
         ``quiet`` (the schedule) only journals and refreshes the icon; the menu item says
         what happened in a small box."""
-        feed = update_config.feed_url()
+        feed = machine.feed_url()
         if not feed:
             if not quiet:
                 self._box(
@@ -373,7 +372,7 @@ class TrayApp(QObject):
 
         def run() -> None:
             try:
-                outcome = update_client.update(feed, channel=update_config.channel())
+                outcome = update_client.update(feed, channel=machine.channel())
                 text, ok = outcome.message, True
             except update_client.Rejected as exc:
                 text, ok = tr("The update was refused: {why}").format(why=exc), False
@@ -459,12 +458,12 @@ def run(argv: list[str] | None = None, options: AppOptions | None = None) -> int
     # the status window refuse.
     tray.quit_requested.connect(lambda: app.exit(0))
     QTimer.singleShot(0, tray.start)
-    _quit_on_signals(app)
+    why = _quit_on_signals(app)
     try:
         return app.exec()
     finally:
         if tray.guard is not None:
-            tray.stop(tr("the app closed"))
+            tray.stop(why[0] if why else tr("the app closed"))
         instance.close()
 
 
@@ -479,17 +478,37 @@ def _hours_since_check() -> float:
     return (dt.datetime.now(dt.UTC) - last).total_seconds() / 3600
 
 
-def _quit_on_signals(app: QApplication) -> None:
-    """Ctrl-C in a terminal (``make run``) and SIGTERM (logout, a service manager) stop the
-    tray cleanly, journalled. Qt's loop does not return to Python on its own, so a timer
-    lets Python's signal handlers run. ``exit`` rather than ``quit``: in Qt 6 ``quit`` first
-    asks every window to close, and the warning and the status window refuse."""
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: app.exit(0))
+TERMINATED = 128 + 15  # the shell's code for "ended by SIGTERM"
+
+
+def _quit_on_signals(app: QApplication) -> list[str]:
+    """Ctrl-C in a terminal (``make run``) and SIGTERM (logout, a service manager, or
+    ``kill``) stop the tray cleanly, journalled; the returned list receives the reason.
+
+    Ctrl-C exits 0, like Quit. SIGTERM exits 143, which supervisors (systemd's
+    ``Restart=``, ``scamguard keep-running``) treat as "start it again" unless they sent it
+    themselves at logout: a caller's ``pkill scamguard`` must not end protection. Qt's loop
+    does not return to Python on its own, so a timer lets Python's signal handlers run.
+    ``exit`` rather than ``quit``: in Qt 6 ``quit`` first asks every window to close, and
+    the warning and the status window refuse."""
+    why: list[str] = []
+
+    def stop(reason: str, code: int) -> None:
+        why[:] = [reason]
+        app.exit(code)
+
+    signal.signal(signal.SIGINT, lambda *_: stop(tr("the app closed (Ctrl-C)"), 0))
+    signal.signal(signal.SIGTERM, lambda *_: stop(tr("the app was told to stop"), TERMINATED))
     ticker = QTimer(app)
     ticker.timeout.connect(lambda: None)
     ticker.start(250)
+    return why
 
 
 def _saved_guard_options() -> GuardOptions:
-    return GuardOptions(extra_folders=[Path(p) for p in settings.load().folders])
+    """The person's watched folders (confined in a test home: ``home.confined_to``)."""
+    folders = [Path(p) for p in settings.load().folders]
+    confine = home.confined_to()
+    if confine is not None:
+        return GuardOptions(extra_folders=folders, default_folders=False, only_under=confine)
+    return GuardOptions(extra_folders=folders)

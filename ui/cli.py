@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import ctypes.util
 import os
+import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 from guard import cli
 from guard.commands.default import has_display, run_headless
@@ -28,6 +30,9 @@ def x11_library_missing(env: Mapping[str, str] | None = None) -> str:
     platform = env.get("QT_QPA_PLATFORM", "")
     on_x11 = env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY")
     if current_os() != "linux" or not on_x11 or (platform and not platform.startswith("xcb")):
+        return ""
+    bundled = getattr(sys, "_MEIPASS", None)  # a PyInstaller build carries its own copy
+    if bundled and any(Path(bundled).glob("libxcb-cursor.so*")):
         return ""
     return "" if ctypes.util.find_library("xcb-cursor") else "libxcb-cursor0"
 

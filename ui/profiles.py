@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from guard import settings
-from guard.providers.active import load_active_profiles, resolve, system_country
+from guard.providers.active import active_profile, load_active_profiles
 from guard.providers.model import Colours, Profile, ProfileSet
 
 NO_PROFILE = Profile(
@@ -40,7 +40,7 @@ def active_profiles(
     if chosen.problem:
         report(chosen.problem)
     try:
-        provider, warning = resolve(profiles, chosen.provider, system_country())
+        provider, warning = active_profile(profiles, chosen.provider)
     except LookupError as exc:
         report(f"{exc}; the warning will show no phone numbers")
         return NO_PROFILE, None, profiles

@@ -5,6 +5,7 @@ from guard.commands import (
     feed,
     history,
     identify,
+    keep_running,
     keys,
     provider,
     quarantine,
@@ -28,4 +29,5 @@ COMMANDS = (
     update,
     keys,
     feed,
+    keep_running,
 )

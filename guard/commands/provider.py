@@ -1,4 +1,5 @@
 """``scamguard provider list|show|set``: whose name and real numbers the warning shows.
+(``install``, ``uninstall`` and ``sign``, for installers and staff: provider_install.py.)
 
 ``show`` prints every number with its source, dates and status, so whoever ships a profile
 can check each one against the provider's live page before it reaches a victim.
@@ -11,10 +12,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from guard import choices, settings
+from guard import choices, machine, settings
+from guard.commands import provider_install
 from guard.commands.output import print_json, warn
 from guard.errors import EXIT_OK, RejectedError, UsageError
-from guard.providers.active import load_active_profiles, resolve, system_country
+from guard.providers.active import active_profile, load_active_profiles, system_country
 from guard.providers.model import ContactNumber, Profile, ProfileSet
 
 STALE_LINE = "STALE: checked more than 12 months ago, re-check on the live page before shipping"
@@ -61,6 +63,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     set_.add_argument("id", metavar="ID", help="a provider id from 'provider list'")
     set_.set_defaults(func=run_set)
+    provider_install.register(actions)
 
 
 def _add_profiles_option(parser: argparse.ArgumentParser) -> None:
@@ -89,7 +92,7 @@ def _active(profiles: ProfileSet) -> Profile:
     current = settings.load()
     if current.problem:
         warn(current.problem)
-    profile, warning = resolve(profiles, current.provider, system_country())
+    profile, warning = active_profile(profiles, current.provider)
     if warning:
         warn(warning)
     return profile
@@ -219,6 +222,14 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_set(args: argparse.Namespace) -> int:
     profiles = _load()
+    installed = machine.provider_id()
+    if installed:
+        name = getattr(profiles.get(installed), "name", installed)
+        raise UsageError(
+            f"{name} set up ScamGuard for everyone on this computer, so the warning always "
+            f"shows its numbers. If you have changed provider, an administrator can install "
+            f"the new one's profile: scamguard provider install FILE"
+        )
     profile = profiles.get(args.id)
     if profile is None:
         raise UsageError(

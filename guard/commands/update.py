@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from guard import home
+from guard import home, machine
 from guard.commands.output import print_json, warn
 from guard.engine.events import GuardEvent
 from guard.engine.journal import record_now
 from guard.errors import EXIT_OK, RejectedError, UsageError
 from guard.live import journal_path
-from guard.updates import client, config
+from guard.updates import client
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
             "--trusted-keys is only for staging and tests, with SCAMGUARD_HOME set to a test "
             "folder; this computer's updates are checked with the keys it was installed with"
         )
-    feed = args.feed or config.feed_url()
+    feed = args.feed or machine.feed_url()
     if not feed:
         raise UsageError(
             "no update feed is configured (the installer sets one); give one with --feed URL"
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         outcome = client.update(
             feed,
             trusted=args.trusted_keys,
-            channel=args.channel or config.channel(),
+            channel=args.channel or machine.channel(),
             report=warn,
         )
     except client.Rejected as exc:

@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from guard import home
+from guard import home, machine
 from guard.providers.loader import load_profiles
 from guard.providers.model import Profile, ProfileSet
 from guard.sigdb.problems import Problem
@@ -136,7 +136,8 @@ def builtin_profiles_dir() -> Path:
 def load_active_profiles(directory: Path | None = None) -> tuple[ProfileSet, list[Problem]]:
     """The profiles the warning may use: ``directory`` if given, else an installed update's
     (only if its bundle is signed by a trusted profile key, checked now, every time), else
-    the built-in ones.
+    the built-in ones; plus the provider an ISP installed for this computer, also checked
+    now, which replaces a same-named profile unless that one was reviewed more recently.
 
     Re-checking at every load means a file dropped into the state folder can never change
     the numbers a victim is told to call: only the offline profile key can.
@@ -144,25 +145,59 @@ def load_active_profiles(directory: Path | None = None) -> tuple[ProfileSet, lis
     if directory is not None:
         return load_profiles(directory, future_check=False)
     folder = home.installed_signatures_dir()
+    problems: list[Problem] = []
     if folder.is_dir():
         verified = _verified_installed_profiles(folder)
         if isinstance(verified, ProfileSet):
-            return verified, []
-        builtin, problems = load_profiles(builtin_profiles_dir(), future_check=False)
-        note = Problem(str(folder), "providers", f"not used ({verified}); using the built-in ones")
-        return builtin, [note, *problems]
-    return load_profiles(builtin_profiles_dir(), future_check=False)
+            profiles = verified
+        else:
+            profiles, problems = load_profiles(builtin_profiles_dir(), future_check=False)
+            note = f"not used ({verified}); using the built-in ones"
+            problems = [Problem(str(folder), "providers", note), *problems]
+    else:
+        profiles, problems = load_profiles(builtin_profiles_dir(), future_check=False)
+    return _with_machine_profile(profiles, problems)
+
+
+def _with_machine_profile(
+    profiles: ProfileSet, problems: list[Problem]
+) -> tuple[ProfileSet, list[Problem]]:
+    from guard.providers import machine_profile  # noqa: PLC0415 - needs cryptography
+
+    source = str(machine.machine_dir() / machine.PROFILE_FILE)
+    found: list[str] = []
+    signed = machine_profile.installed(found.append)
+    problems = problems + [
+        Problem(source, "installed provider", line.removeprefix(f"{source}: ")) for line in found
+    ]
+    if signed is None:
+        return profiles, problems
+    ours = profiles.get(signed.profile.id)
+    if ours is not None and ours.reviewed > signed.profile.reviewed:
+        return profiles, problems  # an update brought the same provider's newer numbers
+    return ProfileSet({**profiles.profiles, signed.profile.id: signed.profile}), problems
+
+
+def chosen_provider_id(person_choice: str) -> str:
+    """The provider the warning should speak for: the one an installer set for the whole
+    computer, else the person's own choice ("" = the country's default)."""
+    return machine.provider_id() or person_choice
+
+
+def active_profile(profiles: ProfileSet, person_choice: str) -> tuple[Profile, str]:
+    """The profile the warning shows and, if the chosen one is missing, a one-line warning."""
+    return resolve(profiles, chosen_provider_id(person_choice), system_country())
 
 
 def _verified_installed_profiles(folder: Path) -> ProfileSet | str:
     """The installed profiles, built from a scratch copy of the very bytes whose profile-key
     signature was just checked (the installed files are never read), or why not."""
-    from guard.updates import bundles, config, keys, profile_record  # noqa: PLC0415
+    from guard.updates import bundles, keys, profile_record  # noqa: PLC0415
 
     try:
         data = (folder / "providers.json").read_bytes()
         signature = (folder / "providers.json.sig").read_bytes()
-        pinned_dir = config.trusted_keys_dir() or keys.builtin_keys_dir()
+        pinned_dir = machine.trusted_keys_dir() or keys.builtin_keys_dir()
         pinned = keys.trusted_keys(pinned_dir).get("profile", ())
         profile_record.verify(signature, bundles.sha256(data), pinned)
     except (OSError, keys.KeyProblem, profile_record.RecordProblem) as exc:

@@ -22,11 +22,11 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from guard import home
+from guard import home, machine
 from guard.identify.index import SignatureIndex
 from guard.providers.loader import load_profiles
 from guard.sigdb.loader import check_database, load_database
-from guard.updates import bundles, config, installed, keys, profile_record
+from guard.updates import bundles, installed, keys, profile_record
 from guard.updates.manifest import (
     MAX_MANIFEST_BYTES,
     MAX_VERSION_JUMP,
@@ -351,7 +351,7 @@ def _installed_loads() -> bool:
 
 def _pinned(trusted: Path | None) -> dict[str, tuple[keys.TrustedKey, ...]]:
     try:
-        pinned = keys.trusted_keys(trusted or config.trusted_keys_dir() or keys.builtin_keys_dir())
+        pinned = keys.trusted_keys(trusted or machine.trusted_keys_dir() or keys.builtin_keys_dir())
     except keys.KeyProblem as exc:
         raise Rejected(f"the trusted keys cannot be read ({exc})") from None
     for role in keys.ROLES:

@@ -37,7 +37,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from guard import home
 
 ROLES = ("content", "profile")
-PURPOSES = {"manifest": b"scamguard-manifest-v1\0", "profiles": b"scamguard-profiles-v1\0"}
+PURPOSES = {
+    "manifest": b"scamguard-manifest-v1\0",
+    "profiles": b"scamguard-profiles-v1\0",
+    # One ISP's profile, installed machine-wide (guard/providers/signed_file.py).
+    "provider-profile": b"scamguard-provider-profile-v1\0",
+}
 
 PUB_PREFIX = "scamguard-ed25519"
 NAME_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,40}")

@@ -24,13 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 import guard
-from guard import settings
+from guard import machine, settings
 from guard.database import load_active
 from guard.live import journal_path
-from guard.providers.active import load_active_profiles, resolve, system_country
+from guard.providers.active import active_profile, load_active_profiles
 from guard.providers.model import ProfileSet
 from guard.updates import client as update_client
-from guard.updates import config as update_config
 from guard.updates import installed
 from ui import style
 from ui.i18n import tr
@@ -178,7 +177,7 @@ class AboutWindow(QWidget):
     def _updates(self) -> str:
         """Where updates come from, what is installed, and whether it is out of date."""
         state = installed.read_state()
-        feed = update_config.feed_url() or state.get("feed")
+        feed = machine.feed_url() or state.get("feed")
         if not feed:
             return tr("No update feed is set up: ScamGuard uses the list it came with.")
         parts = [tr("From {feed}").format(feed=feed)]
@@ -202,7 +201,7 @@ class AboutWindow(QWidget):
             if profiles is None:
                 profiles, _problems = load_active_profiles()
             chosen = settings.load().provider
-            profile, warning = resolve(profiles, chosen, system_country())
+            profile, warning = active_profile(profiles, chosen)
         except Exception as exc:
             common.set_text(self.stale_label, "")
             return tr("No provider details could be loaded ({why}).").format(why=exc)

@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guard import choices, locations, settings, trust
-from guard.autostart import Autostart, AutostartError, tray_command
-from guard.providers.active import resolve, system_country
+from guard import choices, locations, machine, settings, trust
+from guard.autostart import Autostart, AutostartError, login_command
+from guard.providers.active import active_profile
 from guard.providers.model import ContactNumber, Profile, ProfileSet
 from guard.sigdb.model import ToolSignature
 from ui import style
@@ -390,7 +390,7 @@ class SettingsWindow(QWidget):
 
     def active_profile(self, current: settings.Settings | None = None) -> tuple[Profile, str]:
         current = current or settings.load()
-        return resolve(self.profiles, current.provider, system_country())
+        return active_profile(self.profiles, current.provider)
 
     def _show_provider(self, current: settings.Settings) -> None:
         try:
@@ -411,7 +411,15 @@ class SettingsWindow(QWidget):
             self.provider_combo.setCurrentIndex(self.provider_combo.findData(profile.id))
         finally:
             self._loading = False
-        if warning:
+        installed = machine.provider_id()
+        self.provider_combo.setEnabled(not installed)
+        if installed and not warning:
+            note = tr(
+                "{name} set up ScamGuard for everyone who uses this computer, so the warning "
+                "always shows its numbers. If you have changed provider, an administrator "
+                "can install the new one's profile."
+            ).format(name=profile.name)
+        elif warning:
             note = tr(
                 "The provider you chose is not available any more; the warning uses "
                 "{name} instead. Choose again to fix this."
@@ -499,6 +507,19 @@ class SettingsWindow(QWidget):
         if self.autostart is None:
             return
         common.set_text(self.autostart_error, "")
+        everyone = self.autostart.for_everyone()
+        if everyone:  # the installer's: a caller cannot talk anyone out of it here
+            self.autostart_box.setChecked(True)
+            self.autostart_box.setEnabled(False)
+            common.set_text(
+                self.autostart_where,
+                tr(
+                    "ScamGuard was installed to start for everyone who uses this computer "
+                    "({where}). Only an administrator can change that."
+                ).format(where=everyone),
+            )
+            return
+        self.autostart_box.setEnabled(True)
         try:
             enabled = self.autostart.is_enabled()
         except AutostartError as exc:
@@ -702,7 +723,7 @@ class SettingsWindow(QWidget):
         common.set_text(self.autostart_error, "")
         try:
             if checked:
-                self.autostart.enable(tray_command())
+                self.autostart.enable(login_command())
             else:
                 self.autostart.disable()
             now = self.autostart.is_enabled()

@@ -1,0 +1,207 @@
+"""Machine-wide settings, written by an installer: the provider an ISP set up, its update feed
+and channel, and (for staging) the keys updates are checked with.
+
+They sit beneath each person's own settings and win over them: a caller talking someone
+through their settings must not be able to change whose numbers the warning shows, point
+ScamGuard at another feed, or choose the key that signs the numbers. So the folder is
+writable by administrators only (``/etc/xdg/ScamGuard`` on Linux, ``/Library/Application
+Support/ScamGuard`` on macOS, ``%ProgramData%\\ScamGuard`` on Windows, where the MSI locks the
+folder down), and on Linux and macOS a file that anyone else could have written is ignored
+with a one-line reason. ``SCAMGUARD_HOME=DIR`` moves it to ``DIR/machine`` (tests).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import stat
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from guard import home
+
+CONFIG_FILE = "config.json"
+PROFILE_FILE = "provider.scamguard-profile"  # the ISP's signed profile, exactly as supplied
+LOG_FILE = "install.log"  # what each install did or refused: msiexec shows no program output
+MAX_BYTES = 16 * 1024
+MAX_LOG_BYTES = 64 * 1024
+KEYS = ("provider", "update_feed", "update_channel", "trusted_keys")
+ADMIN = "run it from an administrator command prompt" if sys.platform == "win32" else "use sudo"
+
+
+class MachineConfigError(Exception):
+    """The machine config cannot be written; the message is the one-line reason."""
+
+
+def machine_dir() -> Path:
+    value = home._home()
+    if value:
+        return value / "machine"
+    return Path(platformdirs.site_config_dir(home.APP, appauthor=False))
+
+
+def untrusted_reason(path: Path) -> str:
+    """Why ``path`` may have been written by someone other than an administrator, or "".
+
+    Only on Linux and macOS, and not under SCAMGUARD_HOME (tests run as ordinary users):
+    the file and its folder must belong to root and be writable by nobody else. On Windows
+    the installer's folder permissions do this job.
+    """
+    if sys.platform == "win32" or home.overridden():
+        return ""
+    for target in (path, path.parent):
+        try:
+            info = target.stat()
+        except OSError:
+            return ""  # a missing file is reported by whoever reads it
+        if info.st_uid != 0:
+            return f"{target} is not owned by root"
+        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+            return f"{target} can be changed by other users"
+    return ""
+
+
+def read_bytes(name: str, limit: int, report: Any = None) -> bytes | None:
+    """A file from the machine folder, or None (missing, unreadable, too large or not
+    administrator-owned: all but missing are reported, none is fatal)."""
+    path = machine_dir() / name
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(limit + 1)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if report:
+            report(f"{path}: cannot be read ({exc.strerror or exc})")
+        return None
+    why = untrusted_reason(path) or (f"larger than {limit} bytes" if len(raw) > limit else "")
+    if why:
+        if report:
+            report(f"{path}: ignored ({why})")
+        return None
+    return raw
+
+
+def read(report: Any = None) -> dict[str, Any]:
+    """The machine config, or {} (missing, unreadable or damaged: reported, never fatal)."""
+    raw = read_bytes(CONFIG_FILE, MAX_BYTES, report)
+    if raw is None:
+        return {}
+    try:
+        data = json.loads(raw.decode("utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+    except (ValueError, UnicodeDecodeError) as exc:
+        if report:
+            report(f"{machine_dir() / CONFIG_FILE}: damaged machine config ignored ({exc})")
+        return {}
+    return data
+
+
+def _text(key: str, default: str = "") -> str:
+    value = read().get(key, default)
+    return value if isinstance(value, str) and value else default
+
+
+def feed_url() -> str:
+    return _text("update_feed")
+
+
+def channel() -> str:
+    return _text("update_channel", "stable")
+
+
+def provider_id() -> str:
+    """The provider an installer set for everyone on this computer; "" when none."""
+    return _text("provider").strip().casefold()
+
+
+def trusted_keys_dir() -> Path | None:
+    """The pinned public keys the installer chose, replacing the built-in set (staging)."""
+    value = _text("trusted_keys")
+    return Path(value) if value else None
+
+
+def update(changes: dict[str, str | None]) -> Path:
+    """Set (or, with None, remove) keys of the machine config, keeping the others.
+
+    Raises MachineConfigError with a plain reason, naming the need for an administrator
+    when the folder is not writable.
+    """
+    unknown = set(changes) - set(KEYS)
+    if unknown:
+        raise ValueError(f"unknown machine config keys: {sorted(unknown)}")
+    current = read()
+    for key, value in changes.items():
+        if value is None:
+            current.pop(key, None)
+        else:
+            current[key] = value
+    body = json.dumps(current, indent=2, sort_keys=True).encode("utf-8") + b"\n"
+    return write_file(CONFIG_FILE, body)
+
+
+@contextlib.contextmanager
+def _changing(verb: str, path: Path) -> Iterator[None]:
+    """OSError while changing ``path`` as a MachineConfigError with a plain reason; naming
+    the need for an administrator when that is the reason."""
+    try:
+        yield
+    except PermissionError:
+        raise MachineConfigError(
+            f"{path.parent} can be changed only by an administrator ({ADMIN})"
+        ) from None
+    except OSError as exc:
+        raise MachineConfigError(f"cannot {verb} {path}: {exc.strerror or exc}") from None
+
+
+def write_file(name: str, data: bytes) -> Path:
+    """Write one file into the machine folder whole (temp file, fsync, rename), readable by
+    everyone and writable only by its owner."""
+    folder = machine_dir()
+    path = folder / name
+    with _changing("write", path):
+        folder.mkdir(parents=True, exist_ok=True, mode=0o755)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    return path
+
+
+def remove_file(name: str) -> bool:
+    """Remove one file from the machine folder; False if it was not there."""
+    path = machine_dir() / name
+    with _changing("remove", path):
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return False
+    return True
+
+
+def log(line: str) -> None:
+    """Add one dated line to the install log (best effort: the log must never stop an
+    install). Kept short: the newest lines are what support staff need."""
+    path = machine_dir() / LOG_FILE
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with contextlib.suppress(OSError, MachineConfigError):
+        old = path.read_bytes()[-MAX_LOG_BYTES // 2 :] if path.exists() else b""
+        if len(old) >= MAX_LOG_BYTES // 2:
+            old = old.split(b"\n", 1)[-1]
+        write_file(LOG_FILE, old + f"{stamp} {line}\n".encode())

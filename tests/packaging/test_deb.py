@@ -1,0 +1,243 @@
+"""The .deb, for real: built from the one-folder build, installed with dpkg as root, run from
+where it was installed (not the source tree, not the venv), and removed cleanly.
+
+Needs ``make package`` first (``make test-packaging`` does it) and root. Everything the
+installed program is asked to do runs in the test's own ScamGuard home, with its guard
+confined to the test's folder, except the purge check, which is about the real machine-wide
+folder the package owns.
+"""
+
+from __future__ import annotations
+
+import configparser
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+
+from guard import __version__, home
+from tests.conftest import REPO, run_cli
+from tests.helpers import wait_for
+from tests.packaging.conftest import require
+
+PAYLOAD = REPO / "dist" / "scamguard"
+PROGRAM = Path("/usr/bin/scamguard")
+INSTALLED = Path("/opt/scamguard")
+AUTOSTART = Path("/etc/xdg/autostart/scamguard.desktop")
+UNIT = Path("/usr/lib/systemd/user/scamguard.service")
+MACHINE = Path("/etc/xdg/ScamGuard")  # platformdirs' site_config_dir on Linux
+
+
+def _sh(*argv: str, **kwargs) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    return subprocess.run(
+        argv, capture_output=True, text=True, env=env, timeout=600, check=False, **kwargs
+    )
+
+
+def _installed() -> bool:
+    result = _sh("dpkg-query", "-W", "-f=${Status}", "scamguard")
+    return result.returncode == 0 and "installed" in result.stdout.split()
+
+
+def _depends(deb: Path) -> list[str]:
+    line = _sh("dpkg-deb", "--field", str(deb), "Depends").stdout
+    return [part.split()[0] for part in line.split(",") if part.strip()]
+
+
+@pytest.fixture(scope="module")
+def deb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    require(shutil.which("dpkg-deb"), "dpkg-deb is not installed (a Debian system is needed)")
+    require((PAYLOAD / "scamguard").is_file(), f"no one-folder build in {PAYLOAD}: make package")
+    out = tmp_path_factory.mktemp("deb")
+    result = subprocess.run(
+        [sys.executable, str(REPO / "packaging/linux/build_deb.py"), "--payload", str(PAYLOAD),
+         "--out", str(out), "--compression", "none"],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return Path(result.stdout.strip())
+
+
+@pytest.fixture(scope="module")
+def installed(deb: Path) -> Iterator[Path]:
+    """The package installed with dpkg -i (its dependencies from apt first), removed after."""
+    require(os.geteuid() == 0, "installing a .deb needs root")
+    require(not _installed(), "a scamguard package is already installed on this machine")
+    missing = [p for p in _depends(deb) if _sh("dpkg-query", "-W", p).returncode != 0]
+    if missing:
+        _sh("apt-get", "update", "-qq")
+        got = _sh("apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing)
+        assert got.returncode == 0, got.stderr
+    result = _sh("dpkg", "-i", str(deb))
+    assert result.returncode == 0, result.stderr
+    try:
+        yield deb
+    finally:
+        if _installed():
+            _sh("dpkg", "--purge", "scamguard")
+
+
+def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """The installed command, from a folder with no source tree, with no venv on PATH."""
+    clean = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": os.environ["SCAMGUARD_HOME"],
+        "LANG": "C.UTF-8",
+        "SCAMGUARD_HOME": os.environ["SCAMGUARD_HOME"],
+        **env,
+    }
+    return subprocess.run(
+        [str(PROGRAM), *args], capture_output=True, text=True, env=clean, cwd="/",
+        timeout=120, check=False,
+    )  # fmt: skip
+
+
+def test_the_package_lays_out_the_program_and_its_login_entries(installed):
+    assert PROGRAM.is_symlink() and PROGRAM.resolve() == INSTALLED / "scamguard"
+    assert (INSTALLED / "scamguard-tray").is_file()
+    assert (INSTALLED / "_internal" / "signatures" / "tools").is_dir()
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.read(AUTOSTART)
+    assert entry["Desktop Entry"]["Exec"] == "/usr/bin/scamguard keep-running"
+    assert entry["Desktop Entry"]["X-GNOME-HiddenUnderSystemd"] == "true"
+    unit = configparser.ConfigParser(interpolation=None, strict=False)
+    unit.read(UNIT)
+    assert unit["Service"]["Restart"] == "always"
+    assert unit["Service"]["RestartPreventExitStatus"] == "0"
+    wants = UNIT.parent / "graphical-session.target.wants" / "scamguard.service"
+    assert wants.resolve() == UNIT
+    assert Path("/usr/share/applications/scamguard.desktop").is_file()
+
+
+def test_the_installed_program_runs_without_the_source_tree(installed, tmp_path):
+    version = _run("--version")
+    assert version.returncode == 0 and version.stdout.strip() == f"scamguard {__version__}"
+    found = _run("identify", "AnyDesk (1).exe", "--json")
+    assert found.returncode == 0, found.stderr
+    assert json.loads(found.stdout)[0]["tool"] == "anydesk"
+    picture = tmp_path / "warning.png"
+    shown = _run("preview-warning", "--tool", "anydesk", "--provider", "talktalk",
+                 "--out", str(picture), QT_QPA_PLATFORM="offscreen")  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    header = picture.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    assert int.from_bytes(header[16:20], "big") >= 1024  # the real window, full width
+
+
+def _journal_has(kind: str) -> bool:
+    journal = home.state_dir() / "journal.db"
+    if not journal.exists():
+        return False
+    try:
+        with sqlite3.connect(f"file:{journal}?mode=ro", uri=True, timeout=0.2) as conn:
+            return (
+                conn.execute("SELECT 1 FROM events WHERE kind = ?", (kind,)).fetchone() is not None
+            )
+    except sqlite3.Error:
+        return False
+
+
+def test_the_installed_tray_protects_and_comes_back_when_killed(installed, spawn):
+    """``scamguard keep-running`` (the login entry) from the package: protected, freezes a
+    tool, restarted after SIGKILL, and ends with its supervisor at logout."""
+    confined = spawn.root
+    supervisor = subprocess.Popen(
+        [str(PROGRAM), "keep-running"],
+        env={"PATH": "/usr/bin:/bin", "HOME": os.environ["SCAMGUARD_HOME"], "LANG": "C.UTF-8",
+             "SCAMGUARD_HOME": os.environ["SCAMGUARD_HOME"], "QT_QPA_PLATFORM": "offscreen",
+             "SCAMGUARD_ONLY_UNDER": str(confined)},
+        cwd="/", stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        wait_for(lambda: _journal_has("started"), timeout=60, message="the tray to protect")
+        tool = spawn.start("anydesk")
+        wait_for(
+            lambda: psutil.Process(tool.pid).status() == psutil.STATUS_STOPPED,
+            timeout=20,
+            message="the installed tray to freeze anydesk",
+        )
+        trays = psutil.Process(supervisor.pid).children()
+        assert len(trays) == 1
+        trays[0].kill()
+        wait_for(
+            lambda: (
+                [p.pid for p in psutil.Process(supervisor.pid).children()]
+                not in ([], [trays[0].pid])
+            ),
+            timeout=30,
+            message="the tray to be started again",
+        )
+        wait_for(lambda: _journal_has("error"), timeout=30, message="the restart journalled")
+        supervisor.send_signal(signal.SIGTERM)  # logout
+        assert supervisor.wait(timeout=30) == 0
+    finally:
+        if supervisor.poll() is None:
+            for child in psutil.Process(supervisor.pid).children(recursive=True):
+                child.kill()
+            supervisor.kill()
+            supervisor.wait()
+
+
+def test_the_installed_program_installs_only_a_signed_profile(installed, tmp_path):
+    keys_dir = tmp_path / "keys"
+    assert (
+        run_cli("keys", "generate", "--name", "isp-profile", "--out", str(keys_dir)).returncode == 0
+    )
+    trusted = tmp_path / "trusted" / "profile"
+    trusted.mkdir(parents=True)
+    shutil.copy(keys_dir / "isp-profile.pub", trusted)
+    machine = home._home() / "machine"
+    machine.mkdir(parents=True)
+    (machine / "config.json").write_text(json.dumps({"trusted_keys": str(trusted.parent)}))
+    signed = tmp_path / "talktalk.scamguard-profile"
+    profile, key = REPO / "signatures/providers/talktalk.toml", keys_dir / "isp-profile.key"
+    made = run_cli(
+        "provider", "sign", str(profile), "--profile-key", str(key), "--out", str(signed)
+    )
+    assert made.returncode == 0, made.stderr
+
+    forged = tmp_path / "forged.scamguard-profile"
+    forged.write_text(signed.read_text().replace("0345 172 0088", "0345 172 0089"))
+    refused = _run("provider", "install", str(forged))
+    assert refused.returncode == 3 and "changed after it was signed" in refused.stderr
+    assert json.loads(_run("provider", "show", "--json").stdout)["generic"] is True
+
+    done = _run("provider", "install", str(signed), "--feed", "https://updates.isp.example/sg")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(_run("provider", "show", "--json").stdout)["id"] == "talktalk"
+    assert _run("provider", "set", "bt").returncode == 2
+
+
+def test_remove_leaves_nothing_and_purge_removes_the_machine_settings(installed):
+    """Last in this file: it removes the package the others use."""
+    result = _sh("dpkg", "--remove", "scamguard")
+    assert result.returncode == 0, result.stderr
+    for path in (
+        PROGRAM,
+        INSTALLED,
+        AUTOSTART,
+        UNIT,
+        UNIT.parent / "graphical-session.target.wants/scamguard.service",
+    ):
+        assert not os.path.lexists(path), path
+    assert _sh("dpkg", "-i", str(installed)).returncode == 0
+    env = {k: v for k, v in os.environ.items() if k != "SCAMGUARD_HOME"}  # the real folder
+    result = subprocess.run(
+        [str(PROGRAM), "provider", "install", "--feed", "https://updates.isp.example/sg"],
+        capture_output=True, text=True, env=env, cwd="/", timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (MACHINE / "config.json").is_file()
+    assert oct((MACHINE / "config.json").stat().st_mode & 0o777) == "0o644"
+    assert _sh("dpkg", "--purge", "scamguard").returncode == 0
+    assert not MACHINE.exists()
+    assert not os.path.lexists(PROGRAM)

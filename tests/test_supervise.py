@@ -1,0 +1,102 @@
+"""The keep-running supervisor, with real child processes: killed, crashing, quitting."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from guard.supervise import Backoff, Supervisor, describe_exit
+from tests.helpers import wait_for
+
+# A stand-in tray: records its pid, then exits 0 once the "quit" file appears (Quit).
+CHILD = """
+import os, sys, time, pathlib
+folder = pathlib.Path(sys.argv[1])
+with open(folder / "pids", "a") as fh:
+    fh.write(f"{os.getpid()}\\n")
+while not (folder / "quit").exists():
+    time.sleep(0.02)
+"""
+
+
+def _pids(folder: Path) -> list[int]:
+    path = folder / "pids"
+    return [int(x) for x in path.read_text().split()] if path.exists() else []
+
+
+def _start(supervisor: Supervisor) -> tuple[threading.Thread, list[int]]:
+    result: list[int] = []
+    thread = threading.Thread(target=lambda: result.append(supervisor.run()), daemon=True)
+    thread.start()
+    return thread, result
+
+
+def test_a_killed_tray_is_started_again_and_quit_ends_it(tmp_path):
+    restarts: list[str] = []
+    supervisor = Supervisor(
+        [sys.executable, "-c", CHILD, str(tmp_path)],
+        backoff=Backoff(first=0.05),
+        on_restart=restarts.append,
+    )
+    thread, result = _start(supervisor)
+    try:
+        wait_for(lambda: len(_pids(tmp_path)) == 1, timeout=20, message="the first tray")
+        os.kill(_pids(tmp_path)[0], signal.SIGKILL)  # "End task" in Task Manager
+        wait_for(lambda: len(_pids(tmp_path)) == 2, timeout=20, message="a restarted tray")
+        assert restarts == ["stopped by SIGKILL"]
+        os.kill(_pids(tmp_path)[1], signal.SIGTERM)  # a caller's `pkill scamguard`
+        wait_for(lambda: len(_pids(tmp_path)) == 3, timeout=20, message="another restart")
+        (tmp_path / "quit").touch()  # Quit from the menu: exit 0
+        thread.join(timeout=20)
+        assert result == [0]
+        assert supervisor.restarts == 2
+    finally:
+        supervisor.stop()
+        thread.join(timeout=20)
+    assert not thread.is_alive()
+
+
+def test_quick_failures_back_off_and_a_stop_ends_the_wait(tmp_path):
+    lines: list[str] = []
+    supervisor = Supervisor(
+        [sys.executable, "-c", "raise SystemExit(3)"],
+        backoff=Backoff(first=0.01, most=0.04, healthy=60),
+        report=lines.append,
+    )
+    supervisor.on_restart = lambda _why: supervisor.restarts >= 4 and supervisor.stop()
+    thread, result = _start(supervisor)
+    thread.join(timeout=60)
+    assert result == [0]
+    delays = [line.rsplit(" in ", 1)[1] for line in lines]
+    assert delays == ["0.01 s", "0.02 s", "0.04 s", "0.04 s"]
+    assert all("exit code 3" in line for line in lines)
+
+
+def test_stop_ends_a_running_tray(tmp_path):
+    supervisor = Supervisor([sys.executable, "-c", CHILD, str(tmp_path)])
+    thread, result = _start(supervisor)
+    wait_for(lambda: len(_pids(tmp_path)) == 1, timeout=20, message="the tray")
+    supervisor.stop()  # logout: the supervisor is told to stop, and takes the tray with it
+    thread.join(timeout=20)
+    assert result == [0] and supervisor.restarts == 0
+    assert supervisor.child is not None and supervisor.child.returncode == -signal.SIGTERM
+
+
+def test_a_program_that_cannot_start_is_reported_and_retried(tmp_path):
+    lines: list[str] = []
+    supervisor = Supervisor(
+        [str(tmp_path / "missing-scamguard")], backoff=Backoff(first=0.01), report=lines.append
+    )
+    supervisor.on_restart = lambda _why: supervisor.stop()
+    thread, result = _start(supervisor)
+    thread.join(timeout=20)
+    assert result == [0]
+    assert "could not be started" in lines[0]
+
+
+def test_exit_descriptions_read_plainly():
+    assert describe_exit(-9) == "stopped by SIGKILL"
+    assert describe_exit(1) == "exit code 1"
