@@ -584,6 +584,8 @@ class LaunchAgentAutostart:
             # but not after Quit in its menu, which asks first and exits 0.
             "KeepAlive": {"SuccessfulExit": False},
             "ThrottleInterval": 10,
+            # Supervised: a second copy waits for the first instead of exiting 0 (ui.cli).
+            "EnvironmentVariables": {"SCAMGUARD_SUPERVISED": "1"},
             "ProcessType": "Interactive",  # a UI app: no background throttling
             "LimitLoadToSessionType": "Aqua",  # GUI logins only, not ssh sessions
         }

@@ -23,8 +23,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 from guard import home
 
 CONFIG_FILE = "config.json"
@@ -41,26 +39,32 @@ class MachineConfigError(Exception):
 
 
 def machine_dir() -> Path:
+    """``home.system_machine_dir()``: fixed per OS; ``$SCAMGUARD_HOME/machine`` in a test."""
     value = home._home()
     if value:
         return value / "machine"
-    return Path(platformdirs.site_config_dir(home.APP, appauthor=False))
+    return home.system_machine_dir()
 
 
-def untrusted_reason(path: Path) -> str:
+def untrusted_reason(path: Path, opened: os.stat_result | None = None) -> str:
     """Why ``path`` may have been written by someone other than an administrator, or "".
 
     Only on Linux and macOS, and not under SCAMGUARD_HOME (tests run as ordinary users):
-    the file and its folder must belong to root and be writable by nobody else. On Windows
-    the installer's folder permissions do this job.
+    the file (``opened``: its ``fstat``, so the file checked is the file read) and its
+    folder (not a symbolic link) must belong to root and be writable by nobody else. Fails
+    closed: what cannot be checked is not trusted. On Windows the installer's folder
+    permissions do this job.
     """
     if sys.platform == "win32" or home.overridden():
         return ""
-    for target in (path, path.parent):
-        try:
-            info = target.stat()
-        except OSError:
-            return ""  # a missing file is reported by whoever reads it
+    try:
+        file_info = opened or os.stat(path, follow_symlinks=False)
+        folder_info = os.stat(path.parent, follow_symlinks=False)
+    except OSError as exc:
+        return f"cannot be checked ({exc.strerror or exc})"
+    if stat.S_ISLNK(folder_info.st_mode):
+        return f"{path.parent} is a symbolic link"
+    for info, target in ((file_info, path), (folder_info, path.parent)):
         if info.st_uid != 0:
             return f"{target} is not owned by root"
         if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
@@ -70,10 +74,13 @@ def untrusted_reason(path: Path) -> str:
 
 def read_bytes(name: str, limit: int, report: Any = None) -> bytes | None:
     """A file from the machine folder, or None (missing, unreadable, too large or not
-    administrator-owned: all but missing are reported, none is fatal)."""
+    administrator-owned: all but missing are reported, none is fatal). Opened without
+    following a symbolic link, and checked by the open file's own status."""
     path = machine_dir() / name
     try:
-        with open(path, "rb") as fh:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as fh:
+            opened = os.fstat(fh.fileno())
             raw = fh.read(limit + 1)
     except FileNotFoundError:
         return None
@@ -81,7 +88,8 @@ def read_bytes(name: str, limit: int, report: Any = None) -> bytes | None:
         if report:
             report(f"{path}: cannot be read ({exc.strerror or exc})")
         return None
-    why = untrusted_reason(path) or (f"larger than {limit} bytes" if len(raw) > limit else "")
+    why = untrusted_reason(path, opened)
+    why = why or (f"larger than {limit} bytes" if len(raw) > limit else "")
     if why:
         if report:
             report(f"{path}: ignored ({why})")
@@ -144,6 +152,9 @@ def update(changes: dict[str, str | None]) -> Path:
             current.pop(key, None)
         else:
             current[key] = value
+    if not current:  # nothing left: no file, rather than "{}"
+        remove_file(CONFIG_FILE)
+        return machine_dir() / CONFIG_FILE
     body = json.dumps(current, indent=2, sort_keys=True).encode("utf-8") + b"\n"
     return write_file(CONFIG_FILE, body)
 
@@ -193,6 +204,17 @@ def remove_file(name: str) -> bool:
         except FileNotFoundError:
             return False
     return True
+
+
+def purge() -> None:
+    """Remove every file ScamGuard keeps in the machine folder (an uninstaller's last step;
+    the folder itself is the uninstaller's to remove)."""
+    folder = machine_dir()
+    for name in (CONFIG_FILE, PROFILE_FILE, LOG_FILE):
+        remove_file(name)
+    with _changing("remove", folder / ".tmp"):
+        for leftover in folder.glob(".*.tmp") if folder.is_dir() else ():
+            leftover.unlink(missing_ok=True)
 
 
 def log(line: str) -> None:

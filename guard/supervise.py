@@ -8,7 +8,8 @@ that; on Windows, and on Linux desktops without a systemd user session, the logi
 The rule is the same everywhere: the tray exits 0 only when it was meant to stop (Quit from
 its menu, which asks first and is journalled, or a second copy handing over to the first),
 so 0 ends the loop and anything else (killed, crashed, SIGTERM from someone other than the
-session) starts it again. Quick repeated failures back off, up to five minutes apart, so a
+session) starts it again, while the session's display is still there. Quick repeated
+failures back off, up to five minutes apart, so a
 broken install does not spin the CPU; a run that lasted a while resets the back-off.
 """
 
@@ -53,11 +54,13 @@ class Supervisor:
         backoff: Backoff = Backoff(),
         report: Report = lambda _line: None,
         on_restart: Callable[[str], None] = lambda _why: None,
+        session_alive: Callable[[], bool] = lambda: True,
     ) -> None:
         self.command = list(command)
         self.backoff = backoff
         self.report = report
         self.on_restart = on_restart
+        self.session_alive = session_alive
         self.child: subprocess.Popen[bytes] | None = None
         self.restarts = 0
         self._stopping = threading.Event()
@@ -77,6 +80,9 @@ class Supervisor:
                 code = self.child.wait()
                 why = describe_exit(code)
             if code == 0 or self._stopping.is_set():
+                return 0
+            if not self.session_alive():
+                self.report(f"ScamGuard stopped ({why}) as the session ended")
                 return 0
             if time.monotonic() - started >= self.backoff.healthy:
                 delay = self.backoff.first

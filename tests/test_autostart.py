@@ -501,6 +501,7 @@ def test_macos_plist_round_trip(tmp_path: Path) -> None:
         "RunAtLoad": True,
         "KeepAlive": {"SuccessfulExit": False},  # started again if killed, not after Quit
         "ThrottleInterval": 10,
+        "EnvironmentVariables": {"SCAMGUARD_SUPERVISED": "1"},
         "ProcessType": "Interactive",
         "LimitLoadToSessionType": "Aqua",
     }

@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -103,7 +104,10 @@ def _tamper(path: Path) -> None:
     ("spoil", "reason"),
     [
         (_tamper, "changed after it was signed"),
-        (lambda p: p.write_bytes(PROVIDERS.joinpath("talktalk.toml").read_bytes()), "not JSON"),
+        (
+            lambda p: p.write_bytes(PROVIDERS.joinpath("talktalk.toml").read_bytes()),
+            "unsigned profile (.toml)",
+        ),
         (lambda p: p.write_text("{}"), "must first be checked and signed"),
     ],
     ids=["edited-number", "plain-toml", "empty-json"],
@@ -239,3 +243,59 @@ def test_machine_files_others_could_write_are_ignored(tmp_path, monkeypatch):
         os.chown(config, 65534, 65534)
     assert "not owned by root" in machine.untrusted_reason(config)
     assert stat.S_IMODE(config.stat().st_mode) == 0o644
+    assert "cannot be checked" in machine.untrusted_reason(folder / "missing.json")
+    link = tmp_path / "linked"
+    link.symlink_to(folder)
+    assert "is a symbolic link" in machine.untrusted_reason(link / "config.json")
+
+
+def test_the_machine_folder_does_not_follow_the_environment(monkeypatch):
+    """Ubuntu sessions set XDG_CONFIG_DIRS=/etc/xdg/xdg-ubuntu:/etc/xdg and sudo clears it:
+    the installer and the tray must still agree on one folder, which no user can move."""
+    monkeypatch.delenv(home.ENV_HOME)
+    monkeypatch.setenv("XDG_CONFIG_DIRS", "/etc/xdg/xdg-ubuntu:/etc/xdg")
+    first = machine.machine_dir()
+    monkeypatch.setenv("XDG_CONFIG_DIRS", "/tmp/anyone")
+    assert machine.machine_dir() == first
+    if sys.platform.startswith("linux"):
+        assert first == Path("/etc/xdg/ScamGuard")
+
+
+def test_uninstall_says_what_it_removed_and_purge_empties_the_folder(keyring, tmp_path):
+    signed = _sign(keyring, tmp_path)
+    assert (
+        run_cli("provider", "install", str(signed), "--feed", "https://isp.example/f").returncode
+        == 0
+    )
+    result = run_cli("provider", "uninstall", "--purge")
+    assert result.returncode == 0, result.stderr
+    assert "Removed TalkTalk (set up for everyone on this computer) and the update feed" in (
+        result.stdout
+    )
+    assert sorted(p.name for p in machine.machine_dir().iterdir()) == []
+    again = run_cli("provider", "uninstall")
+    assert "No provider or update feed was installed" in again.stdout
+
+
+def test_signing_warns_about_stale_numbers_and_a_missing_file_is_a_usage_error(keyring, tmp_path):
+    old = tmp_path / "talktalk.toml"
+    text = PROVIDERS.joinpath("talktalk.toml").read_text()
+    old.write_text(text.replace("verified = 2026-11-21", "verified = 2024-01-02"))
+    assert "verified = 2024-01-02" in old.read_text()
+    result = run_cli("provider", "sign", str(old), "--profile-key", str(keyring["profile-1"]))
+    assert result.returncode == 0, result.stderr
+    assert (
+        "STALE: TalkTalk customer services (0345 172 0088) was checked 2024-01-02" in result.stderr
+    )
+    missing = run_cli("provider", "install", str(tmp_path / "nosuch.scamguard-profile"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+    assert not (machine.machine_dir() / machine.LOG_FILE).exists()
+
+
+def test_a_bundle_that_is_not_text_is_refused_not_a_crash(keyring, tmp_path):
+    signed = _sign(keyring, tmp_path)
+    doc = json.loads(signed.read_bytes())
+    doc["bundle"] = "\ud800"
+    signed.write_text(json.dumps(doc))  # ASCII-escaped: a lone surrogate once parsed
+    result = run_cli("provider", "check", str(signed))
+    assert result.returncode == 3 and "changed after it was signed" in result.stderr

@@ -100,3 +100,40 @@ def test_a_program_that_cannot_start_is_reported_and_retried(tmp_path):
 def test_exit_descriptions_read_plainly():
     assert describe_exit(-9) == "stopped by SIGKILL"
     assert describe_exit(1) == "exit code 1"
+
+
+def test_a_stop_signal_is_ignored_while_the_session_is_there(tmp_path):
+    from guard.commands.keep_running import on_stop_signal
+
+    supervisor = Supervisor([sys.executable, "-c", CHILD, str(tmp_path)])
+    on_stop_signal(supervisor, lambda: True)  # a caller's `pkill scamguard`
+    assert not supervisor._stopping.is_set()
+    on_stop_signal(supervisor, lambda: False)  # logout: the display has gone
+    assert supervisor._stopping.is_set()
+
+
+def test_when_the_session_has_gone_a_dead_tray_is_not_restarted(tmp_path):
+    lines: list[str] = []
+    supervisor = Supervisor(
+        [sys.executable, "-c", "raise SystemExit(1)"],
+        backoff=Backoff(first=0.01),
+        report=lines.append,
+        session_alive=lambda: False,
+    )
+    thread, result = _start(supervisor)
+    thread.join(timeout=20)
+    assert result == [0] and supervisor.restarts == 0
+    assert lines == ["ScamGuard stopped (exit code 1) as the session ended"]
+
+
+def test_the_display_is_looked_for_where_x11_and_wayland_keep_it(tmp_path):
+    from guard.commands.keep_running import display_alive
+
+    assert display_alive({"WAYLAND_DISPLAY": "wayland-0", "XDG_RUNTIME_DIR": str(tmp_path)}) is (
+        sys.platform != "linux"
+    )
+    (tmp_path / "wayland-0").touch()
+    assert display_alive({"WAYLAND_DISPLAY": "wayland-0", "XDG_RUNTIME_DIR": str(tmp_path)})
+    assert display_alive({"DISPLAY": "remote.example:10.0"})  # cannot tell: keep going
+    assert display_alive({})  # offscreen
+    assert display_alive({"DISPLAY": ":98765"}) is (sys.platform != "linux")

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 
 from guard import settings, trust
 from guard.engine.journal import JournalError, read
-from guard.instance import GuardInstance
+from guard.instance import GuardInstance, is_running
 from guard.live import GuardOptions, journal_path
 from tests.helpers import wait_for
 from ui import alerts
@@ -227,6 +227,58 @@ def test_a_second_tray_hands_over_to_the_running_one_and_exits(qtbot, tmp_path):
         first.close()
     assert second.returncode == 0
     assert "already running" in err
+
+
+def test_a_program_squatting_on_the_socket_cannot_switch_the_tray_off(qtbot, tmp_path):
+    """Any program (another user's, even) can listen on the socket name; without a guard
+    holding this user's lock, its answer is not believed and the tray carries on."""
+    squatter = SingleInstance()
+    assert squatter.listen() == LISTENING
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from guard.live import GuardOptions\n"
+        "import ui.app\n"
+        "ui.app.HANDOVER_WAIT_S = 0.5\n"
+        f"options = GuardOptions(default_folders=False, only_under=Path({str(tmp_path)!r}))\n"
+        "sys.exit(ui.app.run([], ui.app.AppOptions(guard=options, use_tray=False)))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    tray = subprocess.Popen(
+        [sys.executable, "-c", script], env=env, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert "carrying on" in tray.stderr.readline()
+        wait_for(is_running, timeout=30, message="the tray's own guard")
+        assert tray.poll() is None
+    finally:
+        tray.send_signal(signal.SIGINT)
+        tray.wait(timeout=30)
+        squatter.close()
+
+
+def test_a_supervised_tray_waits_for_another_guard_instead_of_exiting(monkeypatch):
+    held = GuardInstance()
+    naps: list[float] = []
+
+    def nap(seconds: float) -> None:
+        naps.append(seconds)
+        if len(naps) == 3:
+            held.release()  # the other copy ends (someone killed it)
+
+    monkeypatch.setenv("SCAMGUARD_SUPERVISED", "1")
+    try:
+        ui_cli.wait_for_other_guard(poll=0.01, sleep=nap)
+    finally:
+        held.release()
+    assert len(naps) == 3 and not is_running()
+    monkeypatch.delenv("SCAMGUARD_SUPERVISED")
+    held = GuardInstance()
+    try:
+        ui_cli.wait_for_other_guard(sleep=nap)  # not supervised: hand over as before
+    finally:
+        held.release()
+    assert len(naps) == 3
 
 
 def test_a_missing_x11_library_is_named_instead_of_qt_aborting(monkeypatch):

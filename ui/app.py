@@ -13,6 +13,7 @@ import random
 import signal
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
 from guard import autostart, home, machine, settings, trust
+from guard import instance as guard_instance
 from guard.database import ActiveDatabase, load_active
 from guard.engine.events import GuardEvent
 from guard.engine.incidents import AllowScope, IncidentView, State
@@ -446,9 +448,12 @@ def run(argv: list[str] | None = None, options: AppOptions | None = None) -> int
     install_translator(app)
     instance = SingleInstance()
     claimed = instance.listen()
-    if claimed == ANSWERED:
+    if claimed == ANSWERED and _another_guard_runs():
         print("scamguard: ScamGuard is already running; showing it", file=sys.stderr)
         return 0
+    if claimed == ANSWERED:  # something else holds the name: never let it switch us off
+        print("scamguard: another program answered on ScamGuard's socket, but no ScamGuard "
+              "guard is running; carrying on", file=sys.stderr)  # fmt: skip
     if claimed == FAILED:  # still protect; a second launch just will not find this one
         why = instance.server.errorString()
         print(f"scamguard: no single-instance socket ({why}); carrying on", file=sys.stderr)
@@ -465,6 +470,22 @@ def run(argv: list[str] | None = None, options: AppOptions | None = None) -> int
         if tray.guard is not None:
             tray.stop(why[0] if why else tr("the app closed"))
         instance.close()
+
+
+HANDOVER_WAIT_S = 10.0
+
+
+def _another_guard_runs() -> bool:
+    """Does a real guard run for this user? Its lock (a file lock in this user's own state
+    folder) proves it; a listener on the socket name alone does not: any program, even
+    another user's, could answer there. A tray that has only just started takes a moment
+    to lock, so wait a little for it."""
+    deadline = time.monotonic() + HANDOVER_WAIT_S
+    while not guard_instance.is_running():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
 
 
 def _hours_since_check() -> float:

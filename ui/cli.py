@@ -11,11 +11,13 @@ import argparse
 import ctypes.util
 import os
 import sys
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from guard import cli
+from guard import cli, instance
 from guard.commands.default import has_display, run_headless
+from guard.commands.keep_running import ENV_SUPERVISED  # also set by systemd, launchd
 from guard.oskind import current_os
 from ui.commands import COMMANDS
 
@@ -37,7 +39,18 @@ def x11_library_missing(env: Mapping[str, str] | None = None) -> str:
     return "" if ctypes.util.find_library("xcb-cursor") else "libxcb-cursor0"
 
 
+def wait_for_other_guard(poll: float = 2.0, sleep: Callable[[float], None] = time.sleep) -> None:
+    """Under a supervisor, while another guard runs for this user (a tray someone started
+    by hand, say), wait for it to end instead of handing over and exiting: exit 0 would end
+    the supervision, and then killing that other copy would end protection."""
+    if os.environ.get(ENV_SUPERVISED) != "1":
+        return
+    while instance.is_running():
+        sleep(poll)
+
+
 def run_tray(_args: argparse.Namespace) -> int:
+    wait_for_other_guard()
     if not has_display():
         return run_headless("no display found")
     missing = x11_library_missing()

@@ -1,20 +1,29 @@
 """``scamguard keep-running``: the tray, started again whenever it is closed by force.
 
 What Windows' login entry (and a Linux desktop without a systemd user session) runs, so that
-ending ScamGuard in Task Manager, as a caller may ask, brings it straight back. Quitting from
-the tray's menu (which asks first, and is journalled) ends it for the session.
+ending the tray in Task Manager, as a caller may ask, brings it straight back. Quitting from
+the tray's menu (which asks first, and is journalled) ends it for the session, and so does
+the session ending; SIGTERM or SIGHUP while the session's display is still there does not.
+A person with the right commands can still end both processes (SIGKILL, ``taskkill /f``):
+only a system service run by the OS would stop that, and that is not built yet.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import signal
-import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from guard import autostart, choices
 from guard.commands.output import warn
 from guard.errors import EXIT_OK, UsageError
+from guard.oskind import current_os
 from guard.supervise import Supervisor
+
+ENV_SUPERVISED = "SCAMGUARD_SUPERVISED"  # read by ui.cli.wait_for_other_guard
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,13 +43,46 @@ def run(_args: argparse.Namespace) -> int:
         command = autostart.tray_command()
     except autostart.AutostartError as exc:
         raise UsageError(str(exc)) from None
-    supervisor = Supervisor(command, report=warn, on_restart=_journal)
-    for name in ("SIGTERM", "SIGINT", "SIGHUP"):
+    os.environ[ENV_SUPERVISED] = "1"  # the tray waits for another copy instead of exiting
+    supervisor = Supervisor(command, report=warn, on_restart=_journal, session_alive=display_alive)
+    signal.signal(signal.SIGINT, lambda *_: supervisor.stop())  # Ctrl-C at a terminal
+    for name in ("SIGTERM", "SIGHUP"):
         signum = getattr(signal, name, None)
-        if signum is not None and (name != "SIGHUP" or sys.platform != "win32"):
-            signal.signal(signum, lambda *_: supervisor.stop())
+        if signum is not None:
+            signal.signal(signum, lambda *_: on_stop_signal(supervisor, display_alive))
     supervisor.run()
     return EXIT_OK
+
+
+def on_stop_signal(supervisor: Supervisor, session_alive: Callable[[], bool]) -> None:
+    """SIGTERM or SIGHUP: stop only if the session is ending. While its display is still
+    there the signal came from someone in it (a caller's ``pkill scamguard``), and the
+    person is still the one to protect; at logout the display goes, the tray exits, and the
+    supervisor then sees the session gone and stops too."""
+    if session_alive():
+        warn("asked to stop while you are still logged in: ScamGuard keeps running")
+        return
+    supervisor.stop()
+
+
+def display_alive(env: Mapping[str, str] | None = None) -> bool:
+    """Is this session's display still there? Linux only (elsewhere the session ending ends
+    every program in it): the X11 socket for a local ``DISPLAY``, or the Wayland socket.
+    True when it cannot tell (a remote or offscreen display): never a reason to stop."""
+    env = os.environ if env is None else env
+    if current_os() != "linux":
+        return True
+    wayland = env.get("WAYLAND_DISPLAY", "")
+    if wayland:
+        runtime = env.get("XDG_RUNTIME_DIR", "")
+        socket = (
+            Path(wayland) if os.path.isabs(wayland) else Path(runtime or "/nonexistent") / wayland
+        )
+        return socket.exists()
+    local = re.fullmatch(r"(?:unix)?:([0-9]+)(?:\.[0-9]+)?", env.get("DISPLAY", ""))
+    if local:
+        return Path(f"/tmp/.X11-unix/X{local.group(1)}").exists()  # noqa: S108 - X's own path
+    return True
 
 
 def _journal(why: str) -> None:

@@ -170,7 +170,10 @@ def run_list(args: argparse.Namespace) -> int:
         mark = "*" if p.id == active.id else " "
         kind = "  (generic: no provider chosen)" if p.generic else ""
         print(f"{mark} {p.id:<{width}}  {p.country}  {p.name}{kind}")
-    print("* = what the warning shows now. Change it with: scamguard provider set ID")
+    if machine.provider_id() and args.providers_dir is None:
+        print("* = what the warning shows now, set up for everyone on this computer")
+    else:
+        print("* = what the warning shows now. Change it with: scamguard provider set ID")
     return EXIT_OK
 
 

@@ -9,6 +9,7 @@ ISP's name and numbers are what the warning shows for every person on the comput
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 
 from guard import machine
@@ -28,8 +29,9 @@ def register(actions: argparse._SubParsersAction) -> None:
         "keys this copy of ScamGuard trusts and make it the provider for everyone on this "
         "computer; people cannot change it in their own settings. --feed and --channel set "
         "where updates come from. A file that is not signed by a trusted key is refused "
-        "(exit 3) and nothing changes. Every install or refusal is logged in the "
-        "machine-wide settings folder (install.log). Needs an administrator.",
+        "(exit 3) and the provider is unchanged (--feed and --channel are still applied). "
+        "Every install or refusal is logged in the machine-wide settings folder "
+        "(install.log). Needs an administrator.",
     )
     install.add_argument(
         "file", nargs="?", type=Path, metavar="FILE", help="the signed profile file"
@@ -59,6 +61,11 @@ def register(actions: argparse._SubParsersAction) -> None:
     uninstall.add_argument(
         "--keep-feed", action="store_true", help="keep the update feed and channel"
     )
+    uninstall.add_argument(
+        "--purge",
+        action="store_true",
+        help="remove every machine-wide setting and the install log too (uninstallers)",
+    )
     uninstall.set_defaults(func=run_uninstall)
     sign = actions.add_parser(
         "sign",
@@ -83,7 +90,12 @@ def register(actions: argparse._SubParsersAction) -> None:
 def run_install(args: argparse.Namespace) -> int:
     file: Path | None = args.file if args.file and str(args.file) else None
     if file is None and not args.feed and not args.channel:
-        raise UsageError("give a signed profile FILE, --feed URL or --channel NAME")
+        raise UsageError(
+            "give a signed profile FILE, --feed URL or --channel NAME "
+            "(see: scamguard provider install --help)"
+        )
+    if file is not None and not file.is_file():
+        raise UsageError(f"{file}: no such file (check the path; on Windows, a local disk)")
     changes: dict[str, str | None] = {}
     if args.feed:
         try:
@@ -92,7 +104,10 @@ def run_install(args: argparse.Namespace) -> int:
             raise UsageError(f"--feed: {exc}") from None
     if args.channel:
         if not CHANNEL_RE.fullmatch(args.channel):
-            raise UsageError("--channel: lower-case letters, digits and '-', up to 32")
+            raise UsageError(
+                f"--channel {args.channel!r}: use lower-case letters, digits and '-' "
+                "(up to 32), e.g. stable"
+            )
         changes["update_channel"] = args.channel
     result: dict[str, object] = {"status": "installed"}
     try:
@@ -108,6 +123,8 @@ def run_install(args: argparse.Namespace) -> int:
     except signed_file.SignedProfileProblem as exc:
         if args.json:
             print_json({"status": "refused", "reason": str(exc), **changes})
+        else:
+            _print_changes(changes, " (set, although the profile was refused)")
         raise RejectedError(f"{file}: refused, the provider is unchanged ({exc})") from None
     if args.json:
         print_json({**result, **changes})
@@ -115,9 +132,13 @@ def run_install(args: argparse.Namespace) -> int:
     if file is not None:
         print(f"The warning now shows {signed.profile.name} and its numbers for everyone on "
               f"this computer (signed {signed.issued}).")  # fmt: skip
-    for key, value in sorted(changes.items()):
-        print(f"{key.replace('_', ' ').capitalize()}: {value}")
+    _print_changes(changes)
     return EXIT_OK
+
+
+def _print_changes(changes: dict[str, str | None], after: str = "") -> None:
+    for key, value in sorted(changes.items()):
+        print(f"{key.replace('_', ' ').capitalize()}: {value}{after}")
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -134,14 +155,27 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_uninstall(args: argparse.Namespace) -> int:
+    signed = machine_profile.installed()
+    name = signed.profile.name if signed else machine.provider_id()
+    feed = machine.feed_url()
     try:
         removed = machine_profile.remove()
-        if not args.keep_feed and (machine.feed_url() or machine.read().get("update_channel")):
+        dropped_feed = not args.keep_feed and bool(feed or machine.read().get("update_channel"))
+        if dropped_feed:
             machine.update({"update_feed": None, "update_channel": None})
             machine.log("removed the update feed")
+        if args.purge:
+            machine.purge()
     except machine.MachineConfigError as exc:
         raise UsageError(str(exc)) from None
-    print("The installed provider was removed." if removed else "No provider was installed.")
+    said = [f"{name} (set up for everyone on this computer)" if removed else ""]
+    said.append(f"the update feed {feed}" if dropped_feed and feed else "")
+    gone = " and ".join(s for s in said if s)
+    if gone:
+        print(f"Removed {gone}. The warning now shows each person's own choice of provider, "
+              "or their country's fraud helplines.")  # fmt: skip
+    else:
+        print("No provider or update feed was installed for this computer.")
     return EXIT_OK
 
 
@@ -150,18 +184,29 @@ def run_sign(args: argparse.Namespace) -> int:
         key = keys.load_private(args.profile_key)
     except keys.KeyProblem as exc:
         raise UsageError(f"--profile-key: {exc}") from None
+    if not args.profile.is_file():
+        raise UsageError(f"{args.profile}: no such file")
     try:
-        data = signed_file.make(args.profile, key)
+        data, profile = signed_file.make(args.profile, key)
     except signed_file.SignedProfileProblem as exc:
         raise RejectedError(f"{args.profile}: not signed ({exc})") from None
-    pinned = {k.key_id for k in keys.trusted_keys(keys.builtin_keys_dir()).get("profile", ())}
+    for number in profile.stale_numbers(dt.date.today()):
+        warn(
+            f"STALE: {number.label} ({number.number}) was checked {number.verified}, more "
+            "than 12 months ago: re-check it on the live page before shipping this file"
+        )
+    try:
+        pinned = {k.key_id for k in machine_profile.pinned_profile_keys()}
+    except signed_file.SignedProfileProblem:
+        pinned = set()
     if keys.key_id(key.public_key()) not in pinned:
-        warn("this key is not a pinned profile key of this copy of ScamGuard: installs of this "
-             "build will refuse the file")  # fmt: skip
+        warn("this key is not one of the profile keys this computer trusts: installs will "
+             "refuse the file unless they pin it (signatures/keys/profile/ in the build, or "
+             "the machine config's trusted_keys for staging)")  # fmt: skip
     out = args.out or args.profile.with_suffix(signed_file.SUFFIX)
     try:
         out.write_bytes(data)
     except OSError as exc:
         raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
-    print(f"Wrote {out}. Install it with: scamguard provider install {out.name}")
+    print(f"Wrote {out}. Check it with: scamguard provider check {out}")
     return EXIT_OK

@@ -166,7 +166,11 @@ def _with_machine_profile(
 
     source = str(machine.machine_dir() / machine.PROFILE_FILE)
     found: list[str] = []
-    signed = machine_profile.installed(found.append)
+    try:
+        signed = machine_profile.installed(found.append)
+    except Exception as exc:  # whatever is wrong with it, the guard must run
+        found.append(f"{source}: not used ({type(exc).__name__}: {exc})")
+        signed = None
     problems = problems + [
         Problem(source, "installed provider", line.removeprefix(f"{source}: ")) for line in found
     ]

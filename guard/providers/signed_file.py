@@ -51,9 +51,12 @@ class SignedProfile:
     key_id: str  # which pinned profile key signed it
 
 
-def make(profile_file: Path, key: Ed25519PrivateKey, now: dt.datetime | None = None) -> bytes:
-    """The signed file for one profile TOML, after validating it exactly as publishing does
-    (every number valid, sourced, dated, not in the future). Raises SignedProfileProblem."""
+def make(
+    profile_file: Path, key: Ed25519PrivateKey, now: dt.datetime | None = None
+) -> tuple[bytes, Profile]:
+    """The signed file for one profile TOML, and the profile, after validating it exactly as
+    publishing does (every number valid, sourced, dated, not in the future). Raises
+    SignedProfileProblem."""
     try:
         text = profile_file.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -81,7 +84,7 @@ def make(profile_file: Path, key: Ed25519PrivateKey, now: dt.datetime | None = N
         "signatures": strict_json(signatures),
         "bundle": bundle.decode("ascii"),
     }
-    return canonical(document)
+    return canonical(document), profile
 
 
 def read(data: bytes, pinned: tuple[keys.TrustedKey, ...]) -> SignedProfile:
@@ -92,7 +95,13 @@ def read(data: bytes, pinned: tuple[keys.TrustedKey, ...]) -> SignedProfile:
     try:
         doc = strict_json(data)
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise SignedProfileProblem("not a signed ScamGuard profile (not JSON)") from None
+        looks_like_toml = data.lstrip()[:1] in (b"#", b"[") or b"\nid = " in data[:4096]
+        raise SignedProfileProblem(
+            "this is an unsigned profile (.toml): install the .scamguard-profile file "
+            "ScamGuard support sent back after checking and signing it"
+            if looks_like_toml
+            else "not a signed ScamGuard profile (not JSON)"
+        ) from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise SignedProfileProblem(
             "not a signed ScamGuard profile (a .toml profile must first be checked and signed "
@@ -113,9 +122,13 @@ def read(data: bytes, pinned: tuple[keys.TrustedKey, ...]) -> SignedProfile:
         raise SignedProfileProblem(f"not signed by a trusted profile key ({exc})") from None
     if record["product"] != PRODUCT:
         raise SignedProfileProblem(f"the profile is for {record['product']!r}, not {PRODUCT!r}")
-    raw_bundle = bundle.encode("utf-8")
-    if bundles.sha256(raw_bundle) != record["sha256"]:
+    if not bundle.isascii():  # canonical JSON is ASCII; and a lone surrogate cannot encode
         raise SignedProfileProblem("the profile was changed after it was signed")
+    raw_bundle = bundle.encode("ascii")
+    if bundles.sha256(raw_bundle) != record["sha256"]:
+        raise SignedProfileProblem(
+            "the profile was changed after it was signed: use the file exactly as received"
+        )
     profile = _load_one(raw_bundle, future_check=False)
     if profile.id != record["provider"]:
         raise SignedProfileProblem(

@@ -92,9 +92,14 @@ Description=ScamGuard: stops remote-access scams
 Documentation=file:///opt/scamguard/README
 PartOf=graphical-session.target
 After=graphical-session.target
+# Never give up restarting (the default gives up after 5 starts in 10 s, which a caller
+# killing the tray in a loop could reach on systemd older than 254).
+StartLimitIntervalSec=0
 
 [Service]
 ExecStart=/usr/bin/scamguard
+# Supervised: a tray started while another copy runs waits for it rather than exiting 0.
+Environment=SCAMGUARD_SUPERVISED=1
 # Started again whenever it stops, except after Quit in its menu (exit 0, asked first and
 # journalled). SIGTERM from anyone but systemd (a caller's "pkill scamguard") exits 143,
 # which is restarted; systemd's own stop at logout is never restarted.

@@ -79,11 +79,20 @@ def installed(deb: Path) -> Iterator[Path]:
         assert got.returncode == 0, got.stderr
     result = _sh("dpkg", "-i", str(deb))
     assert result.returncode == 0, result.stderr
+    _allow_test_homes()
     try:
         yield deb
     finally:
         if _installed():
             _sh("dpkg", "--purge", "scamguard")
+
+
+def _allow_test_homes() -> None:
+    """An installed build ignores SCAMGUARD_HOME unless the machine config (root's own)
+    allows it: what this test is, as root, and what a caller could never arrange."""
+    MACHINE.mkdir(parents=True, exist_ok=True)
+    (MACHINE / "config.json").write_text(json.dumps({"allow_test_home": True}))
+    os.chmod(MACHINE / "config.json", 0o644)
 
 
 def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -146,17 +155,37 @@ def _journal_has(kind: str) -> bool:
         return False
 
 
-def test_the_installed_tray_protects_and_comes_back_when_killed(installed, spawn):
+def test_an_installed_build_ignores_a_test_home_unless_an_administrator_allowed_it(installed):
+    (MACHINE / "config.json").unlink()
+    try:
+        probe = _run("provider", "install", "--feed", "https://isp.example/feed")
+        # Without the allowance the variable is ignored: the real (root's) folder is used.
+        assert probe.returncode == 0, probe.stderr
+        assert json.loads((MACHINE / "config.json").read_text())["update_feed"] == (
+            "https://isp.example/feed"
+        )
+        assert not (home._home() / "machine").exists()
+    finally:
+        _allow_test_homes()
+
+
+def test_the_installed_tray_protects_and_comes_back_when_killed(installed, spawn, tmp_path):
     """``scamguard keep-running`` (the login entry) from the package: protected, freezes a
-    tool, restarted after SIGKILL, and ends with its supervisor at logout."""
-    confined = spawn.root
-    supervisor = subprocess.Popen(
-        [str(PROGRAM), "keep-running"],
-        env={"PATH": "/usr/bin:/bin", "HOME": os.environ["SCAMGUARD_HOME"], "LANG": "C.UTF-8",
-             "SCAMGUARD_HOME": os.environ["SCAMGUARD_HOME"], "QT_QPA_PLATFORM": "offscreen",
-             "SCAMGUARD_ONLY_UNDER": str(confined)},
-        cwd="/", stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    tool, restarted after SIGKILL, not stopped by SIGTERM while the session's display is
+    there, and stopped by it once the display has gone (logout)."""
+    number = 90000 + os.getpid() % 9000
+    x_socket = Path(f"/tmp/.X11-unix/X{number}")  # what keep-running looks for; Qt is offscreen
+    x_socket.parent.mkdir(exist_ok=True)
+    x_socket.touch()
+    log = tmp_path / "keep-running.log"
+    with open(log, "w") as err:
+        supervisor = subprocess.Popen(
+            [str(PROGRAM), "keep-running"],
+            env={"PATH": "/usr/bin:/bin", "HOME": os.environ["SCAMGUARD_HOME"], "LANG": "C.UTF-8",
+                 "SCAMGUARD_HOME": os.environ["SCAMGUARD_HOME"], "QT_QPA_PLATFORM": "offscreen",
+                 "DISPLAY": f":{number}", "SCAMGUARD_ONLY_UNDER": str(spawn.root)},
+            cwd="/", stderr=err,
+        )  # fmt: skip
     try:
         wait_for(lambda: _journal_has("started"), timeout=60, message="the tray to protect")
         tool = spawn.start("anydesk")
@@ -177,9 +206,14 @@ def test_the_installed_tray_protects_and_comes_back_when_killed(installed, spawn
             message="the tray to be started again",
         )
         wait_for(lambda: _journal_has("error"), timeout=30, message="the restart journalled")
-        supervisor.send_signal(signal.SIGTERM)  # logout
+        supervisor.send_signal(signal.SIGTERM)  # a caller's `pkill scamguard`
+        wait_for(lambda: "keeps running" in log.read_text(), timeout=30, message="SIGTERM refused")
+        assert supervisor.poll() is None
+        x_socket.unlink()  # logout: the display goes
+        supervisor.send_signal(signal.SIGTERM)
         assert supervisor.wait(timeout=30) == 0
     finally:
+        x_socket.unlink(missing_ok=True)
         if supervisor.poll() is None:
             for child in psutil.Process(supervisor.pid).children(recursive=True):
                 child.kill()

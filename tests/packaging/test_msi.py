@@ -235,6 +235,7 @@ def test_provider_install_runs_as_system_after_the_files_only_when_asked(msi: Pa
     at, condition = seq["ProviderInstall"]
     assert seq["InstallFiles"][0] < at < seq["InstallFinalize"][0]
     assert "PROFILE OR FEED" in condition and 'NOT REMOVE~="ALL"' in condition
+    assert "NOT Installed" in condition  # never on a repair a standard user can start
 
 
 def test_provider_arguments_are_built_from_the_properties(msi: Path):
@@ -260,7 +261,7 @@ def test_provider_uninstall_only_on_a_real_uninstall(msi: Path):
     action = custom_action(msi, "ProviderUninstall")
     kind = int(action["Type"])
     assert kind & DEFERRED and kind & NO_IMPERSONATE and kind & CONTINUE
-    assert action["Target"] == "provider uninstall"
+    assert action["Target"] == "provider uninstall --purge"
     seq = sequence(msi)
     at, condition = seq["ProviderUninstall"]
     assert seq["InstallInitialize"][0] < at < seq["RemoveFiles"][0]

@@ -67,6 +67,13 @@ def profile_label(profile: Profile) -> str:
     return tr("{name} ({country})").format(name=profile.name, country=country_name(profile.country))
 
 
+def _why_autostart() -> str:
+    return tr(
+        "Recommended: ScamGuard can only protect you while it is running. If someone "
+        "on the phone asked you to untick this, that is a scam: hang up."
+    )
+
+
 def _page(*widgets: QWidget | None) -> QScrollArea:
     """A tab's contents, top-aligned, scrolling if the screen is small."""
     inner = QWidget()
@@ -344,12 +351,7 @@ class SettingsWindow(QWidget):
             tr("Recommended. ScamGuard can only protect you while it is running."),
         )
         self.autostart_box.clicked.connect(self._autostart_clicked)
-        why = common.label(
-            tr(
-                "Recommended: ScamGuard can only protect you while it is running. If someone "
-                "on the phone asked you to untick this, that is a scam: hang up."
-            )
-        )
+        self.autostart_why = why = common.label(_why_autostart())
         self.autostart_error = common.caution(accessible=tr("Start at login problem"))
         self.autostart_error.hide()
         self.autostart_where = common.label(
@@ -415,9 +417,10 @@ class SettingsWindow(QWidget):
         self.provider_combo.setEnabled(not installed)
         if installed and not warning:
             note = tr(
-                "{name} set up ScamGuard for everyone who uses this computer, so the warning "
-                "always shows its numbers. If you have changed provider, an administrator "
-                "can install the new one's profile."
+                "{name} set this up for you, so the warning always shows their real phone "
+                "numbers. You do not need to change anything here. If you move to a different "
+                "broadband company, ask them or someone you trust to change it. If someone on "
+                "the phone asks you to change it, that is a scam: hang up."
             ).format(name=profile.name)
         elif warning:
             note = tr(
@@ -512,14 +515,20 @@ class SettingsWindow(QWidget):
             self.autostart_box.setChecked(True)
             self.autostart_box.setEnabled(False)
             common.set_text(
-                self.autostart_where,
+                self.autostart_why,
                 tr(
-                    "ScamGuard was installed to start for everyone who uses this computer "
-                    "({where}). Only an administrator can change that."
-                ).format(where=everyone),
+                    "ScamGuard always starts when anyone logs in to this computer. It was set "
+                    "up this way for you, so there is nothing to change here. If someone on "
+                    "the phone asks you to stop ScamGuard, that is a scam: hang up."
+                ),
             )
+            # Where it is set matters to support staff, not to the person: said to screen
+            # readers and shown small.
+            common.set_text(self.autostart_where, tr("Set for everyone in: {where}").format(
+                where=everyone))  # fmt: skip
             return
         self.autostart_box.setEnabled(True)
+        common.set_text(self.autostart_why, _why_autostart())
         try:
             enabled = self.autostart.is_enabled()
         except AutostartError as exc:
