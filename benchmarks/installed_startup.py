@@ -113,6 +113,7 @@ def test_homes_allowed() -> Iterator[None]:
         return
     if os.geteuid() != 0:
         raise SystemExit(f"run as root: {MACHINE_CONFIG} must allow test homes for the run")
+    made_folder = not MACHINE_CONFIG.parent.exists()
     MACHINE_CONFIG.parent.mkdir(parents=True, exist_ok=True)
     MACHINE_CONFIG.write_text(json.dumps({**config, "allow_test_home": True}))
     try:
@@ -120,6 +121,8 @@ def test_homes_allowed() -> Iterator[None]:
     finally:
         if before is None:
             MACHINE_CONFIG.unlink()
+            if made_folder:
+                MACHINE_CONFIG.parent.rmdir()
         else:
             MACHINE_CONFIG.write_bytes(before)
 

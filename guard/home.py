@@ -17,7 +17,6 @@ import functools
 import json
 import os
 import re
-import stat
 import sys
 from pathlib import Path
 
@@ -88,17 +87,17 @@ def _windows_program_data() -> Path:
 @functools.lru_cache(maxsize=1)
 def test_homes_allowed() -> bool:
     """Did an administrator allow test homes in an installed build (packaging tests,
-    staging)? Read once, from the real machine config, which must be root's alone."""
+    staging)? Read once, from the real machine config, which must be an administrator's
+    alone (the same checks as every machine-wide file: guard/machine.py)."""
     path = system_machine_dir() / MACHINE_CONFIG
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return False
+    from guard.machine import admin_owned_reason  # noqa: PLC0415 - it imports this module
+
     with os.fdopen(fd, "rb") as fh:
-        info = os.fstat(fh.fileno())
-        if sys.platform != "win32" and (
-            info.st_uid != 0 or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-        ):
+        if admin_owned_reason(path, os.fstat(fh.fileno())):
             return False
         raw = fh.read(16 * 1024)
     try:

@@ -19,7 +19,7 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,17 +46,44 @@ def machine_dir() -> Path:
     return home.system_machine_dir()
 
 
-def untrusted_reason(path: Path, opened: os.stat_result | None = None) -> str:
+def untrusted_reason(
+    path: Path,
+    opened: os.stat_result | None = None,
+    *,
+    windows: bool | None = None,
+    owner_of: Callable[[Path], str] | None = None,
+) -> str:
     """Why ``path`` may have been written by someone other than an administrator, or "".
 
-    Only on Linux and macOS, and not under SCAMGUARD_HOME (tests run as ordinary users):
-    the file (``opened``: its ``fstat``, so the file checked is the file read) and its
-    folder (not a symbolic link) must belong to root and be writable by nobody else. Fails
-    closed: what cannot be checked is not trusted. On Windows the installer's folder
-    permissions do this job.
+    Not under SCAMGUARD_HOME (tests run as ordinary users). Fails closed: what cannot be
+    checked is not trusted.
+
+    - Linux and macOS: the file (``opened``: its ``fstat``, so the file checked is the file
+      read) and its folder (not a symbolic link) must belong to root and be writable by
+      nobody else.
+    - Windows: the file and the folder must be owned by SYSTEM or Administrators, and the
+      folder must not be a junction. ``%ProgramData%`` lets any user create a subfolder, so
+      a ``ScamGuard`` folder made before the install (with a planted config.json naming the
+      user's own keys) stays the user's: refusing it leaves the generic helplines, never a
+      caller's numbers. ``owner_of`` (a path's owner SID) stands in for the Windows API in
+      tests.
     """
-    if sys.platform == "win32" or home.overridden():
+    if home.overridden():
         return ""
+    return admin_owned_reason(path, opened, windows=windows, owner_of=owner_of)
+
+
+def admin_owned_reason(
+    path: Path,
+    opened: os.stat_result | None = None,
+    *,
+    windows: bool | None = None,
+    owner_of: Callable[[Path], str] | None = None,
+) -> str:
+    """:func:`untrusted_reason` without the test-home exemption (``home`` asks it whether
+    the real machine config allows test homes at all)."""
+    if windows if windows is not None else sys.platform == "win32":
+        return _windows_untrusted(path, owner_of or windows_owner_sid)
     try:
         file_info = opened or os.stat(path, follow_symlinks=False)
         folder_info = os.stat(path.parent, follow_symlinks=False)
@@ -70,6 +97,52 @@ def untrusted_reason(path: Path, opened: os.stat_result | None = None) -> str:
         if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
             return f"{target} can be changed by other users"
     return ""
+
+
+# SYSTEM and the Administrators group: what files made by the MSI's custom actions (run as
+# SYSTEM) and by an elevated administrator are owned by.
+ADMIN_SIDS = frozenset({"S-1-5-18", "S-1-5-32-544"})
+REPARSE_POINT = 0x400  # FILE_ATTRIBUTE_REPARSE_POINT: a junction or symbolic link
+
+
+def _windows_untrusted(path: Path, owner_of: Callable[[Path], str]) -> str:
+    try:
+        folder = os.stat(path.parent, follow_symlinks=False)
+        if getattr(folder, "st_file_attributes", 0) & REPARSE_POINT or stat.S_ISLNK(folder.st_mode):
+            return f"{path.parent} is a junction or link"
+        for target in (path, path.parent):
+            owner = owner_of(target)
+            if owner not in ADMIN_SIDS:
+                return f"{target} is not owned by SYSTEM or Administrators (owner {owner})"
+    except OSError as exc:
+        return f"cannot be checked ({exc.strerror or exc})"
+    return ""
+
+
+def windows_owner_sid(path: Path) -> str:
+    """The owner of ``path`` as a SID string ("S-1-5-18"), from the Windows API."""
+    import ctypes  # noqa: PLC0415 - Windows only
+
+    advapi32 = ctypes.windll.advapi32  # type: ignore[attr-defined]
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    owner, descriptor = ctypes.c_void_p(), ctypes.c_void_p()
+    se_file_object, owner_security_information = 1, 1
+    status = advapi32.GetNamedSecurityInfoW(
+        str(path), se_file_object, owner_security_information,
+        ctypes.byref(owner), None, None, None, ctypes.byref(descriptor),
+    )  # fmt: skip
+    if status != 0:
+        raise OSError(status, f"cannot read the owner (error {status})")
+    try:
+        text = ctypes.c_wchar_p()
+        if not advapi32.ConvertSidToStringSidW(owner, ctypes.byref(text)):
+            raise OSError("cannot read the owner's SID")
+        try:
+            return text.value or ""
+        finally:
+            kernel32.LocalFree(text)
+    finally:
+        kernel32.LocalFree(descriptor)
 
 
 def read_bytes(name: str, limit: int, report: Any = None) -> bytes | None:

@@ -299,3 +299,63 @@ def test_a_bundle_that_is_not_text_is_refused_not_a_crash(keyring, tmp_path):
     signed.write_text(json.dumps(doc))  # ASCII-escaped: a lone surrogate once parsed
     result = run_cli("provider", "check", str(signed))
     assert result.returncode == 3 and "changed after it was signed" in result.stderr
+
+
+def test_on_windows_only_files_owned_by_system_or_administrators_count(tmp_path, monkeypatch):
+    """The Windows API stands in as ``owner_of``; the decision is ours and tested here."""
+    monkeypatch.setattr(home, "overridden", lambda: False)
+    folder = tmp_path / "ScamGuard"
+    folder.mkdir()
+    config = folder / "config.json"
+    config.write_text("{}")
+    owners = {config: "S-1-5-18", folder: "S-1-5-32-544"}
+
+    def check() -> str:
+        return machine.untrusted_reason(config, windows=True, owner_of=owners.__getitem__)
+
+    assert check() == ""
+    owners[folder] = "S-1-5-21-1004336348-1177238915-682003330-1001"  # made by a user first
+    assert "is not owned by SYSTEM or Administrators" in check()
+    owners[folder] = "S-1-5-32-544"
+    owners[config] = "S-1-5-21-1004336348-1177238915-682003330-1001"  # planted by a user
+    assert str(config) in check()
+    owners[config] = "S-1-5-18"
+    link = tmp_path / "junction"
+    link.symlink_to(folder)
+    owners[link / "config.json"] = owners[link] = "S-1-5-18"
+    assert "is a junction or link" in machine.untrusted_reason(
+        link / "config.json", windows=True, owner_of=owners.__getitem__
+    )
+
+    def denied(_path: Path) -> str:
+        raise PermissionError(5, "Access is denied")
+
+    assert "cannot be checked" in machine.untrusted_reason(config, windows=True, owner_of=denied)
+
+
+def test_an_installed_build_honours_a_test_home_only_if_root_allowed_it(tmp_path, monkeypatch):
+    """In a frozen build SCAMGUARD_HOME would move the machine folder (provider, feed, keys)
+    to wherever a caller's `setx` or `systemctl --user set-environment` said."""
+    folder = tmp_path / "etc-xdg-ScamGuard"
+    folder.mkdir(mode=0o755)
+    os.chmod(folder, 0o755)
+    config = folder / "config.json"
+    monkeypatch.setattr(home, "system_machine_dir", lambda: folder)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+
+    def allowed() -> bool:
+        home.test_homes_allowed.cache_clear()
+        return home.test_homes_allowed()
+
+    try:
+        assert not allowed() and home._home() is None  # no config: the variable is ignored
+        config.write_text('{"allow_test_home": true}')
+        os.chmod(config, 0o644)
+        assert allowed() is (os.geteuid() == 0)  # root's file only
+        os.chmod(config, 0o666)
+        assert not allowed()  # anyone could have written it
+        os.chmod(config, 0o644)
+        config.write_text('{"allow_test_home": "yes"}')
+        assert not allowed()
+    finally:
+        home.test_homes_allowed.cache_clear()
