@@ -58,8 +58,10 @@ class GuardInstance:
         self._lock.release()
 
 
-def is_running() -> bool:
-    """True when a guard holds the lock right now."""
+def is_running(*, unknown: bool = True) -> bool:
+    """True when a guard holds the lock right now; ``unknown`` when the file system cannot
+    say (no locks on some network homes): True lets a request to that guard be tried,
+    False keeps a tray from waiting for, or handing over to, a guard that may not exist."""
     lock_path, _ = _paths()
     if not lock_path.exists():
         return False
@@ -69,7 +71,7 @@ def is_running() -> bool:
     except Timeout:
         return True
     except OSError:
-        return True  # cannot tell: let the request be tried
+        return unknown
     probe.release()
     return False
 

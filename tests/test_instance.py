@@ -29,3 +29,17 @@ def test_release_from_another_thread_frees_the_lock() -> None:
     stopper.join()
     assert not is_running()
     GuardInstance().release()
+
+
+def test_a_file_system_without_locks_is_unknown_not_running(monkeypatch) -> None:
+    """Some network homes refuse file locks: a request may still be tried, but a tray must
+    neither wait for nor hand over to a guard that may not exist."""
+    held = GuardInstance()
+    held.release()  # the lock file now exists
+
+    def refuse(*_args, **_kwargs):
+        raise OSError(37, "No locks available")
+
+    monkeypatch.setattr("guard.instance.FileLock.acquire", refuse)
+    assert is_running() is True
+    assert is_running(unknown=False) is False

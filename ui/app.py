@@ -481,7 +481,7 @@ def _another_guard_runs() -> bool:
     another user's, could answer there. A tray that has only just started takes a moment
     to lock, so wait a little for it."""
     deadline = time.monotonic() + HANDOVER_WAIT_S
-    while not guard_instance.is_running():
+    while not guard_instance.is_running(unknown=False):
         if time.monotonic() > deadline:
             return False
         time.sleep(0.2)

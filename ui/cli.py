@@ -45,7 +45,7 @@ def wait_for_other_guard(poll: float = 2.0, sleep: Callable[[float], None] = tim
     the supervision, and then killing that other copy would end protection."""
     if os.environ.get(ENV_SUPERVISED) != "1":
         return
-    while instance.is_running():
+    while instance.is_running(unknown=False):
         sleep(poll)
 
 
