@@ -26,13 +26,13 @@ import os
 import plistlib
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Protocol, TypeVar, runtime_checkable
 
+from guard import files
 from guard.oskind import current_os
 
 APP_NAME = "ScamGuard"
@@ -657,39 +657,12 @@ def _read_small(path: Path, limit: int | None = MAX_ENTRY_BYTES) -> bytes | None
 
 
 def _write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Temp file in the same folder, fsync, ``os.replace``: a crash or full disk leaves the
-    old file or the new one, never half an entry that a session would try to run. The temp
-    name does not end in ``.desktop`` or ``.plist``, so no session ever loads it."""
+    """Whole or not at all (guard/files.py): never half an entry that a session would try
+    to run; the temp name does not end in ``.desktop`` or ``.plist``, so no session loads it."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            with contextlib.suppress(OSError):
-                os.chmod(tmp, mode)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        files.write_atomic(path, data, mode)
     except OSError as exc:
         raise AutostartError(f"cannot write {path}: {_reason(exc)}") from None
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable where the OS allows it (best effort)."""
-    if not hasattr(os, "O_DIRECTORY"):
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _remove(path: Path) -> None:

@@ -18,12 +18,11 @@ import json
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from guard import home
+from guard import files, home
 
 CONFIG_FILE = "config.json"
 PROFILE_FILE = "provider.scamguard-profile"  # the ISP's signed profile, exactly as supplied
@@ -247,24 +246,13 @@ def _changing(verb: str, path: Path) -> Iterator[None]:
 
 
 def write_file(name: str, data: bytes) -> Path:
-    """Write one file into the machine folder whole (temp file, fsync, rename), readable by
-    everyone and writable only by its owner."""
+    """Write one file into the machine folder whole (guard/files.py), readable by everyone
+    and writable only by its owner."""
     folder = machine_dir()
     path = folder / name
     with _changing("write", path):
         folder.mkdir(parents=True, exist_ok=True, mode=0o755)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        files.write_atomic(path, data, 0o644)
     return path
 
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from guard import home
+from guard import files, home
 
 SETTINGS_FILE = "settings.json"
 MAX_BYTES = 64 * 1024
@@ -78,10 +77,5 @@ def save(settings: Settings, path: Path | None = None) -> None:
     if settings.problem and path.exists():  # keep what the person had, even if damaged
         with contextlib.suppress(OSError):
             path.replace(path.with_name(f"{path.name}.bad-{time.strftime('%Y%m%d-%H%M%S')}"))
-    tmp = path.with_suffix(".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(settings.to_json(), fh, indent=2, sort_keys=True)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    files.write_atomic(path, json.dumps(settings.to_json(), indent=2, sort_keys=True).encode())
     settings.problem = ""

@@ -178,6 +178,22 @@ def test_without_the_lock_the_tray_says_it_is_not_protecting(qtbot):
         held.release()
 
 
+def _confined_tray_script(folder, handover_wait: float | None = None) -> str:
+    """``python -c`` source running the real entry point (``ui.app.run``) with its guard
+    confined to ``folder`` and no tray icon; ``handover_wait`` shortens the wait for another
+    tray's guard lock."""
+    wait = f"ui.app.HANDOVER_WAIT_S = {handover_wait!r}\n" if handover_wait is not None else ""
+    return (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from guard.live import GuardOptions\n"
+        "import ui.app\n"
+        f"{wait}"
+        f"options = GuardOptions(default_folders=False, only_under=Path({str(folder)!r}))\n"
+        "sys.exit(ui.app.run([], ui.app.AppOptions(guard=options, use_tray=False)))\n"
+    )
+
+
 def test_states_are_ordered_by_urgency():
     assert status_of(True, False, False).state == "protected"
     assert status_of(True, False, True).state == "outdated"
@@ -203,14 +219,7 @@ def test_a_second_tray_hands_over_to_the_running_one_and_exits(qtbot, tmp_path):
     first = SingleInstance()
     assert first.listen() == LISTENING
     held = GuardInstance()
-    script = (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from guard.live import GuardOptions\n"
-        "from ui.app import AppOptions, run\n"
-        f"options = GuardOptions(default_folders=False, only_under=Path({str(tmp_path)!r}))\n"
-        "sys.exit(run([], AppOptions(guard=options, use_tray=False)))\n"
-    )
+    script = _confined_tray_script(tmp_path)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     second = None
     try:
@@ -234,15 +243,7 @@ def test_a_program_squatting_on_the_socket_cannot_switch_the_tray_off(qtbot, tmp
     holding this user's lock, its answer is not believed and the tray carries on."""
     squatter = SingleInstance()
     assert squatter.listen() == LISTENING
-    script = (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from guard.live import GuardOptions\n"
-        "import ui.app\n"
-        "ui.app.HANDOVER_WAIT_S = 0.5\n"
-        f"options = GuardOptions(default_folders=False, only_under=Path({str(tmp_path)!r}))\n"
-        "sys.exit(ui.app.run([], ui.app.AppOptions(guard=options, use_tray=False)))\n"
-    )
+    script = _confined_tray_script(tmp_path, handover_wait=0.5)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     tray = subprocess.Popen(
         [sys.executable, "-c", script], env=env, stderr=subprocess.PIPE, text=True
@@ -377,14 +378,7 @@ def test_if_the_warning_cannot_be_built_a_plain_one_stands_in(
 def test_sigterm_or_ctrl_c_stops_the_tray_cleanly_and_journals_it(tmp_path):
     """The real entry point in its own process, its guard confined to a temp folder. Qt 6's
     quit() would be refused by the status window (it ignores close); the tray must still go."""
-    script = (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from guard.live import GuardOptions\n"
-        "from ui.app import AppOptions, run\n"
-        f"options = GuardOptions(default_folders=False, only_under=Path({str(tmp_path)!r}))\n"
-        "sys.exit(run([], AppOptions(guard=options, use_tray=False)))\n"
-    )
+    script = _confined_tray_script(tmp_path)
 
     def count(kind: str) -> int:
         try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import secrets
 import shutil
 import stat
@@ -18,6 +17,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from guard import files
 from guard.engine.events import iso
 from guard.identify.hashing import sha256_file
 
@@ -86,7 +86,7 @@ class Quarantine:
             time=iso(time.time()),
         )
         try:
-            _write_atomic(entry / RECORD, json.dumps(record.to_json(), indent=2))
+            files.write_atomic(entry / RECORD, json.dumps(record.to_json(), indent=2).encode())
         except OSError as exc:  # without a record it could never be restored: put it back
             try:
                 shutil.move(str(entry / ITEM), source)
@@ -159,12 +159,3 @@ def _make_inert(path: Path) -> None:
             path.chmod(0o700)
         else:
             path.chmod(0o400)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_suffix(".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)

@@ -11,7 +11,6 @@ and the feed's ETag.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -21,7 +20,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from guard import home
+from guard import files, home
+from guard.files import fsync_dir
 
 POINTER = "current"
 STATE = "state.json"
@@ -85,7 +85,9 @@ def read_state() -> dict[str, Any]:
 
 def write_state(**changes: Any) -> dict[str, Any]:
     state = {**read_state(), **changes}
-    write_atomic(root() / STATE, (json.dumps(state, indent=2, sort_keys=True) + "\n").encode())
+    files.write_atomic(
+        root() / STATE, (json.dumps(state, indent=2, sort_keys=True) + "\n").encode()
+    )
     return state
 
 
@@ -105,9 +107,9 @@ def install(version: int, unpack: Any) -> Path:
         os.replace(staging / "new", base / name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    _fsync_dir(base)
+    fsync_dir(base)
     before = current_folder()
-    write_atomic(base / POINTER, f"{name}\n".encode())
+    files.write_atomic(base / POINTER, f"{name}\n".encode())
     _prune(keep={name, before.name if before else ""})
     return base / name
 
@@ -123,27 +125,6 @@ def _prune(keep: set[str]) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
-def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Whole or not at all: written to a temp file beside it, synced, then renamed over it.
-    Used for the install pointer and state, and by ``feed publish`` for served files (a web
-    server never serves half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
-
-
 def _sync_tree(folder: Path) -> None:
     """Flush every file (opened for writing: Windows refuses to flush a read-only handle)
     and every folder of a new version before it is renamed into place."""
@@ -152,15 +133,5 @@ def _sync_tree(folder: Path) -> None:
             with open(path, "r+b") as fh:
                 os.fsync(fh.fileno())
         else:
-            _fsync_dir(path)
-    _fsync_dir(folder)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename inside ``folder`` durable (a no-op where directories cannot be opened)."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+            fsync_dir(path)
+    fsync_dir(folder)

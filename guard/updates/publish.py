@@ -19,11 +19,12 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from guard import files
 from guard.errors import RejectedError, UsageError
 from guard.providers.loader import check_profiles
 from guard.sigdb.loader import check_database, load_database
 from guard.sigdb.problems import SignatureError
-from guard.updates import bundles, installed, keys, profile_record
+from guard.updates import bundles, keys, profile_record
 from guard.updates.manifest import (
     CHANNEL_RE,
     MAX_VERSION_JUMP,
@@ -235,4 +236,4 @@ def _carried_forward(feed: Path, previous: Manifest | None) -> tuple[bytes, byte
 
 
 def _write(path: Path, data: bytes) -> None:
-    installed.write_atomic(path, data, mode=0o644)  # readable by the web server
+    files.write_atomic(path, data, mode=0o644)  # readable by the web server
