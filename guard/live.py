@@ -14,6 +14,8 @@ from pathlib import Path
 
 from guard import home, locations, settings
 from guard.database import load_active
+from guard.engine import journal
+from guard.engine.allowances import JOURNAL_LOOKBACK, saved_allowances
 from guard.engine.engine import Engine, OnDetect
 from guard.engine.journal import Journal
 from guard.engine.quarantine import Quarantine
@@ -30,6 +32,10 @@ from guard.watch.process_watcher import ProcessWatcher
 # from 'scamguard block'); slow when there is nothing to look after.
 HOUSEKEEPING_SECONDS = 0.25
 IDLE_HOUSEKEEPING_SECONDS = 1.0
+# While anything is frozen, how often each frozen process is checked to still be stopped
+# (a `kill -CONT` from outside runs the tool for at most about this long); when nothing is.
+HOLD_SECONDS = 0.05
+IDLE_HOLD_SECONDS = 0.5
 
 
 def journal_path() -> Path:
@@ -113,6 +119,8 @@ class LiveGuard:
             self.engine.problem,
             interval=self.options.interval,
             source=self.options.source,
+            lineage=self.engine.lineage,
+            interest=self.engine.is_member,
         )
         folders = locations.watch_folders() if self.options.default_folders else []
         folders += [WatchFolder(Path(p)) for p in self.options.extra_folders]
@@ -130,17 +138,20 @@ class LiveGuard:
         self._housekeeper = threading.Thread(
             target=self._housekeeping, name="housekeeping", daemon=True
         )
+        self._holder = threading.Thread(target=self._hold, name="hold", daemon=True)
 
     def start(self, ready_timeout: float = 30.0) -> None:
         """Start every source; returns once tools already running have been looked at."""
         for line in [*self._early, self.instance.warning]:
             if line:
                 self.engine.problem(line)
+        self._restore_allowances()
         self.processes.start()
         self.installs.start()
         self.processes.ready.wait(ready_timeout)
         self.inbox.expire_stale()
         self._housekeeper.start()
+        self._holder.start()
         status = self.installs.status()
         self.engine.note(
             "started",
@@ -162,8 +173,9 @@ class LiveGuard:
         self._stop.set()
         self.processes.stop()
         self.installs.stop()
-        if self._housekeeper.is_alive():
-            self._housekeeper.join(timeout=5)
+        for thread in (self._housekeeper, self._holder):
+            if thread.is_alive():
+                thread.join(timeout=5)
         self.engine.housekeeping()  # so a tool that just exited is not counted as frozen
         frozen = [v for v in self.engine.incidents() if v.state == "frozen"]
         self.engine.note(
@@ -205,6 +217,34 @@ class LiveGuard:
             version=active.signatures.version,
             origin=active.origin,
         )
+
+    def _restore_allowances(self) -> None:
+        """Allowances given before a restart keep their tools running (allowances.py)."""
+        try:
+            events = journal.read(journal_path(), limit=JOURNAL_LOOKBACK)
+        except journal.JournalError as exc:
+            self.engine.problem(f"allowances from before could not be read ({exc})")
+            return
+        for saved in saved_allowances(events):
+            tool = self.identifier.index.tools.get(saved.tool)
+            if tool is not None:
+                self.engine.restore_allowance(saved, tool)
+
+    def _hold(self) -> None:
+        """Keep frozen tools frozen (Engine.hold), on its own thread so a slow housekeeping
+        pass (a hung network folder) never lets a resumed tool run on."""
+        while not self._stop.is_set():
+            if not self.engine.holding():
+                # Woken by the next freeze (or now and then, to notice a stop request).
+                self.engine.froze.wait(IDLE_HOLD_SECONDS)
+                self.engine.froze.clear()
+                continue
+            if self._stop.wait(HOLD_SECONDS):
+                return
+            try:
+                self.engine.hold()
+            except Exception as exc:  # never let a check stop the guard
+                self.engine.problem(f"checking frozen programs failed ({exc!r}); carrying on")
 
     def _housekeeping(self) -> None:
         while not self._stop.wait(

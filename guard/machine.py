@@ -13,7 +13,6 @@ with a one-line reason. ``SCAMGUARD_HOME=DIR`` moves it to ``DIR/machine`` (test
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import os
 import stat
@@ -22,7 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from guard import files, home
+from guard import clock, files, home
 
 CONFIG_FILE = "config.json"
 PROFILE_FILE = "provider.scamguard-profile"  # the ISP's signed profile, exactly as supplied
@@ -282,7 +281,7 @@ def log(line: str) -> None:
     """Add one dated line to the install log (best effort: the log must never stop an
     install). Kept short: the newest lines are what support staff need."""
     path = machine_dir() / LOG_FILE
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = clock.iso_now()
     with contextlib.suppress(OSError, MachineConfigError):
         old = path.read_bytes()[-MAX_LOG_BYTES // 2 :] if path.exists() else b""
         if len(old) >= MAX_LOG_BYTES // 2:

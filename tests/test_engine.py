@@ -15,7 +15,8 @@ from typing import Any
 import psutil
 import pytest
 
-from guard.engine.engine import DecisionError, Engine, OnDetect, in_system_folder
+from guard.engine.engine import DecisionError, Engine, OnDetect
+from guard.engine.exemptions import in_system_folder
 from guard.engine.incidents import AllowScope, State
 from guard.engine.process_tree import ProcessControl
 from guard.engine.quarantine import Quarantine
@@ -282,7 +283,9 @@ def test_never_freezes_itself_its_parents_or_system_programs(
     explorer = spawn.start("explorer")
     shell = spawn.start("bash")
     wait_for(lambda: psutil.Process(shell.pid).name() == "bash", message="exec")
-    assert "protected" in engine._exempt(psutil.Process(explorer.pid), root=False)
+    # A system name on a file from elsewhere is never the system's program, whether it is
+    # the matched tool or something the tool started.
+    assert engine._exempt(psutil.Process(explorer.pid), root=False) is None
     # As the matched program itself, a system name outside the system folders is a disguise
     # (AnyDesk renamed svchost.exe): it is frozen like any other copy of the tool.
     assert engine._exempt(psutil.Process(explorer.pid), root=True) is None
@@ -300,10 +303,21 @@ def test_never_freezes_itself_its_parents_or_system_programs(
     assert engine._exempt(psutil.Process(shell.pid), root=True) is None
 
 
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+
+@pytest.mark.skipif(not os.path.exists(SYSTEM_PYTHON), reason="no system python3 here")
 def test_protected_child_in_a_tree_is_left_running(identifier: Identifier, spawn: Spawner) -> None:
+    """The real system program a tool starts (here the system's python3) is left running;
+    a copy of a system name from the tool's own folder is a disguise and is frozen."""
     explorer = spawn.binary("explorer")
-    tool = spawn.start_shell("anydesk", f"'{explorer}' 30 & sleep 30 & wait")
-    kids = _children(tool.pid, 2)
+    real = f"{SYSTEM_PYTHON} -c 'import time; time.sleep(30)'"
+    tool = spawn.start_shell("anydesk", f"{real} & '{explorer}' 30 & sleep 30 & wait")
+    kids = _children(tool.pid, 3)
+    wait_for(
+        lambda: {psutil.Process(p).name() for p in kids} >= {"python3", "explorer"},
+        message="children exec'd",
+    )
     rig = Rig(identifier, spawn.root).start()
     try:
         _check_protected_child_left_running(rig, tool.pid, kids)
@@ -313,9 +327,11 @@ def test_protected_child_in_a_tree_is_left_running(identifier: Identifier, spawn
 
 def _check_protected_child_left_running(rig: Rig, tool_pid: int, kids: list[int]) -> None:
     event = rig.wait_event("frozen")
-    protected = next(p for p in kids if psutil.Process(p).name() == "explorer")
+    protected = next(p for p in kids if psutil.Process(p).name() == "python3")
+    disguised = next(p for p in kids if psutil.Process(p).name() == "explorer")
     assert protected not in event.data["pids"] and protected in event.data["skipped"]
     assert not is_stopped(protected)
+    assert disguised in event.data["pids"]
     assert all(is_stopped(p) for p in tree(tool_pid) if p != protected)
 
 

@@ -197,3 +197,18 @@ def test_idle_ticks_skip_the_pid_list_when_no_process_was_created(
     last[0] += 1  # a process was created: the very next tick looks
     poller.tick()
     assert calls == [1, 1]
+
+
+class _WindowsNameError(psutil.Process):
+    """What psutil raised under Wine for some system processes: a plain OSError from the
+    name read, not one of psutil's own errors (the Windows call itself cannot run here)."""
+
+    def name(self) -> str:
+        raise OSError(22, "The parameter is incorrect")
+
+
+def test_a_name_that_cannot_be_read_is_reported_not_raised(spawn: Spawner) -> None:
+    proc = spawn.start("notepad")
+    info = read_process(_WindowsNameError(proc.pid))
+    assert info is not None and info.pid == proc.pid and info.name == "?"
+    assert info.problems == ("name: The parameter is incorrect",)

@@ -19,7 +19,7 @@ from typing import ClassVar
 
 import pytest
 
-from guard import home
+from guard import clock, home
 from guard.database import load_active
 from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
@@ -31,7 +31,10 @@ from tests.conftest import run_cli
 from tests.guard_rig import Rig, is_stopped
 from tests.helpers import tool_toml
 
-NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
+# Every date in these tests comes from the machine's clock, as the client's own checks do
+# (guard/clock.py): publishing "now" and checking "now" always agree, whatever the calendar
+# says. ``make test-future`` runs the suite with the clock a year ahead to prove it.
+NOW = clock.now().replace(microsecond=0)
 
 
 class FeedHandler(http.server.SimpleHTTPRequestHandler):

@@ -199,6 +199,12 @@ def test_history_outcome_words() -> None:
 # --- settings ----------------------------------------------------------------------------
 
 
+def _checked_day(profiles: ProfileSet) -> dt.date:
+    """The day the shipped numbers were checked: what they look like then, whatever the
+    calendar says when the suite runs (their going stale later is tested on its own)."""
+    return min(p.oldest_check for p in profiles.profiles.values())
+
+
 def make_settings(
     qtbot, profiles: ProfileSet, shipped: SignatureSet, auto=None, wait: int = 0, **kw
 ) -> SettingsWindow:
@@ -220,6 +226,7 @@ def test_settings_shows_the_default_provider_and_saves_a_choice(
     assert combo.count() == len(profiles)
     assert window.provider_note.isVisible() and "Not chosen yet" in window.provider_note.text()
 
+    window.today = _checked_day(profiles)  # the shipped numbers as on the day they were checked
     with qtbot.waitSignal(window.changed, timeout=WAIT_MS) as signal:
         combo.setCurrentIndex(combo.findData("bt"))
     assert signal.args == ["provider"]
@@ -499,7 +506,7 @@ def test_settings_keyboard_order_follows_the_page(
 def test_about_shows_versions_database_provider_and_files(
     qtbot, profiles: ProfileSet, shipped: SignatureSet
 ) -> None:
-    window = AboutWindow(profiles)
+    window = AboutWindow(profiles, today=_checked_day(profiles))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

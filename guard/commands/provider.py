@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from guard import choices, machine, settings
+from guard import choices, clock, machine, settings
 from guard.commands import provider_install
 from guard.commands.output import print_json, warn
 from guard.errors import EXIT_OK, RejectedError, UsageError
@@ -203,7 +203,7 @@ def run_show(args: argparse.Namespace) -> int:
             )
     else:
         profile = active
-    today = dt.date.today()
+    today = clock.today()
     if args.json:
         print_json(profile_json(profile, today, profile.id == active.id))
         return EXIT_OK

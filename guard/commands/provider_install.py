@@ -9,10 +9,9 @@ ISP's name and numbers are what the warning shows for every person on the comput
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from pathlib import Path
 
-from guard import machine
+from guard import clock, machine
 from guard.commands.output import print_json, warn
 from guard.errors import EXIT_OK, RejectedError, UsageError
 from guard.providers import machine_profile, signed_file
@@ -190,7 +189,7 @@ def run_sign(args: argparse.Namespace) -> int:
         data, profile = signed_file.make(args.profile, key)
     except signed_file.SignedProfileProblem as exc:
         raise RejectedError(f"{args.profile}: not signed ({exc})") from None
-    for number in profile.stale_numbers(dt.date.today()):
+    for number in profile.stale_numbers(clock.today()):
         warn(
             f"STALE: {number.label} ({number.number}) was checked {number.verified}, more "
             "than 12 months ago: re-check it on the live page before shipping this file"

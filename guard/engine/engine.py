@@ -16,6 +16,7 @@ started it, or a protected system process; an allowance from the warning always 
 from __future__ import annotations
 
 import collections
+import dataclasses
 import os
 import sys
 import threading
@@ -27,7 +28,9 @@ from typing import Any
 
 import psutil
 
+from guard.engine.allowances import SavedAllowance
 from guard.engine.events import GuardEvent, Listener, iso
+from guard.engine.exemptions import Exemptions, program_file
 from guard.engine.incidents import (
     PENDING,
     AllowScope,
@@ -38,10 +41,10 @@ from guard.engine.incidents import (
     State,
 )
 from guard.engine.journal import Journal
+from guard.engine.lineage import Lineage
 from guard.engine.process_tree import (
     ProcessControl,
     TreeResult,
-    ancestors_of_self,
     freeze_tree,
     is_alive,
     kill_tree,
@@ -49,10 +52,8 @@ from guard.engine.process_tree import (
 )
 from guard.engine.quarantine import Quarantine, QuarantineError
 from guard.identify.evidence import Identification
-from guard.identify.process import ProcessInfo
-from guard.oskind import current_os
+from guard.identify.process import ProcessInfo, read_process
 from guard.sigdb.model import ToolSignature
-from guard.sigdb.names import SHELL_NAMES, is_protected, name_key
 
 # An incident closed (blocked or ended) less than this long ago is joined by a relaunch of
 # the same tool: the scammer's "try it again" gets the same answer, not a new alert.
@@ -61,6 +62,13 @@ JOIN_WINDOW = 600.0
 # must not turn a click under pressure into permanent access.
 MAX_ALLOW_SECONDS = 24 * 3600.0
 _TIMELINE_CAP = 500
+# A stop takes effect when the process is next scheduled; a member frozen more recently than
+# this is not yet expected to show as stopped.
+HOLD_SETTLE = 0.1
+# A member found running again this many times after being frozen cannot be held (a ptrace
+# launcher swallows every stop, a script resumes it in a loop): the tool is closed instead.
+HOLD_LIMIT = 3
+COULD_NOT_HOLD = "could-not-hold"
 
 
 class OnDetect(StrEnum):
@@ -82,6 +90,7 @@ class _Removal:
     killed: TreeResult
     files: list[FileMember]
     first_time: bool
+    reason: str = ""  # why the guard removed it on its own ("could-not-hold"), else a person
 
 
 class Engine:
@@ -97,6 +106,7 @@ class Engine:
         clock: Callable[[], float] = time.time,
         report: Callable[[str], None] | None = None,
         only_under: str | None = None,
+        lineage: Lineage | None = None,
     ):
         self.quarantine = quarantine
         # Act only on tools whose executable lies under this folder (trying ScamGuard out,
@@ -115,7 +125,9 @@ class Engine:
         self._member_of: dict[int, str] = {}
         self._removals: list[_Removal] = []
         self._listeners: list[Listener] = []
-        self._never = _ancestors_with_start_times()
+        self.exemptions = Exemptions()
+        self.lineage = lineage if lineage is not None else Lineage()
+        self.froze = threading.Event()  # set at each freeze: wakes whoever keeps them frozen
         # Delivery: a queue and one thread, so listeners never run on a detecting thread.
         self._outbox: collections.deque[tuple[GuardEvent, IncidentView | None]] = (
             collections.deque()
@@ -160,12 +172,13 @@ class Engine:
         """Every process a source looked at. Matches open or join an incident; an unmatched
         process joins one only when its parent is a member (a tool's helper or shell)."""
         if verdict.tool is None:
-            if info.ppid is None or info.ppid not in self._member_of:
+            via = self._member_ancestor(info)
+            if via is None:
                 return  # the common case: nothing to do, no lock taken
             with self._lock:
-                self._adopt_child(info)
+                self._adopt_child(info, via)
         else:
-            if self.only_under and not (info.exe or "").startswith(self.only_under):
+            if self._outside(info):
                 return
             with self._lock:
                 self._tool_process(info, verdict.tool, verdict)
@@ -221,8 +234,60 @@ class Engine:
                 f"{inc.tool.name} was allowed {scope.label}",
                 data={
                     "scope": scope.kind,
+                    "seconds": scope.seconds,
                     "expires": iso(inc.allow_expires),
+                    "allowed_at": iso(now),
                     "resumed": result.pids,
+                    "members": _identities(inc.live_members()),
+                },
+            )
+            return inc.view()
+
+    def restore_allowance(self, saved: SavedAllowance, tool: ToolSignature) -> IncidentView | None:
+        """Give an allowance made before the guard restarted its incident back (allowances.py),
+        if it has not run out and the processes it was given to still run. Call before the
+        sources start, so their first look finds those processes already allowed."""
+        now = self.clock()
+        expires = min(saved.expires, saved.allowed_at + MAX_ALLOW_SECONDS)
+        if expires <= now or saved.allowed_at > now:
+            return None
+        live = []
+        for pid, started in saved.members:
+            try:
+                proc = psutil.Process(pid)
+                same = abs(proc.create_time() - started) < 0.01
+            except psutil.Error:
+                continue
+            info = read_process(proc) if same and is_alive(proc) else None
+            if info is not None:
+                live.append((proc, info))
+        if not live:
+            return None
+        scope = AllowScope(saved.scope, saved.seconds)
+        with self._lock:
+            if tool.id in self._by_tool:
+                return None  # something of this tool was seen already: it decides
+            inc = Incident(tool, saved.allowed_at, id=saved.incident)
+            self._incidents[inc.id] = inc
+            self._by_tool[tool.id] = inc.id
+            for proc, info in live:
+                self._add_member(inc, proc, info, role="tool")
+            inc.state, inc.allow, inc.allowed_at = State.ALLOWED, scope, saved.allowed_at
+            inc.allow_expires = expires
+            inc.allowed_pids = {proc.pid for proc, _ in live}
+            self._emit(
+                inc,
+                "allowed",
+                f"{tool.name} is still allowed {scope.label} (as it was before ScamGuard "
+                "restarted)",
+                data={
+                    "scope": scope.kind,
+                    "seconds": scope.seconds,
+                    "expires": iso(expires),
+                    "allowed_at": iso(saved.allowed_at),
+                    "resumed": [],
+                    "members": _identities(inc.live_members()),
+                    "restored": True,
                 },
             )
             return inc.view()
@@ -264,7 +329,83 @@ class Engine:
                 if inc.closed is not None and now - inc.closed > self.join_window:
                     self._forget(inc)
 
+    def holding(self) -> bool:
+        """Is any process frozen right now (so ``hold`` has something to watch)?"""
+        return any(
+            m.state == "frozen"
+            for inc in list(self._incidents.values())
+            for m in inc.live_members()
+        )
+
+    def hold(self) -> None:
+        """Check that every frozen member is still stopped; one resumed from outside is frozen
+        again at once and journalled, and a tool that cannot be held is closed. The warning
+        says "ScamGuard has stopped it": this is what keeps that true."""
+        now = time.monotonic()
+        with self._lock:
+            for inc in list(self._incidents.values()):
+                resumed = []
+                for member in inc.live_members():
+                    if member.state != "frozen" or member.frozen_at is None:
+                        continue
+                    if now - member.frozen_at < HOLD_SETTLE:
+                        continue
+                    if self.control.is_held(member.proc) is False:
+                        resumed.append(member)
+                if resumed:
+                    self._resumed_from_outside(inc, resumed)
+        self._finish_removals()
+
     # --- the rules ---
+
+    def _resumed_from_outside(self, inc: Incident, resumed: list[Member]) -> None:
+        for member in resumed:
+            member.resumed += 1
+        pids = [m.pid for m in resumed]
+        shown = ", ".join(map(str, pids))
+        if max(m.resumed for m in resumed) < HOLD_LIMIT:
+            skip = self._frozen_pids(inc) - set(pids)
+            done: list[int] = []
+            denied: list[tuple[int, str]] = []
+            for member in resumed:
+                result = freeze_tree(
+                    member.proc, self._exempt, self.control, skip=skip, related=self._related
+                )
+                self._mark(inc, result, done="frozen")
+                skip |= set(result.pids)
+                done += result.pids
+                denied += result.denied
+            if not denied:
+                self._emit(
+                    inc,
+                    "resumed-from-outside",
+                    f"{inc.tool.name} was started again from outside ScamGuard (pid {shown}); "
+                    "it is frozen again",
+                    pid=pids[0],
+                    data={"pids": pids, "refrozen": True, "frozen": done},
+                )
+                return
+            why = "; ".join(f"pid {pid}: {reason}" for pid, reason in denied)
+        else:
+            why = f"it was started again {max(m.resumed for m in resumed)} times"
+        self._emit(
+            inc,
+            "resumed-from-outside",
+            f"{inc.tool.name} was started again from outside ScamGuard (pid {shown}) and "
+            f"cannot be kept stopped ({why}); ScamGuard is closing it",
+            pid=pids[0],
+            data={"pids": pids, "refrozen": False, "problem": why},
+        )
+        inc.note_problem(f"{inc.tool.name} could not be kept stopped ({why}), so it was closed")
+        self._block(inc, reason=COULD_NOT_HOLD)
+
+    def _outside(self, info: ProcessInfo) -> bool:
+        """Outside the folder the engine is confined to (``only_under``)? A script counts by
+        where the script is, not where its interpreter is."""
+        if not self.only_under:
+            return False
+        paths = (info.exe or "", program_file(info.name, info.exe, info.cmdline) or "")
+        return not any(p.startswith(self.only_under) for p in paths)
 
     def _tool_process(
         self, info: ProcessInfo, tool: ToolSignature, verdict: Identification
@@ -275,6 +416,11 @@ class Engine:
         inc, new = self._incident_for(tool)
         proc = _handle(info)
         why_not = self._exempt(proc, root=True) if proc is not None else None
+        held_back = None
+        if proc is not None and not why_not:
+            held_back, more = self.exemptions.name_alone(info, tool, verdict, _cwd(proc))
+            if more:
+                verdict = dataclasses.replace(verdict, evidence=verdict.evidence + tuple(more))
         trusted = tool.id in self.trusted()
         if inc.allow is not None and inc.allow.kind == "trusted" and not trusted:
             self._withdraw_trust(inc)
@@ -282,12 +428,19 @@ class Engine:
         if (
             proc is not None
             and not why_not
+            and not held_back
             and not trusted
             and self.on_detect is OnDetect.FREEZE
             and inc.state is not State.ALLOWED
             and inc.state is not State.BLOCKED
         ):
-            early = freeze_tree(proc, self._exempt, self.control, skip=self._frozen_pids(inc))
+            early = freeze_tree(
+                proc,
+                self._exempt,
+                self.control,
+                skip=self._frozen_pids(inc),
+                related=self._related,
+            )
         inc.add_evidence(verdict.evidence, verdict.facts)
         data: dict[str, Any] = {"evidence": [e.to_json() for e in verdict.evidence]}
         if info.problems:
@@ -325,6 +478,16 @@ class Engine:
                 pid=info.pid,
                 path=info.exe,
             )
+        elif held_back:
+            member.note = held_back
+            self._emit(
+                inc,
+                "error",
+                f"{tool.name} (pid {info.pid}) was not frozen: {held_back}",
+                pid=info.pid,
+                path=info.exe,
+            )
+            self._reopen(inc, State.DETECTED)
         elif trusted:
             self._trust(inc)
         elif inc.state is State.ALLOWED:
@@ -360,12 +523,26 @@ class Engine:
         elif inc.state is State.ENDED:
             self._reopen(inc, State.DETECTED)
 
-    def _adopt_child(self, info: ProcessInfo) -> None:
-        parent_incident = self._member_of.get(info.ppid or -1)
+    def is_member(self, pid: int) -> bool:
+        """Is ``pid`` part of an open incident? (Lock-free: a source asking whether a new
+        process's ancestry is worth a look.)"""
+        return pid in self._member_of
+
+    def _member_ancestor(self, info: ProcessInfo) -> int | None:
+        """The member this unmatched process descends from: its live parent, or else the
+        nearest member in its recorded lineage (a double fork cut the live link)."""
+        if info.ppid is not None and info.ppid in self._member_of:
+            return info.ppid
+        if not self._member_of:
+            return None
+        return next((a for a in self.lineage.ancestors(info.pid) if a in self._member_of), None)
+
+    def _adopt_child(self, info: ProcessInfo, via: int) -> None:
+        parent_incident = self._member_of.get(via)
         if parent_incident is None or self._tracked(info):
             return
         inc = self._incidents[parent_incident]
-        parent = inc.members.get(info.ppid or -1)
+        parent = inc.members.get(via)
         proc = _handle(info)
         if parent is None or proc is None or not _child_of(proc, parent.proc):
             return  # the parent exited and its pid was reused by an unrelated program
@@ -399,7 +576,11 @@ class Engine:
         """Suspend ``member``'s tree (or record a freeze already done) and tell."""
         if result is None:
             result = freeze_tree(
-                member.proc, self._exempt, self.control, skip=self._frozen_pids(inc)
+                member.proc,
+                self._exempt,
+                self.control,
+                skip=self._frozen_pids(inc),
+                related=self._related,
             )
         self._mark(inc, result, done="frozen")
         denied = dict(result.denied)
@@ -433,10 +614,10 @@ class Engine:
         elif member.pid in result.gone and not result.done:
             self._settle(inc)
 
-    def _block(self, inc: Incident) -> None:
+    def _block(self, inc: Incident, reason: str = "") -> None:
         """Kill now (under the lock); the files move in ``_finish_removals``."""
         live = [m for m in inc.live_members() if m.state != "exempt"]
-        result = kill_tree([m.proc for m in live], self._exempt, self.control)
+        result = kill_tree([m.proc for m in live], self._exempt, self.control, self._related)
         self._mark(inc, result, done="killed")
         for pid in result.gone:
             member = inc.members.get(pid)
@@ -454,7 +635,7 @@ class Engine:
             self.clock(),
         )
         if first_time or result.done or result.denied or files:
-            self._removals.append(_Removal(inc, result, files, first_time))
+            self._removals.append(_Removal(inc, result, files, first_time, reason))
 
     def _finish_removals(self) -> None:
         """Move the installers of blocked incidents to quarantine, then tell. Runs without
@@ -502,6 +683,11 @@ class Engine:
                 f"{inc.tool.name} could not be fully removed: {len(result.denied)} "
                 "program(s) are still running"
             )
+        elif removal.reason == COULD_NOT_HOLD:
+            head = (
+                f"{inc.tool.name} was started again from outside ScamGuard and could not be "
+                "kept stopped, so ScamGuard closed it"
+            )
         else:
             head = f"{inc.tool.name} was removed" + ("" if removal.first_time else " again")
         if file_problems:
@@ -510,8 +696,24 @@ class Engine:
             inc,
             "blocked",
             head + (f" ({', '.join(parts)})" if parts else ""),
-            data={"killed": result.pids, "quarantined": moved, "problems": problems},
+            data={
+                "killed": result.pids,
+                "quarantined": moved,
+                "problems": problems,
+                "reason": removal.reason or "decision",
+            },
         )
+        if not removal.first_time and (result.done or moved):
+            # A relaunch or a new download after Remove: stopped at once, and said out loud
+            # (a small notice), never in silence.
+            what = "installer" if moved and not result.done else "process"
+            said = (
+                f"{inc.tool.name} was downloaded again and moved away"
+                if what == "installer"
+                else f"{inc.tool.name} tried to start again and was stopped"
+            )
+            where = str(moved[0]["original_path"]) if moved else None
+            self._emit(inc, "stopped-again", said, path=where, data={"what": what, "path": where})
 
     def _resume(self, inc: Incident) -> TreeResult:
         frozen = [m for m in inc.live_members() if m.state == "frozen"]
@@ -688,6 +890,9 @@ class Engine:
                 inc.members[proc.pid] = member
                 self._member_of[proc.pid] = inc.id
             member.state = done
+            if done == "frozen":
+                member.frozen_at = time.monotonic()
+                self.froze.set()
             if done == "killed":
                 self._untrack(proc.pid)
         for pid, why in result.denied:
@@ -695,34 +900,29 @@ class Engine:
                 inc.members[pid].state, inc.members[pid].note = "denied", why
             inc.note_problem(f"pid {pid}: {why}")
 
+    def _related(self, root: psutil.Process) -> list[psutil.Process]:
+        """Descendants of ``root`` by recorded lineage that no live parent link shows, each
+        verified to have started after ``root`` (so a reused pid is never taken)."""
+        pids = self.lineage.descendants(root.pid)
+        if not pids:
+            return []
+        try:
+            born = root.create_time()
+        except psutil.Error:
+            return []
+        found = []
+        for pid in pids:
+            try:
+                proc = psutil.Process(pid)
+                if proc.create_time() >= born:
+                    found.append(proc)
+            except psutil.Error:
+                continue
+        return found
+
     def _exempt(self, proc: psutil.Process, root: bool = False) -> str | None:
         """Why ``proc`` must never be frozen, or None. Checked for every process in a tree."""
-        if proc.pid in self._never:
-            started = self._never[proc.pid]
-            try:
-                same = started is None or abs(proc.create_time() - started) < 0.01
-            except psutil.Error:
-                same = True
-            if same:
-                return "it is ScamGuard itself or a program that started ScamGuard"
-        try:
-            if sys.platform.startswith("linux") and proc.ppid() == 2:
-                return "it is part of the operating system kernel"
-            names = [proc.name()]
-        except psutil.Error:
-            return None
-        exe = _exe(proc)
-        if exe:
-            names.append(exe.replace("\\", "/").rsplit("/", 1)[-1])
-        for name in names:
-            if not is_protected(name) or (not root and name_key(name) in SHELL_NAMES):
-                continue
-            if root and exe and not in_system_folder(exe):
-                # A matched tool wearing a system name ("svchost.exe" in Downloads is really
-                # AnyDesk by its version info) is a disguise, not a system program.
-                continue
-            return f"{name} is a protected system program"
-        return None
+        return self.exemptions.never_freeze(proc, root)
 
     def _get(self, incident_id: str) -> Incident:
         inc = self._incidents.get(incident_id)
@@ -787,6 +987,17 @@ class Engine:
                     self._delivery.notify_all()
 
 
+def _identities(members: list[Member]) -> list[list[float]]:
+    """[pid, start time] of each member: enough to know the very same processes later."""
+    out = []
+    for m in members:
+        try:
+            out.append([m.pid, m.proc.create_time()])
+        except psutil.Error:
+            continue
+    return out
+
+
 def _changed(member: Member, info: ProcessInfo) -> bool:
     """Did the process run another program since it joined (exec: same pid, new image)?"""
     if member.exe and info.exe:
@@ -814,18 +1025,6 @@ def _child_of(child: psutil.Process, parent: psutil.Process) -> bool:
         return False
 
 
-def _ancestors_with_start_times() -> dict[int, float | None]:
-    """The guard's own chain, by pid and start time (so a pid the OS reuses later for an
-    unrelated program is not exempt), plus the pids that are never user programs."""
-    never: dict[int, float | None] = {0: None, 1: None, 2: None}
-    for pid in ancestors_of_self():
-        try:
-            never[pid] = psutil.Process(pid).create_time()
-        except psutil.Error:
-            continue
-    return never
-
-
 def _name(proc: psutil.Process) -> str:
     try:
         return proc.name()
@@ -833,22 +1032,11 @@ def _name(proc: psutil.Process) -> str:
         return "?"
 
 
-SYSTEM_FOLDERS = {
-    "linux": ("/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/"),
-    "macos": ("/System/", "/usr/", "/bin/", "/sbin/"),
-}
-
-
-def in_system_folder(
-    exe: str, os_name: str | None = None, env: dict[str, str] | None = None
-) -> bool:
-    """Is ``exe`` where the operating system keeps its own programs (where a protected name
-    is what it says), rather than somewhere a download could have put it?"""
-    os_name = os_name or current_os()
-    if os_name == "windows":
-        root = (env if env is not None else os.environ).get("SystemRoot", "C:\\Windows")
-        return exe.replace("/", "\\").casefold().startswith(root.rstrip("\\").casefold() + "\\")
-    return exe.startswith(SYSTEM_FOLDERS.get(os_name, SYSTEM_FOLDERS["linux"]))
+def _cwd(proc: psutil.Process) -> str | None:
+    try:
+        return proc.cwd() or None
+    except (psutil.Error, OSError):
+        return None
 
 
 def _ppid(proc: psutil.Process) -> int | None:

@@ -30,6 +30,8 @@ EVENT_KINDS = frozenset(
         "settings",
         "update",
         "stopped",
+        "resumed-from-outside",  # a frozen tool found running again: frozen again, or closed
+        "stopped-again",  # a removed tool started or downloaded again, and stopped at once
     }
 )
 

@@ -81,6 +81,8 @@ class Member:
     note: str = ""
     ppid: int | None = None  # the program that started it, for the warning's Details
     started: float | None = None
+    frozen_at: float | None = None  # monotonic: when the guard last stopped it
+    resumed: int = 0  # times it was found running again after being frozen (not by us)
 
     @property
     def pid(self) -> int:
@@ -96,6 +98,7 @@ class Member:
             "note": self.note,
             "ppid": self.ppid,
             "started": iso(self.started) if self.started else None,
+            "resumed_from_outside": self.resumed,
         }
 
 

@@ -62,6 +62,24 @@ class ProcessControl:
     def children(self, proc: psutil.Process) -> list[psutil.Process]:
         return proc.children(recursive=True)
 
+    def is_held(self, proc: psutil.Process) -> bool | None:
+        """Is ``proc`` still stopped? None when it has exited (or its pid is another
+        program's now). A stop can be undone from outside: ``kill -CONT``, a debugger that
+        swallows SIGSTOP, the kernel's SIGCONT to an orphaned process group; on Windows any
+        program that may open the process can call NtResumeProcess. Windows and macOS report
+        a suspended process as "stopped" too (psutil), so one check serves every OS."""
+        try:
+            if not proc.is_running():
+                return None
+            status = proc.status()
+        except psutil.NoSuchProcess:
+            return None
+        except psutil.Error:
+            return True  # cannot look (another user's process): nothing to act on
+        if status in (psutil.STATUS_ZOMBIE, psutil.STATUS_DEAD):
+            return None
+        return status in (psutil.STATUS_STOPPED, psutil.STATUS_TRACING_STOP)
+
 
 Exempt = Callable[[psutil.Process], str | None]
 
@@ -83,16 +101,21 @@ def _apply(
         result.done.append(proc)
 
 
+Related = Callable[[psutil.Process], list[psutil.Process]]
+
+
 def freeze_tree(
     root: psutil.Process,
     exempt: Exempt,
     control: ProcessControl | None = None,
     skip: Collection[int] = (),
+    related: Related | None = None,
 ) -> TreeResult:
     """Suspend ``root`` first (so it cannot start more), then its descendants until none
     is new. ``exempt`` names processes that must never be frozen (the guard, its parents);
     ``skip`` are pids already frozen (Windows counts suspensions, so suspending twice would
-    need two resumes)."""
+    need two resumes); ``related`` adds descendants no live parent link shows (a worker
+    whose parent double-forked and exited: lineage.py)."""
     control = control or ProcessControl()
     result = TreeResult()
     seen: set[int] = set(skip)
@@ -107,14 +130,18 @@ def freeze_tree(
                 result.skipped.append((proc.pid, reason))
             else:
                 _apply(control.suspend, proc, result)
-        frontier = [c for c in _descendants(root, control) if c.pid not in seen]
+        found = _descendants(root, control) + (related(root) if related else [])
+        frontier = [c for c in found if c.pid not in seen]
         if not frontier:
             break
     return result
 
 
 def kill_tree(
-    members: Iterable[psutil.Process], exempt: Exempt, control: ProcessControl | None = None
+    members: Iterable[psutil.Process],
+    exempt: Exempt,
+    control: ProcessControl | None = None,
+    related: Related | None = None,
 ) -> TreeResult:
     """Kill every member and every descendant of a member. Members are suspended first so
     none can start a replacement while its siblings die. It does not wait for them to go:
@@ -123,7 +150,7 @@ def kill_tree(
     everything: dict[int, psutil.Process] = {}
     result = TreeResult()
     for root in members:
-        frozen = freeze_tree(root, exempt, control, skip=everything)
+        frozen = freeze_tree(root, exempt, control, skip=everything, related=related)
         result.denied += frozen.denied
         result.gone += frozen.gone
         for proc in frozen.done:

@@ -56,6 +56,9 @@ def read_process(target: int | psutil.Process) -> ProcessInfo | None:
     except psutil.AccessDenied:
         pid = target.pid if isinstance(target, psutil.Process) else target
         return ProcessInfo(pid=pid, name="?", problems=("name: access denied",))
+    except OSError as exc:  # Windows (seen under Wine): the name read fails with a plain error
+        pid = target.pid if isinstance(target, psutil.Process) else target
+        return ProcessInfo(pid=pid, name="?", problems=(f"name: {exc.strerror or exc}",))
     cmdline = values.get("cmdline") or ()
     return ProcessInfo(
         pid=proc.pid,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from guard import clock
 from guard.providers.model import STALE_AFTER_DAYS, Profile, ProfileSet
 from guard.providers.schema import check_profile
 from guard.sigdb.loader import read_toml
@@ -27,7 +28,7 @@ def load_profiles(
     ``future_check=False`` (the running app) accepts dates after this computer's today: a
     clock set back must not make every profile, and so every number, disappear.
     """
-    today = (today or dt.date.today()) if future_check else None
+    today = (today or clock.today()) if future_check else None
     if not directory.is_dir():
         return ProfileSet(), [Problem(str(directory), "directory", "does not exist")]
     try:
@@ -90,6 +91,6 @@ def check_profiles(
     directory: Path, today: dt.date | None = None
 ) -> tuple[ProfileSet, list[Problem], list[str]]:
     """``load_profiles`` plus the stale-number warnings, for ``signatures validate``."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     profiles, problems = load_profiles(directory, today)
     return profiles, problems, stale_warnings(profiles, today)

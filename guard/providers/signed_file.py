@@ -28,6 +28,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from guard import clock
 from guard.providers.loader import load_profiles
 from guard.providers.model import Profile
 from guard.updates import bundles, keys
@@ -69,7 +70,7 @@ def make(
     except bundles.BundleProblem as exc:
         raise SignedProfileProblem(str(exc)) from None
     profile = _load_one(bundle, future_check=True)
-    issued = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    issued = (now or clock.now()).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     record = {
         "schema": 1,
         "product": PRODUCT,

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import secrets
 import tempfile
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from guard import home, machine
+from guard import clock, home, machine
 from guard.identify.index import SignatureIndex
 from guard.providers.loader import load_profiles
 from guard.sigdb.loader import check_database, load_database
@@ -89,7 +90,7 @@ def wait_asked(now: dt.datetime | None = None) -> str:
         until = dt.datetime.fromisoformat(value)
     except ValueError:
         return ""
-    return value if until > (now or dt.datetime.now(dt.UTC)) else ""
+    return value if until > (now or clock.now()) else ""
 
 
 def out_of_date(now: dt.datetime | None = None) -> str:
@@ -102,7 +103,7 @@ def out_of_date(now: dt.datetime | None = None) -> str:
         expires = dt.datetime.fromisoformat(value)
     except ValueError:
         return ""
-    if (now or dt.datetime.now(dt.UTC)) >= expires:
+    if (now or clock.now()) >= expires:
         return f"the installed update expired on {expires:%Y-%m-%d}; no newer one has arrived"
     return ""
 
@@ -193,10 +194,10 @@ class Fetcher:
         """Whatever has arrived, a piece at a time (``read1``), checking the overall deadline
         before every piece: a server trickling one byte every few seconds cannot hold the
         check open for longer than TOTAL_TIMEOUT."""
-        deadline = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=TOTAL_TIMEOUT)
+        deadline = time.monotonic() + TOTAL_TIMEOUT
         chunks, total = [], 0
         while True:
-            if dt.datetime.now(dt.UTC) > deadline:
+            if time.monotonic() > deadline:
                 raise Rejected(f"{path}: the download took longer than {TOTAL_TIMEOUT:.0f} s")
             chunk = response.read1(CHUNK)  # type: ignore[attr-defined]
             if not chunk:
@@ -209,7 +210,7 @@ class Fetcher:
 
 def _retry_at(header: str) -> str:
     seconds = int(header) if header.isdigit() else 4 * 3600
-    return (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=min(seconds, 86400))).isoformat()
+    return (clock.now() + dt.timedelta(seconds=min(seconds, 86400))).isoformat()
 
 
 def update(
@@ -226,7 +227,7 @@ def update(
     A refusal records only when and why (``last_result``); the feed, its ETag and the
     installed version are written only after a check that succeeded.
     """
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     lock = FileLock(str(installed.root() / ".update.lock"), thread_local=False)
     try:
         installed.root().mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from guard import files
+from guard import clock, files
 from guard.errors import RejectedError, UsageError
 from guard.providers.loader import check_profiles
 from guard.sigdb.loader import check_database, load_database
@@ -87,7 +87,7 @@ def current_manifest(feed: Path, content_key: Ed25519PrivateKey | None = None) -
 
 def publish(request: Request, now: dt.datetime | None = None) -> Manifest:
     """Validate, then write bundles, ``manifest.json.sig`` and ``manifest.json``."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     if not CHANNEL_RE.fullmatch(request.channel):
         raise UsageError("--channel must be lower-case letters, digits and '-', like 'stable'")
     if request.rollout is not None and not 0 <= request.rollout <= 100:

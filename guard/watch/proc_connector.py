@@ -85,12 +85,18 @@ _TWO_U32 = struct.Struct("=II")  # exec: process_pid, process_tgid
 _U32 = struct.Struct("=I")  # ack: err
 _PAYLOAD_OFFSET = _NLMSGHDR.size + _CN_MSG.size  # 36: where the proc_event starts
 _EXEC_EVENT_SIZE = _EVENT_HEADER.size + _TWO_U32.size  # 24
+_FOUR_U32 = struct.Struct("=IIII")  # fork: parent pid, parent tgid, child pid, child tgid
+_FORK_EVENT_SIZE = _EVENT_HEADER.size + _FOUR_U32.size  # 32
+# What the kernel-side filter lets through: execs (a program started) and forks (who
+# started whom, for lineage.py).
+WANTED_EVENTS = PROC_EVENT_EXEC | PROC_EVENT_FORK
 
 FILTER_MIN_KERNEL = (6, 6)  # first kernel with struct proc_input (8-byte subscribe)
 DEFAULT_RCVBUF = 4 * 1024 * 1024  # a 4,000 execs/s storm fills this in about a second
 _SO_RCVBUFFORCE = getattr(socket, "SO_RCVBUFFORCE", 33)  # Python does not export it
 _RECV_SIZE = 16384  # one datagram holds one ~76-byte message; room for batched ones
 _MAX_DATAGRAMS_PER_READ = 4096  # bounds one drain even if execs arrive faster than we read
+_MAX_FORKS_KEPT = 65536  # forks nobody took (a reader that never asks) are not kept forever
 
 
 class ConnectorUnavailable(Exception):
@@ -111,12 +117,28 @@ class ConnectorOverflow(Exception):
 
 def parse_exec_pids(data: bytes | bytearray | memoryview) -> list[int]:
     """Exec pids (process tgid) in one datagram, in order; anything malformed is skipped."""
+    return parse_events(data)[0]
+
+
+def parse_events(
+    data: bytes | bytearray | memoryview,
+) -> tuple[list[int], list[tuple[int, int]]]:
+    """Exec pids, and (child, parent) process starts, in one datagram, each in order. A new
+    thread is reported as a fork too; only new processes (child pid == child tgid) count."""
     pids: list[int] = []
+    forks: list[tuple[int, int]] = []
     for message in _split_messages(memoryview(data)):
-        pid = _exec_pid(message)
-        if pid is not None:
-            pids.append(pid)
-    return pids
+        event = _proc_event(message)
+        if event is None or len(event) < _EVENT_HEADER.size:
+            continue
+        what = _EVENT_HEADER.unpack_from(event)[0]
+        if what == PROC_EVENT_EXEC and len(event) >= _EXEC_EVENT_SIZE:
+            pids.append(_TWO_U32.unpack_from(event, _EVENT_HEADER.size)[1])
+        elif what == PROC_EVENT_FORK and len(event) >= _FORK_EVENT_SIZE:
+            _ppid, ptgid, cpid, ctgid = _FOUR_U32.unpack_from(event, _EVENT_HEADER.size)
+            if cpid == ctgid:
+                forks.append((ctgid, ptgid))
+    return pids, forks
 
 
 def _split_messages(data: memoryview) -> list[memoryview]:
@@ -134,18 +156,6 @@ def _split_messages(data: memoryview) -> list[memoryview]:
         messages.append(data[offset : offset + msg_len])
         offset += (msg_len + 3) & ~3
     return messages
-
-
-def _exec_pid(message: memoryview) -> int | None:
-    """The process tgid of one complete netlink message if it is a proc exec event."""
-    event = _proc_event(message)
-    if event is None or len(event) < _EXEC_EVENT_SIZE:
-        return None
-    what, _cpu, _timestamp = _EVENT_HEADER.unpack_from(event)
-    if what != PROC_EVENT_EXEC:  # the kernel filter is absent on older kernels
-        return None
-    _pid, tgid = _TWO_U32.unpack_from(event, _EVENT_HEADER.size)
-    return tgid
 
 
 def _proc_event(message: memoryview) -> memoryview | None:
@@ -214,7 +224,7 @@ class ProcConnector:
     such a reader should use a finite timeout.
     """
 
-    filtered: bool  # True when the kernel-side exec-only filter is in use
+    filtered: bool  # True when the kernel-side filter (exec and fork only) is in use
 
     def __init__(self, sock: socket.socket):
         """Wrap a bound netlink socket; use :meth:`open`, which also subscribes."""
@@ -223,6 +233,7 @@ class ProcConnector:
         self._closed = False
         self._subscribed = False
         self._pending: list[int] = []  # exec pids that arrived while open() waited
+        self._forks: list[tuple[int, int]] = []  # (child, parent) starts not yet taken
         self._overflow_pending = False  # ENOBUFS seen while open() waited
         self._cookie = int.from_bytes(os.urandom(4), "little")
         self._buffer = bytearray(_RECV_SIZE)
@@ -295,14 +306,14 @@ class ProcConnector:
         """Switch to the kernel-side exec filter if the 8-byte subscribe is understood.
 
         The ``PROC_EVENT_ALL`` mask changes nothing but is answered, which proves the kernel
-        parses ``struct proc_input``; the exec-only mask that follows cannot be answered (its
+        parses ``struct proc_input``; the exec-and-fork mask that follows cannot be answered (its
         answer is filtered), and the kernel applies it before ``send`` returns.
         """
         try:
             probe = struct.pack("=II", PROC_CN_MCAST_LISTEN, PROC_EVENT_ALL)
             if self._request(probe, ack_timeout) != 0:
                 return False  # still subscribed by the 4-byte request: filter in user space
-            self._send(struct.pack("=II", PROC_CN_MCAST_LISTEN, PROC_EVENT_EXEC))
+            self._send(struct.pack("=II", PROC_CN_MCAST_LISTEN, WANTED_EVENTS))
         except (ConnectorUnavailable, OSError):
             return False  # the subscription that was answered is still in place
         return True
@@ -318,7 +329,7 @@ class ProcConnector:
                 err = _ack_error(message, cookie)
                 if err is not None:
                     return err
-                self._pending.extend(parse_exec_pids(message))
+                self._take(message, self._pending)
             if time.monotonic() >= deadline:
                 return None
 
@@ -391,8 +402,20 @@ class ProcConnector:
                     raise
                 overflowed = True
                 continue
-            pids.extend(parse_exec_pids(memoryview(self._buffer)[:size]))
+            self._take(memoryview(self._buffer)[:size], pids)
         return overflowed
+
+    def _take(self, data: memoryview, pids: list[int]) -> None:
+        execs, forks = parse_events(data)
+        pids.extend(execs)
+        if forks:
+            self._forks.extend(forks)
+            del self._forks[:-_MAX_FORKS_KEPT]
+
+    def take_forks(self) -> list[tuple[int, int]]:
+        """The (child, parent) process starts read since the last call, oldest first."""
+        forks, self._forks = self._forks, []
+        return forks
 
     def _wait_readable(self, timeout: float | None) -> bool:
         """Whether the socket became readable within ``timeout`` s (None = forever)."""

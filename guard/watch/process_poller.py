@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import psutil
 
+from guard.engine.lineage import Lineage
 from guard.identify.evidence import Identification
 from guard.identify.identifier import Identifier
 from guard.identify.process import ProcessInfo, read_process
@@ -63,10 +64,12 @@ class ProcessPoller:
         recheck_window: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
         on_other: OnMatch | None = None,
+        lineage: Lineage | None = None,
     ):
         self.identifier = identifier
         self.on_match = on_match
         self.on_other = on_other
+        self.lineage = lineage
         self.interval = interval
         self.recheck_window = recheck_window
         self.clock = clock
@@ -156,6 +159,8 @@ class ProcessPoller:
             return
         if young and pid in self.young:
             self.young[pid].seen_as = (info.name, info.exe)
+            if self.lineage is not None and info.ppid:
+                self.lineage.note_parent(pid, info.ppid)  # who started it, while known
         verdict = self.identifier.identify_process(info, inspect_file=False)
         if verdict.matched:
             self.matched.add(pid)

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from guard.engine.lineage import Lineage
 from guard.identify.evidence import Identification
 from guard.identify.identifier import Identifier
 from guard.identify.process import ProcessInfo
@@ -49,10 +50,18 @@ class ProcessWatcher:
         *,
         interval: float = 0.05,
         source: str = "auto",
+        lineage: Lineage | None = None,
+        interest: Callable[[int], bool] = lambda _pid: False,
     ):
         if source not in SOURCES:
             raise ValueError(f"unknown process source {source!r}")
-        self.poller = ProcessPoller(identifier, sink, interval=interval, on_other=sink)
+        self.lineage = lineage if lineage is not None else Lineage()
+        # Is this pid part of an incident? Then a process it started is looked at at once,
+        # even before it runs a program of its own (a double fork at start-up).
+        self.interest = interest
+        self.poller = ProcessPoller(
+            identifier, sink, interval=interval, on_other=sink, lineage=self.lineage
+        )
         self.report = report
         self.interval = interval
         self.connector: ProcConnector | None = None
@@ -107,6 +116,19 @@ class ProcessWatcher:
         except Exception as exc:  # one odd process must never stop the watcher
             self.report(f"a process check failed ({exc!r}); carrying on")
 
+    def _look_at_forks_of_members(self, forks: list[tuple[int, int]]) -> None:
+        """A process started by a tool member, or by something a member started, is looked
+        at now (the engine adopts it), not at the next safety scan."""
+        for child, parent in forks:
+            if not (
+                self.interest(parent) or any(map(self.interest, self.lineage.ancestors(parent)))
+            ):
+                continue
+            try:
+                self.poller.look_now(child)
+            except Exception as exc:
+                self.report(f"a process check failed ({exc!r}); carrying on")
+
     def _run_connector(self) -> bool:
         """Serve exec events until stopped (True) or the socket fails (False: poll instead)."""
         assert self.connector is not None
@@ -129,11 +151,15 @@ class ProcessWatcher:
                 self.connector = None
                 self.source = "polling"
                 return False
+            forks = self.connector.take_forks() if self.connector is not None else []
+            for child, parent in forks:
+                self.lineage.record(child, parent)
             for pid in pids:
                 try:
                     self.poller.look_now(pid)
                 except Exception as exc:
                     self.report(f"a process check failed ({exc!r}); carrying on")
+            self._look_at_forks_of_members(forks)
             if time.monotonic() >= next_tick:
                 self._tick()
                 next_tick = time.monotonic() + SAFETY_INTERVAL

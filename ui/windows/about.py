@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 import guard
-from guard import machine, settings
+from guard import clock, machine, settings
 from guard.database import load_active
 from guard.live import journal_path
 from guard.providers.active import active_profile, load_active_profiles
@@ -205,7 +205,7 @@ class AboutWindow(QWidget):
         except Exception as exc:
             common.set_text(self.stale_label, "")
             return tr("No provider details could be loaded ({why}).").format(why=exc)
-        today = self.today or dt.date.today()
+        today = self.today or clock.today()
         stale = profile.stale_numbers(today)
         if not stale:
             said = ""

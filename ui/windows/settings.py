@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guard import choices, locations, machine, settings, trust
+from guard import choices, clock, locations, machine, settings, trust
 from guard.autostart import Autostart, AutostartError, login_command
 from guard.providers.active import active_profile
 from guard.providers.model import ContactNumber, Profile, ProfileSet
@@ -443,7 +443,7 @@ class SettingsWindow(QWidget):
         self.numbers_title.setVisible(bool(profile and profile.numbers))
         if profile is None:
             return
-        today = self.today or dt.date.today()
+        today = self.today or clock.today()
         for number in profile.numbers:
             self.numbers_layout.addWidget(self._number_widget(number, today))
 
