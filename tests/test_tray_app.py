@@ -6,6 +6,7 @@ watches only a temp Downloads folder, so nothing else on the machine is ever fro
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -16,10 +17,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from guard import settings, trust
+from guard import home, settings, trust
 from guard.engine.journal import JournalError, read
 from guard.instance import GuardInstance, is_running
 from guard.live import GuardOptions, journal_path
+from guard.sigdb.loader import load_database
 from tests.helpers import wait_for
 from ui import alerts
 from ui import cli as ui_cli
@@ -42,6 +44,12 @@ def _gone(proc) -> bool:
     return proc.poll() is not None or _status(proc.pid) in ("gone", psutil.STATUS_ZOMBIE)
 
 
+def _release_day() -> dt.date:
+    released = load_database(home.builtin_signatures_dir()).released
+    assert released is not None
+    return released
+
+
 @pytest.fixture
 def start_tray(qtbot, tmp_path, downloads):
     made: list[TrayApp] = []
@@ -59,6 +67,7 @@ def start_tray(qtbot, tmp_path, downloads):
             ),
             allow_wait=allow_wait,
             use_tray=False,
+            today=_release_day,  # the built-in signatures as on the day they shipped
         )
         app = TrayApp(options)
         made.append(app)

@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +22,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
-from guard import autostart, home, machine, settings, trust
+from guard import autostart, clock, home, machine, settings, trust
 from guard import instance as guard_instance
 from guard.database import ActiveDatabase, load_active
 from guard.engine.events import GuardEvent
@@ -68,6 +69,8 @@ class AppOptions:
     allow_wait: int = DEFAULT_ALLOW_WAIT
     use_tray: bool | None = None  # None: wherever the desktop has a tray
     signatures: Path | None = None
+    # What "today" is when judging whether the built-in signatures are out of date.
+    today: Callable[[], dt.date] = clock.today
 
 
 class TrayApp(QObject):
@@ -261,7 +264,7 @@ class TrayApp(QObject):
         outdated = bool(update_client.out_of_date())
         released = self.database.signatures.released
         if self.database.origin == "built-in" and released is not None:
-            outdated = outdated or (dt.date.today() - released).days > OUTDATED_AFTER_DAYS
+            outdated = outdated or (self.options.today() - released).days > OUTDATED_AFTER_DAYS
         warning_open = self.alerts is not None and self.alerts.open
         return status_of(self.running, warning_open, outdated, self.reason)
 
