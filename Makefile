@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/identify_names.py
 	$(BIN)/python benchmarks/live_guard.py
 	$(BIN)/python benchmarks/tray.py
+	$(BIN)/python benchmarks/hold.py
 
 # The warning as a person sees it, for the README and for ISPs to compare against.
 previews: $(STAMP)
