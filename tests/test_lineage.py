@@ -12,18 +12,10 @@ import pytest
 
 from guard.engine.lineage import Lineage
 from guard.identify.identifier import Identifier
-from guard.watch.proc_connector import ConnectorUnavailable, ProcConnector
 from tests.conftest import Spawner
 from tests.guard_rig import Rig, is_stopped
 from tests.helpers import wait_for
-
-
-def _connector_works() -> bool:
-    try:
-        ProcConnector.open().close()
-    except ConnectorUnavailable:
-        return False
-    return True
+from tests.test_process_watcher import CONNECTOR
 
 
 def test_lineage_remembers_through_a_parent_that_is_gone() -> None:
@@ -62,7 +54,7 @@ def orphans(spawn: Spawner) -> Iterator[list[str]]:
                 proc.kill()
 
 
-@pytest.mark.skipif(not _connector_works(), reason="the proc connector is not available here")
+@pytest.mark.skipif(not CONNECTOR, reason="the proc connector is not available here")
 def test_a_worker_double_forked_before_the_freeze_is_frozen_with_the_tool(
     identifier: Identifier, spawn: Spawner, orphans: list[str]
 ) -> None:

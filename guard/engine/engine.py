@@ -30,7 +30,7 @@ import psutil
 
 from guard.engine.allowances import SavedAllowance
 from guard.engine.events import GuardEvent, Listener, iso
-from guard.engine.exemptions import Exemptions, program_file
+from guard.engine.exemptions import Exemptions, exe_of, program_file
 from guard.engine.incidents import (
     PENDING,
     AllowScope,
@@ -886,7 +886,7 @@ class Engine:
         for proc in result.done:
             member = inc.members.get(proc.pid)
             if member is None:
-                member = Member(proc, _name(proc), _exe(proc), role="child", ppid=_ppid(proc))
+                member = Member(proc, _name(proc), exe_of(proc), role="child", ppid=_ppid(proc))
                 inc.members[proc.pid] = member
                 self._member_of[proc.pid] = inc.id
             member.state = done
@@ -1043,11 +1043,4 @@ def _ppid(proc: psutil.Process) -> int | None:
     try:
         return proc.ppid()
     except (psutil.Error, OSError):
-        return None
-
-
-def _exe(proc: psutil.Process) -> str | None:
-    try:
-        return proc.exe() or None
-    except psutil.Error:
         return None

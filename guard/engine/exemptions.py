@@ -123,7 +123,7 @@ class Exemptions:
             return None  # whatever interpreter it runs on, its own name is not the system's
         if not root and name_key(name) in SHELL_NAMES:
             return None
-        exe = _exe(proc)
+        exe = exe_of(proc)
         if exe is not None and not in_system_folder(exe, self.os_name, self.env):
             return None  # a system name worn by a file from elsewhere is a disguise
         return f"{name} is a protected system program"
@@ -163,7 +163,8 @@ def ancestors_with_start_times() -> dict[int, float | None]:
     return never
 
 
-def _exe(proc: psutil.Process) -> str | None:
+def exe_of(proc: psutil.Process) -> str | None:
+    """The program file of ``proc``, or None when it cannot be read."""
     try:
         return proc.exe() or None
     except psutil.Error:
