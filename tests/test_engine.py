@@ -118,6 +118,11 @@ def test_relaunch_after_block_joins_and_is_killed(rig: Rig, spawn: Spawner) -> N
     assert {e.incident for e in rig.matching("detected")} == {event.incident}
     assert "removed again" in rig.matching("blocked")[1].message
     assert status(first.pid) in ("gone", psutil.STATUS_ZOMBIE)
+    # Never in silence: the tray shows a small notice for this event.
+    notice = rig.wait_event("stopped-again", incident=event.incident)
+    assert notice.message == "AnyDesk tried to start again and was stopped"
+    assert notice.data["what"] == "process"
+    assert len(rig.matching("stopped-again")) == 1  # the first Remove is no "again"
 
 
 def test_allow_until_closed_resumes_then_ends(rig: Rig, spawn: Spawner) -> None:
@@ -558,3 +563,24 @@ def test_system_folders_per_os() -> None:
     assert in_system_folder("c:/windows/system32/svchost.exe", "windows", env)
     assert not in_system_folder("C:\\Users\\Pat\\Downloads\\svchost.exe", "windows", env)
     assert not in_system_folder("C:\\WindowsApps\\svchost.exe", "windows", env)
+
+
+def test_a_download_again_after_remove_is_moved_away_and_said(
+    make_engine: EngineFactory, identifier: Identifier, tmp_path: Path
+) -> None:
+    engine = make_engine()
+    heard = []
+    engine.add_listener(lambda event, _view: heard.append(event))
+    first = tmp_path / "AnyDesk.exe"
+    first.write_bytes(b"MZ first")
+    engine.file_seen(str(first), identifier.identify_name("AnyDesk.exe"), "created")
+    [view] = engine.incidents()
+    engine.block(view.id)
+    again = tmp_path / "AnyDesk (1).exe"  # the caller: "download it again"
+    again.write_bytes(b"MZ again")
+    engine.file_seen(str(again), identifier.identify_name("AnyDesk (1).exe"), "created")
+    engine.wait_delivered()
+    assert not again.exists()  # moved to quarantine at once
+    [notice] = [e for e in heard if e.kind == "stopped-again"]
+    assert notice.message == "AnyDesk was downloaded again and moved away"
+    assert notice.data == {"what": "installer", "path": str(again)}
