@@ -98,6 +98,9 @@ class _Overflowing:
         threading.Event().wait(min(timeout or 0.01, 0.01))
         return []
 
+    def take_forks(self) -> list[tuple[int, int]]:
+        return []
+
     def close(self) -> None:
         pass
 
