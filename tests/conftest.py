@@ -23,6 +23,23 @@ from guard.sigdb.model import SignatureSet
 REPO = Path(__file__).resolve().parent.parent
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """``make test-future``: refuse to run "a year ahead" on a clock that did not move."""
+    days = os.environ.get("SCAMGUARD_TEST_TRAVEL_DAYS")
+    if not days:
+        return
+    import time
+
+    from time_machine import escape_hatch
+
+    moved = escape_hatch.is_travelling()
+    if not moved or time.time() - escape_hatch.time.time() < float(days) * 86400 - 3600:
+        raise pytest.UsageError(
+            "SCAMGUARD_TEST_TRAVEL_DAYS is set but the clock did not move: put tests/travel "
+            "first on PYTHONPATH (make test-future does)"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     """No test ever reads or writes a real ScamGuard profile."""
