@@ -6,14 +6,17 @@ watches only a temp Downloads folder, so nothing else on the machine is ever fro
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import signal
 import subprocess
 import sys
+import threading
 
 import psutil
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -418,3 +421,180 @@ def test_sigterm_or_ctrl_c_stops_the_tray_cleanly_and_journals_it(tmp_path):
         assert len(stops) == started + 1
         expected = "the app was told to stop" if signum == signal.SIGTERM else "(Ctrl-C)"
         assert expected in stops[-1]["data"]["reason"]
+
+
+# --- a warning that goes without the person choosing ---
+
+
+def _vanish(window: WarningWindow, how: str) -> None:
+    """What a window manager, ``xdotool windowclose`` or a crash does to the warning."""
+    if how == "deleted":
+        shiboken6.delete(window)  # the widget itself is gone, without a close
+    elif how == "deleteLater":
+        window.deleteLater()
+    elif how == "native window destroyed":
+        window.windowHandle().destroy()  # the native window goes; the widget is left hidden
+    elif how == "minimised":
+        window.showMinimized()
+    else:
+        raise ValueError(how)
+
+
+def _shown(app: TrayApp) -> WarningWindow | None:
+    """The warning, if one is really on screen (alive, visible, not minimised)."""
+    for window in _warnings_on_screen():
+        if shiboken6.isValid(window) and window.isVisible() and not window.isMinimized():
+            return window
+    return None
+
+
+@pytest.mark.parametrize("how", ["deleted", "deleteLater", "native window destroyed", "minimised"])
+def test_a_warning_destroyed_from_outside_comes_back_while_the_tool_waits(
+    qtbot, start_tray, spawn, how
+):
+    app = start_tray()
+    tool = spawn.start("anydesk")
+    first = _warning(qtbot, app)
+    _vanish(first, how)
+    if how.startswith("delete"):
+        qtbot.waitUntil(lambda: not shiboken6.isValid(first), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: _shown(app) is not None, timeout=WAIT_MS)
+    window = _shown(app)
+    assert app.alerts.window is window and window.isFullScreen()
+    assert "AnyDesk" in window.caught_label.text() and window.pages.currentIndex() == CHOICE
+    assert app.status().state == "warning"
+    assert _status(tool.pid) == psutil.STATUS_STOPPED  # it never let the tool run
+    # The next tool still gets its warning (not a call on a dead window).
+    second = spawn.start("teamviewer")
+    qtbot.waitUntil(
+        lambda: _shown(app) is not None and "TeamViewer" in _shown(app).caught_label.text(),
+        timeout=WAIT_MS,
+    )
+    assert len(_shown(app).pending_ids) == 2
+    assert _status(second.pid) == psutil.STATUS_STOPPED
+    qtbot.mouseClick(_shown(app).remove_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _gone(tool) and _gone(second), timeout=WAIT_MS)
+
+
+@pytest.mark.parametrize("how", ["deleted", "native window destroyed", "minimised"])
+def test_show_the_warning_and_a_second_launch_bring_it_back_for_a_waiting_tool(
+    qtbot, start_tray, spawn, how, monkeypatch
+):
+    """Even when nothing brings it back by itself (here, the controller's own recovery is
+    switched off), the tray menu and a second ``scamguard`` launch do."""
+    app = start_tray()
+    spawn.start("anydesk")
+    first = _warning(qtbot, app)
+    monkeypatch.setattr(app.alerts, "_come_back", lambda *_: None)
+    monkeypatch.setattr(WarningWindow, "_come_back", lambda *_: None)
+    _vanish(first, how)
+    qtbot.waitUntil(lambda: _shown(app) is None, timeout=WAIT_MS)
+    app.menu.warning_action.trigger()  # "Show the warning"
+    qtbot.waitUntil(lambda: _shown(app) is not None, timeout=WAIT_MS)
+    assert "AnyDesk" in _shown(app).caught_label.text()
+    _vanish(_shown(app), how)
+    qtbot.waitUntil(lambda: _shown(app) is None, timeout=WAIT_MS)
+    launcher = SingleInstance()
+    assert launcher.listen() == LISTENING
+    try:
+        launcher.show_requested.connect(app.bring_forward)  # as ``ui.app.run`` wires it
+        with qtbot.waitSignal(launcher.show_requested, timeout=WAIT_MS):
+            assert SingleInstance().listen() == ANSWERED  # ``scamguard`` launched again
+    finally:
+        launcher.close()
+    qtbot.waitUntil(lambda: _shown(app) is not None, timeout=WAIT_MS)
+    assert app.alerts.window is _shown(app) and "AnyDesk" in _shown(app).caught_label.text()
+
+
+def test_a_warning_destroyed_on_its_last_page_is_simply_gone(qtbot, start_tray, spawn):
+    """Nothing waits: no new warning, the tray says protected again, stopping works."""
+    app = start_tray()
+    tool = spawn.start("anydesk")
+    window = _warning(qtbot, app)
+    qtbot.mouseClick(window.remove_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.pages.currentIndex() == DONE, timeout=WAIT_MS)
+    assert _gone(tool)
+    shiboken6.delete(window)
+    qtbot.waitUntil(lambda: app.status().state == "protected", timeout=WAIT_MS)
+    assert _shown(app) is None and app.alerts.window is None
+    app.show_warning()  # nothing to show: no crash, no empty warning
+    assert _shown(app) is None
+    app.stop("test: stopping after the warning went")
+    assert app.status().state == "paused"
+
+
+# --- after Remove, and a tool woken from outside ---
+
+
+def _remove_and_finish(qtbot, app: TrayApp, tool) -> None:
+    window = _warning(qtbot, app)
+    qtbot.mouseClick(window.remove_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _gone(tool), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.pages.currentIndex() == DONE, timeout=WAIT_MS)
+    qtbot.mouseClick(window.done_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: app.alerts.window is None, timeout=WAIT_MS)
+
+
+def test_a_relaunch_after_remove_gets_one_small_notice_with_who_to_call(qtbot, start_tray, spawn):
+    app = start_tray("talktalk")
+    _remove_and_finish(qtbot, app, spawn.start("anydesk"))
+    again = spawn.start("anydesk")  # "the program closed, just open it again"
+    qtbot.waitUntil(lambda: len(app.again.notices()) == 1, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: _gone(again), timeout=WAIT_MS)
+    [notice] = app.again.notices()
+    assert notice.isVisible() and not notice.isFullScreen()
+    assert notice.said.text() == "AnyDesk tried to start again and was stopped."
+    assert _shown(app) is None  # no full-screen warning for a tool already removed
+    third = spawn.start("anydesk")
+    qtbot.waitUntil(lambda: "2 times" in notice.said.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: _gone(third), timeout=WAIT_MS)
+    assert app.again.notices() == [notice]  # updated, not stacked
+    qtbot.mouseClick(notice.numbers_button, Qt.MouseButton.LeftButton)
+    numbers = app.windows["numbers"]
+    qtbot.addWidget(numbers)
+    assert numbers.isVisible()
+    shown = " ".join(label.text() for label in numbers.findChildren(type(notice.said)))
+    assert "0345 172 0088" in shown  # TalkTalk's own number
+    app.stop("test finished")
+    assert not any(n.isVisible() for n in app.again.notices())  # quitting closes it too
+
+
+def test_a_tool_resumed_from_outside_is_frozen_again_and_the_warning_says_so(
+    qtbot, start_tray, spawn
+):
+    app = start_tray()
+    tool = spawn.start("anydesk")
+    window = _warning(qtbot, app)
+    assert "has stopped it" in window.frozen_label.text()
+    assert "from outside ScamGuard" not in window.frozen_label.text()
+    os.kill(tool.pid, signal.SIGCONT)  # what a caller dictates: "type kill -CONT ..."
+    qtbot.waitUntil(lambda: "from outside ScamGuard" in window.frozen_label.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: _status(tool.pid) == psutil.STATUS_STOPPED, timeout=WAIT_MS)
+    said = window.frozen_label.text()
+    assert "has stopped it" in said and "It has been stopped again." in said
+    assert window.pages.currentIndex() == CHOICE
+
+
+def test_a_tool_that_cannot_be_held_is_closed_and_the_warning_says_closed(qtbot, start_tray, spawn):
+    app = start_tray("talktalk")
+    tool = spawn.start("anydesk")
+    window = _warning(qtbot, app)
+    stop = threading.Event()
+
+    def keep_resuming() -> None:  # a script the caller left running
+        while not stop.wait(0.01):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(tool.pid, signal.SIGCONT)
+
+    resumer = threading.Thread(target=keep_resuming, daemon=True)
+    resumer.start()
+    try:
+        qtbot.waitUntil(lambda: window.pages.currentIndex() == DONE, timeout=WAIT_MS)
+    finally:
+        stop.set()
+        resumer.join()
+    qtbot.waitUntil(lambda: _gone(tool), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "ScamGuard closed it" in window.caught_label.text(), timeout=WAIT_MS)
+    said = window.caught_label.text()
+    assert "could not be kept stopped" in said and "Hang up now" in said
+    assert "removed" not in said and "frozen" not in said

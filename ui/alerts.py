@@ -13,7 +13,8 @@ import datetime as dt
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+import shiboken6
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -41,6 +42,11 @@ class AlertController(QObject):
 
     ``profiles`` is called each time a warning opens, so a provider changed in settings is
     used by the next warning without a restart.
+
+    The warning can go without the person choosing: a window manager or ``xdotool`` closing
+    or destroying it, a crash in Qt. A dead window is never taken for a warning on screen:
+    every path asks ``_current`` (which checks the C++ object still exists), and a warning
+    destroyed while a tool still waits is built again at once.
     """
 
     warning_shown = Signal(object)  # the WarningWindow, once it is on screen
@@ -63,11 +69,29 @@ class AlertController(QObject):
         self.fallback: FallbackWarning | None = None
         self.covers: list[CoverWindow] = []
         self._shut = False
+        self._serial = 0  # which window is current, for its ``destroyed`` signal
         self.decision_failed.connect(self._show_failure)
 
     @property
     def open(self) -> bool:
-        return self.window is not None or self.fallback is not None
+        """A warning is up, or should be: a tool waiting for a decision counts even while
+        its window is being built again (the tray keeps saying "warning")."""
+        if self._current() is not None or self._fallback() is not None:
+            return True
+        return not self._shut and bool(self.engine.incidents(pending_only=True))
+
+    def _current(self) -> WarningWindow | None:
+        """The warning window, if it still exists. One destroyed from outside (its C++
+        object gone, no ``closed`` signal) is forgotten here, with its covers."""
+        if self.window is not None and not shiboken6.isValid(self.window):
+            self.window = None
+            self._release_covers()
+        return self.window
+
+    def _fallback(self) -> FallbackWarning | None:
+        if self.fallback is not None and not shiboken6.isValid(self.fallback):
+            self.fallback = None
+        return self.fallback
 
     @Slot(object, object)
     def on_event(self, event: GuardEvent, view: IncidentView | None) -> None:
@@ -81,49 +105,62 @@ class AlertController(QObject):
                 view = self.engine.incident(view.id)
             except DecisionError:
                 return  # forgotten already: nothing to decide
-        if self.fallback is not None:
+        fallback = self._fallback()
+        if fallback is not None:
             if not self.engine.incidents(pending_only=True):
-                self.fallback.release()  # everything it stood for has been decided
+                fallback.release()  # everything it stood for has been decided
             return
+        window = self._current()
         if view.pending:
             self._warn(view)
-        elif self.window is not None:
-            self._guarded(lambda: self.window.update_incident(view))
+        elif window is not None:
+            self._guarded(lambda: window.update_incident(view))
 
-    def show_pending(self) -> None:
-        """Bring up the warning for anything already waiting (the tray's "show warning")."""
-        if self.fallback is not None:
-            self.fallback.raise_()
-            return
+    def show_pending(self) -> bool:
+        """Bring up the warning for anything already waiting, and bring it forward (the
+        tray's "Show the warning", a second launch): built again if it was destroyed, shown
+        again if it was hidden or minimised. True if a warning is on screen after."""
+        if self._shut:
+            return False
+        fallback = self._fallback()
+        if fallback is not None:
+            fallback.showFullScreen()
+            fallback.raise_()
+            return True
         for view in self.engine.incidents(pending_only=True):
             self._warn(view)
+        window = self._current()
+        if window is not None:
+            self._guarded(lambda: _bring_forward(window))
+        return self._current() is not None or self._fallback() is not None
 
     def shutdown(self) -> None:
         """The app is stopping: close the warning without opening another (tools stay as
         they are) and take no more events."""
         self._shut = True
-        if self.window is not None:
-            self.window.closed.disconnect(self._closed)
-            self.window.dismiss()
-            self.window = None
-        if self.fallback is not None:
-            self.fallback.release()
-            self.fallback = None
+        window, fallback = self._current(), self._fallback()
+        self.window = self.fallback = None
+        if window is not None:
+            window.closed.disconnect(self._closed)
+            window.dismiss()
+        if fallback is not None:
+            fallback.release()
         self._release_covers()
 
     def _warn(self, view: IncidentView) -> None:
-        if self.fallback is not None:
-            self.fallback.raise_()
+        fallback = self._fallback()
+        if fallback is not None:
+            fallback.raise_()
             return
-        if self.window is None:
+        window = self._current()
+        if window is None:
             self._guarded(lambda: self._open(view))
             return
-        window = self.window
 
         def refresh() -> None:
             before = window.text()
             window.show_incidents([view])
-            window.raise_()
+            _bring_forward(window, activate=False)
             after = window.text()
             if (after.caught, after.frozen) != (before.caught, before.frozen):
                 self._release_covers()  # the other screens say the same as the main one
@@ -139,11 +176,11 @@ class AlertController(QObject):
         except Exception as exc:
             self.engine.problem(f"the warning could not be shown ({exc!r}); showing a plain one")
             self._release_covers()
-            if self.window is not None:
-                window, self.window = self.window, None
+            window, self.window = self._current(), None
+            if window is not None:
                 window.closed.disconnect(self._closed)
                 window.dismiss()
-            if self.fallback is None:
+            if self._fallback() is None:
                 self.fallback = FallbackWarning(self._remove_all)
                 self.fallback.destroyed.connect(self._fallback_gone)
                 self.fallback.show_on(QGuiApplication.primaryScreen())
@@ -161,8 +198,15 @@ class AlertController(QObject):
         window.remove_requested.connect(self._remove)
         window.allow_requested.connect(self._allow)
         window.closed.connect(self._closed)
+        self._serial += 1
+        serial = self._serial
+        window.destroyed.connect(lambda *_: self._destroyed(serial))
         self.window = window
-        window.show_incidents([view])
+        # Everything waiting, not only the one that called: a warning built again (the old
+        # one destroyed from outside) must not drop a tool the person has not decided on.
+        views = {v.id: v for v in self.engine.incidents(pending_only=True)}
+        views[view.id] = view
+        window.show_incidents(list(views.values()))
         window.show_on(QGuiApplication.primaryScreen())
         self._cover_other_screens(provider, window.text())
         self.warning_shown.emit(window)
@@ -210,20 +254,23 @@ class AlertController(QObject):
         except DecisionError as exc:
             self._show_failure(str(exc))
             return
-        if self.window is not None:
-            self.window.dismiss()
+        window = self._current()
+        if window is not None:
+            window.dismiss()
 
     @Slot(str)
     def _show_failure(self, message: str) -> None:
-        if self.window is not None:
-            self.window.removal_failed(message)
-        if self.fallback is not None:
-            self.fallback.remove_button.setEnabled(True)
+        window, fallback = self._current(), self._fallback()
+        if window is not None:
+            window.removal_failed(message)
+        if fallback is not None:
+            fallback.remove_button.setEnabled(True)
 
     def _release_covers(self) -> None:
-        for cover in self.covers:
-            cover.release()
-        self.covers.clear()
+        covers, self.covers = self.covers, []
+        for cover in covers:
+            if shiboken6.isValid(cover):  # one destroyed from outside is gone already
+                cover.release()
 
     def _closed(self) -> None:
         self._release_covers()
@@ -231,6 +278,38 @@ class AlertController(QObject):
         self.warning_closed.emit()
         if not self._shut and self.engine.incidents(pending_only=True):
             self.show_pending()  # something new arrived as the window closed
+
+    def _destroyed(self, serial: int) -> None:
+        """A warning went without closing (destroyed from outside, not by a choice). If it
+        is still the current one, forget it now and, once Qt is done destroying it, put the
+        warning back for whatever still waits."""
+        if serial != self._serial or self.window is None:
+            return  # it closed the ordinary way first, or a newer warning is up
+        self.window = None
+        self._release_covers()
+        self.warning_closed.emit()
+        if not self._shut:
+            QTimer.singleShot(0, self, self._come_back)
+
+    def _come_back(self) -> None:
+        if self._shut or self._current() is not None or self._fallback() is not None:
+            return
+        if self.engine.incidents(pending_only=True):
+            self.engine.problem(
+                "the warning was closed from outside ScamGuard while a tool was waiting for a "
+                "decision; it was shown again"
+            )
+            self.show_pending()
+
+
+def _bring_forward(window: WarningWindow, activate: bool = True) -> None:
+    """On screen, full size, on top: a hidden or minimised warning (a window manager, a
+    caller's "minimise that") is shown again before it is raised."""
+    if not window.isVisible() or window.isMinimized():
+        window.come_back()
+    window.raise_()
+    if activate:
+        window.activateWindow()
 
 
 class FallbackWarning(QWidget):

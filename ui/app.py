@@ -37,7 +37,7 @@ from guard.updates import installed as update_installed
 from guard.watch.process_watcher import SourceUnavailable
 from ui.alerts import AlertController, EngineBridge
 from ui.i18n import install_translator, tr
-from ui.notices import NumbersWindow, TrustedNotice
+from ui.notices import NumbersWindow, StoppedAgainNotices, TrustedNotice
 from ui.preview import paint
 from ui.profiles import active_profiles
 from ui.quit_dialog import QuitDialog
@@ -107,6 +107,10 @@ class TrayApp(QObject):
         self.tray = TrayIcon(self.menu, self.bring_forward) if has_tray else None
         self.status_window = StatusWindow(self.menu, has_tray=has_tray)
         self.bridge = EngineBridge()
+        # A removed tool started or downloaded again: a small notice, never silence.
+        self.again = StoppedAgainNotices(self.profiles, self._report)
+        self.again.numbers_requested.connect(lambda: self.open_window("numbers"))
+        self.bridge.event.connect(self.again.on_event)
         self.menu.show_warning.connect(self.show_warning)
         self.menu.numbers.connect(lambda: self.open_window("numbers"))
         self.menu.history.connect(lambda: self.open_window("history"))
@@ -183,6 +187,7 @@ class TrayApp(QObject):
             self.running = False
             self.reason = reason
             if not restarting:
+                self.again.close_all()
                 for window in [*self.windows.values(), *self.notices, *self.boxes]:
                     if shiboken6.isValid(window):
                         window.close()
@@ -279,18 +284,13 @@ class TrayApp(QObject):
 
     def bring_forward(self) -> None:
         """A second launch, or a click on the tray icon."""
-        if self.alerts is not None and self.alerts.open:
-            self.show_warning()
-        else:
+        if self.alerts is None or not self.alerts.show_pending():
             self.status_window.bring_forward()
 
     def show_warning(self) -> None:
-        if self.alerts is None:
-            return
-        if self.alerts.window is not None:
-            self.alerts.window.raise_()
-            self.alerts.window.activateWindow()
-        else:
+        """Built again, shown again or raised: whatever became of the warning window (a
+        window manager may have destroyed, hidden or minimised it), while a tool waits."""
+        if self.alerts is not None:
             self.alerts.show_pending()
 
     def _notice_trusted(self, event: GuardEvent, view: IncidentView | None) -> None:

@@ -4,20 +4,42 @@
 settings, which is exactly what a patient caller may have talked someone into earlier, so
 each time it runs the person sees it once, with a way out.
 
+``StoppedAgainNotice``: a tool the person removed was started or downloaded again and
+ScamGuard stopped it at once. Its incident is settled, so no full-screen warning; but never
+in silence either, because "install it again" is exactly what the caller says next.
+
 ``NumbersWindow``: who to call, from the tray, whenever the person wants it (after the
 warning has gone, say, when they are ready to ring).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from collections.abc import Callable
 
+import shiboken6
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QVBoxLayout, QWidget
+
+from guard.engine.events import GuardEvent
+from guard.engine.incidents import IncidentView
 from guard.providers.model import Profile
 from ui import style
 from ui.i18n import tr
 from ui.warning_parts import BrandBand, NumbersPanel, button, label, plain_style, safe_style
-from ui.warning_text import Caught, build
+from ui.warning_text import Caught, build, running
+
+NOTICE_WIDTH = 760
+
+
+def fit(window: QWidget, width: int = NOTICE_WIDTH) -> None:
+    """Wide enough for its buttons and tall enough for every wrapped line. (A fixed minimum
+    width alone stops the layout from sizing the window, which cut the words off.)"""
+    layout = window.layout()
+    layout.activate()
+    wide = max(width, layout.minimumSize().width())
+    tall = max(layout.totalHeightForWidth(wide), layout.minimumSize().height())
+    window.setMinimumSize(wide, tall)
+    window.resize(wide, tall)
 
 
 class TrustedNotice(QWidget):
@@ -72,7 +94,178 @@ class TrustedNotice(QWidget):
         row.addStretch(1)
         row.addWidget(self.fine_button)
         col.addLayout(row)
-        self.setMinimumWidth(760)
+        fit(self)
+
+
+class StoppedAgainNotice(QWidget):
+    """ "AnyDesk tried to start again and was stopped", in the provider's name, with what it
+    means (a caller asking you to install it again is the scam) and "Who to call".
+
+    One per incident: another relaunch while it is up updates the count here rather than
+    stacking windows. Closing it changes nothing; the tool stays removed.
+    """
+
+    numbers_requested = Signal()
+
+    def __init__(self, provider: Profile, tool_name: str):
+        super().__init__(None, Qt.WindowType.Window | Qt.WindowType.WindowStaysOnTopHint)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.tool_name = tool_name
+        self.counts = {"process": 0, "installer": 0}
+        self.still_running = False
+        self.setWindowTitle(tr("ScamGuard: {name} was stopped again").format(name=tool_name))
+        self.setObjectName("againnotice")
+        self.setStyleSheet(
+            f"#againnotice {{ background: {style.PAPER}; }} QLabel {{ color: {style.INK}; }}"
+        )
+        col = QVBoxLayout(self)
+        col.setContentsMargins(0, 0, 0, 24)
+        col.setSpacing(14)
+        band = BrandBand(provider, tr("Stopped again"))
+        band.arrange(narrow=True, short=True)  # the provider's name under it, at notice size
+        col.addWidget(band)
+        inner = QVBoxLayout()
+        inner.setContentsMargins(48, 8, 48, 0)  # in line with the band's words
+        inner.setSpacing(14)
+        self.said = label("", style.LEAD_PT, bold=True)
+        inner.addWidget(self.said)
+        self.reminder = label(
+            tr(
+                "If someone on the phone is asking you to install it again, that is the scam. "
+                "Hang up. Removing it was the right thing to do."
+            ),
+            style.BODY_PT,
+        )
+        inner.addWidget(self.reminder)
+        row = QHBoxLayout()
+        self.numbers_button = button(
+            tr("Who to call"),
+            style.BODY_PT,
+            tr("Shows the real numbers to call, from a different phone."),
+            bold=True,
+        )
+        self.numbers_button.setStyleSheet(safe_style(provider))
+        self.numbers_button.clicked.connect(self.numbers_requested)
+        self.close_button = button(
+            tr("Close"),
+            style.BODY_PT,
+            tr("Closes this message. {name} stays removed.").format(name=tool_name),
+        )
+        self.close_button.setStyleSheet(plain_style())
+        self.close_button.clicked.connect(self.close)
+        row.addWidget(self.numbers_button)
+        row.addStretch(1)
+        row.addWidget(self.close_button)
+        inner.addLayout(row)
+        col.addLayout(inner)
+        fit(self)
+
+    def add(self, what: str, still_running: bool) -> None:
+        """One more relaunch (``process``) or download (``installer``), already stopped."""
+        what = what if what in self.counts else "process"
+        self.counts[what] += 1
+        self.still_running = still_running
+        self.said.setText(self.text())
+        self.said.setAccessibleName(self.said.text())
+        fit(self)  # a count or a line more: taller, never cut off
+
+    def text(self) -> str:
+        name = self.tool_name
+        lines = []
+        started, downloaded = self.counts["process"], self.counts["installer"]
+        if started == 1:
+            lines.append(tr("{name} tried to start again and was stopped.").format(name=name))
+        elif started > 1:
+            lines.append(
+                tr("{name} tried to start again {count} times and was stopped each time.").format(
+                    name=name, count=started
+                )
+            )
+        if downloaded == 1:
+            lines.append(tr("{name} was downloaded again and moved away.").format(name=name))
+        elif downloaded > 1:
+            lines.append(
+                tr("{name} was downloaded again {count} times and moved away each time.").format(
+                    name=name, count=downloaded
+                )
+            )
+        if self.still_running:  # never "stopped" alone while part of it runs
+            lines.append(
+                tr(
+                    "But ScamGuard could not stop all of it: part of it is still running. Turn "
+                    "off the internet, then get help from someone you trust."
+                )
+            )
+        return "\n".join(lines)
+
+
+class StoppedAgainNotices(QObject):
+    """Turns the engine's "stopped-again" events into notices: one per incident at a time,
+    updated in place, and a new one if the person closed the last. Never silent: if the
+    notice cannot be built, a plain message box says what the engine said."""
+
+    numbers_requested = Signal()
+
+    def __init__(
+        self,
+        profiles: Callable[[], tuple[Profile, Profile | None]],
+        report: Callable[[str], None] | None = None,
+    ):
+        super().__init__()
+        self.profiles = profiles
+        self.report = report
+        self.shown: dict[str, QWidget] = {}
+
+    @Slot(object, object)
+    def on_event(self, event: GuardEvent, view: IncidentView | None) -> None:
+        if event.kind != "stopped-again":
+            return
+        key = event.incident or event.tool or event.message
+        name = event.tool_name or event.tool or tr("A remote-control program")
+        # Whatever the removal could not close (access denied) is still in the incident.
+        still = view is not None and any(
+            running(p) and p.get("state") != "frozen" for p in view.processes
+        )
+        try:
+            notice = self.shown.get(key)
+            if notice is None or not shiboken6.isValid(notice) or not hasattr(notice, "add"):
+                notice = self._open(key, name)  # (a plain box left by a failure is replaced)
+            notice.add(str(event.data.get("what") or "process"), still)
+        except Exception as exc:  # a broken translation, say: still tell the person
+            if self.report is not None:
+                self.report(f"the stopped-again notice could not be shown ({exc!r})")
+            notice = self._plain(key, event.message)
+        notice.show()
+        notice.raise_()
+
+    def _open(self, key: str, name: str) -> StoppedAgainNotice:
+        provider, _generic = self.profiles()
+        notice = StoppedAgainNotice(provider, name)
+        notice.numbers_requested.connect(self.numbers_requested)
+        self._hold(key, notice)
+        return notice
+
+    def _plain(self, key: str, message: str) -> QWidget:
+        box = QMessageBox(QMessageBox.Icon.Warning, "ScamGuard", message)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._hold(key, box)
+        return box
+
+    def _hold(self, key: str, window: QWidget) -> None:
+        """Held until it closes (Python would delete it at once otherwise)."""
+        self.shown[key] = window
+        window.destroyed.connect(lambda *_: self._gone(key, window))
+
+    def _gone(self, key: str, window: QWidget) -> None:
+        if self.shown.get(key) is window:
+            del self.shown[key]
+
+    def notices(self) -> list[QWidget]:
+        return [w for w in self.shown.values() if shiboken6.isValid(w)]
+
+    def close_all(self) -> None:
+        for window in self.notices():
+            window.close()
 
 
 class NumbersWindow(QWidget):

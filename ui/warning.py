@@ -20,7 +20,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent, QScreen
+from PySide6.QtGui import QCloseEvent, QHideEvent, QKeyEvent, QResizeEvent, QScreen
 from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
@@ -50,7 +50,7 @@ from ui.warning_parts import (
     safe_style,
     scrolling,
 )
-from ui.warning_text import Caught, WarningText, build, join_names, running
+from ui.warning_text import Caught, WarningText, build, could_not_hold, join_names, running
 
 DEFAULT_ALLOW_WAIT = 30  # seconds before the "nobody is on the phone" link can be pressed
 CHOICE, QUESTION, SCOPE, DONE = 0, 1, 2, 3
@@ -169,7 +169,11 @@ class WarningWindow(QWidget):
             if self.pages.currentIndex() != DONE:
                 text = self.text()
                 self.caught_label.setText(text.caught)
+                self.caught_label.setAccessibleName(f"{text.headline} {text.caught}")
+                # The screen reader hears what is on screen now, not the first words (a
+                # resume from outside changes "stopped" into "could not stop it").
                 self.frozen_label.setText(text.frozen)
+                self.frozen_label.setAccessibleName(text.frozen)
 
     def update_incident(self, view: IncidentView) -> None:
         """A tool's incident changed: still waiting, or gone (removed, closed, allowed)."""
@@ -535,10 +539,7 @@ class WarningWindow(QWidget):
                 "trust."
             ).format(tools=tools)
         elif "blocked" in states:
-            happened = (
-                tr("{tools} have been removed.") if several else tr("{tools} has been removed.")
-            ).format(tools=tools)
-            happened = f"{happened} {tr('Hang up now.')} {call}".strip()
+            happened = f"{self._removed_sentence()} {tr('Hang up now.')} {call}".strip()
         else:
             happened = (
                 tr("{tools} have closed.") if several else tr("{tools} has closed.")
@@ -556,6 +557,37 @@ class WarningWindow(QWidget):
         self.pages.setCurrentIndex(DONE)
         self._closable = True
         self.done_button.setFocus()
+
+    def _removed_sentence(self) -> str:
+        """What became of the blocked tools: removed at the person's choice, or closed by
+        ScamGuard because it kept being started again from outside (never "frozen")."""
+        blocked = [v for v in self.resolved.values() if str(v.state) == "blocked"]
+        held_names = list(dict.fromkeys(v.tool.name for v in blocked if could_not_hold(v)))
+        removed_names = [v.tool.name for v in blocked if v.tool.name not in held_names]
+        said = []
+        if held_names:
+            said.append(
+                (
+                    tr(
+                        "{tools} were started again from outside ScamGuard and could not be "
+                        "kept stopped, so ScamGuard closed them."
+                    )
+                    if len(held_names) > 1
+                    else tr(
+                        "{tools} was started again from outside ScamGuard and could not be kept "
+                        "stopped, so ScamGuard closed it."
+                    )
+                ).format(tools=join_names(held_names))
+            )
+        if removed_names:
+            said.append(
+                (
+                    tr("{tools} have been removed.")
+                    if len(set(removed_names)) > 1
+                    else tr("{tools} has been removed.")
+                ).format(tools=join_names(removed_names))
+            )
+        return " ".join(said)
 
     def _still_running(self) -> bool:
         """A removal that left a process alive (access denied, a system name) or a download
@@ -590,6 +622,27 @@ class WarningWindow(QWidget):
         self.raise_()
         self.activateWindow()
         self.caught_label.setFocus()
+
+    def come_back(self) -> None:
+        """Full screen again after being hidden or minimised from outside (a window manager,
+        the native window destroyed, a caller's "minimise that"); the wait is not reset."""
+        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.show_on(self.screen())
+
+    def _come_back(self) -> None:
+        if not self._closable and (not self.isVisible() or self.isMinimized()):
+            self.come_back()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        if not self._closable:  # not closed by a choice: hidden from outside
+            QTimer.singleShot(0, self, self._come_back)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        minimised = event.type() == QEvent.Type.WindowStateChange and self.isMinimized()
+        if minimised and not self._closable:
+            QTimer.singleShot(0, self, self._come_back)
 
     def showEvent(self, event: QEvent) -> None:
         QApplication.instance().installEventFilter(self._keys)

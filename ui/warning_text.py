@@ -52,19 +52,54 @@ class WarningText:
 
 @dataclass(frozen=True)
 class Caught:
-    """One tool in the warning: its name, what kind it is, and whether it ran or only landed."""
+    """One tool in the warning: its name, what kind it is, and whether it ran or only landed.
+
+    ``frozen``, ``closed`` and ``restarted`` are what the engine's view says now, so the
+    warning can say "stopped" only while that is true: a caller can wake a frozen tool from
+    outside ScamGuard, and a tool can close by itself while its installer waits.
+    """
 
     name: str
     kind: str
     started: bool
-    frozen: bool = True  # False: a freeze was refused (a service run by the system, say)
+    frozen: bool = True  # False: a freeze was refused, or it runs again (resumed from outside)
+    closed: bool = False  # it ran, and nothing of it runs now (only a download waits)
+    restarted: bool = False  # resumed from outside ScamGuard, and frozen again
 
     @classmethod
     def from_incident(cls, view: IncidentView) -> Caught:
         started = any(p.get("role") == "tool" for p in view.processes)
         live = [p for p in view.processes if running(p)]
         frozen = str(view.state) == "frozen" and all(p.get("state") == "frozen" for p in live)
-        return cls(view.tool.name, view.tool.kind, started or not view.files, frozen or not live)
+        restarted = bool(live) and frozen and resumed_from_outside(view)
+        return cls(
+            view.tool.name,
+            view.tool.kind,
+            started or not view.files,
+            frozen or not live,
+            closed=started and not live,
+            restarted=restarted,
+        )
+
+
+def resumed_from_outside(view: IncidentView) -> bool:
+    """Was any of it started again from outside ScamGuard (``kill -CONT``, a script)? The
+    members count it; the timeline has the event (it may be capped, so both are asked)."""
+    return any(p.get("resumed_from_outside") for p in view.processes) or any(
+        e.kind == "resumed-from-outside" for e in view.timeline
+    )
+
+
+def could_not_hold(view: IncidentView) -> bool:
+    """Closed by ScamGuard itself because it kept being started again from outside: the
+    "blocked" event says so, and before it (the files are still moving) the last
+    "resumed-from-outside" event, which was not undone."""
+    for event in reversed(view.timeline):
+        if event.kind == "blocked":
+            return event.data.get("reason") == "could-not-hold"
+        if event.kind == "resumed-from-outside":
+            return event.data.get("refrozen") is False and str(view.state) == "blocked"
+    return False
 
 
 def running(process: dict) -> bool:
@@ -138,6 +173,58 @@ def _bank_step(bank: Sequence[ContactNumber]) -> str:
     return tr("Call your bank now from a different phone: the number on the back of your card.")
 
 
+def _frozen_sentence(caught: Sequence[Caught]) -> str:
+    """Whether it is stopped, in words that are true now: "stopped" only while every
+    program that runs is frozen (a refused freeze, or a resume from outside not yet undone,
+    says it may be working; a program that closed by itself is called closed)."""
+    names = list(dict.fromkeys(c.name for c in caught))
+    several = len(names) > 1
+    ran = [c for c in caught if c.started]
+    if not all(c.frozen for c in caught):  # never claim a freeze that did not happen
+        return tr(
+            "ScamGuard could not stop it, so it may still be working. Choose Remove now, or "
+            "turn off the internet."
+        )
+    if not ran:
+        return (
+            tr("They have not been opened. Do not open them, whatever the caller says.")
+            if several
+            else tr("It has not been opened. Do not open it, whatever the caller says.")
+        )
+    if all(c.closed for c in ran):
+        return (
+            tr("They have closed. What was downloaded is still on this computer until you choose.")
+            if several
+            else tr(
+                "It has closed. What was downloaded is still on this computer until you choose."
+            )
+        )
+    if several:
+        stopped = tr(
+            "ScamGuard has stopped them. Nobody can use them to see or control this computer. "
+            "They stay stopped until you choose."
+        )
+    else:
+        stopped = tr(
+            "ScamGuard has stopped it. Nobody can use it to see or control this computer. "
+            "It stays stopped until you choose."
+        )
+    restarted = list(dict.fromkeys(c.name for c in caught if c.restarted))
+    if not restarted:
+        return stopped
+    if not several:
+        again = tr("Someone tried to restart it from outside ScamGuard. It has been stopped again.")
+    elif len(restarted) == 1:
+        again = tr(
+            "Someone tried to restart {names} from outside ScamGuard. It has been stopped again."
+        ).format(names=restarted[0])
+    else:
+        again = tr(
+            "Someone tried to restart {names} from outside ScamGuard. They have been stopped again."
+        ).format(names=join_names(restarted))
+    return f"{stopped}\n{again}"
+
+
 def build(
     caught: Sequence[Caught],
     provider: Profile,
@@ -152,24 +239,7 @@ def build(
     today = today or dt.date.today()
     names = list(dict.fromkeys(c.name for c in caught))
     tools = join_names(names)
-    started = any(c.started for c in caught)
-    if not started:
-        frozen = tr("ScamGuard stopped it before it could run.")
-    elif not all(c.frozen for c in caught):  # never claim a freeze that did not happen
-        frozen = tr(
-            "ScamGuard could not stop it, so it may still be working. Choose Remove now, or "
-            "turn off the internet."
-        )
-    elif len(names) > 1:
-        frozen = tr(
-            "ScamGuard has stopped them. Nobody can use them to see or control this computer. "
-            "They stay stopped until you choose."
-        )
-    else:
-        frozen = tr(
-            "ScamGuard has stopped it. Nobody can use it to see or control this computer. "
-            "It stays stopped until you choose."
-        )
+    frozen = _frozen_sentence(caught)
     if provider.promise is not None:
         promise = provider.promise.text
     else:
