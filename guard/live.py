@@ -55,6 +55,9 @@ class GuardOptions:
     extra_folders: list[Path] = field(default_factory=list)
     only_under: Path | None = None
     follow_updates: bool = True  # switch to an installed update as soon as it lands
+    # Why the database in use is not the installed update (load_active's warning, e.g. an
+    # update folder copied in by hand was refused): journalled when the guard starts.
+    database_warning: str = ""
 
 
 class TrustedTools:
@@ -142,7 +145,7 @@ class LiveGuard:
 
     def start(self, ready_timeout: float = 30.0) -> None:
         """Start every source; returns once tools already running have been looked at."""
-        for line in [*self._early, self.instance.warning]:
+        for line in [*self._early, self.instance.warning, self.options.database_warning]:
             if line:
                 self.engine.problem(line)
         self._restore_allowances()

@@ -64,6 +64,17 @@ class FeedHandler(http.server.SimpleHTTPRequestHandler):
                 except OSError:
                     return
             return
+        if rule == "trickle headers":  # the status line itself, one byte at a time
+            head = b"HTTP/1.0 200 OK\r\nX-Padding: " + b"x" * 80 + b"\r\n\r\n{}"
+            for byte in head:
+                if self.server.hung.wait(0.05):  # type: ignore[attr-defined]
+                    return
+                try:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                except OSError:
+                    return
+            return
         if rule == "hang":
             self.server.hung.wait(30)  # type: ignore[attr-defined]
             return
@@ -121,8 +132,10 @@ def feed_server(tmp_path: Path) -> Iterator[tuple[str, Path, dict[str, object]]]
 
 
 @pytest.fixture
-def keyring(tmp_path: Path) -> dict[str, Path]:
-    """Private keys, and a trusted folder pinning the content and profile keys."""
+def keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """Private keys, and a trusted folder pinning the content and profile keys: the app under
+    test pins them too (as a release does its built-in keys), so the guard's own re-check of
+    an installed update, at every load, uses the keys the update was checked with."""
     private = tmp_path / "private"
     trusted = tmp_path / "trusted"
     made = {}
@@ -133,6 +146,7 @@ def keyring(tmp_path: Path) -> dict[str, Path]:
             (trusted / role).mkdir(parents=True, exist_ok=True)
             shutil.copy(pub, trusted / role / pub.name)
     made["trusted"] = trusted
+    monkeypatch.setattr(keys, "builtin_keys_dir", lambda: trusted)
     return made
 
 
@@ -651,6 +665,28 @@ def test_a_trickling_server_is_cut_off(feed_server, keyring, sources, monkeypatc
     behaviour["manifest.json"] = "trickle"
     monkeypatch.setattr(client, "TOTAL_TIMEOUT", 1.0)
     _rejected(url, keyring, "took longer than 1 s")
+
+
+@pytest.mark.parametrize("slow", ["manifest.json", "manifest.json.sig"])
+def test_a_server_trickling_its_status_line_is_cut_off_by_one_deadline(
+    feed_server, keyring, sources, slow
+):
+    """The server accepts the connection and sends its status line and headers one byte at
+    a time, each well inside the per-read timeout (so no socket timeout ever fires). One
+    deadline for the whole check (every request, headers included) still ends it: one plain
+    line, the data in use untouched, and no thread of the client's left behind."""
+    url, _feed, behaviour = _install_v2(feed_server, keyring, sources)
+    _edit(sources)
+    _publish(keyring, sources, _feed, version=3)
+    behaviour[slow] = "trickle headers"
+    before, threads = _installed_files(), set(threading.enumerate())
+    with pytest.raises(client.Rejected) as refused:
+        _update(url, keyring, time_limit=1.0)
+    assert str(refused.value) == f"{slow}: the download took longer than 1 s"
+    assert _installed_files() == before and installed.version_in_use() == 2
+    assert installed.read_state()["last_result"] == f"refused: {refused.value}"
+    left = [t for t in set(threading.enumerate()) - threads if t.is_alive()]
+    assert all("process_request" in t.name for t in left), left  # only the server's own
 
 
 def test_a_computer_held_back_by_a_rollout_is_not_out_of_date(feed_server, keyring, sources):

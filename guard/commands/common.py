@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from guard.commands.output import warn
-from guard.database import load_active
+from guard.database import ActiveDatabase, load_active
 from guard.errors import RejectedError
 from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
@@ -33,15 +33,21 @@ def add_folder_options(parser: argparse.ArgumentParser, dirs_help: str, defaults
     )
 
 
-def load_identifier(args: argparse.Namespace) -> Identifier:
-    """The identifier over ``--signatures DIR`` or the active database; exit 3 if rejected."""
+def load_database(args: argparse.Namespace) -> ActiveDatabase:
+    """``--signatures DIR`` or the active database (a fallback's reason printed); exit 3 if
+    rejected."""
     try:
         active = load_active(getattr(args, "signatures", None))
     except SignatureError as exc:
         raise RejectedError(f"signature database rejected: {exc}") from None
     if active.warning:
         warn(active.warning)
-    return Identifier(SignatureIndex(active.signatures))
+    return active
+
+
+def load_identifier(args: argparse.Namespace) -> Identifier:
+    """The identifier over ``--signatures DIR`` or the active database; exit 3 if rejected."""
+    return Identifier(SignatureIndex(load_database(args).signatures))
 
 
 def tool_summary(tool_name: str, kind: str, risk: str) -> str:

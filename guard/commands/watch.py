@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from guard import home
-from guard.commands.common import add_folder_options, add_signatures_option, load_identifier
+from guard.commands.common import add_folder_options, add_signatures_option, load_database
 from guard.commands.output import warn
 from guard.engine.engine import OnDetect
 from guard.engine.events import GuardEvent
 from guard.errors import EXIT_OK, UsageError
+from guard.identify.identifier import Identifier
+from guard.identify.index import SignatureIndex
 from guard.instance import AlreadyRunning
 from guard.live import GuardOptions, LiveGuard
 from guard.watch.process_watcher import SOURCES, SourceUnavailable
@@ -84,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
     for folder in args.dirs:
         if folder.exists() and not folder.is_dir():
             raise UsageError(f"{folder} is not a folder")
-    identifier = load_identifier(args)
+    active = load_database(args)
+    identifier = Identifier(SignatureIndex(active.signatures))
     options = GuardOptions(
         on_detect=OnDetect(args.on_detect),
         interval=args.interval / 1000,
@@ -93,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
         extra_folders=list(args.dirs),
         only_under=args.only_under,
         follow_updates=getattr(args, "signatures", None) is None,
+        database_warning=active.warning,
     )
     try:
         guard = LiveGuard(identifier, options)

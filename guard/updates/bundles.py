@@ -93,13 +93,24 @@ def files_of(kind: str, data: bytes) -> dict[str, str]:
     return files
 
 
+def expected_files(kind: str, files: dict[str, str]) -> dict[str, bytes]:
+    """Each file of a bundle by where it goes (a path relative to the unpacked folder, with
+    "/") and its exact bytes: the layout the loaders read (tools under ``tools/``,
+    database.toml at the top; profiles at the top)."""
+    placed = {}
+    for name, text in files.items():
+        where = name if kind == "providers" or name == DATABASE_FILE else f"tools/{name}"
+        placed[where] = text.encode("utf-8")
+    return placed
+
+
 def unpack(kind: str, data: bytes, into: Path) -> None:
-    """Write a bundle's files under ``into`` in the layout the loaders read (tools under
-    ``tools/``, database.toml at the top; profiles at the top). ``into`` must not exist."""
+    """Write a bundle's files under ``into`` (``expected_files``). ``into`` must not exist."""
     files = files_of(kind, data)
     into.mkdir(parents=True)
     if kind == "tools":
         (into / "tools").mkdir()
-    for name, text in files.items():
-        folder = into if kind == "providers" or name == DATABASE_FILE else into / "tools"
-        (folder / name).write_text(text, encoding="utf-8")
+    for where, content in expected_files(kind, files).items():
+        # Bytes, exactly as signed: a text-mode write would turn "\r\n" into "\r\r\n" on
+        # Windows, and the file would no longer be the one the manifest names.
+        (into / where).write_bytes(content)

@@ -10,6 +10,7 @@ manifest or an unreachable feed never stops detection: the guard keeps its last 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 import tempfile
@@ -27,7 +28,7 @@ from guard import clock, home, machine
 from guard.identify.index import SignatureIndex
 from guard.providers.loader import load_profiles
 from guard.sigdb.loader import check_database, load_database
-from guard.updates import bundles, installed, keys, profile_record
+from guard.updates import bundles, installed, installed_check, keys, profile_record
 from guard.updates.manifest import (
     MAX_MANIFEST_BYTES,
     MAX_VERSION_JUMP,
@@ -37,9 +38,12 @@ from guard.updates.manifest import (
     parse,
 )
 from guard.updates.publish import MANIFEST, SIGNATURE
+from guard.updates.timed_http import OutOfTime, TimedHTTPHandler, TimedHTTPSHandler
 
 CONNECT_TIMEOUT = 10.0  # seconds to connect, and between bytes read
-TOTAL_TIMEOUT = 120.0  # seconds for any one file
+# Seconds for a whole update check: every request, its connection, headers and body, every
+# file. One deadline (time.monotonic), so no server can hold a check open longer.
+TOTAL_TIMEOUT = 120.0
 MAX_SIGNATURE_BYTES = 4 * 1024
 CHUNK = 64 * 1024
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -135,13 +139,16 @@ class _SameRulesRedirect(urllib.request.HTTPRedirectHandler):
             raise Rejected(f"the feed redirected to a refused address ({newurl})") from None
         if new.scheme != old.scheme:
             raise Rejected(f"the feed redirected from {old.scheme} to {new.scheme}: refused")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+        follow = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if follow is not None:
+            follow.deadline = getattr(req, "deadline", None)  # the same one deadline
+        return follow
 
 
 OPENER = urllib.request.OpenerDirector()
 for _handler in (
-    urllib.request.HTTPHandler(),
-    urllib.request.HTTPSHandler(),
+    TimedHTTPHandler(),
+    TimedHTTPSHandler(),
     urllib.request.FileHandler(),
     urllib.request.HTTPErrorProcessor(),
     urllib.request.HTTPDefaultErrorHandler(),
@@ -151,17 +158,40 @@ for _handler in (
 
 
 class Fetcher:
-    """Bounded reads from the feed: a size cap, timeouts, and nothing else trusted."""
+    """Bounded reads from the feed: a size cap, timeouts, and nothing else trusted.
 
-    def __init__(self, base: str, timeout: float = CONNECT_TIMEOUT):
+    ``timeout`` bounds each connection attempt and each read; ``time_limit`` (default
+    TOTAL_TIMEOUT) bounds everything this fetcher does, from its creation on: one update
+    check uses one fetcher, so one deadline covers all of its requests.
+    """
+
+    def __init__(
+        self, base: str, timeout: float = CONNECT_TIMEOUT, time_limit: float | None = None
+    ):
         self.base = base
         self.timeout = timeout
+        self.time_limit = TOTAL_TIMEOUT if time_limit is None else time_limit
+        self.deadline = time.monotonic() + self.time_limit
+
+    def _late(self, path: str) -> Rejected:
+        return Rejected(f"{path}: the download took longer than {self.time_limit:g} s")
+
+    def _out_of_time(self, exc: BaseException) -> bool:
+        reason = getattr(exc, "reason", None)
+        return (
+            isinstance(exc, OutOfTime)
+            or isinstance(reason, OutOfTime)
+            or time.monotonic() >= self.deadline
+        )
 
     def get(
         self, path: str, limit: int, etag: str | None = None
     ) -> tuple[bytes | None, str | None]:
         """The file's bytes (None when unchanged since ``etag``) and its new ETag."""
+        if time.monotonic() >= self.deadline:
+            raise self._late(path)
         request = urllib.request.Request(f"{self.base}/{path}")  # noqa: S310 - check_url
+        request.deadline = self.deadline  # type: ignore[attr-defined] - timed_http reads it
         if etag:
             request.add_header("If-None-Match", etag)
         request.add_header("User-Agent", "ScamGuard-updater")
@@ -185,20 +215,24 @@ class Fetcher:
         except Rejected:
             raise
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            if self._out_of_time(exc):
+                raise self._late(path) from None
             reason = getattr(exc, "reason", exc)
             raise Rejected(f"{path}: the feed could not be reached ({reason})") from None
         except Exception as exc:  # anything odd from the network is a refusal, never a crash
+            if self._out_of_time(exc):
+                raise self._late(path) from None
             raise Rejected(f"{path}: unusable answer from the feed ({exc!r})") from None
 
     def _read(self, response: object, path: str, limit: int) -> bytes:
         """Whatever has arrived, a piece at a time (``read1``), checking the overall deadline
-        before every piece: a server trickling one byte every few seconds cannot hold the
-        check open for longer than TOTAL_TIMEOUT."""
-        deadline = time.monotonic() + TOTAL_TIMEOUT
+        before every piece (each read itself also waits only for the time left: timed_http):
+        a server trickling one byte every few seconds cannot hold the check open for longer
+        than the time limit."""
         chunks, total = [], 0
         while True:
-            if time.monotonic() > deadline:
-                raise Rejected(f"{path}: the download took longer than {TOTAL_TIMEOUT:.0f} s")
+            if time.monotonic() > self.deadline:
+                raise self._late(path)
             chunk = response.read1(CHUNK)  # type: ignore[attr-defined]
             if not chunk:
                 return b"".join(chunks)
@@ -219,11 +253,13 @@ def update(
     trusted: Path | None = None,
     channel: str = "stable",
     now: dt.datetime | None = None,
-    fetcher: Callable[[str], Fetcher] = Fetcher,
+    fetcher: Callable[..., Fetcher] = Fetcher,
     report: Callable[[str], None] = lambda _line: None,
+    time_limit: float | None = None,
 ) -> Outcome:
     """Check ``feed`` and install what it offers if, and only if, every check passes.
 
+    ``time_limit`` (seconds, default TOTAL_TIMEOUT) bounds the whole exchange with the feed.
     A refusal records only when and why (``last_result``); the feed, its ETag and the
     installed version are written only after a check that succeeded.
     """
@@ -238,8 +274,9 @@ def update(
         raise Rejected(f"the update folder cannot be used ({exc.strerror or exc})") from None
     try:
         outcome = _update(
-            feed, trusted=trusted, channel=channel, now=now, fetcher=fetcher, report=report
-        )
+            feed, trusted=trusted, channel=channel, now=now, report=report,
+            fetcher=functools.partial(fetcher, time_limit=time_limit),
+        )  # fmt: skip
     except OSError as exc:  # a full disk, a folder in use: refused, data in use unchanged
         installed.write_state(last_check=now.isoformat(), last_result=f"refused: {exc}")
         raise Rejected(f"could not install ({exc.strerror or exc})") from None
@@ -278,7 +315,8 @@ def _update(
         raise Rejected("the feed answered 'not modified' for the signature it never sent")
     manifest = _verified(body, signature, pinned=pinned, channel=channel, now=now, current=current)
     hashes = {name: entry.sha256 for name, entry in manifest.files.items()}
-    if (manifest.version == current or hashes == state.get("files")) and _installed_loads():
+    unchanged = manifest.version == current or hashes == state.get("files")
+    if unchanged and _installed_loads(pinned["content"], channel):
         # Nothing new (or a heartbeat re-sign of what is installed): only the dates move.
         installed.write_state(
             feed=feed, etag=new_etag, version=max(current, manifest.version),
@@ -317,13 +355,9 @@ def _update(
             f"the provider profiles are version {record.version}, older than the installed "
             f"{floor}: refused (older phone numbers must never come back)"
         )
-    _test_load(payloads)
-    folder = installed.install(
-        manifest.version,
-        lambda into: _unpack(
-            payloads, into, manifest.version, f"{record.channel} {record.version}"
-        ),
-    )
+    signed = Signed(body, signature, f"{record.channel} {record.version}")
+    _test_load(payloads, signed, pinned["content"], manifest.channel)
+    folder = installed.install(manifest.version, lambda into: _unpack(payloads, into, signed))
     installed.write_state(
         feed=feed, etag=new_etag, version=manifest.version,
         expires=manifest.expires.isoformat(), files=hashes,
@@ -337,13 +371,15 @@ def _update(
     )
 
 
-def _installed_loads() -> bool:
-    """Is there an installed update, and does it load? (If not, the same version is
-    installed again rather than counted as current: a damaged copy gets repaired.)"""
+def _installed_loads(pinned: tuple[keys.TrustedKey, ...], channel: str) -> bool:
+    """Is there an installed update, does it check out against these keys and this channel
+    just as the guard checks it, and does it load? (If not, the same version is installed
+    again rather than counted as current: a damaged copy gets repaired.)"""
     folder = installed.current_folder()
     if folder is None:
         return False
     try:
+        installed_check.check(folder, pinned, channel)
         load_database(folder)
     except Exception:
         return False
@@ -414,31 +450,53 @@ def _download(source: Fetcher, path: str, sha256: str, length: int) -> bytes:
     return data
 
 
-def _unpack(
-    payloads: dict[str, bytes], into: Path, version: int = 0, profiles_version: str = ""
-) -> None:
+@dataclass(frozen=True)
+class Signed:
+    """What is kept beside an installed update so the guard can re-check it at every load:
+    the manifest and its signature exactly as the feed served them."""
+
+    manifest: bytes
+    signature: bytes
+    profiles_version: str  # "<channel> <version>", from the signed profile record
+
+
+def _unpack(payloads: dict[str, bytes], into: Path, signed: Signed) -> None:
+    """The installed layout (installed.py), every file written as bytes."""
+    manifest = parse(signed.manifest)
     bundles.unpack("tools", payloads["tools"], into)
-    (into / installed.VERSION).write_text(f"{version}\n", encoding="utf-8")
-    (into / installed.PROFILES_VERSION).write_text(f"{profiles_version}\n", encoding="utf-8")
+    (into / installed.VERSION).write_bytes(f"{manifest.version}\n".encode())
+    (into / installed.PROFILES_VERSION).write_bytes(f"{signed.profiles_version}\n".encode())
     bundles.unpack("providers", payloads["providers"], into / installed.PROVIDERS)
+    (into / installed.TOOLS_BUNDLE).write_bytes(payloads["tools"])
     (into / installed.PROVIDERS_BUNDLE).write_bytes(payloads["providers"])
     (into / installed.PROVIDERS_SIG).write_bytes(payloads["providers_sig"])
+    (into / installed.SIGNATURE_COPY).write_bytes(signed.signature)
+    (into / installed.MANIFEST_COPY).write_bytes(signed.manifest)
 
 
-def _test_load(payloads: dict[str, bytes]) -> None:
-    """Load the new data exactly as the guard will, before anything is swapped in."""
+def _test_load(
+    payloads: dict[str, bytes],
+    signed: Signed,
+    pinned: tuple[keys.TrustedKey, ...],
+    channel: str,
+) -> None:
+    """Load the new data exactly as the guard will, re-check included, before anything is
+    swapped in: an install the guard would refuse is never made."""
     with tempfile.TemporaryDirectory() as scratch:
+        new = Path(scratch) / "new"
         try:
-            _unpack(payloads, Path(scratch) / "new")
+            _unpack(payloads, new, signed)
         except bundles.BundleProblem as exc:
             raise Rejected(str(exc)) from None
-        sigset, problems = check_database(Path(scratch) / "new", future_check=False)
+        try:
+            installed_check.check(new, pinned, channel)
+        except installed_check.Refused as exc:
+            raise Rejected(f"the new update would not pass the guard's own check: {exc}") from None
+        sigset, problems = check_database(new, future_check=False)
         if sigset is None:
             shown = "; ".join(str(p) for p in problems[:3])
             raise Rejected(f"the new tool signatures fail validation: {shown}")
-        profiles, problems = load_profiles(
-            Path(scratch) / "new" / installed.PROVIDERS, future_check=False
-        )
+        profiles, problems = load_profiles(new / installed.PROVIDERS, future_check=False)
         if problems or not len(profiles):
             shown = "; ".join(str(p) for p in problems[:3]) or "no profiles"
             raise Rejected(f"the new provider profiles fail validation: {shown}")

@@ -1,7 +1,10 @@
 """Installed updates on disk: whole version folders that never change, and one pointer.
 
-``<state>/updates/v12-1a2b3c4d/`` holds one complete update (the tool database, the provider
-profiles and the profiles' signature). ``<state>/updates/current`` names the folder in use and
+``<state>/updates/v12-1a2b3c4d/`` holds one complete update: the tool database and the provider
+profiles unpacked, the bundles they came from, the profiles' signature, and the signed
+manifest with its signature, so that the guard can re-check the whole folder against the
+pinned keys every time it loads it (installed_check.py): a folder copied in by hand is
+refused. ``<state>/updates/current`` names the folder in use and
 is replaced in one ``os.replace``. A guard killed at any moment of an install therefore finds
 the pointer naming either the old folder or the new one, each complete: never a mix, and
 never nothing. The previous folder is kept (the last good copy); older ones are removed.
@@ -31,6 +34,9 @@ PROFILES_VERSION = "profiles-version"
 PROVIDERS = "providers"
 PROVIDERS_BUNDLE = "providers.json"
 PROVIDERS_SIG = "providers.json.sig"
+TOOLS_BUNDLE = "tools.json"
+MANIFEST_COPY = "manifest.json"  # the feed's signed manifest, byte for byte
+SIGNATURE_COPY = "manifest.json.sig"
 
 
 def root() -> Path:
@@ -56,7 +62,7 @@ def profiles_version_in_use(channel: str) -> int:
     if folder is None:
         return 0
     try:
-        text = (folder / PROFILES_VERSION).read_text(encoding="utf-8").split()
+        text = (folder / PROFILES_VERSION).read_bytes().decode("utf-8").split()
     except (OSError, UnicodeDecodeError):
         return 0
     if len(text) != 2 or text[0] != channel or not text[1].isdigit() or len(text[1]) > 16:
@@ -69,7 +75,7 @@ def _number_in_use(name: str) -> int:
     if folder is None:
         return 0
     try:
-        text = (folder / name).read_text(encoding="utf-8").strip()
+        text = (folder / name).read_bytes().decode("utf-8").strip()
     except (OSError, UnicodeDecodeError):
         return 0
     return int(text) if text.isdigit() and len(text) <= 16 else 0
@@ -77,8 +83,8 @@ def _number_in_use(name: str) -> int:
 
 def read_state() -> dict[str, Any]:
     try:
-        data = json.loads((root() / STATE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads((root() / STATE).read_bytes().decode("utf-8"))
+    except (OSError, ValueError):  # UnicodeDecodeError is a ValueError
         return {}
     return data if isinstance(data, dict) else {}
 
