@@ -127,7 +127,8 @@ def test_damaged_installed_database_falls_back_to_builtin(tmp_path: Path) -> Non
     result = run_cli("signatures", "info", "--json", env={"SCAMGUARD_HOME": str(home)})
     assert result.returncode == 0
     assert json.loads(result.stdout)["origin"] == "built-in"
-    assert "installed signature update is damaged" in result.stderr
+    # Not signed, so refused before it is even parsed (installed_check.py).
+    assert "installed signature update was refused" in result.stderr
     assert len(result.stderr.splitlines()) == 1
 
 

@@ -308,19 +308,27 @@ def test_never_freezes_itself_its_parents_or_system_programs(
     assert engine._exempt(psutil.Process(shell.pid), root=True) is None
 
 
+SYSTEM_AGENT = "/usr/bin/ssh-agent"
 SYSTEM_PYTHON = "/usr/bin/python3"
 
 
-@pytest.mark.skipif(not os.path.exists(SYSTEM_PYTHON), reason="no system python3 here")
-def test_protected_child_in_a_tree_is_left_running(identifier: Identifier, spawn: Spawner) -> None:
-    """The real system program a tool starts (here the system's python3) is left running;
-    a copy of a system name from the tool's own folder is a disguise and is frozen."""
+@pytest.mark.skipif(
+    not (os.path.exists(SYSTEM_AGENT) and os.path.exists(SYSTEM_PYTHON)),
+    reason="no system ssh-agent or python3 here",
+)
+def test_protected_child_in_a_tree_is_left_running(
+    identifier: Identifier, spawn: Spawner, tmp_path: Path
+) -> None:
+    """The real system program a tool starts (here the system's ssh-agent) is left running;
+    a copy of a system name from the tool's own folder is a disguise and is frozen, and so
+    is an interpreter the tool started (it runs whatever the remote person typed)."""
     explorer = spawn.binary("explorer")
-    real = f"{SYSTEM_PYTHON} -c 'import time; time.sleep(30)'"
-    tool = spawn.start_shell("anydesk", f"{real} & '{explorer}' 30 & sleep 30 & wait")
-    kids = _children(tool.pid, 3)
+    agent = f"{SYSTEM_AGENT} -D -a '{tmp_path}/agent.sock'"
+    python = f"{SYSTEM_PYTHON} -c 'import time; time.sleep(30)'"
+    tool = spawn.start_shell("anydesk", f"{agent} & {python} & '{explorer}' 30 & sleep 30 & wait")
+    kids = _children(tool.pid, 4)
     wait_for(
-        lambda: {psutil.Process(p).name() for p in kids} >= {"python3", "explorer"},
+        lambda: {psutil.Process(p).name() for p in kids} >= {"ssh-agent", "python3", "explorer"},
         message="children exec'd",
     )
     rig = Rig(identifier, spawn.root).start()
@@ -332,11 +340,12 @@ def test_protected_child_in_a_tree_is_left_running(identifier: Identifier, spawn
 
 def _check_protected_child_left_running(rig: Rig, tool_pid: int, kids: list[int]) -> None:
     event = rig.wait_event("frozen")
-    protected = next(p for p in kids if psutil.Process(p).name() == "python3")
-    disguised = next(p for p in kids if psutil.Process(p).name() == "explorer")
+    names = {p: psutil.Process(p).name() for p in kids}
+    protected = next(p for p, n in names.items() if n == "ssh-agent")
     assert protected not in event.data["pids"] and protected in event.data["skipped"]
     assert not is_stopped(protected)
-    assert disguised in event.data["pids"]
+    for frozen in ("explorer", "python3"):
+        assert next(p for p, n in names.items() if n == frozen) in event.data["pids"]
     assert all(is_stopped(p) for p in tree(tool_pid) if p != protected)
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from guard.sigdb.model import SignatureSet
-from guard.sigdb.names import GENERIC_NAMES, name_key
+from guard.sigdb.names import GENERIC_NAMES, is_protected, name_key
 
 # Tools named in public tech-support-scam advisories (issue 2), by the ids we ship them under.
 ADVISORY_TOOLS = [
@@ -99,3 +99,30 @@ def test_high_risk_tools_cover_windows(shipped: SignatureSet) -> None:
     for tool in shipped.tools:
         if tool.risk == "high" and "windows" in tool.platforms:
             assert tool.names.get("windows") or tool.installers or tool.pe, tool.id
+
+
+# Remote-access programs that come with the operating system: a caller talks the person into
+# opening them just like AnyDesk, so no protected list may ever swallow their names.
+OS_REMOTE_ACCESS = {
+    "quick-assist": ["QuickAssist.exe"],
+    "windows-remote-assistance": ["msra.exe"],
+    "apple-remote-desktop": ["ARDAgent"],
+    "x11vnc": ["x11vnc"],
+    "xrdp": ["xrdp", "xrdp-sesman"],
+}
+
+
+@pytest.mark.parametrize(("tool_id", "names"), OS_REMOTE_ACCESS.items())
+def test_the_systems_own_remote_access_tools_stay_listed(
+    shipped: SignatureSet, tool_id: str, names: list[str]
+) -> None:
+    tool = shipped.by_id()[tool_id]
+    for name in names:
+        assert name in tool.all_names(), (tool_id, name)
+        assert not is_protected(name), name
+
+
+def test_no_shipped_name_is_a_protected_program(shipped: SignatureSet) -> None:
+    """The loader refuses them; this says which one if the lists ever grow into the data."""
+    claimed = [(t.id, n) for t in shipped.tools for n in t.all_names() if is_protected(n)]
+    assert claimed == []

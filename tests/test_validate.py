@@ -73,22 +73,22 @@ def test_good_database_loads(tmp_path: Path) -> None:
         (
             "bad",
             tool_toml("bad", extra="[names]\nwindows=['explorer.exe']\n"),
-            "bad.toml: names.windows[0]: 'explorer.exe' is a protected system process",
+            "bad.toml: names.windows[0]: 'explorer.exe' is a protected system program",
         ),
         (
             "bad",
             tool_toml("bad", extra="[names]\nlinux=['systemd']\n"),
-            "bad.toml: names.linux[0]: 'systemd' is a protected system process",
+            "bad.toml: names.linux[0]: 'systemd' is a protected system program",
         ),
         (
             "bad",
             tool_toml("bad", extra="[names]\nmacos=['WindowServer']\n"),
-            "is a protected system process",
+            "is a protected system program",
         ),
         (
             "bad",
             tool_toml("bad", extra="[names]\nwindows=['scamguard.exe']\n"),
-            "is a protected system process",
+            "'scamguard.exe' is a protected part of ScamGuard",
         ),
         (
             "bad",
@@ -103,13 +103,114 @@ def test_good_database_loads(tmp_path: Path) -> None:
         (
             "bad",
             tool_toml("bad", extra="[names]\nwindows=['dwm*.exe']\n"),
-            "bad.toml: names.windows[0]: pattern 'dwm*.exe' matches the protected system name "
-            "'dwm'",
+            "bad.toml: names.windows[0]: pattern 'dwm*.exe' matches the protected name 'dwm' "
+            "(system program), which no signature may claim",
         ),
         (
             "bad",
             tool_toml("bad", extra="[names]\nwindows=['C:\\\\x\\\\bad.exe']\n"),
             "must be a bare file name",
+        ),
+        # What no signature can ever freeze: runtimes, desktop services, browsers, system
+        # programs, by name, by pattern, by install path, by version info, by app id.
+        (
+            "bad",
+            tool_toml("bad", extra="[names]\nlinux=['python3.11']\n"),
+            "bad.toml: names.linux[0]: 'python3.11' is a protected interpreter or runtime and "
+            "can never be matched",
+        ),
+        (
+            "bad",
+            tool_toml("bad", extra="[names]\nwindows=['wscript.exe']\n"),
+            "'wscript.exe' is a protected interpreter or runtime",
+        ),
+        (
+            "bad",
+            tool_toml("bad", extra="[names]\nlinux=['gnome-terminal-server']\n"),
+            "'gnome-terminal-server' is a protected desktop or session service",
+        ),
+        (
+            "bad",
+            tool_toml("bad", extra="[names]\nmacos=['Google Chrome Helper (Renderer)']\n"),
+            "'Google Chrome Helper (Renderer)' is a protected web browser",
+        ),
+        (
+            "bad",
+            tool_toml("bad", extra="[names]\nwindows=['SgrmBroker.exe']\n"),
+            "'SgrmBroker.exe' is a protected system program",
+        ),
+        (
+            "bad",
+            tool_toml("bad", extra="[names]\nlinux=['pyth?n3.1*']\n"),
+            "bad.toml: names.linux[0]: pattern 'pyth?n3.1*' matches the protected name "
+            "'python3.1' (interpreter or runtime), which no signature may claim",
+        ),
+        (
+            "bad",
+            tool_toml("bad", extra="[installers]\npatterns=['python3.1??.exe']\n"),
+            "bad.toml: installers.patterns[0]: pattern 'python3.1??.exe' matches the "
+            "protected name 'python3.100'",
+        ),
+        (
+            "bad",
+            tool_toml(
+                "bad", extra="[names]\nlinux=['badtool']\n[paths]\nlinux=['/usr/lib/firefox']\n"
+            ),
+            "bad.toml: paths.linux[0]: '/usr/lib/firefox' is the place of 'firefox', a "
+            "protected web browser",
+        ),
+        (
+            "bad",
+            tool_toml(
+                "bad",
+                extra="[names]\nlinux=['badtool']\n"
+                "[paths]\nwindows=['%SystemRoot%\\\\System32\\\\svchost.exe']\n",
+            ),
+            "'svchost.exe', a protected system program",
+        ),
+        (
+            "bad",
+            tool_toml("bad", extra="[[pe]]\nproduct = 'Bad'\noriginal_filename = 'python.exe'\n"),
+            "bad.toml: pe[0].original_filename: 'python.exe' would match the protected "
+            "interpreter or runtime 'python'",
+        ),
+        (
+            "bad",
+            tool_toml("bad", extra="[[pe]]\nproduct = 'Google Chrome'\n"),
+            "bad.toml: pe[0].product: 'Google Chrome' would match the protected web browser",
+        ),
+        (
+            "bad",
+            tool_toml("bad", extra="[[pe]]\ninternal_name = 'pyth*3.1?'\nproduct = 'Bad'\n"),
+            "'pyth*3.1?' would match the protected interpreter or runtime 'python3.10'",
+        ),
+        (
+            "bad",
+            # A pathological pattern in version info: the same cap as file patterns.
+            tool_toml("bad", extra="[[pe]]\nproduct = 'Bad*a*a*a*a*a*a*a*a*a*a*a*a*a*b'\n"),
+            "bad.toml: pe[0].product: 'Bad*a*a*a*a*a*a*a*a*a*a*a*a*a*b' has more than 4 wildcards",
+        ),
+        (
+            "bad",
+            tool_toml("bad", extra="[macos]\nbundle_ids=['org.mozilla.firefox']\n"),
+            "bad.toml: macos.bundle_ids[0]: 'org.mozilla.firefox' names 'firefox', a protected "
+            "web browser, which can never be matched",
+        ),
+        (
+            "bad",
+            tool_toml("bad", extra="[macos]\nbundle_ids=['com.apple.Finder2']\n"),
+            "'com.apple.finder2', a protected system program",
+        ),
+        (
+            "bad",
+            tool_toml("bad", extra="[linux]\ndesktop_ids=['org.gnome.Terminal.desktop']\n"),
+            "names 'terminal', a protected desktop or session service",
+        ),
+        (
+            "bad",
+            tool_toml("bad", extra="[linux]\npackages=['python3.11']\n"),
+            "bad.toml: linux.packages[0]: 'python3.11' names 'python3.11', a protected "
+            "interpreter or runtime",
         ),
         (
             "bad",
@@ -226,6 +327,46 @@ def test_each_kind_of_bad_file_is_refused(
     found = problems_for(tmp_path, {"goodtool": GOOD, stem: text})
     assert any(expected in p for p in found), found
     assert not any(p.startswith("goodtool.toml") for p in found), found
+
+
+def test_the_systems_own_remote_access_tools_may_be_listed(tmp_path: Path) -> None:
+    """Quick Assist, Remote Assistance, Remote Desktop, macOS Screen Sharing and Linux desktop
+    sharing are remote-access tools a caller can talk a person into: never protected."""
+    tool = tool_toml(
+        "systools",
+        "System Remote Tools",
+        """
+        [names]
+        windows = ["QuickAssist.exe", "msra.exe", "mstsc.exe", "raserver.exe", "rdpclip.exe"]
+        macos = ["screensharingd", "Screen Sharing", "ScreensharingAgent", "SSInvitationAgent"]
+        linux = ["vino-server", "gnome-remote-desktop-daemon", "krfb", "kdeconnectd"]
+        [installers]
+        patterns = ["com.apple.screensharing*"]
+        [macos]
+        bundle_ids = ["com.apple.ScreenSharing", "com.apple.RemoteDesktop"]
+        [paths]
+        windows = ["%SystemRoot%\\\\System32\\\\quickassist.exe"]
+        macos = ["/System/Library/CoreServices/RemoteManagement/ARDAgent.app"]
+        """,
+    )
+    assert problems_for(tmp_path, {"systools": tool}) == []
+
+
+def test_cli_validate_names_the_protected_program_a_pattern_reaches(tmp_path: Path) -> None:
+    root = write_database(
+        tmp_path / "db",
+        {
+            "goodtool": GOOD,
+            "bad": tool_toml("bad", extra="[names]\nwindows=['Pyth?n3.1*.exe']\n"),
+        },
+    )
+    result = run_cli("signatures", "validate", str(root))
+    assert result.returncode == 3
+    assert result.stdout.splitlines()[0] == (
+        "bad.toml: names.windows[0]: pattern 'Pyth?n3.1*.exe' matches the protected name "
+        "'python3.1' (interpreter or runtime), which no signature may claim"
+    )
+    assert "Traceback" not in result.stderr
 
 
 def test_two_tools_claiming_one_name(tmp_path: Path) -> None:

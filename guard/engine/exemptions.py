@@ -31,7 +31,7 @@ from guard.identify.process import ProcessInfo
 from guard.oskind import current_os
 from guard.packages import DPKG_INFO, dpkg_owns
 from guard.sigdb.model import ToolSignature
-from guard.sigdb.names import SHELL_NAMES, is_protected, name_key
+from guard.sigdb.names import is_command_runner, is_protected_program, name_key
 
 SYSTEM_FOLDERS = {
     "linux": ("/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/"),
@@ -119,14 +119,15 @@ class Exemptions:
             name = proc.name()
         except psutil.Error:
             return None
-        if not is_protected(name):
-            return None  # whatever interpreter it runs on, its own name is not the system's
-        if not root and name_key(name) in SHELL_NAMES:
-            return None
         exe = exe_of(proc)
+        reason = is_protected_program(name, exe, self.os_name)
+        if reason is None:
+            return None  # whatever interpreter it runs on, its own name is not the system's
+        if not root and is_command_runner(name):
+            return None  # a shell or interpreter a tool started runs the caller's commands
         if exe is not None and not in_system_folder(exe, self.os_name, self.env):
             return None  # a system name worn by a file from elsewhere is a disguise
-        return f"{name} is a protected system program"
+        return reason
 
     def name_alone(
         self, info: ProcessInfo, tool: ToolSignature, verdict: Identification, cwd: str | None

@@ -14,11 +14,11 @@ from guard.sigdb.globs import PREFIX_LEN, Glob
 from guard.sigdb.model import PeIdentity, SignatureSet, ToolSignature
 from guard.sigdb.names import (
     GENERIC_NAMES,
-    PROTECTED_NAMES,
     key_of_normalized,
     name_key,
     normalize_file_name,
 )
+from guard.sigdb.protected import FAMILY_STARTS, LITERALS, category_of
 
 
 class SignatureIndex:
@@ -72,13 +72,17 @@ class SignatureIndex:
         """
         file_key = normalize_file_name(name)
         key = key_of_normalized(file_key)
-        if key in PROTECTED_NAMES:
+        # explorer, python3.12, firefox, systemd-logind… (category_of, inlined for the few
+        # names that could be in a family: this runs for every new process)
+        category = LITERALS.get(key)
+        if category is None and key[:3] in FAMILY_STARTS:
+            category = category_of(key)
+        if category is not None:
             return [
                 Evidence(
                     "protected-name",
                     name,
-                    f"{name!r} is part of the operating system "
-                    "or ScamGuard and is never matched by name",
+                    f"{name!r} is a protected {category} and is never matched by name",
                 )
             ]
         found: list[Evidence] = []
@@ -128,9 +132,7 @@ class SignatureIndex:
         for identity, tool in self.pe:
             if tool.id in seen:
                 continue
-            if all(
-                key in folded and glob.regex.fullmatch(folded[key]) for key, glob in identity.values
-            ):
+            if all(key in folded and glob.matches(folded[key]) for key, glob in identity.values):
                 seen.add(tool.id)
                 shown = ", ".join(f"{k} {info[k]!r}" for k, _ in identity.values)
                 found.append(

@@ -3,9 +3,10 @@
 Two lists live here, in code rather than in the signature data, on purpose: a signature file
 (or a forged update) must not be able to weaken them.
 
-* PROTECTED names belong to the operating system, the desktop or the guard itself. Freezing
-  one by mistake would hang the computer, so no signature may claim one and the identifier
-  never matches one by name alone.
+* PROTECTED names belong to the operating system, the desktop, a program runtime, a web
+  browser or the guard itself (``guard/sigdb/protected.py``: literal names and families such
+  as ``python3.12``). Freezing one by mistake would hang the computer, so no signature may
+  claim one and the identifier never matches one by name alone.
 * GENERIC names (``setup.exe``, ``agent.exe``…) are shared by countless programs. A tool may
   list one, but it only counts when a second piece of evidence (install path, PE metadata,
   hash) agrees.
@@ -14,37 +15,13 @@ Two lists live here, in code rather than in the signature data, on purpose: a si
 from __future__ import annotations
 
 import re
+from pathlib import PurePath, PureWindowsPath
 
-# Windows shells and system processes, Linux init and desktop shells, macOS system agents,
-# the interpreters and names the guard itself runs under.
-# fmt: off
-PROTECTED_NAMES: frozenset[str] = frozenset({
-    # Windows
-    "system", "registry", "memory compression", "idle",
-    "smss", "csrss", "wininit", "winlogon", "services", "lsass", "lsaiso", "svchost",
-    "explorer", "dwm", "fontdrvhost", "sihost", "taskhostw", "ctfmon", "conhost",
-    "runtimebroker", "searchhost", "searchindexer", "searchui", "startmenuexperiencehost",
-    "shellexperiencehost", "textinputhost", "applicationframehost", "spoolsv", "audiodg",
-    "dllhost", "rundll32", "wmiprvse", "taskmgr", "logonui", "userinit", "smartscreen",
-    "msmpeng", "nissrv", "securityhealthservice", "securityhealthsystray", "mpcmdrun",
-    "lsm", "wudfhost", "dashost", "sppsvc", "trustedinstaller", "tiworker", "msiexec",
-    "consent", "cmd", "powershell", "pwsh", "regedit", "mmc", "winver",
-    # Linux
-    "systemd", "init", "kthreadd", "xorg", "xwayland", "gnome-shell", "gnome-session",
-    "gnome-session-binary", "kwin", "kwin_x11", "kwin_wayland", "plasmashell", "ksmserver",
-    "mutter", "xfwm4", "xfce4-session", "cinnamon", "marco", "openbox", "gdm", "gdm3",
-    "sddm", "lightdm", "dbus-daemon", "dbus-broker", "polkitd", "networkmanager",
-    "pipewire", "wireplumber", "pulseaudio", "sshd", "login", "agetty", "bash", "sh",
-    "dash", "zsh", "sudo", "udevd", "systemd-udevd", "systemd-logind", "journald",
-    "systemd-journald",
-    # macOS
-    "launchd", "kernel_task", "loginwindow", "windowserver", "finder", "dock",
-    "systemuiserver", "coreaudiod", "mds", "mds_stores", "securityd", "opendirectoryd",
-    "controlcenter", "notificationcenter",
-    # the guard itself and what it runs under
-    "scamguard", "scamguard-tray", "scamguard-service", "python", "python3", "pythonw",
-})
-# fmt: on
+from guard.sigdb.protected import GUARD, LITERALS, MAX_NAME_LEN, RUNTIME, category_of
+
+# Every literal protected name (the lists, by category, and the families that go with them,
+# such as python3.12 or systemd-logind, are in guard/sigdb/protected.py).
+PROTECTED_NAMES: frozenset[str] = frozenset(LITERALS)
 
 # Command shells: protected from signatures, but a shell *started by* a frozen tool is the
 # remote person's hands on this computer, so it is frozen with the rest of the tool's tree.
@@ -60,7 +37,7 @@ GENERIC_NAMES: frozenset[str] = frozenset({
     "updater", "uninstall", "uninst", "unins000", "support", "viewer", "app", "main",
     "run", "start", "tray", "monitor", "session", "bootstrapper", "download",
     "downloader", "svc", "winvnc", "vncviewer", "vncserver", "x11vnc", "remotedesktop",
-    "desktop", "access", "assist", "control", "daemon", "core", "node", "worker",
+    "desktop", "access", "assist", "control", "daemon", "core", "worker",
     # plain words, or well-known programs of their own, that a tool's helper happens to share
     "rdesktop", "level", "rhost", "raccess", "rviewer", "pservice",
 })
@@ -101,6 +78,66 @@ def key_of_normalized(file_name: str) -> str:
     return file_name
 
 
+def protected_category(name: str) -> str | None:
+    """What kind of protected program ``name`` is (``"system program"``, ``"interpreter or
+    runtime"``, ``"desktop or session service"``, ``"web browser"``, ``"part of ScamGuard"``),
+    or None when a signature may name it."""
+    if len(name) > MAX_NAME_LEN + 8:  # longer than any name: not worth normalising
+        return None
+    return category_of(name_key(name))
+
+
 def is_protected(name: str) -> bool:
-    """True when ``name`` is an operating-system or guard process that must never be frozen."""
-    return name_key(name) in PROTECTED_NAMES
+    """True when ``name`` is an operating-system, desktop, runtime, browser or guard program
+    that no signature may claim and that is never matched by name alone."""
+    return protected_category(name) is not None
+
+
+def protected_reason(name: str) -> str | None:
+    """``"python3.11 is a protected interpreter or runtime"``, or None: the one-line reason a
+    validator or the engine gives."""
+    category = protected_category(name)
+    if category is None:
+        return None
+    if category == GUARD:
+        return f"{name} is {category}"
+    return f"{name} is a protected {category}"
+
+
+# Linux keeps 15 characters of a program's name (macOS 16); psutil usually restores the rest
+# from the command line, but not when a program rewrote its command line.
+_CUT_NAME_LEN = 15
+
+
+def _basename(path: str) -> str:
+    return PureWindowsPath(path).name if "\\" in path else PurePath(path).name
+
+
+def is_protected_program(name: str, exe: str | None, os_name: str) -> str | None:
+    """Why the process called ``name`` (program file ``exe``) is a protected program, or None.
+
+    The process's own name decides, never the interpreter under it: a script named
+    ``anydesk`` running on ``/usr/bin/python3.11`` is AnyDesk, not Python. ``exe`` is only
+    read to restore a name the kernel cut to 15 characters (``gnome-terminal-`` for
+    ``gnome-terminal-server``). The same names are protected on every OS (a signature is
+    checked without knowing where it will run); ``os_name`` says whether names can be cut.
+
+    Whether the program file is really the system's (``explorer.exe`` in ``C:\\Windows``,
+    not in Downloads) is the caller's check: this says only what the name is.
+    """
+    reason = protected_reason(name)
+    if reason is not None or not exe or os_name == "windows":
+        return reason
+    if len(name) >= _CUT_NAME_LEN:
+        full = _basename(exe)
+        if len(full) > len(name) and full.startswith(name):
+            return protected_reason(full)
+    return None
+
+
+def is_command_runner(name: str) -> bool:
+    """A shell, script host or interpreter (``cmd``, ``wscript``, ``mshta``, ``python3.12``,
+    ``node``…). Protected from signatures, but one *started by* a frozen tool runs what the
+    remote person typed, so the engine may freeze it with the rest of the tool's tree, as it
+    does SHELL_NAMES."""
+    return protected_category(name) == RUNTIME

@@ -13,9 +13,9 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from guard.sigdb.globs import Glob, PatternError, compile_glob
+from guard.sigdb.globs import Glob, PatternError, compile_glob, compile_value_glob, protected_match
 from guard.sigdb.model import KINDS, OSES, PE_FIELDS, RISKS, PeIdentity, ToolSignature
-from guard.sigdb.names import GENERIC_NAMES, PROTECTED_NAMES, name_key
+from guard.sigdb.names import GENERIC_NAMES, name_key, protected_category
 from guard.sigdb.problems import FieldChecker, Problem, type_name
 
 MAX_LIST = 64
@@ -58,15 +58,33 @@ BROAD_PATHS: frozenset[str] = frozenset({
 })
 # fmt: on
 
-# macOS system apps that must never be matched, whatever a signature says.
+# macOS apps that must never be matched, whatever a signature says. Apple's own ids
+# (com.apple.*) are protected as a family too, except the remote-access ones (Screen Sharing,
+# Remote Desktop), and so is any id whose last part is a protected name (org.mozilla.firefox).
 # fmt: off
 PROTECTED_BUNDLE_IDS: frozenset[str] = frozenset({
     "com.apple.finder", "com.apple.dock", "com.apple.loginwindow",
     "com.apple.systemuiserver", "com.apple.controlcenter", "com.apple.notificationcenterui",
     "com.apple.windowserver", "com.apple.systempreferences", "com.apple.systemsettings",
     "com.apple.terminal", "com.apple.safari", "com.apple.securityagent",
+    # browsers and terminals whose ids do not end in their name
+    "com.microsoft.edgemac", "com.brave.browser", "com.operasoftware.opera",
+    "company.thebrowser.browser", "com.googlecode.iterm2",
 })
 # fmt: on
+
+
+def protected_identifier(text: str) -> str | None:
+    """The protected program a bundle id, desktop-file id or package names (``org.mozilla.
+    firefox``, ``org.gnome.Terminal.desktop``, ``python3.11``), or None: evidence that
+    strong must never point at one."""
+    folded = text.casefold().removesuffix(".desktop")
+    for candidate in (folded, folded.rsplit(".", 1)[-1]):
+        category = protected_category(candidate)
+        if category is not None:
+            return f"{candidate!r}, a protected {category}"
+    return None
+
 
 # fmt: off
 TOP_FIELDS = {
@@ -159,8 +177,9 @@ class _Checker(FieldChecker):
         if len(key) < 3:
             self.problem(field, f"{text!r} is too short to identify a program")
             return None
-        if key in PROTECTED_NAMES:
-            self.problem(field, f"{text!r} is a protected system process and can never be matched")
+        category = protected_category(text)
+        if category is not None:
+            self.problem(field, f"{text!r} is a protected {category} and can never be matched")
             return None
         return text
 
@@ -178,14 +197,26 @@ class _Checker(FieldChecker):
         if text.casefold() in PROTECTED_BUNDLE_IDS:
             self.problem(field, f"{text!r} is a protected macOS system app")
             return None
+        return self.not_protected(field, text)
+
+    def not_protected(self, field: str, text: str) -> str | None:
+        named = protected_identifier(text)
+        if named is not None:
+            self.problem(field, f"{text!r} names {named}, which can never be matched")
+            return None
         return text
 
-    def regex_item(self, pattern: re.Pattern[str], what: str) -> Callable[[str, str], Any]:
+    def regex_item(
+        self, pattern: re.Pattern[str], what: str, program: bool = False
+    ) -> Callable[[str, str], Any]:
+        """Check an item's shape; ``program``: it also names a program (a desktop file, a
+        package), which must not be a protected one."""
+
         def check(field: str, text: str) -> str | None:
             if not pattern.match(text):
                 self.problem(field, f"{text!r} is not {what}")
                 return None
-            return text
+            return self.not_protected(field, text) if program else text
 
         return check
 
@@ -204,6 +235,15 @@ class _Checker(FieldChecker):
             return None
         if norm in BROAD_PATHS:
             self.problem(field, f"{text!r} is a shared folder, not this tool's own install path")
+            return None
+        # A file inside an install path counts as evidence: the path must not be a protected
+        # program itself (".../System32/explorer.exe", "/usr/lib/firefox", "Safari.app").
+        last = norm.rsplit("/", 1)[-1].removesuffix(".app")
+        category = protected_category(last)
+        if category is not None:
+            self.problem(
+                field, f"{text!r} is the place of {last!r}, a protected {category}, not a tool's"
+            )
             return None
         return text
 
@@ -312,12 +352,12 @@ def check_tool(
     desktop_ids = c.string_list(
         "linux.desktop_ids",
         lin.get("desktop_ids", []),
-        c.regex_item(DESKTOP_RE, "a desktop-file id like vendor-app.desktop"),
+        c.regex_item(DESKTOP_RE, "a desktop-file id like vendor-app.desktop", program=True),
     )
     packages = c.string_list(
         "linux.packages",
         lin.get("packages", []),
-        c.regex_item(PACKAGE_RE, "a package name"),
+        c.regex_item(PACKAGE_RE, "a package name", program=True),
     )
     paths: dict[str, tuple[str, ...]] = {}
     for os_name, value in c.table("paths").items():
@@ -397,10 +437,19 @@ def _check_pe(c: _Checker, value: Any) -> list[PeIdentity]:
             glob = _pe_value(c, f"{field}.{key}", text)
             if glob is None:
                 continue
+            if key != "company":
+                hit = protected_match(glob)
+                if hit is not None:
+                    name, category = hit
+                    c.problem(
+                        f"{field}.{key}",
+                        f"{text!r} would match the protected {category} {name!r}: version "
+                        "information may not name one",
+                    )
+                    continue
+                if name_key(text) not in GENERIC_NAMES:
+                    distinctive = True
             values.append((PE_FIELDS[key], glob))
-            key_name = name_key(text)
-            if key != "company" and key_name not in GENERIC_NAMES | PROTECTED_NAMES:
-                distinctive = True
         if not entry:
             c.problem(field, "is empty")
         elif values and not distinctive:
@@ -415,20 +464,13 @@ def _check_pe(c: _Checker, value: Any) -> list[PeIdentity]:
 
 
 def _pe_value(c: _Checker, field: str, text: str) -> Glob | None:
-    """PE values match exactly (case-insensitive) or with a prefix-anchored glob."""
-    if "*" in text or "?" in text:
-        literal = text.split("*", maxsplit=1)[0].split("?", maxsplit=1)[0]
-        if len(literal) < 3:
-            c.problem(field, f"{text!r} must start with at least 3 literal characters")
-            return None
-    if any(ch in text for ch in "[]{}"):
-        c.problem(field, f"{text!r} may only use * and ? as wildcards")
+    """PE values match exactly (case-insensitive) or with a prefix-anchored glob, built by
+    globs.py like every other pattern (so the same wildcard cap holds)."""
+    try:
+        return compile_value_glob(text, MAX_STR)
+    except PatternError as exc:
+        c.problem(field, f"{text!r} {exc}")
         return None
-    body = "".join(
-        ".*?" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in text.casefold()
-    )
-    folded = text.casefold()
-    return Glob(text=text, prefix=folded[:3], regex=re.compile(body, re.DOTALL))
 
 
 def _check_ports(c: _Checker, value: Any) -> list[int]:
