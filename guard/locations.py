@@ -62,11 +62,14 @@ class WatchFolder:
     is worth seeing, a 50,000-folder Downloads is not worth a watch per folder. ``quarantine``
     says whether a tool found here may be moved away on block (a download may; a program
     folder or a package's menu entry belongs to an installer and is only reported).
+    ``watch_new_subfolders`` (for a folder watched at its top level only) has each folder
+    that newly appears in it watched too, for a while: archive tools unpack there.
     """
 
     path: Path
     recursive: bool | None = None
     quarantine: bool = True
+    watch_new_subfolders: bool = False
 
 
 def watch_folders(
@@ -78,8 +81,10 @@ def watch_folders(
     folders = [
         WatchFolder(Path(platformdirs.user_downloads_dir())),
         WatchFolder(Path(platformdirs.user_desktop_dir())),
-        # Busy with other programs' scratch folders; installers land at its top level.
-        WatchFolder(Path(tempfile.gettempdir()), recursive=False),
+        # Busy with other programs' scratch folders, so its top level only; but a zip opened
+        # from Explorer or 7-Zip unpacks into a new folder here (Temp1_x.zip, 7zXXXX), and
+        # those new folders are watched too.
+        WatchFolder(Path(tempfile.gettempdir()), recursive=False, watch_new_subfolders=True),
     ]
     if os_name == "windows":
         for var in ("ProgramFiles", "ProgramFiles(x86)", "ProgramData", "APPDATA", "LOCALAPPDATA"):

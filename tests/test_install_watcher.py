@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import os
 import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -305,3 +308,322 @@ def test_busy_ordinary_files_are_never_opened(
     _download(downloads, "RustDesk-1.3.exe")
     rig.wait_event("installer")
     assert opened == [str(downloads / "RustDesk-1.3.exe")]
+
+
+# --- no blind spots that say "watching" ---
+
+
+class _Seen:
+    """An on_file sink and report sink for a bare InstallWatcher, with waits."""
+
+    def __init__(self) -> None:
+        self.files: list[tuple[str, str]] = []  # (path, tool id)
+        self.reports: list[str] = []
+        self._lock = threading.Lock()
+
+    def on_file(self, path: str, verdict, how: str, quarantinable: bool) -> None:
+        with self._lock:
+            self.files.append((path, verdict.tool.id))
+
+    def report(self, line: str) -> None:
+        with self._lock:
+            self.reports.append(line)
+
+    def wait_file(self, path: Path, timeout: float = 10.0) -> str:
+        def hit() -> str | None:
+            with self._lock:
+                return next((t for p, t in self.files if p == str(path)), None)
+
+        return wait_for(hit, timeout=timeout, message=f"{path} to be identified")
+
+
+@pytest.fixture
+def seen() -> _Seen:
+    return _Seen()
+
+
+def _watcher(identifier: Identifier, seen: _Seen, folders: list[WatchFolder]) -> InstallWatcher:
+    watcher = InstallWatcher(identifier, seen.on_file, folders, seen.report)
+    watcher.start()
+    return watcher
+
+
+def test_a_folder_that_is_a_link_is_watched_where_it_leads(
+    identifier: Identifier, tmp_path: Path, seen: _Seen
+) -> None:
+    # Downloads on a second disk: the folder the person knows is a link.
+    real = tmp_path / "disk2" / "Downloads"
+    real.mkdir(parents=True)
+    link = tmp_path / "home" / "Downloads"
+    link.parent.mkdir()
+    link.symlink_to(real, target_is_directory=True)
+    watcher = _watcher(identifier, seen, [WatchFolder(link)])
+    try:
+        _download(link, "AnyDesk.exe")
+        assert seen.wait_file(real / "AnyDesk.exe") == "anydesk"
+        [status] = watcher.status()
+        assert status["state"] == "watching" and status["target"] == str(real)
+        assert str(real) in str(status["note"])
+    finally:
+        watcher.stop()
+
+
+def test_a_link_pointed_elsewhere_is_followed_and_said(
+    identifier: Identifier, tmp_path: Path, seen: _Seen
+) -> None:
+    first, second = tmp_path / "disk1", tmp_path / "disk2"
+    first.mkdir()
+    second.mkdir()
+    link = tmp_path / "Downloads"
+    link.symlink_to(first, target_is_directory=True)
+    watcher = _watcher(identifier, seen, [WatchFolder(link)])
+    try:
+        _download(link, "AnyDesk.exe")
+        assert seen.wait_file(first / "AnyDesk.exe") == "anydesk"
+        assert watcher.status()[0]["target"] == str(first)
+        swap = tmp_path / "Downloads.new"
+        swap.symlink_to(second, target_is_directory=True)
+        os.replace(swap, link)  # atomically, as a settings tool would
+        wait_for(
+            lambda: watcher.status()[0]["target"] == str(second),
+            message="the watch to follow the link",
+        )
+        assert watcher.status()[0]["state"] == "watching"
+        assert any("now leads to" in r and str(second) in r for r in seen.reports)
+        _download(link, "TeamViewerQS.exe")
+        assert seen.wait_file(second / "TeamViewerQS.exe") == "teamviewer"
+    finally:
+        watcher.stop()
+
+
+def test_a_link_to_nothing_is_never_reported_as_watched(
+    identifier: Identifier, tmp_path: Path, seen: _Seen
+) -> None:
+    link = tmp_path / "Downloads"
+    link.symlink_to(tmp_path / "disk2" / "Downloads", target_is_directory=True)
+    watcher = _watcher(identifier, seen, [WatchFolder(link)])
+    try:
+        assert watcher.status()[0]["state"] == "waiting"
+        (tmp_path / "disk2" / "Downloads").mkdir(parents=True)  # the second disk comes back
+        wait_for(lambda: watcher.status()[0]["state"] == "watching", message="arming")
+        _download(link, "AnyDesk.exe")
+        assert seen.wait_file(tmp_path / "disk2" / "Downloads" / "AnyDesk.exe") == "anydesk"
+        assert watcher.status()[0]["target"] == str(tmp_path / "disk2" / "Downloads")
+    finally:
+        watcher.stop()
+
+
+def test_a_folder_whose_watch_died_is_not_reported_as_watched(
+    identifier: Identifier, downloads: Path, seen: _Seen
+) -> None:
+    watcher = _watcher(identifier, seen, [WatchFolder(downloads)])
+    try:
+        folder = watcher._folders[0]
+        [emitter] = [e for e in watcher._observer.emitters if e.watch == folder.watch]
+        emitter.stop()  # what the OS dropping the watch looks like from here
+        emitter.join(timeout=5)
+        assert not emitter.is_alive()
+        wait_for(
+            lambda: any("stopped being reported" in r for r in seen.reports),
+            message="the dead watch to be noticed",
+        )
+        wait_for(lambda: watcher.status()[0]["state"] == "watching", message="re-arming")
+        _download(downloads, "AnyDesk.exe")
+        assert seen.wait_file(downloads / "AnyDesk.exe") == "anydesk"
+    finally:
+        watcher.stop()
+
+
+def test_one_place_reached_by_two_names_keeps_both_watched(
+    identifier: Identifier, tmp_path: Path, seen: _Seen
+) -> None:
+    # Desktop is a link to Downloads; re-pointing Desktop must not end the Downloads watch.
+    downloads, elsewhere = tmp_path / "Downloads", tmp_path / "elsewhere"
+    downloads.mkdir()
+    elsewhere.mkdir()
+    desktop = tmp_path / "Desktop"
+    desktop.symlink_to(downloads, target_is_directory=True)
+    watcher = _watcher(identifier, seen, [WatchFolder(downloads), WatchFolder(desktop)])
+    try:
+        assert [s["state"] for s in watcher.status()] == ["watching", "watching"]
+        desktop.unlink()
+        desktop.symlink_to(elsewhere, target_is_directory=True)
+        wait_for(lambda: watcher.status()[1].get("target") == str(elsewhere), message="re-arming")
+        _download(downloads, "AnyDesk.exe")
+        assert seen.wait_file(downloads / "AnyDesk.exe") == "anydesk"
+    finally:
+        watcher.stop()
+
+
+# --- archives unpacked into temp ---
+
+
+def _temp(tmp_path: Path) -> WatchFolder:
+    """Temp as locations.watch_folders() declares it, moved to a test folder."""
+    temp = tmp_path / "Temp"
+    temp.mkdir(exist_ok=True)
+    [declared] = [f for f in watch_folders() if f.path == Path(tempfile.gettempdir())]
+    return dataclasses.replace(declared, path=temp)
+
+
+def test_temp_is_declared_with_its_new_subfolders_watched() -> None:
+    for os_name in ("linux", "windows", "macos"):
+        [temp] = [
+            f for f in watch_folders(os_name, env={}) if f.path == Path(tempfile.gettempdir())
+        ]
+        assert temp.recursive is False
+        assert getattr(temp, "watch_new_subfolders", False)
+
+
+def test_a_zip_opened_from_explorer_unpacks_into_temp_and_is_seen(
+    identifier: Identifier, tmp_path: Path, seen: _Seen
+) -> None:
+    spec = _temp(tmp_path)
+    watcher = _watcher(identifier, seen, [spec])
+    try:
+        # Explorer: Temp1_<zip>\ appears and the program is written into it at once.
+        unpacked = spec.path / "Temp1_support-tools.zip"
+        unpacked.mkdir()
+        shutil.copy("/bin/sleep", unpacked / "AnyDesk.exe")
+        assert seen.wait_file(unpacked / "AnyDesk.exe") == "anydesk"
+        # 7-Zip: 7zXXXX\ with a folder inside, written once the watch is there.
+        seven = spec.path / "7zO8A2C41D3"
+        seven.mkdir()
+        wait_for(
+            lambda: str(seven) in watcher.status()[0].get("subfolders", []),  # type: ignore[operator]
+            message="the new folder to be watched",
+        )
+        (seven / "TeamViewer").mkdir()
+        _download(seven / "TeamViewer", "TeamViewer_Setup_x64.exe")
+        assert seen.wait_file(seven / "TeamViewer" / "TeamViewer_Setup_x64.exe") == "teamviewer"
+        # Temp itself is still watched at its top level only.
+        assert watcher.status()[0]["recursive"] is False
+    finally:
+        watcher.stop()
+
+
+def test_an_archive_folder_already_in_temp_is_watched_from_the_start(
+    identifier: Identifier, tmp_path: Path, seen: _Seen
+) -> None:
+    spec = _temp(tmp_path)
+    old = spec.path / "Temp2_AnyDesk.zip"
+    old.mkdir()
+    (spec.path / "someone-elses-scratch").mkdir()
+    watcher = _watcher(identifier, seen, [spec])
+    try:
+        _download(old, "AnyDesk.exe")  # the same zip opened again
+        assert seen.wait_file(old / "AnyDesk.exe") == "anydesk"
+        assert watcher.status()[0]["subfolders"] == [str(old)]
+    finally:
+        watcher.stop()
+
+
+def test_new_temp_folders_are_watched_few_at_a_time_and_let_go(
+    identifier: Identifier, tmp_path: Path, seen: _Seen, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(install_watcher, "MAX_SUBFOLDER_WATCHES", 3, raising=False)
+    spec = _temp(tmp_path)
+    watcher = _watcher(identifier, seen, [spec])
+    try:
+        made = []
+        for i in range(6):
+            made.append(spec.path / f"scratch{i}")
+            made[-1].mkdir()
+            wait_for(
+                lambda: str(made[-1]) in watcher.status()[0]["subfolders"],  # type: ignore[operator]
+                message="the new folder to be watched",
+            )
+        subs = watcher.status()[0]["subfolders"]
+        assert subs == [str(p) for p in made[-3:]]
+        shutil.rmtree(made[-1])
+        wait_for(
+            lambda: str(made[-1]) not in watcher.status()[0]["subfolders"],  # type: ignore[operator]
+            message="the deleted folder's watch to be let go",
+        )
+        # A link appearing in temp is never followed out of it.
+        (spec.path / "Temp3_x.zip").symlink_to(tmp_path, target_is_directory=True)
+        (spec.path / "marker").mkdir()
+        wait_for(
+            lambda: str(spec.path / "marker") in watcher.status()[0]["subfolders"],  # type: ignore[operator]
+            message="a later folder to be watched",
+        )
+        assert str(spec.path / "Temp3_x.zip") not in watcher.status()[0]["subfolders"]  # type: ignore[operator]
+    finally:
+        watcher.stop()
+
+
+# --- FIFOs and other special files ---
+
+
+def _unblock(fifo: Path) -> None:
+    """Give a reader stuck on ``fifo`` a writer, so a failing test cannot hang the run."""
+    with contextlib.suppress(OSError):
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+
+def test_a_fifo_named_like_a_tool_never_wedges_the_watcher(rig: Rig, downloads: Path) -> None:
+    fifo = downloads / "AnyDesk.exe"
+    os.mkfifo(fifo)
+    try:
+        _download(downloads, "RustDesk-1.3.exe")
+        assert rig.wait_event("installer", tool="rustdesk", timeout=10)
+    finally:
+        _unblock(fifo)
+
+
+def test_a_file_swapped_for_a_fifo_while_it_is_checked_never_wedges_the_watcher(
+    rig: Rig, downloads: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from guard.identify import identifier as identifier_module
+
+    target = downloads / "AnyDesk.exe"
+    real = identifier_module.enclosing_app
+    swapped = threading.Event()
+
+    def swap_after_stat(path: Path) -> Path | None:
+        # Runs inside identify_file after it stat()ed a regular file, before any read: the
+        # moment a scammer's script would swap the download for a FIFO.
+        if Path(path) == target and not swapped.is_set():
+            target.unlink()
+            os.mkfifo(target)
+            swapped.set()
+        return real(path)
+
+    monkeypatch.setattr(identifier_module, "enclosing_app", swap_after_stat)
+    try:
+        target.write_bytes(b"MZ" + b"\0" * 4096)
+        wait_for(swapped.is_set, timeout=10, message="the swap")
+        _download(downloads, "RustDesk-1.3.exe")
+        assert rig.wait_event("installer", tool="rustdesk", timeout=10)
+    finally:
+        _unblock(target)
+
+
+# --- the freeze path never waits behind identification ---
+
+
+def test_a_tool_is_frozen_while_the_install_watcher_is_busy_identifying(
+    rig: Rig, downloads: Path, spawn: Spawner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Identification of a file is held up for as long as the test likes (a huge zip on a
+    # slow disk), deterministically: the freeze must not wait for it to finish.
+    busy, release = threading.Event(), threading.Event()
+    watcher_identifier = rig.guard.installs.identifier
+    real = watcher_identifier.identify_file
+
+    def slow(path: str | Path):
+        if Path(path).name == "huge-setup.exe":
+            busy.set()
+            release.wait(30)
+        return real(path)
+
+    monkeypatch.setattr(watcher_identifier, "identify_file", slow)
+    try:
+        (downloads / "huge-setup.exe").write_bytes(b"MZ" + b"\0" * 4096)
+        wait_for(busy.is_set, message="the watcher to be busy identifying")
+        tool = spawn.start("AnyDesk")
+        frozen = rig.wait_event("frozen", pid=tool.pid, timeout=10)
+        assert frozen.tool == "anydesk"
+        assert not release.is_set()  # frozen while the identification was still under way
+    finally:
+        release.set()

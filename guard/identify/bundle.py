@@ -6,6 +6,8 @@ from __future__ import annotations
 import plistlib
 from pathlib import Path
 
+from guard.identify.regular_file import open_regular
+
 MAX_PLIST_BYTES = 1024 * 1024
 MAX_DEPTH = 8  # how far up from an executable we look for the enclosing .app
 
@@ -24,7 +26,9 @@ def read_bundle_info(app: Path) -> dict[str, str]:
     """CFBundleIdentifier, CFBundleName and CFBundleExecutable, or {} if unreadable."""
     plist = app / "Contents" / "Info.plist"
     try:
-        with plist.open("rb") as fh:
+        # Never blocks on a FIFO named Info.plist (see regular_file).
+        fh, _ = open_regular(plist, buffering=-1)
+        with fh:
             raw = fh.read(MAX_PLIST_BYTES + 1)
         if len(raw) > MAX_PLIST_BYTES:
             return {}

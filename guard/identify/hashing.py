@@ -1,10 +1,12 @@
-"""SHA-256 of a file, read in chunks with a cap so a huge file cannot stall the guard."""
+"""SHA-256 of a file, read in chunks with a cap so a huge file cannot stall the guard, and
+opened so that a FIFO or device swapped in under the name cannot block it (regular_file)."""
 
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
+
+from guard.identify.regular_file import open_regular
 
 # Remote-access tools and their installers are far smaller; an ISO or a video in Downloads is
 # skipped by its size without a byte being read.
@@ -13,12 +15,14 @@ _CHUNK = 1024 * 1024
 
 
 def sha256_file(path: Path, max_bytes: int = MAX_HASH_BYTES) -> str | None:
-    """Hex digest, or None when the file is larger than ``max_bytes`` or cannot be read."""
+    """Hex digest, or None when the file is larger than ``max_bytes``, cannot be read, or is
+    not a regular file."""
     digest = hashlib.sha256()
     total = 0
     try:
-        with path.open("rb") as fh:
-            if os.fstat(fh.fileno()).st_size > max_bytes:
+        fh, st = open_regular(path)
+        with fh:
+            if st.st_size > max_bytes:
                 return None
             while chunk := fh.read(_CHUNK):
                 total += len(chunk)

@@ -13,6 +13,7 @@ import stat
 from collections.abc import Mapping
 from pathlib import Path, PurePath, PureWindowsPath
 
+from guard.identify.archive import archive_evidence, is_archive, look_inside
 from guard.identify.bundle import enclosing_app, read_bundle_info
 from guard.identify.evidence import Evidence, Identification, decide
 from guard.identify.hashing import sha256_file
@@ -109,6 +110,8 @@ class Identifier:
                     evidence += self.index.lookup_pe(info)
                 if sha:
                     evidence += self.index.lookup_exact("sha256", sha)
+                if is_archive(p):  # a zip holding a tool is that tool (archive.py)
+                    evidence += archive_evidence(look_inside(p), self.index, shown)
         evidence += self.path_evidence(os.path.abspath(p))
         return decide(
             shown,

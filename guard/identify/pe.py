@@ -13,11 +13,12 @@ reads short. Anything that is not a well-formed PE (a truncated download, a text
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import BinaryIO
 
 import pefile
+
+from guard.identify.regular_file import open_regular
 
 # Larger files are not parsed: no real remote-access executable is this big, and a huge map
 # on a slow disk is not worth the guard's time.
@@ -59,23 +60,38 @@ class _FileView:
 
 
 def read_version_info(path: Path) -> dict[str, str]:
-    """The version-resource strings we match on, or {} for anything that is not a usable PE."""
+    """The version-resource strings we match on, or {} for anything that is not a usable PE.
+    A FIFO, socket or device under the name is refused without blocking (regular_file)."""
     try:
-        fh = path.open("rb", buffering=0)
+        fh, st = open_regular(path)
     except OSError:
         return {}
     with fh:
         try:
-            size = os.fstat(fh.fileno()).st_size
-            if size > MAX_PE_FILE_BYTES or fh.read(2) != b"MZ":
+            if st.st_size > MAX_PE_FILE_BYTES or fh.read(2) != b"MZ":
                 return {}
-            pe = pefile.PE(data=_FileView(fh, size), fast_load=True)
-            pe.parse_data_directories(
-                directories=[pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_RESOURCE"]]
-            )
-            return _strings(pe)
+            return _parse(_FileView(fh, st.st_size))
         except Exception:  # malformed, truncated mid-read, unreadable: no PE evidence
             return {}
+
+
+def version_info_from_bytes(data: bytes) -> dict[str, str]:
+    """The same strings from an executable already in memory (a member read out of a zip;
+    nothing is written to disk), or {} for anything that is not a usable PE."""
+    if len(data) > MAX_PE_FILE_BYTES or data[:2] != b"MZ":
+        return {}
+    try:
+        return _parse(data)
+    except Exception:  # malformed or truncated: no PE evidence
+        return {}
+
+
+def _parse(data: bytes | _FileView) -> dict[str, str]:
+    pe = pefile.PE(data=data, fast_load=True)  # type: ignore[arg-type]
+    pe.parse_data_directories(
+        directories=[pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_RESOURCE"]]
+    )
+    return _strings(pe)
 
 
 def _strings(pe: pefile.PE) -> dict[str, str]:

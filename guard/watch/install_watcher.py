@@ -16,13 +16,34 @@ Lessons measured on Linux (reference/detection.md §6), each one a rule here:
   re-armed; a once-a-second check backs up the events. One bad folder never breaks others.
 * Recursion only where it is cheap: a folder tree larger than ``RECURSION_LIMIT`` folders is
   watched at its top level only.
+* A watched folder that is a link (a Downloads folder on a second disk) is watched at its
+  target: watchdog watches a link itself, not what it points to, so the link path would be
+  armed while nothing inside it is ever seen. The link is resolved again on every health
+  check, and a link pointed elsewhere is re-armed at its new target and said so in the
+  status. ``follow_symlink`` is not used: it would also follow links *inside* a recursive
+  tree (a link to ``/`` in Downloads would watch the whole disk).
+* ``status()`` says "watching" only for a folder whose watch is scheduled at its real
+  target and whose watchdog emitter is still running; anything else is re-armed.
+* Temp is watched at its top level only (it is busy), but archive tools unpack into a new
+  folder there (Windows Explorer opens a zip into ``%TEMP%/Temp1_name.zip/``, 7-Zip into
+  ``%TEMP%/7zXXXX``). A folder with ``watch_new_subfolders`` has each new top-level folder
+  watched too (recursively while small), for ``SUBFOLDER_WATCH_SECONDS`` (archive tools'
+  own folders, for as long as they exist), at most ``MAX_SUBFOLDER_WATCHES`` at a time,
+  and what was written into it before the watch was armed is looked at as well.
+* Every read of a watched file refuses FIFOs, sockets and devices without blocking
+  (guard/identify/regular_file.py): a file swapped for a FIFO must not wedge the worker.
+* Identification runs on this watcher's own thread and holds none of the locks the process
+  path needs: the engine's lock is taken only inside ``file_seen``, after the verdict.
 """
 
 from __future__ import annotations
 
 import contextlib
 import heapq
+import math
 import os
+import re
+import stat
 import threading
 import time
 from collections.abc import Callable
@@ -42,6 +63,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
+from guard.identify.archive import ARCHIVE_SUFFIXES, REFUSED_KIND
 from guard.identify.evidence import Identification
 from guard.identify.identifier import Identifier, InspectError
 from guard.locations import WatchFolder
@@ -66,6 +88,15 @@ PARTIAL_SUFFIXES = (".crdownload", ".part", ".partial", ".download", ".opdownloa
 SETTLE_SECONDS = 0.5  # a created file whose size holds still this long is complete
 HEALTH_SECONDS = 1.0
 RETRY_FAILED_SECONDS = 30.0
+# New folders in temp: each watch is a watchdog emitter (a thread and, on Linux, an inotify
+# instance, of which a user has 128 by default), so they are few and short-lived.
+MAX_SUBFOLDER_WATCHES = 16
+SUBFOLDER_WATCH_SECONDS = 600.0
+SUBFOLDER_RECURSION_LIMIT = 50
+SUBFOLDER_SCAN_LIMIT = 2000  # entries looked at in a new folder's first look
+# Folders archive tools unpack into, kept watched while they exist (a zip opened again
+# later unpacks into the same folder): Windows Explorer, 7-Zip, WinRAR, GNOME's file-roller.
+ARCHIVE_TEMP_NAME = re.compile(r"(?i)^(?:temp\d+_.+|7z\w+|rar\$\w+\.\w+|\.fr-\w+)$")
 
 OnFile = Callable[[str, Identification, str, bool], None]  # path, verdict, how, quarantinable
 
@@ -76,11 +107,24 @@ class _Folder:
     state: str = "new"  # watching | waiting | failed
     watch: ObservedWatch | None = None
     recursive: bool = False
-    identity: tuple[int, int] | None = None  # (st_dev, st_ino) when armed
+    root: str = ""  # the real folder watched (links resolved); events arrive under it
+    identity: tuple[int, int] | None = None  # (st_dev, st_ino) of root when armed
     waiting_on: Path | None = None
     since: float = 0.0
     note: str = ""
     retry_at: float = 0.0
+
+
+@dataclass
+class _Sub:
+    """A new folder inside a folder with ``watch_new_subfolders`` (an unpacked archive)."""
+
+    path: str
+    folder: _Folder
+    watch: ObservedWatch
+    recursive: bool
+    identity: tuple[int, int]
+    until: float  # monotonic; inf for an archive tool's own folder
 
 
 @dataclass(order=True)
@@ -106,12 +150,19 @@ class InstallWatcher:
         self.identifier = identifier
         self.on_file = on_file
         self.report = report
-        self.ignore_under = [str(p) for p in ignore_under or []]
+        # Real paths: events arrive under the real folders watched (links resolved).
+        self.ignore_under = [os.path.join(os.path.realpath(p), "") for p in ignore_under or []]
         self._folders = [_Folder(f) for f in folders]
         self._observer = observer or Observer()
         self._events = _Events(self)
         self._nudge = _Nudge(self)
         self._parents: dict[str, tuple[ObservedWatch, int]] = {}
+        # Folder watches by (real path, recursive), counted: two folder names leading to the
+        # same place share one watchdog watch, and unscheduling it for one must not silently
+        # end the other's.
+        self._watches: dict[tuple[str, bool], tuple[ObservedWatch, int]] = {}
+        self._subs: dict[str, _Sub] = {}  # oldest first
+        self._sub_problem = ""
         # Guards only the pending queue and the re-check flag. Folder arming runs on the
         # worker thread alone and never under this lock: watchdog calls our handlers while
         # holding its own lock, so holding ours around schedule() could deadlock.
@@ -120,6 +171,7 @@ class InstallWatcher:
         self._queued: dict[str, float] = {}  # path -> due time of its one live entry
         self._seen: dict[str, tuple[int, ...]] = {}  # path -> identity of the file checked
         self._recheck = False
+        self._new_dirs: list[tuple[str, _Folder]] = []  # new folders to watch (worker arms)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="install-watcher", daemon=True)
 
@@ -142,9 +194,22 @@ class InstallWatcher:
 
     def status(self) -> list[dict[str, object]]:
         """Each folder, what is happening to it, and why (for ``started`` and the tray).
+
+        ``state`` is "watching" only while a watch is scheduled at the folder's real place
+        (``target``, which differs from ``path`` for a link) and its emitter runs; the
+        health check turns anything else into "waiting" or "failed" with a ``note``.
+        ``subfolders`` are the new folders inside it watched for now (unpacked archives).
         A snapshot of plain fields that only the worker thread writes; no lock needed."""
+        subs = list(self._subs.values())
         return [
-            {"path": str(f.spec.path), "state": f.state, "recursive": f.recursive, "note": f.note}
+            {
+                "path": str(f.spec.path),
+                "state": f.state,
+                "target": f.root if f.state == "watching" else None,
+                "recursive": f.recursive,
+                "note": f.note,
+                "subfolders": [s.path for s in subs if s.folder is f],
+            }
             for f in self._folders
         ]
 
@@ -153,8 +218,9 @@ class InstallWatcher:
     def _arm(self, folder: _Folder) -> None:
         path = folder.spec.path
         try:
-            st = path.stat()
-            if not path.is_dir():
+            root = os.path.realpath(path)  # a link is watched where it leads
+            st = os.stat(root)
+            if not stat.S_ISDIR(st.st_mode):
                 raise NotADirectoryError(f"{path} is not a folder")
         except (FileNotFoundError, NotADirectoryError):
             self._wait_for(folder)
@@ -162,33 +228,78 @@ class InstallWatcher:
         except OSError as exc:
             self._fail(folder, f"{path}: cannot be watched ({exc.strerror or exc})")
             return
-        recursive, note = self._choose_recursion(folder.spec)
+        recursive, note = self._choose_recursion(folder.spec, root)
         try:
-            watch = self._observer.schedule(
-                self._events, str(path), recursive=recursive, event_filter=FILE_EVENTS
-            )
+            watch = self._schedule(root, recursive)
         except OSError as exc:
             self._fail(folder, f"{path}: cannot be watched ({exc.strerror or exc})")
             return
         was_waiting = folder.state == "waiting"
         self._release_parent(folder)
-        folder.state, folder.watch, folder.recursive = "watching", watch, recursive
+        folder.state, folder.watch, folder.recursive, folder.root = (
+            "watching",
+            watch,
+            recursive,
+            root,
+        )
+        if root != os.path.abspath(path):
+            link = f"leads to {root}; watched there"
+            note = f"{link}; {note}" if note else link
         folder.identity, folder.note = (st.st_dev, st.st_ino), note
+        if folder.spec.watch_new_subfolders and not recursive:
+            self._watch_archive_folders(folder)
         if was_waiting:
             self.report(f"{path} is back; watching it again")
             self._scan_new(folder)
 
-    def _choose_recursion(self, spec: WatchFolder) -> tuple[bool, str]:
+    def _choose_recursion(self, spec: WatchFolder, root: str) -> tuple[bool, str]:
         if spec.recursive is not None:
             return spec.recursive, ""
-        count = 0
-        for _root, dirs, _files in os.walk(spec.path):
-            count += len(dirs)
-            if count > RECURSION_LIMIT:
-                return False, (
-                    f"more than {RECURSION_LIMIT} folders inside; only its top level is watched"
-                )
+        if _more_folders_than(root, RECURSION_LIMIT):
+            return False, (
+                f"more than {RECURSION_LIMIT} folders inside; only its top level is watched"
+            )
         return True, ""
+
+    def _schedule(self, path: str, recursive: bool) -> ObservedWatch:
+        """Watch ``path`` (a real path) for file events; counted, see ``_watches``."""
+        key = (path, recursive)
+        if key in self._watches:
+            watch, count = self._watches[key]
+            self._watches[key] = (watch, count + 1)
+            return watch
+        watch = self._observer.schedule(
+            self._events, path, recursive=recursive, event_filter=FILE_EVENTS
+        )
+        self._watches[key] = (watch, 1)
+        return watch
+
+    def _unschedule(self, watch: ObservedWatch | None) -> None:
+        if watch is None:
+            return
+        for key, (known, count) in list(self._watches.items()):
+            if known is watch:
+                if count > 1:
+                    self._watches[key] = (known, count - 1)
+                    return
+                del self._watches[key]
+                break
+        with contextlib.suppress(Exception):
+            self._observer.unschedule(watch)
+
+    def _emitter_running(self, watch: ObservedWatch | None) -> bool:
+        """True unless watchdog's emitter for ``watch`` has stopped (an emitter whose
+        thread died reports nothing more, while the folder would still say "watching")."""
+        if watch is None:
+            return False
+        try:
+            emitters = list(self._observer.emitters)
+        except Exception:
+            return True  # an observer that does not say: trust the schedule
+        for emitter in emitters:
+            if emitter.watch == watch:
+                return emitter.is_alive() or not self._observer.is_alive()
+        return False
 
     def _wait_for(self, folder: _Folder) -> None:
         """Watch the nearest existing parent for the folder to (re)appear."""
@@ -239,32 +350,121 @@ class InstallWatcher:
         folder.retry_at = time.monotonic() + RETRY_FAILED_SECONDS
 
     def _health(self) -> None:
-        """Re-arm folders that were deleted, recreated, or have appeared."""
+        """Re-arm folders that were deleted, recreated, pointed elsewhere (a link), stopped
+        being reported on, or have appeared; let go of subfolder watches that are done."""
         now = time.monotonic()
         for folder in self._folders:
-            if folder.state == "watching" and not self._still_there(folder):
-                if folder.watch is not None:
-                    with contextlib.suppress(Exception):
-                        self._observer.unschedule(folder.watch)
+            change = self._change(folder) if folder.state == "watching" else ""
+            if change:
+                self._unschedule(folder.watch)
                 folder.watch = None
-                self.report(f"{folder.spec.path} was removed or replaced; watching for it")
+                self.report(change)
                 folder.state = "lost"
                 self._arm(folder)
             elif folder.state == "waiting" or (folder.state == "failed" and now >= folder.retry_at):
                 self._arm(folder)
+        for sub in list(self._subs.values()):
+            if now >= sub.until or not self._sub_still_there(sub):
+                self._drop_sub(sub)
 
-    @staticmethod
-    def _still_there(folder: _Folder) -> bool:
+    def _change(self, folder: _Folder) -> str:
+        """Why a watching folder is not really watched any more, or '' if it still is."""
+        path = folder.spec.path
         try:
-            st = folder.spec.path.stat()
+            root = os.path.realpath(path)
+            st = os.stat(root)
+        except OSError:
+            return f"{path} was removed or replaced; watching for it"
+        if root != folder.root:
+            return f"{path} now leads to {root} instead of {folder.root}; watching it there"
+        if (st.st_dev, st.st_ino) != folder.identity:
+            return f"{path} was removed or replaced; watching for it"
+        if not self._emitter_running(folder.watch):
+            return f"{path}: changes stopped being reported; watching it again"
+        return ""
+
+    # --- new folders inside a folder like temp (unpacked archives) ---
+
+    def _watch_archive_folders(self, folder: _Folder) -> None:
+        """At arming: archive tools' folders already in temp (a zip opened before the guard
+        started, to be opened again) are watched too. What is in them now is not news."""
+        try:
+            with os.scandir(folder.root) as it:
+                found = [
+                    (e.stat(follow_symlinks=False).st_mtime, e.path)
+                    for e in it
+                    if ARCHIVE_TEMP_NAME.match(e.name) and e.is_dir(follow_symlinks=False)
+                ]
+        except OSError:
+            return
+        for _mtime, path in sorted(found, reverse=True)[: MAX_SUBFOLDER_WATCHES // 2]:
+            self._watch_subfolder(path, folder, look=False)
+
+    def _watch_subfolder(self, path: str, folder: _Folder, look: bool = True) -> None:
+        """A folder appeared at the top of a folder like temp: watch it (recursively while
+        small), then, with ``look``, check what was written into it before the watch."""
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return  # gone already: a short-lived scratch folder
+        if not stat.S_ISDIR(st.st_mode):
+            return  # a link is never followed out of the watched folder
+        identity = (st.st_dev, st.st_ino)
+        known = self._subs.get(path)
+        if known is not None:
+            if known.identity == identity and self._emitter_running(known.watch):
+                return
+            self._drop_sub(known)
+        if any(f.root == path for f in self._folders):
+            return  # watched as a folder of its own
+        recursive = not _more_folders_than(path, SUBFOLDER_RECURSION_LIMIT)
+        while len(self._subs) >= MAX_SUBFOLDER_WATCHES:
+            # Short-lived folders go first; archive tools' folders only when all are.
+            subs = list(self._subs.values())
+            self._drop_sub(next((x for x in subs if x.until != math.inf), subs[0]))
+        try:
+            watch = self._schedule(path, recursive)
+        except OSError as exc:
+            problem = f"new folders in {folder.spec.path} cannot be watched ({exc.strerror or exc})"
+            if problem != self._sub_problem:
+                self._sub_problem = problem
+                self.report(problem)
+        else:
+            lasting = ARCHIVE_TEMP_NAME.match(os.path.basename(path)) is not None
+            until = math.inf if lasting else time.monotonic() + SUBFOLDER_WATCH_SECONDS
+            self._subs[path] = _Sub(path, folder, watch, recursive, identity, until)
+        if look:
+            self._look_into(path, folder, recursive)
+
+    def _look_into(self, path: str, folder: _Folder, recursive: bool) -> None:
+        """Queue what is already inside a new folder, as just created (so a file still being
+        unpacked is checked once its size holds still)."""
+        count = 0
+        for root, dirs, files in os.walk(path):
+            if not recursive:
+                dirs.clear()
+            for name in files:
+                count += 1
+                if count > SUBFOLDER_SCAN_LIMIT:
+                    return
+                self._queue(os.path.join(root, name), "created", folder.spec, delay=0.0)
+
+    def _sub_still_there(self, sub: _Sub) -> bool:
+        try:
+            st = os.lstat(sub.path)
         except OSError:
             return False
-        return (st.st_dev, st.st_ino) == folder.identity
+        same = (st.st_dev, st.st_ino) == sub.identity and stat.S_ISDIR(st.st_mode)
+        return same and self._emitter_running(sub.watch)
+
+    def _drop_sub(self, sub: _Sub) -> None:
+        self._subs.pop(sub.path, None)
+        self._unschedule(sub.watch)
 
     def _scan_new(self, folder: _Folder) -> None:
         """A folder that came back may already hold files written before the watch."""
         try:
-            with os.scandir(folder.spec.path) as it:
+            with os.scandir(folder.root) as it:
                 for entry in it:
                     with contextlib.suppress(OSError):
                         if entry.stat().st_mtime >= folder.since - 1:
@@ -276,13 +476,17 @@ class InstallWatcher:
 
     # --- events (watchdog's thread) ---
 
-    def _folder_for(self, path: str) -> WatchFolder | None:
-        best: WatchFolder | None = None
+    def _folder_for(self, path: str) -> _Folder | None:
+        """The watched folder an event's path lies in (the deepest, if nested). Events carry
+        real paths, so this compares with each folder's real root."""
+        best: _Folder | None = None
         for folder in self._folders:
-            root = str(folder.spec.path)
+            root = folder.root
+            if not root:
+                continue
             inside = path == root or path.startswith(root.rstrip(os.sep) + os.sep)
-            if inside and (best is None or len(root) > len(str(best.path))):
-                best = folder.spec
+            if inside and (best is None or len(root) > len(best.root)):
+                best = folder
         return best
 
     def _queue(
@@ -295,7 +499,7 @@ class InstallWatcher:
         size: int = -1,
         is_dir: bool = False,
     ) -> None:
-        if any(path.startswith(p) for p in self.ignore_under):
+        if any(path.startswith(p) or path == p[:-1] for p in self.ignore_under):
             return
         if path.casefold().endswith(PARTIAL_SUFFIXES):
             return
@@ -320,15 +524,21 @@ class InstallWatcher:
         name = os.path.basename(path)
         if self.identifier.index.lookup_name(name):
             return True
-        return os.path.splitext(name)[1].casefold() in RUNNABLE_SUFFIXES
+        suffix = os.path.splitext(name)[1].casefold()
+        return suffix in RUNNABLE_SUFFIXES or suffix in ARCHIVE_SUFFIXES
 
     def _event(self, event: FileSystemEvent, how: str, path: str) -> None:
-        spec = self._folder_for(path)
-        if spec is None:
+        folder = self._folder_for(path)
+        if folder is None:
             return
+        spec = folder.spec
         if event.is_directory:
             parent = os.path.dirname(path.rstrip(os.sep))
-            top_level = parent == str(spec.path).rstrip(os.sep)
+            top_level = parent == folder.root.rstrip(os.sep)
+            if top_level and spec.watch_new_subfolders and not folder.recursive:
+                with self._wake:  # armed by the worker: never schedule on watchdog's thread
+                    self._new_dirs.append((path, folder))
+                    self._wake.notify()
             if path.casefold().endswith(".app") or (top_level and not spec.quarantine):
                 self._queue(path, how, spec, delay=0.0, is_dir=True)
             return
@@ -336,7 +546,7 @@ class InstallWatcher:
         self._queue(path, how, spec, delay=SETTLE_SECONDS if how == "created" else 0.0)
 
     def _root_changed(self, path: str) -> None:
-        if any(str(f.spec.path) == path for f in self._folders):
+        if any(f.root == path for f in self._folders) or path in self._subs:
             self._nudge_health()
 
     def _nudge_health(self) -> None:
@@ -352,7 +562,7 @@ class InstallWatcher:
             with self._wake:
                 now = time.monotonic()
                 due = self._pending[0].due if self._pending else next_health
-                if not self._recheck and due > now:
+                if not (self._recheck or self._new_dirs) and due > now:
                     self._wake.wait(min(due, next_health) - now)
                 ready = []
                 now = time.monotonic()
@@ -362,6 +572,12 @@ class InstallWatcher:
                         del self._queued[item.path]
                         ready.append(item)
                 recheck, self._recheck = self._recheck, False
+                new_dirs, self._new_dirs = self._new_dirs, []
+            for path, folder in new_dirs:  # first, so what lands in them is seen
+                try:
+                    self._watch_subfolder(path, folder)
+                except Exception as exc:  # one odd folder must never stop the watcher
+                    self.report(f"{path}: could not be watched ({exc!r})")
             for item in ready:
                 try:
                     self._consider(item)
@@ -402,11 +618,25 @@ class InstallWatcher:
         except Exception as exc:  # a strange file must never stop the watcher
             self.report(f"{item.path}: could not be checked ({exc})")
             return
+        for ev in verdict.evidence:
+            if ev.kind == REFUSED_KIND:  # a zip over a limit (a bomb?): one line, said once
+                self.report(f"{item.path}: {ev.detail}")
         if verdict.matched:
             quarantinable = item.folder.quarantine and (
                 not is_dir or item.path.casefold().endswith(".app")
             )
             self.on_file(item.path, verdict, item.how, quarantinable)
+
+
+def _more_folders_than(top: str, limit: int) -> bool:
+    """Whether the tree under ``top`` holds more than ``limit`` folders (links not followed);
+    stops counting as soon as it does."""
+    count = 0
+    for _root, dirs, _files in os.walk(top):
+        count += len(dirs)
+        if count > limit:
+            return True
+    return False
 
 
 class _Events(FileSystemEventHandler):
