@@ -17,6 +17,8 @@ import pytest
 from guard import home
 from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
+from guard.providers.active import load_active_profiles
+from guard.providers.model import ProfileSet
 from guard.sigdb.loader import load_database
 from guard.sigdb.model import SignatureSet
 
@@ -44,6 +46,14 @@ def pytest_configure(config: pytest.Config) -> None:
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     """No test ever reads or writes a real ScamGuard profile."""
     monkeypatch.setenv(home.ENV_HOME, str(tmp_path_factory.mktemp("scamguard-home")))
+
+
+@pytest.fixture(scope="module")
+def profiles() -> ProfileSet:
+    """The shipped provider profiles, all of which must load."""
+    loaded, problems = load_active_profiles()
+    assert problems == []
+    return loaded
 
 
 @pytest.fixture(scope="session")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import textwrap
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -52,3 +56,23 @@ def write_database(root: Path, tools: dict[str, str], version: int = 1) -> Path:
     for stem, text in tools.items():
         (root / "tools" / f"{stem}.toml").write_text(text)
     return root
+
+
+@contextlib.contextmanager
+def keep_resuming(pid: int) -> Iterator[None]:
+    """While inside: ``kill -CONT pid`` every 10 ms, as a script a caller left running would,
+    so a frozen tool keeps waking up."""
+    stop = threading.Event()
+
+    def resume() -> None:
+        while not stop.wait(0.01):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+
+    resumer = threading.Thread(target=resume, daemon=True)
+    resumer.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        resumer.join()

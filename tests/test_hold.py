@@ -13,7 +13,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from guard.identify.identifier import Identifier
 from guard.live import journal_path
 from tests.conftest import Spawner
 from tests.guard_rig import Rig, is_stopped, status
-from tests.helpers import wait_for
+from tests.helpers import keep_resuming, wait_for
 
 PROGRAMS = Path(__file__).parent / "programs"
 
@@ -75,20 +74,8 @@ def test_a_tool_resumed_again_and_again_is_closed_and_says_why(rig: Rig, spawn: 
     tool = spawn.start("anydesk")
     rig.wait_event("frozen", pid=tool.pid)
     wait_for(lambda: is_stopped(tool.pid), message="frozen")
-    stop = threading.Event()
-
-    def keep_resuming() -> None:  # a script the caller left running
-        while not stop.wait(0.01):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(tool.pid, signal.SIGCONT)
-
-    resumer = threading.Thread(target=keep_resuming, daemon=True)
-    resumer.start()
-    try:
+    with keep_resuming(tool.pid):  # a script the caller left running
         blocked = rig.wait_event("blocked", timeout=10)
-    finally:
-        stop.set()
-        resumer.join()
     assert blocked.data["reason"] == COULD_NOT_HOLD
     assert "could not be kept stopped" in blocked.message
     wait_for(lambda: _gone(tool.pid), message="the tool closed")

@@ -16,18 +16,9 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton
 
 from guard.engine.events import GuardEvent
 from guard.engine.incidents import IncidentView, State
-from guard.providers.active import load_active_profiles
-from guard.providers.model import ProfileSet
 from ui import notices
 from ui.notices import StoppedAgainNotice, StoppedAgainNotices
 from ui.preview import sample_incident
-
-
-@pytest.fixture(scope="module")
-def profiles() -> ProfileSet:
-    loaded, problems = load_active_profiles()
-    assert problems == []
-    return loaded
 
 
 @pytest.fixture

@@ -6,13 +6,11 @@ watches only a temp Downloads folder, so nothing else on the machine is ever fro
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import signal
 import subprocess
 import sys
-import threading
 
 import psutil
 import pytest
@@ -25,7 +23,7 @@ from guard.engine.journal import JournalError, read
 from guard.instance import GuardInstance, is_running
 from guard.live import GuardOptions, journal_path
 from guard.sigdb.loader import load_database
-from tests.helpers import wait_for
+from tests.helpers import keep_resuming, wait_for
 from ui import alerts
 from ui import cli as ui_cli
 from ui.app import AppOptions, TrayApp
@@ -579,20 +577,8 @@ def test_a_tool_that_cannot_be_held_is_closed_and_the_warning_says_closed(qtbot,
     app = start_tray("talktalk")
     tool = spawn.start("anydesk")
     window = _warning(qtbot, app)
-    stop = threading.Event()
-
-    def keep_resuming() -> None:  # a script the caller left running
-        while not stop.wait(0.01):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(tool.pid, signal.SIGCONT)
-
-    resumer = threading.Thread(target=keep_resuming, daemon=True)
-    resumer.start()
-    try:
+    with keep_resuming(tool.pid):  # a script the caller left running
         qtbot.waitUntil(lambda: window.pages.currentIndex() == DONE, timeout=WAIT_MS)
-    finally:
-        stop.set()
-        resumer.join()
     qtbot.waitUntil(lambda: _gone(tool), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: "ScamGuard closed it" in window.caught_label.text(), timeout=WAIT_MS)
     said = window.caught_label.text()

@@ -15,8 +15,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QPushButton
 
 from guard.engine.incidents import State
-from guard.providers.active import load_active_profiles
-from guard.providers.model import ProfileSet
 from ui import warning_text
 from ui.preview import render, sample_incident
 from ui.warning import CHOICE, DONE, QUESTION, SCOPE, WarningWindow
@@ -24,13 +22,6 @@ from ui.warning_parts import describe
 from ui.warning_text import Caught
 
 TODAY = dt.date(2026, 11, 22)
-
-
-@pytest.fixture(scope="module")
-def profiles() -> ProfileSet:
-    loaded, problems = load_active_profiles()
-    assert problems == []
-    return loaded
 
 
 @pytest.fixture

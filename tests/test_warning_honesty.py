@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QApplication, QScrollArea
 
 from guard.engine.events import GuardEvent
 from guard.engine.incidents import IncidentView, State
-from guard.providers.active import load_active_profiles
 from guard.providers.model import ProfileSet
 from ui import warning_text
 from ui.preview import sample_incident
@@ -27,13 +26,6 @@ from ui.warning_text import Caught
 
 TODAY = dt.date(2026, 11, 22)
 RESTARTED = "Someone tried to restart it from outside ScamGuard. It has been stopped again."
-
-
-@pytest.fixture(scope="module")
-def profiles() -> ProfileSet:
-    loaded, problems = load_active_profiles()
-    assert problems == []
-    return loaded
 
 
 @pytest.fixture
