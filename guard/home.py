@@ -13,11 +13,18 @@ rights (``systemctl --user set-environment``, ``launchctl setenv``, ``setx``).
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import getpass
+import hashlib
 import json
 import os
 import re
+import stat
 import sys
+import tempfile
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
@@ -113,10 +120,175 @@ def config_dir() -> Path:
     return home / "config" if home else Path(platformdirs.user_config_dir(APP, appauthor=False))
 
 
-def state_dir() -> Path:
-    """Installed updates, journal, quarantine: things the guard writes as it runs."""
+def configured_state_dir() -> Path:
+    """Where state belongs (``SCAMGUARD_HOME/state`` or the per-OS folder), usable or not."""
     home = _home()
     return home / "state" if home else Path(platformdirs.user_state_dir(APP, appauthor=False))
+
+
+def state_dir() -> Path:
+    """Installed updates, journal, quarantine: things the guard writes as it runs.
+
+    The configured folder when it can be written; otherwise a private temporary folder
+    (``fallback_reason`` says why), so a broken home never stops the guard. Decided once per
+    process and per configured folder."""
+    return _state().path
+
+
+def fallback_reason() -> str:
+    """Why state is kept in a temporary folder, in one line ("" when it is not): for the
+    journal and the tray, so "protecting" never hides that the journal is somewhere else."""
+    return _state().reason
+
+
+def runtime_dir() -> Path | None:
+    """A private folder of this user's that every ScamGuard of this user (and this
+    configured state folder) agrees on, whatever state the state folder is in: where the
+    guard's lock lives when the state folder cannot be used, and where the temporary state
+    folder is named for the other commands (``history``, ``allow``).
+
+    ``/run/user/UID`` where the system keeps one (Linux; private to the user), else the
+    temp folder (per-user on Windows and macOS). None when the folder there is not this
+    user's own and private (another account made it first, or it is a link)."""
+    configured = str(configured_state_dir()).encode("utf-8", "surrogateescape")
+    name = f"scamguard-{_user_key()}-{hashlib.sha256(configured).hexdigest()[:12]}"
+    base = Path(tempfile.gettempdir())
+    if hasattr(os, "getuid"):
+        run = Path("/run/user") / str(os.getuid())
+        if _private_folder(run):
+            base = run
+    folder = base / name
+    try:
+        folder.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    except OSError:
+        return None
+    return folder if _private_folder(folder) else None
+
+
+@dataclass(frozen=True)
+class _State:
+    path: Path
+    reason: str
+
+
+_STATES: dict[Path, _State] = {}
+_STATES_LOCK = threading.Lock()
+FALLBACK_NOTE = "state-fallback"  # in runtime_dir(): the temporary state folder in use
+
+
+def _state() -> _State:
+    configured = configured_state_dir()
+    with _STATES_LOCK:
+        found = _STATES.get(configured)
+        if found is None:
+            found = _STATES[configured] = _resolve_state(configured)
+    return found
+
+
+def _resolve_state(configured: Path) -> _State:
+    why = unusable_reason(configured)
+    if not why:
+        return _State(configured, "")
+    try:
+        temporary = _temporary_state()
+    except OSError as exc:
+        return _State(
+            configured,
+            f"the ScamGuard folder {configured} cannot be used ({why}) and no temporary "
+            f"folder could be made ({exc.strerror or exc}); guarding anyway, but nothing is "
+            "being recorded",
+        )
+    return _State(
+        temporary,
+        f"the ScamGuard folder {configured} cannot be used ({why}); guarding anyway, with "
+        f"the journal and quarantine in the temporary folder {temporary} until it is fixed",
+    )
+
+
+def unusable_reason(folder: Path) -> str:
+    """Why ``folder`` cannot hold ScamGuard's state, in a few words ("" when it can): made
+    if missing, then a file really created and removed in it (permissions, a read-only
+    disk, a file standing where a folder should be)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".scamguard-probe-", suffix=".tmp")
+        os.close(fd)
+        os.unlink(probe)
+    except (FileExistsError, NotADirectoryError):
+        return "a file stands where a folder should be"
+    except PermissionError:
+        return "permission denied"
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return ""
+
+
+def _temporary_state() -> Path:
+    """A private temporary state folder (mode 0700, ``tempfile.mkdtemp``): the one another
+    ScamGuard of this user already uses (named in ``runtime_dir()``), else a new one, so
+    ``history`` and ``allow`` find the guard's journal."""
+    shared = runtime_dir()
+    note = shared / FALLBACK_NOTE if shared is not None else None
+    if note is not None:
+        named = _read_note(note)
+        if named is not None:
+            return named
+    made = Path(tempfile.mkdtemp(prefix="scamguard-state-"))
+    if note is None:
+        return made
+    staged = note.with_name(f".{FALLBACK_NOTE}-{os.getpid()}")
+    try:
+        staged.write_text(str(made), encoding="utf-8")
+        for _attempt in range(2):
+            try:
+                os.link(staged, note)  # whole or not at all, and never over another's
+                return made
+            except FileExistsError:
+                named = _read_note(note)
+                if named is not None:  # another process named its folder first: share it
+                    with contextlib.suppress(OSError):
+                        made.rmdir()
+                    return named
+                note.unlink()  # names a folder that is gone (the temp cleaner)
+    except OSError:
+        pass
+    finally:
+        with contextlib.suppress(OSError):
+            staged.unlink()
+    return made
+
+
+def _read_note(note: Path) -> Path | None:
+    try:
+        named = Path(note.read_text(encoding="utf-8").strip())
+    except (OSError, UnicodeDecodeError):
+        return None
+    return named if named.is_absolute() and _private_folder(named) else None
+
+
+def _private_folder(folder: Path) -> bool:
+    """Is ``folder`` a real folder (not a link), this user's, that nobody else can enter?"""
+    try:
+        st = os.lstat(folder)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(st.st_mode):
+        return False
+    if hasattr(os, "getuid"):
+        return st.st_uid == os.getuid() and not st.st_mode & 0o077
+    return True  # Windows: the per-user temp folder's own permissions
+
+
+def _user_key() -> str:
+    if hasattr(os, "getuid"):
+        return str(os.getuid())
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "user"
+    return hashlib.sha256(user.encode("utf-8", "surrogateescape")).hexdigest()[:8]
 
 
 def updates_dir() -> Path:

@@ -12,11 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from guard import home, locations, settings
+from guard import home, locations, settings, settings_edits
 from guard.database import load_active
 from guard.engine import journal
 from guard.engine.allowances import JOURNAL_LOOKBACK, saved_allowances
 from guard.engine.engine import Engine, OnDetect
+from guard.engine.events import GuardEvent
 from guard.engine.journal import Journal
 from guard.engine.quarantine import Quarantine
 from guard.engine.requests import RequestInbox
@@ -62,12 +63,29 @@ class GuardOptions:
 
 class TrustedTools:
     """The permanently trusted tool ids, re-read when the settings file changes, so a change
-    made with ``scamguard trust`` or the settings window applies without a restart."""
+    made with ``scamguard trust`` or the settings window applies without a restart.
 
-    def __init__(self, report: Callable[[str], None], min_interval: float = 1.0):
+    A change made to the file by hand (perhaps dictated by a caller) applies too, but is
+    never silent: at the first read and at every re-read it is journalled once, through
+    ``record``, as a "settings" event in words (``settings_edits``). It is not an error, so
+    it does not go to ``report``, which gets the file's problems. ``names`` gives a tool
+    id's display name for that message, if known.
+    """
+
+    def __init__(
+        self,
+        report: Callable[[str], None],
+        record: Callable[[GuardEvent], object],
+        *,
+        names: Callable[[str], str | None] | None = None,
+        min_interval: float = 1.0,
+    ):
         self.report = report
+        self.record = record
+        self.names = names
         self.min_interval = min_interval
         self._checked = 0.0
+        self._read = False
         self._stamp: tuple[int, int] | None = None
         self._ids: frozenset[str] = frozenset()
 
@@ -81,11 +99,19 @@ class TrustedTools:
                 stamp: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
             except OSError:
                 stamp = None
-            if stamp != self._stamp:
-                self._stamp = stamp
-                loaded = settings.load(path)
+            if stamp != self._stamp or not self._read:  # a file deleted by hand counts too
+                self._stamp, self._read = stamp, True
+                raw, loaded = settings.read(path)
                 if loaded.problem:
                     self.report(loaded.problem)
+                settings_edits.journal_hand_edit(
+                    path,
+                    raw,
+                    loaded,
+                    record_event=self.record,
+                    report=self.report,
+                    names=self.names,
+                )
                 self._ids = frozenset(loaded.trusted)
         return self._ids
 
@@ -105,7 +131,11 @@ class LiveGuard:
         identifier = self.identifier
         early: list[str] = []
         self.journal = Journal(journal_path(), report=early.append)
-        trusted = TrustedTools(early.append)
+        trusted = TrustedTools(
+            early.append,
+            self.journal.record,  # a hand edit of the settings file: journalled, not an error
+            names=lambda tool_id: getattr(self.identifier.index.tools.get(tool_id), "name", None),
+        )
         # The engine's own report (a failing listener) goes to stderr, not back into events.
         self.engine = Engine(
             Quarantine(quarantine_dir()),
@@ -145,7 +175,7 @@ class LiveGuard:
 
     def start(self, ready_timeout: float = 30.0) -> None:
         """Start every source; returns once tools already running have been looked at."""
-        for line in [*self._early, self.instance.warning, self.options.database_warning]:
+        for line in [*self._early, *self.instance.warnings, self.options.database_warning]:
             if line:
                 self.engine.problem(line)
         self._restore_allowances()

@@ -1,8 +1,14 @@
-"""The journal: real SQLite in WAL mode, damaged and locked files, reading it back."""
+"""The journal: real SQLite in WAL mode, damaged and locked files, a full disk, reading it
+back. Only damage sets a journal aside; a locked journal or a full disk is waited out."""
 
 from __future__ import annotations
 
+import errno
+import os
+import shutil
 import sqlite3
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +16,7 @@ import pytest
 from guard.engine import journal as journal_module
 from guard.engine.events import GuardEvent
 from guard.engine.journal import Journal, connect, read, record_now
+from tests.helpers import wait_for
 
 
 def _event(n: int) -> GuardEvent:
@@ -53,7 +60,9 @@ def test_damaged_journal_is_moved_aside_and_recreated(tmp_path: Path) -> None:
     assert aside.read_bytes().startswith(b"this is not a database")
 
 
-def test_locked_journal_is_moved_aside_not_waited_on_forever(tmp_path: Path) -> None:
+def test_a_journal_locked_at_start_is_kept_not_moved_aside(tmp_path: Path) -> None:
+    """Another program holding the journal (a database browser, a backup tool) is not
+    damage: nothing is set aside, and a short-lived command says it was not recorded."""
     path = tmp_path / "journal.db"
     record_now(path, [_event(1)], print)
     holder = sqlite3.connect(path, isolation_level=None)
@@ -61,12 +70,144 @@ def test_locked_journal_is_moved_aside_not_waited_on_forever(tmp_path: Path) -> 
     holder.execute("BEGIN EXCLUSIVE")
     try:
         problems: list[str] = []
-        conn = connect(path, problems.append)
-        conn.close()
-        assert problems and "another program is holding it locked" in problems[0]
+        with pytest.raises(sqlite3.OperationalError):
+            connect(path, problems.append)
+        record_now(path, [_event(2)], problems.append)
+        assert problems == [
+            "this was not recorded in the journal (another program is holding it locked)"
+        ]
+        assert not list(tmp_path.glob("journal.db.bad-*"))
     finally:
         holder.rollback()
         holder.close()
+    assert [r["pid"] for r in read(path)] == [1]
+
+
+def _guard_like(journal: Journal, said: list[str]) -> Callable[[str], None]:
+    """The live guard's wiring: each report becomes an event that goes to the journal."""
+
+    def report(line: str) -> None:
+        journal.record(GuardEvent("error", line))
+        said.append(line)
+
+    return report
+
+
+def test_a_journal_locked_while_the_guard_runs_is_kept_and_caught_up(tmp_path: Path) -> None:
+    path = tmp_path / "journal.db"
+    said: list[str] = []
+    journal = Journal(path, said.append)
+    journal.report = _guard_like(journal, said)
+    journal.record(_event(1))
+    assert journal.flush()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another program writing, for a while
+    try:
+        for n in (2, 3, 4):
+            journal.record(_event(n))
+        wait_for(lambda: any("cannot be written just now" in s for s in said), timeout=30)
+        assert "another program is holding it locked" in said[0]
+        assert journal.waiting >= 3
+        assert not list(tmp_path.glob("journal.db.bad-*"))
+    finally:
+        holder.rollback()
+        holder.close()
+    assert journal.flush(timeout=30)
+    journal.close()
+    rows = read(path)
+    assert [r["pid"] for r in rows if r["kind"] == "detected"] == [1, 2, 3, 4]
+    assert journal.dropped == 0
+    assert any("being written again" in r["message"] for r in rows)
+    assert not list(tmp_path.glob("journal.db.bad-*"))
+
+
+def test_events_beyond_the_bound_are_counted_and_the_count_is_journalled(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "journal.db"
+    said: list[str] = []
+    journal = Journal(path, said.append)
+    journal.report = _guard_like(journal, said)
+    journal.MAX_BACKLOG = 3
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        journal.record(_event(1))
+        wait_for(lambda: said, timeout=30)  # its report is the second event waiting
+        for n in range(2, 7):
+            journal.record(_event(n))
+        wait_for(lambda: journal.dropped >= 4, timeout=30)
+        assert journal.waiting == 3
+    finally:
+        holder.rollback()
+        holder.close()
+    assert journal.flush(timeout=30)
+    journal.close()
+    rows = read(path)
+    assert [r["pid"] for r in rows if r["kind"] == "detected"] == [1, 2]  # the oldest kept
+    counted = [r["message"] for r in rows if "events could not be written" in r["message"]]
+    assert counted == [
+        f"{journal.dropped} events could not be written to the journal (another program is "
+        "holding it locked); it is being written again"
+    ]
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 1 MiB file system (tmpfs), so the disk really fills up."""
+    mount = shutil.which("mount")
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    if os.geteuid() != 0 or mount is None:
+        pytest.skip("mounting a small tmpfs needs root")
+    made = subprocess.run(
+        [mount, "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(folder)],
+        capture_output=True,
+        check=False,
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {made.stderr.decode().strip()}")
+    try:
+        yield folder
+    finally:
+        if subprocess.run(["umount", str(folder)], check=False).returncode != 0:
+            subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def _fill(folder: Path) -> Path:
+    filler = folder / "filler"
+    with open(filler, "wb") as fh:
+        try:
+            while True:
+                fh.write(b"\0" * 65536)
+                fh.flush()
+        except OSError as exc:
+            assert exc.errno == errno.ENOSPC
+    return filler
+
+
+def test_a_full_disk_keeps_the_journal_and_writes_once_there_is_room(small_disk: Path) -> None:
+    path = small_disk / "journal.db"
+    said: list[str] = []
+    journal = Journal(path, said.append)
+    journal.report = _guard_like(journal, said)
+    journal.record(_event(0))
+    assert journal.flush()
+    filler = _fill(small_disk)
+    try:
+        for n in range(1, 41):  # far more than the WAL has room for
+            journal.record(GuardEvent("detected", "x" * 8000, pid=n))
+        wait_for(lambda: any("the disk is full" in s for s in said), timeout=30)
+        assert not list(small_disk.glob("journal.db.bad-*"))
+        assert path.exists()
+    finally:
+        filler.unlink()
+    assert journal.flush(timeout=30)
+    journal.close()
+    pids = [r["pid"] for r in read(path) if r["kind"] == "detected"]
+    assert pids == list(range(41))
+    assert journal.dropped == 0
+    assert not list(small_disk.glob("journal.db.bad-*"))
 
 
 def test_journal_from_a_newer_version_is_not_overwritten(tmp_path: Path) -> None:
@@ -87,9 +228,9 @@ def test_a_journal_that_cannot_be_written_never_stops_the_guard(tmp_path: Path) 
     journal = Journal(blocker / "journal.db", problems.append)  # cannot even create it
     for n in range(3):
         journal.record(_event(n))
-    assert journal.flush()
+    wait_for(lambda: journal.waiting == 3)  # kept, in case it can be written later
     journal.close()
-    assert journal.dropped == 3
+    assert journal.dropped == 3  # and counted when the guard stops without it
     assert "detection goes on" in problems[0]
     assert any("lost" in p for p in problems)
     # A short-lived command is told, and its own work is not undone.
@@ -107,7 +248,7 @@ def test_journal_failing_while_the_guard_runs_is_replaced_and_nothing_is_lost(
     journal.record(_event(1))
     assert journal.flush()
     real = journal_module.append
-    failures = [sqlite3.DatabaseError("database disk image is malformed")]
+    failures = [_real_damage(tmp_path)]
 
     def append_once_broken(conn: sqlite3.Connection, events: list[GuardEvent]) -> None:
         if failures:
@@ -138,6 +279,20 @@ def test_a_failing_journal_does_not_feed_on_its_own_reports(tmp_path: Path) -> N
 
     journal.report = report
     journal.record(_event(1))
-    assert journal.flush()
+    wait_for(lambda: journal.waiting >= 1)
     journal.close()
     assert len(reports) <= 3, reports
+
+
+def _real_damage(folder: Path) -> sqlite3.DatabaseError:
+    """The error SQLite itself raises for a file that is not a database."""
+    garbage = folder / "garbage.db"
+    garbage.write_bytes(b"not a database at all" * 100)
+    conn = sqlite3.connect(garbage)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master")
+    except sqlite3.DatabaseError as exc:
+        return exc
+    finally:
+        conn.close()
+    raise AssertionError("SQLite read garbage as a database")

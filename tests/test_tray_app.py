@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 
 import psutil
 import pytest
@@ -20,7 +22,7 @@ from PySide6.QtWidgets import QApplication
 
 from guard import home, settings, trust
 from guard.engine.journal import JournalError, read
-from guard.instance import GuardInstance, is_running
+from guard.instance import GuardInstance, is_running, lock_dir
 from guard.live import GuardOptions, journal_path
 from guard.sigdb.loader import load_database
 from tests.helpers import keep_resuming, wait_for
@@ -188,6 +190,59 @@ def test_without_the_lock_the_tray_says_it_is_not_protecting(qtbot):
         held.release()
 
 
+def test_a_lock_held_by_another_program_is_shown_not_hidden_behind_protecting(
+    qtbot, start_tray, spawn, tmp_path
+):
+    """A caller's ``flock guard.lock sleep 1d``: the tray protects anyway (a tool is still
+    frozen) and says, in the icon's state and its words, that something holds the lock."""
+    if shutil.which("flock") is None:
+        pytest.skip("no flock(1) here")
+    lock = lock_dir() / "guard.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    planter = subprocess.Popen(
+        ["flock", str(lock), "sh", "-c", "echo locked; exec sleep 120"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert planter.stdout is not None and planter.stdout.readline().strip() == "locked"
+        app = start_tray()
+        status = app.status()
+        assert status.state == "attention"
+        assert f"held by process {planter.pid} (flock)" in status.detail
+        assert "which is not ScamGuard" in app.status_window.detail.text()
+        assert app.status_window.detail.isVisible()
+        tool = spawn.start("anydesk")
+        _warning(qtbot, app)
+        qtbot.waitUntil(lambda: _status(tool.pid) == psutil.STATUS_STOPPED, timeout=WAIT_MS)
+    finally:
+        planter.kill()
+        planter.wait(timeout=10)
+
+
+def test_a_state_folder_that_is_a_file_is_shown_and_the_tray_still_protects(
+    qtbot, start_tray, spawn, tmp_path, monkeypatch
+):
+    """Its state folder is a file: the settings still load from its config folder, the
+    journal goes to a private temporary folder, and the tray says so."""
+    fresh = tmp_path / "home"
+    (fresh / "config").mkdir(parents=True)
+    (fresh / "state").write_text("a file where the state folder should be")
+    monkeypatch.setenv(home.ENV_HOME, str(fresh))
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    app = start_tray()
+    status = app.status()
+    assert status.state == "attention"
+    assert "cannot be used (a file stands where a folder should be)" in status.detail
+    assert "temporary folder" in status.tooltip
+    tool = spawn.start("anydesk")
+    _warning(qtbot, app)
+    qtbot.waitUntil(lambda: _status(tool.pid) == psutil.STATUS_STOPPED, timeout=WAIT_MS)
+
+
 def _confined_tray_script(folder, handover_wait: float | None = None) -> str:
     """``python -c`` source running the real entry point (``ui.app.run``) with its guard
     confined to ``folder`` and no tray icon; ``handover_wait`` shortens the wait for another
@@ -207,6 +262,8 @@ def _confined_tray_script(folder, handover_wait: float | None = None) -> str:
 def test_states_are_ordered_by_urgency():
     assert status_of(True, False, False).state == "protected"
     assert status_of(True, False, True).state == "outdated"
+    assert status_of(True, False, True, concern="lock held").state == "attention"
+    assert status_of(False, False, True, "why", "lock held").state == "paused"
     assert status_of(False, False, True, "why").state == "paused"
     assert status_of(False, True, True).state == "warning"
 

@@ -271,7 +271,8 @@ class TrayApp(QObject):
         if self.database.origin == "built-in" and released is not None:
             outdated = outdated or (self.options.today() - released).days > OUTDATED_AFTER_DAYS
         warning_open = self.alerts is not None and self.alerts.open
-        return status_of(self.running, warning_open, outdated, self.reason)
+        concern = "; ".join(self.guard.instance.warnings) if self.guard is not None else ""
+        return status_of(self.running, warning_open, outdated, self.reason, concern)
 
     @Slot()
     def _refresh(self, *_args: object) -> None:

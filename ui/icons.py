@@ -1,8 +1,8 @@
 """The tray icon, drawn in code: a shield whose colour and mark say the state at a glance.
 
 Drawn rather than shipped as files so every state exists at every size the desktop asks
-for, and so the states differ by shape as well as colour (a tick, an exclamation mark, a
-question mark, two bars), for people who cannot tell red from green.
+for, and so the states differ by shape as well as colour (a tick, an exclamation mark, an
+"i", a question mark, two bars), for people who cannot tell red from green.
 """
 
 from __future__ import annotations
@@ -14,9 +14,16 @@ STATE_COLOURS = {
     "protected": "#1b7f3b",
     "warning": "#c92a2a",
     "outdated": "#9c6500",
+    "attention": "#9c6500",
     "paused": "#5c6670",
 }
-STATE_MARKS = {"protected": "tick", "warning": "!", "outdated": "?", "paused": "pause"}
+STATE_MARKS = {
+    "protected": "tick",
+    "warning": "!",
+    "attention": "i",
+    "outdated": "?",
+    "paused": "pause",
+}
 SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
 
 

@@ -31,7 +31,7 @@ from ui.i18n import tr
 class Status:
     """What the icon and tooltip say; ``state`` picks the icon."""
 
-    state: str  # protected | warning | outdated | paused
+    state: str  # protected | warning | attention | outdated | paused
     headline: str
     detail: str = ""
 
@@ -41,13 +41,22 @@ class Status:
 
 
 def status_of(
-    running: bool, warning_open: bool, signatures_outdated: bool, reason: str = ""
+    running: bool,
+    warning_open: bool,
+    signatures_outdated: bool,
+    reason: str = "",
+    concern: str = "",
 ) -> Status:
-    """The most urgent state wins: a warning, then not running, then old signatures."""
+    """The most urgent state wins: a warning, then not running, then a running guard with
+    a ``concern`` (its lock held by another program, its history in a temporary folder),
+    then old signatures. A concern is never hidden behind a green "protecting": a program
+    holding the lock may be trying to switch protection off."""
     if warning_open:
         return Status("warning", tr("a remote-control program was frozen"), tr("Hang up."))
     if not running:
         return Status("paused", tr("not protecting this computer"), reason)
+    if concern:
+        return Status("attention", tr("protecting, but something needs looking at"), concern)
     if signatures_outdated:
         return Status(
             "outdated",

@@ -14,6 +14,7 @@ that stops guarding because of its diary is worse.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import queue
 import sqlite3
@@ -60,13 +61,16 @@ class JournalError(Exception):
 
 
 def connect(path: Path, report: Report) -> sqlite3.Connection:
-    """Open (creating if needed) the journal in WAL mode; move a bad one aside and start
-    afresh. ``report`` gets one line when that happens. Raises sqlite3.Error (or OSError)
-    only when even that fails (the file cannot be moved, the folder is read-only)."""
+    """Open (creating if needed) the journal in WAL mode; move a damaged one aside and
+    start afresh (``report`` gets one line when that happens). Raises sqlite3.Error (or
+    OSError) when it cannot be opened for now (locked by another program, a full disk, a
+    read-only folder: the file is kept) or when a damaged one cannot be moved."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         return _open(path)
     except sqlite3.DatabaseError as exc:
+        if not damaged(exc):
+            raise  # busy, locked, full, read-only: the journal is fine, the moment is not
         _set_aside(path, f"could not be opened ({_reason(exc)})", report)
         return _open(path)
 
@@ -150,23 +154,60 @@ def read(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
     return out
 
 
-class Journal:
-    """The guard's writer: ``record`` queues, a thread commits in small batches. If the
-    journal cannot be written at all, events are dropped (and counted, and said once), and
-    it tries again on later batches; the guard never stops for it."""
+_BATCH = 500
+# SQLite result codes (the low byte of ``sqlite_errorcode``) that mean the file itself is
+# not a journal this version can use: set it aside and start afresh. Everything else (busy,
+# locked by another program, disk full, read-only, I/O errors, cannot open) is a passing
+# condition of a healthy journal: keep it and try again later.
+_SQLITE_ERROR, _SQLITE_CORRUPT, _SQLITE_NOTADB = 1, 11, 26
+_DAMAGE_CODES = {_SQLITE_ERROR, _SQLITE_CORRUPT, _SQLITE_NOTADB}
 
+
+class _Unusable(sqlite3.DatabaseError):
+    """The file opened but is not a journal this version may write (a newer schema)."""
+
+
+def damaged(exc: BaseException) -> bool:
+    """Is ``exc`` about the journal file itself (corrupt, not a database, a newer schema),
+    rather than about the moment (busy, locked, full disk, read-only, I/O)? Only damage
+    sets a journal aside: a healthy journal is never replaced because of a full disk or
+    another program holding it."""
+    if isinstance(exc, _Unusable):
+        return True
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in _DAMAGE_CODES
+
+
+class Journal:
+    """The guard's writer: ``record`` queues, a thread commits in small batches.
+
+    When the journal cannot be written for now (another program holds it locked, the disk
+    is full, the folder is read-only), nothing is set aside: events wait in memory (at most
+    MAX_BACKLOG of them; newer ones beyond that are dropped and counted) and the thread
+    tries again after FIRST_RETRY_SECONDS, doubling up to RETRY_SECONDS. It says so once
+    when it starts failing, and once more when it can write again, with the number of
+    events lost. The guard never stops for it."""
+
+    FIRST_RETRY_SECONDS = 0.5
     RETRY_SECONDS = 30.0
+    MAX_BACKLOG = 10_000
 
     def __init__(self, path: Path, report: Report):
         self.path = path
         self.report = report
-        self.dropped = 0
-        self._failing = False
+        self.dropped = 0  # events lost since the start (tests, status)
+        self._lost = 0  # lost in the current run of failures, said when it can write again
+        self._failing = ""  # why it cannot be written right now ("" when it can)
+        self._said_lost = False
+        self._lost_why = ""
+        self._backlog: list[GuardEvent] = []
         self._queue: queue.Queue[GuardEvent | None] = queue.Queue()
         self._pending = 0
         self._done = threading.Condition()
+        self._wait = self.FIRST_RETRY_SECONDS
         self._retry_at = 0.0
-        self._conn = self._connect()  # at start, so a bad journal is reported at once
+        self._conn: sqlite3.Connection | None = None
+        self._connect()  # at start, so a bad journal is reported at once
         self._thread = threading.Thread(target=self._run, name="journal", daemon=True)
         self._thread.start()
 
@@ -176,93 +217,141 @@ class Journal:
         self._queue.put(event)
 
     def flush(self, timeout: float = 5.0) -> bool:
-        """Wait until everything recorded so far is committed (tests, shutdown)."""
+        """Wait until everything recorded so far is committed or dropped (tests,
+        shutdown); False when some of it is still waiting for the journal."""
         with self._done:
             return self._done.wait_for(lambda: self._pending == 0, timeout)
 
     def close(self, timeout: float = 5.0) -> None:
+        """Stop the writer: one last try for what is waiting, the rest is dropped."""
         self._queue.put(None)
         self._thread.join(timeout)
 
+    @property
+    def waiting(self) -> int:
+        """Events held in memory until the journal can be written."""
+        return len(self._backlog)
+
     def _run(self) -> None:
         try:
-            while True:
-                first = self._queue.get()
-                if first is None:
-                    return
-                batch = [first]
-                stop = False
-                while len(batch) < 500:
+            stop = False
+            while not stop:
+                timeout = max(0.0, self._retry_at - time.monotonic()) if self._backlog else None
+                try:
+                    item = self._queue.get(timeout=timeout)
+                except queue.Empty:
+                    item = False  # time to try the backlog again
+                while item is not False:
+                    if item is None:
+                        stop = True
+                        break
+                    self._hold(item)
+                    if len(self._backlog) >= _BATCH:
+                        break
                     try:
                         item = self._queue.get_nowait()
                     except queue.Empty:
                         break
-                    if item is None:
-                        stop = True
-                        break
-                    batch.append(item)
-                try:
-                    self._write(batch)
-                except Exception as exc:  # the writer thread must outlive anything
-                    self._drop(batch, f"unexpected error {exc!r}")
-                with self._done:
-                    self._pending -= len(batch)
-                    self._done.notify_all()
-                if stop:
-                    return
+                if self._backlog and (stop or time.monotonic() >= self._retry_at):
+                    try:
+                        self._write_backlog()
+                    except Exception as exc:  # the writer thread must outlive anything
+                        self._failed(exc)
+            if self._backlog:
+                self._lose(len(self._backlog), "the guard stopped before it could be written")
+                self._backlog.clear()
         finally:
             if self._conn is not None:
                 with contextlib.suppress(sqlite3.Error):
                     self._conn.close()
 
-    def _connect(self) -> sqlite3.Connection | None:
-        try:
-            conn = connect(self.path, self.report)
-        except (sqlite3.Error, OSError) as exc:
-            self.report(
-                f"the journal {self.path} cannot be written ({_reason(exc)}); detection goes "
-                "on, but events are not being recorded"
-            )
-            self._retry_at = time.monotonic() + self.RETRY_SECONDS
-            return None
-        return conn
+    def _hold(self, event: GuardEvent) -> None:
+        if len(self._backlog) < self.MAX_BACKLOG:
+            self._backlog.append(event)
+        else:
+            self._lose(1, f"more than {self.MAX_BACKLOG} events were waiting")
 
-    def _write(self, batch: list[GuardEvent]) -> None:
-        """Commit ``batch``; a journal that breaks mid-run is set aside and the batch is
-        tried once more on a fresh one."""
-        for fresh in (False, True):
-            if self._conn is None:
-                if not fresh and time.monotonic() < self._retry_at:
-                    break  # it failed recently; try again after RETRY_SECONDS
-                self._conn = self._connect()
-                if self._conn is None:
-                    break
+    def _connect(self) -> bool:
+        if self._conn is not None:
+            return True
+        try:
+            self._conn = connect(self.path, self.report)
+        except Exception as exc:
+            self._failed(exc)
+            return False
+        return True
+
+    def _write_backlog(self) -> None:
+        """Commit the waiting events, oldest first. Only real damage (corrupt, not a
+        database) sets the journal aside, once per try."""
+        set_aside = False
+        while self._backlog:
+            if not self._connect():
+                return
+            assert self._conn is not None
+            batch = self._backlog[:_BATCH]
             try:
                 append(self._conn, batch)
-                self._failing = False
-                return
-            except sqlite3.DatabaseError as exc:
+            except sqlite3.Error as exc:
                 with contextlib.suppress(sqlite3.Error):
                     self._conn.close()
                 self._conn = None
-                if fresh:
-                    self._retry_at = time.monotonic() + self.RETRY_SECONDS
-                    self._drop(batch, _reason(exc))
-                    return
-                with contextlib.suppress(sqlite3.Error, OSError):  # _connect says why next
-                    _set_aside(self.path, f"could not be written ({_reason(exc)})", self.report)
-        self._drop(batch)
+                if damaged(exc) and not set_aside:
+                    set_aside = True
+                    try:  # a fresh journal on the next round
+                        _set_aside(self.path, f"could not be written ({_reason(exc)})", self.report)
+                    except (sqlite3.Error, OSError) as again:
+                        self._failed(again)
+                        return
+                    continue
+                self._failed(exc)
+                return
+            del self._backlog[: len(batch)]
+            if not self._backlog:
+                self._recovered()  # before settling, so a flush also waits for what it says
+            self._settle(len(batch))
 
-    def _drop(self, batch: list[GuardEvent], why: str = "") -> None:
+    def _failed(self, exc: BaseException) -> None:
+        """Not written this time: try again later, and say so once per run of failures."""
+        why = _reason(exc)
+        self._retry_at = time.monotonic() + self._wait
+        self._wait = min(self._wait * 2, self.RETRY_SECONDS)
+        if not self._failing:
+            self._failing = why
+            self.report(
+                f"the journal {self.path} cannot be written just now ({why}); detection goes "
+                "on, and events are kept until it can be written"
+            )
+
+    def _recovered(self) -> None:
+        """Written again: say how many events were lost meanwhile (once), or that none were."""
+        self._wait = self.FIRST_RETRY_SECONDS
+        why, self._failing = self._failing, ""
+        lost, self._lost, self._said_lost = self._lost, 0, False
+        cause, self._lost_why = why or self._lost_why, ""
+        if lost:
+            self.report(
+                f"{lost} events could not be written to the journal ({cause}); it is being "
+                "written again"
+            )
+        elif why:
+            self.report(f"the journal is being written again ({why} before); nothing was lost")
+
+    def _lose(self, count: int, why: str) -> None:
         """Count lost entries; say so once per run of failures. (The report becomes an event,
         and that event comes back here: saying it every time would feed itself forever.)"""
-        self.dropped += len(batch)
-        if not self._failing:
-            self._failing = True
-            self.report(
-                "journal entries are being lost until it can be written again"
-                + (f" ({why})" if why else "")
-            )
+        self.dropped += count
+        self._lost += count
+        self._lost_why = self._lost_why or why
+        self._settle(count)
+        if not self._said_lost:
+            self._said_lost = True
+            self.report(f"journal entries are being lost ({why})")
+
+    def _settle(self, count: int) -> None:
+        with self._done:
+            self._pending -= count
+            self._done.notify_all()
 
 
 def _set_aside(path: Path, what: str, report: Report) -> None:
@@ -280,11 +369,11 @@ def _open(path: Path) -> sqlite3.Connection:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
-            raise sqlite3.DatabaseError(f"journal mode is {mode}, not wal")
+            raise sqlite3.OperationalError(f"journal mode is {mode}, not wal")
         conn.execute("PRAGMA synchronous = NORMAL")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version not in (0, SCHEMA_VERSION):
-            raise sqlite3.DatabaseError(f"made by a newer ScamGuard (schema {version})")
+            raise _Unusable(f"made by a newer ScamGuard (schema {version})")
         conn.executescript(_SCHEMA)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("SELECT count(*) FROM events").fetchone()
@@ -319,6 +408,8 @@ def _reason(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
     if "locked" in text:
         return "another program is holding it locked"
+    if "full" in text or getattr(exc, "errno", None) == errno.ENOSPC:
+        return "the disk is full"
     if "not a database" in text or "malformed" in text:
         return "it is damaged"
     return text
