@@ -3,7 +3,9 @@
 The CLI (``scamguard trust``, ``scamguard provider set``) and the settings window both come
 here. A caller on the phone may be dictating these very changes ("set your provider to…",
 "add this folder…", "trust this program…"), so every one is written to the journal with the
-time, for whoever helps the person afterwards.
+time, for whoever helps the person afterwards. A change made to the settings file by hand
+since ScamGuard last wrote it is journalled here too, before it is saved over
+(``settings_edits``), so it is never folded silently into ScamGuard's own.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from guard import settings
+from guard import settings, settings_edits
 from guard.engine.events import GuardEvent
 from guard.engine.journal import record_now
 from guard.live import journal_path
@@ -25,11 +27,29 @@ def stderr(message: str) -> None:
 
 
 def load(report: Report = stderr) -> settings.Settings:
-    """The settings as on disk now (a damaged file is reported and read as empty)."""
-    current = settings.load()
+    """The settings as on disk now (a damaged file is reported and read as empty), with a
+    hand edit not yet journalled journalled first: what is loaded here is about to be saved."""
+    path = settings.settings_path()
+    raw, current = settings.read(path)
     if current.problem:
         report(current.problem)
+    settings_edits.journal_hand_edit(
+        path, raw, current, record_event=lambda event: _record(event, report), report=report
+    )
     return current
+
+
+def _record(event: GuardEvent, report: Report) -> bool:
+    """Journal ``event`` now; False when anything went wrong, so a hand edit whose event
+    may be lost is said again next time rather than never (``settings_edits``)."""
+    said: list[str] = []
+
+    def both(line: str) -> None:
+        said.append(line)
+        report(line)
+
+    record_now(journal_path(), [event], both)
+    return not said
 
 
 def journal(kind: str, message: str, report: Report = stderr, **fields: Any) -> None:

@@ -5,18 +5,21 @@ where a caller may be dictating the clicks; it is made here, by ``scamguard trus
 settings window, and every change is journalled. The file is JSON data, never code. A
 damaged file is reported in one line and treated as empty, and is moved aside before it is
 overwritten, so nothing the person wrote is lost.
+
+Every save is also recorded (``settings_written``), so a change made to the file by hand,
+perhaps dictated by a caller, is told apart from ScamGuard's own and journalled as such
+(``settings_edits``): it still takes effect, but never silently.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from guard import files, home
+from guard import clock, files, home, settings_written
 
 SETTINGS_FILE = "settings.json"
 MAX_BYTES = 64 * 1024
@@ -43,13 +46,24 @@ class Settings:
 
 
 def load(path: Path | None = None) -> Settings:
+    return read(path)[1]
+
+
+def read(path: Path | None = None) -> tuple[bytes | None, Settings]:
+    """The file's exact bytes (None when there is no file, or it cannot be read) and what
+    they mean, from one read, so what is checked for a hand edit is what takes effect."""
     path = path or settings_path()
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return Settings()
+        return None, Settings()
     except OSError as exc:
-        return Settings(problem=f"{path}: cannot be read ({exc.strerror or exc})")
+        return None, Settings(problem=f"{path}: cannot be read ({exc.strerror or exc})")
+    return raw, parse(raw, path)
+
+
+def parse(raw: bytes, path: Path) -> Settings:
+    """What a settings file's bytes mean; damaged bytes give empty settings and a problem."""
     try:
         if len(raw) > MAX_BYTES:
             raise ValueError(f"larger than {MAX_BYTES // 1024} KiB")
@@ -59,7 +73,8 @@ def load(path: Path | None = None) -> Settings:
             isinstance(k, str) and isinstance(v, dict) for k, v in trusted.items()
         ):
             raise ValueError("trusted_tools must be a table of tool ids")
-        clean = {k: {str(a): str(b) for a, b in v.items()} for k, v in trusted.items()}
+        # Tool ids are lower case; "TeamViewer" typed by hand means the same tool.
+        clean = {k.casefold(): {str(a): str(b) for a, b in v.items()} for k, v in trusted.items()}
         provider = data.get("provider", "")
         if not isinstance(provider, str):
             raise ValueError("provider must be a profile id")
@@ -72,10 +87,21 @@ def load(path: Path | None = None) -> Settings:
 
 
 def save(settings: Settings, path: Path | None = None) -> None:
+    """Write ``settings`` (raises OSError), recording the bytes as ScamGuard's own.
+
+    Callers load through ``guard.choices.load`` first, which journals a hand edit still
+    unreported, so a save never folds someone else's change into ScamGuard's own silently.
+    """
     path = path or settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     if settings.problem and path.exists():  # keep what the person had, even if damaged
         with contextlib.suppress(OSError):
-            path.replace(path.with_name(f"{path.name}.bad-{time.strftime('%Y%m%d-%H%M%S')}"))
-    files.write_atomic(path, json.dumps(settings.to_json(), indent=2, sort_keys=True).encode())
+            path.replace(path.with_name(f"{path.name}.bad-{clock.now().strftime('%Y%m%d-%H%M%S')}"))
+    content = settings.to_json()
+    data = json.dumps(content, indent=2, sort_keys=True).encode()
+    guarded = path == settings_path()  # the file the guard reads; any other is not watched
+    record = settings_written.remember(path, data, content) if guarded else None
+    files.write_atomic(path, data)
+    if record is not None:
+        settings_written.written(record)
     settings.problem = ""

@@ -9,9 +9,7 @@ without a restart.
 
 from __future__ import annotations
 
-import datetime as dt
-
-from guard import settings
+from guard import clock, settings
 from guard.choices import Report, journal, load
 from guard.choices import stderr as _stderr
 from guard.sigdb.model import ToolSignature
@@ -24,7 +22,7 @@ def add(tool: ToolSignature, note: str, *, report: Report = _stderr) -> None:
     damaged settings file (moved aside when saving), a journal that could not be written.
     """
     current = load(report)
-    added = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    added = clock.now().isoformat(timespec="seconds")  # the one clock: tests can move it
     current.trusted[tool.id] = {"added": added, "note": note}
     settings.save(current)
     _journal(tool.id, tool.name, f"{tool.name} is now trusted", report, action="add", note=note)
