@@ -353,7 +353,7 @@ def test_a_real_guard_trusts_a_tool_added_by_hand_and_journals_it(
 
 
 def test_a_tool_id_typed_by_hand_in_capitals_is_the_same_tool() -> None:
-    """"TeamViewer" typed into the file means teamviewer: what is reported as trusted is
+    """ "TeamViewer" typed into the file means teamviewer: what is reported as trusted is
     reported as trusted is what the guard really trusts."""
     path = settings.settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
