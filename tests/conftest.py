@@ -151,7 +151,10 @@ def run_cli(
     timeout: float = 60,
     preexec_fn: Callable[[], None] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m guard ARGS`` as a real subprocess and capture its output."""
+    """Run ``python -m guard ARGS`` as a real subprocess and capture its output.
+
+    In a session of its own, without a controlling terminal: as a script runs it, whether
+    or not pytest was started from a terminal (``allow`` and ``trust add`` pause at one)."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "guard", *args],
@@ -162,4 +165,5 @@ def run_cli(
         timeout=timeout,
         check=False,
         preexec_fn=preexec_fn,
+        start_new_session=True,
     )

@@ -1,31 +1,78 @@
 """The pause before commands a scam caller may dictate: at a terminal it warns and waits,
-and Ctrl-C stops the command before anything changes; scripts are not delayed."""
+and Ctrl-C stops the command before anything changes. The terminal is the controlling one,
+so redirecting the command's streams does not skip it; with no terminal at all, only
+``--yes-i-am-not-on-the-phone`` lets it go ahead, and that is journalled."""
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import pty
 import select
+import shlex
 import signal
 import subprocess
 import sys
 import time
 
+import pytest
+
 from guard import settings
+from guard.commands import terminal
 from guard.commands.pause import think_first
-from tests.conftest import REPO
+from guard.engine.journal import read
+from guard.errors import UsageError
+from guard.instance import GuardInstance
+from guard.live import journal_path
+from tests.conftest import REPO, run_cli
 
 
-def test_scripts_are_not_delayed_and_a_person_is_warned_then_waits():
+def _no_terminal() -> io.StringIO:
+    raise OSError(errno.ENXIO, "No such device or address")
+
+
+def test_a_person_at_a_terminal_is_warned_then_waits_even_with_the_flag():
     slept: list[float] = []
-    think_first("do it", interactive=False, sleep=slept.append)
-    assert slept == []
     out = io.StringIO()
-    think_first("let AnyDesk run", seconds=3, interactive=True, stream=out, sleep=slept.append)
-    assert slept == [1, 1, 1]
+    out.close = lambda: None  # type: ignore[method-assign]  # read it after think_first
+    skipped: list[bool] = []
+    think_first(
+        "let AnyDesk run",
+        scripted=True,
+        on_skipped=lambda: skipped.append(True),
+        seconds=3,
+        opener=lambda: out,
+        sleep=slept.append,
+    )
+    assert slept == [1, 1, 1] and skipped == []
     said = out.getvalue()
     assert "this will let AnyDesk run" in said and "asked you to type this, it is a scam" in said
+
+
+def test_with_no_terminal_nothing_is_done_without_the_flag():
+    skipped: list[bool] = []
+    with pytest.raises(UsageError, match="--yes-i-am-not-on-the-phone"):
+        think_first(
+            "do it", scripted=False, on_skipped=lambda: skipped.append(True), opener=_no_terminal
+        )
+    assert skipped == []
+    slept: list[float] = []
+    think_first(
+        "do it",
+        scripted=True,
+        on_skipped=lambda: skipped.append(True),
+        opener=_no_terminal,
+        sleep=slept.append,
+    )
+    assert skipped == [True] and slept == []
+
+
+def test_windows_looks_for_the_console_not_the_standard_streams():
+    """Never run on real Windows: the decision is taken from the attached console."""
+    assert terminal.default_opener("win32") is terminal._open_windows_console
+    assert terminal.default_opener("linux") is terminal._open_posix_tty
+    assert terminal.open_terminal(_no_terminal) is None
 
 
 def _read_until(fd: int, wanted: bytes, timeout: float = 30.0) -> bytes:
@@ -43,18 +90,40 @@ def _read_until(fd: int, wanted: bytes, timeout: float = 30.0) -> bytes:
     return seen
 
 
-def test_ctrl_c_during_the_pause_trusts_nothing():
-    """A real terminal (a pty), as when a caller dictates the command."""
+_kept: list[int] = []
+
+
+def _on_a_terminal(args: list[str], redirected: bool) -> tuple[subprocess.Popen, int]:
+    """``python -m guard ARGS`` in its own session whose controlling terminal is a new pty,
+    as a person's terminal window; ``redirected``: its stdin, stdout and stderr are not
+    the terminal (``</dev/null >/dev/null 2>&1``, as a caller might dictate)."""
     main, child = pty.openpty()
+    command = shlex.join([sys.executable, "-m", "guard", *args])
+    if redirected:
+        command += " </dev/null >/dev/null 2>&1"
+    # setsid --ctty: a new session whose controlling terminal is its stdin, the pty.
     proc = subprocess.Popen(
-        [sys.executable, "-m", "guard", "trust", "add", "anydesk"],
+        ["setsid", "--ctty", "sh", "-c", f"exec {command}"],
         stdin=child,
         stdout=child,
         stderr=child,
         cwd=REPO,
-        start_new_session=True,
     )
-    os.close(child)
+    # The test keeps the pty's other end open: with the streams redirected, nothing else
+    # has it open until the command opens /dev/tty, and reads would end early (EIO).
+    if redirected:
+        _kept.append(child)
+    else:
+        os.close(child)
+    return proc, main
+
+
+@pytest.mark.parametrize("redirected", [False, True], ids=["typed", "streams-redirected"])
+def test_ctrl_c_during_the_pause_trusts_nothing(redirected: bool):
+    """A real terminal (a pty), as when a caller dictates the command; redirecting the
+    command's streams does not skip the pause, and the flag does not either."""
+    args = ["trust", "add", "anydesk", "--yes-i-am-not-on-the-phone"]
+    proc, main = _on_a_terminal(args, redirected)
     try:
         seen = _read_until(main, b"going ahead in")
         assert b"it is a scam" in seen
@@ -64,4 +133,39 @@ def test_ctrl_c_during_the_pause_trusts_nothing():
         if proc.poll() is None:
             proc.kill()
         os.close(main)
+        while _kept:
+            os.close(_kept.pop())
     assert settings.load().trusted == {}
+    assert not [e for e in read_journal() if e["kind"] == "settings"]
+
+
+def read_journal() -> list[dict]:
+    path = journal_path()
+    return read(path) if path.exists() else []
+
+
+def test_with_no_terminal_trust_add_needs_the_flag_and_its_use_is_journalled():
+    refused = run_cli("trust", "add", "anydesk")
+    assert refused.returncode == 2
+    [line] = refused.stderr.splitlines()
+    assert "nothing was done" in line and "--yes-i-am-not-on-the-phone" in line
+    assert settings.load().trusted == {}
+    done = run_cli("trust", "add", "anydesk", "--yes-i-am-not-on-the-phone")
+    assert done.returncode == 0, done.stderr
+    assert "anydesk" in settings.load().trusted
+    [skipped] = [e for e in read_journal() if e["data"].get("setting") == "pause-skipped"]
+    assert skipped["kind"] == "settings" and skipped["tool"] == "anydesk"
+    assert "--yes-i-am-not-on-the-phone" in skipped["message"]
+    assert "the 30-second pause was skipped" in skipped["message"]
+
+
+def test_with_no_terminal_allow_is_refused_before_anything_is_sent(tmp_path):
+    """``allow`` needs a running guard: one holds the lock here, and without the flag the
+    request never reaches it (nothing is written to the journal)."""
+    held = GuardInstance()
+    try:
+        refused = run_cli("allow", "3")
+    finally:
+        held.release()
+    assert refused.returncode == 2 and "--yes-i-am-not-on-the-phone" in refused.stderr
+    assert read_journal() == []

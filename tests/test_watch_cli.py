@@ -80,6 +80,7 @@ def watch(spawn: Spawner, downloads: Path) -> Iterator[WatchProcess]:
     w.stop(signal.SIGKILL)
 
 
+NOT_ON_THE_PHONE = "--yes-i-am-not-on-the-phone"  # these tests are scripts: no terminal
 REQUIRED = {"event", "time", "incident", "tool", "name", "pid", "path", "message"}
 
 
@@ -186,7 +187,7 @@ def test_guard_never_freezes_the_program_that_started_it(spawn: Spawner) -> None
 
 
 def test_trusted_tool_is_recorded_not_frozen(spawn: Spawner) -> None:
-    assert run_cli("trust", "add", "teamviewer", "--note", "Dad").returncode == 0
+    assert run_cli("trust", "add", "teamviewer", "--note", "Dad", NOT_ON_THE_PHONE).returncode == 0
     w = WatchProcess("--only-under", str(spawn.root))
     try:
         w.wait_event("started")
@@ -258,7 +259,7 @@ def test_block_and_allow_reach_the_running_guard(
 ) -> None:
     tool = spawn.start_shell("anydesk", "sleep 30 & wait")
     frozen = watch.wait_event("frozen", pid=tool.pid)
-    allowed = run_cli("allow", frozen["incident"], "--for", "30m")
+    allowed = run_cli("allow", frozen["incident"], "--for", "30m", NOT_ON_THE_PHONE)
     assert allowed.returncode == 0, allowed.stderr
     assert "allowed for 30 minutes" in allowed.stdout
     wait_for(lambda: not is_stopped(tool.pid), message="the tool to resume")
@@ -268,7 +269,7 @@ def test_block_and_allow_reach_the_running_guard(
     assert blocked.returncode == 0, blocked.stderr
     assert json.loads(blocked.stdout)["state"] == "done"
     wait_for(lambda: status(tool.pid) in ("gone", "zombie"), message="the tool to be killed")
-    again = run_cli("allow", frozen["incident"])
+    again = run_cli("allow", frozen["incident"], NOT_ON_THE_PHONE)
     assert again.returncode == 2 and "already been removed" in again.stderr
     unknown = run_cli("block", "feedbeef")
     assert unknown.returncode == 2 and "no open incident" in unknown.stderr

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 
 from guard.commands.output import print_json, warn
-from guard.commands.pause import think_first
+from guard.commands.pause import add_script_flag, journal_skipped, think_first
 from guard.engine.incidents import AllowScope
 from guard.engine.requests import submit, wait_answer
 from guard.errors import EXIT_OK, UsageError
@@ -48,6 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="allow for this long, e.g. 30m or 1h (default: until it closes)",
     )
     allow.add_argument("--json", action="store_true", help="machine-readable answer")
+    add_script_flag(allow)
     allow.set_defaults(func=run, action="allow")
 
 
@@ -68,7 +69,13 @@ def run(args: argparse.Namespace) -> int:
             "find the tool and give it a new incident id"
         )
     if args.action == "allow":
-        think_first(f"let the tool of incident {args.incident} run again")
+        think_first(
+            f"let the tool of incident {args.incident} run again",
+            scripted=args.not_on_the_phone,
+            on_skipped=lambda: journal_skipped(
+                f"allow {args.incident}", warn, incident=str(args.incident)
+            ),
+        )
     path = journal_path()
     seq = submit(path, args.incident, args.action, scope_text, warn)
     answer = wait_answer(path, seq, ANSWER_TIMEOUT)

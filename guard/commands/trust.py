@@ -8,7 +8,7 @@ import argparse
 from guard import settings, trust
 from guard.commands.common import add_signatures_option
 from guard.commands.output import print_json, warn
-from guard.commands.pause import think_first
+from guard.commands.pause import add_script_flag, journal_skipped, think_first
 from guard.database import load_active
 from guard.errors import EXIT_OK, UsageError
 
@@ -25,6 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add = actions.add_parser("add", help="trust a tool (by its id, e.g. teamviewer)")
     add.add_argument("tool", metavar="TOOL", help="tool id, as shown by identify or scan")
     add.add_argument("--note", default="", help="why, for whoever reads the history later")
+    add_script_flag(add)
     add_signatures_option(add)
     add.set_defaults(func=run_add)
     rm = actions.add_parser("remove", help="stop trusting a tool")
@@ -47,7 +48,13 @@ def run_add(args: argparse.Namespace) -> int:
     tool = tools.get(args.tool.casefold())
     if tool is None:
         raise UsageError(f"{args.tool!r} is not a known tool id (see: scamguard identify NAME)")
-    think_first(f"let {tool.name} run without ever being frozen")
+    think_first(
+        f"let {tool.name} run without ever being frozen",
+        scripted=args.not_on_the_phone,
+        on_skipped=lambda: journal_skipped(
+            f"trust add {tool.id}", warn, tool=tool.id, tool_name=tool.name
+        ),
+    )
     trust.add(tool, args.note, report=warn)
     print(f"{tool.name} is trusted: it will be recorded but not frozen.")
     return EXIT_OK
