@@ -17,7 +17,6 @@ import pwd
 import re
 import shutil
 import stat
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,7 +30,7 @@ from guard.instance import AlreadyRunning, GuardInstance, is_running, lock_dir
 from guard.live import journal_path
 from tests.child_output import Watching
 from tests.conftest import REPO, Spawner, run_cli
-from tests.helpers import wait_for
+from tests.helpers import mounted_tmpfs, wait_for
 
 
 @pytest.fixture
@@ -97,24 +96,11 @@ def test_watch_with_a_file_for_a_home_says_one_line_and_keeps_guarding(
 @pytest.fixture
 def read_only_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A state folder on a really read-only file system (a tmpfs mounted ``ro``)."""
-    mount = shutil.which("mount")
-    if os.geteuid() != 0 or mount is None:
-        pytest.skip("mounting a tmpfs needs root")
     state = tmp_path / "home" / "state"
     state.mkdir(parents=True)
-    made = subprocess.run(
-        [mount, "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(state)],
-        capture_output=True,
-        check=False,
-    )
-    if made.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {made.stderr.decode().strip()}")
-    monkeypatch.setenv(home.ENV_HOME, str(tmp_path / "home"))
-    try:
+    with mounted_tmpfs(state, "ro,size=64k"):
+        monkeypatch.setenv(home.ENV_HOME, str(tmp_path / "home"))
         yield state
-    finally:
-        if subprocess.run(["umount", str(state)], check=False).returncode != 0:
-            subprocess.run(["umount", "-l", str(state)], check=False)
 
 
 def test_a_read_only_state_folder_falls_back_and_the_lock_still_holds(

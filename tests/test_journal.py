@@ -4,11 +4,8 @@ back. Only damage sets a journal aside; a locked journal or a full disk is waite
 from __future__ import annotations
 
 import errno
-import os
-import shutil
 import sqlite3
-import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +13,7 @@ import pytest
 from guard.engine import journal as journal_module
 from guard.engine.events import GuardEvent
 from guard.engine.journal import Journal, connect, read, record_now
-from tests.helpers import wait_for
+from tests.helpers import mounted_tmpfs, wait_for
 
 
 def _event(n: int) -> GuardEvent:
@@ -83,21 +80,23 @@ def test_a_journal_locked_at_start_is_kept_not_moved_aside(tmp_path: Path) -> No
     assert [r["pid"] for r in read(path)] == [1]
 
 
-def _guard_like(journal: Journal, said: list[str]) -> Callable[[str], None]:
-    """The live guard's wiring: each report becomes an event that goes to the journal."""
+def _guard_like(path: Path) -> tuple[Journal, list[str]]:
+    """A journal wired as the live guard wires it (each report becomes an event that goes
+    to the journal), and the list of what it said."""
+    said: list[str] = []
+    journal = Journal(path, said.append)
 
     def report(line: str) -> None:
         journal.record(GuardEvent("error", line))
         said.append(line)
 
-    return report
+    journal.report = report
+    return journal, said
 
 
 def test_a_journal_locked_while_the_guard_runs_is_kept_and_caught_up(tmp_path: Path) -> None:
     path = tmp_path / "journal.db"
-    said: list[str] = []
-    journal = Journal(path, said.append)
-    journal.report = _guard_like(journal, said)
+    journal, said = _guard_like(path)
     journal.record(_event(1))
     assert journal.flush()
     holder = sqlite3.connect(path, isolation_level=None)
@@ -125,9 +124,7 @@ def test_events_beyond_the_bound_are_counted_and_the_count_is_journalled(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "journal.db"
-    said: list[str] = []
-    journal = Journal(path, said.append)
-    journal.report = _guard_like(journal, said)
+    journal, said = _guard_like(path)
     journal.MAX_BACKLOG = 3
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
@@ -155,23 +152,10 @@ def test_events_beyond_the_bound_are_counted_and_the_count_is_journalled(
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A real 1 MiB file system (tmpfs), so the disk really fills up."""
-    mount = shutil.which("mount")
     folder = tmp_path / "disk"
     folder.mkdir()
-    if os.geteuid() != 0 or mount is None:
-        pytest.skip("mounting a small tmpfs needs root")
-    made = subprocess.run(
-        [mount, "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(folder)],
-        capture_output=True,
-        check=False,
-    )
-    if made.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {made.stderr.decode().strip()}")
-    try:
+    with mounted_tmpfs(folder, "size=1m,mode=0700"):
         yield folder
-    finally:
-        if subprocess.run(["umount", str(folder)], check=False).returncode != 0:
-            subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
 def _fill(folder: Path) -> Path:
@@ -188,9 +172,7 @@ def _fill(folder: Path) -> Path:
 
 def test_a_full_disk_keeps_the_journal_and_writes_once_there_is_room(small_disk: Path) -> None:
     path = small_disk / "journal.db"
-    said: list[str] = []
-    journal = Journal(path, said.append)
-    journal.report = _guard_like(journal, said)
+    journal, said = _guard_like(path)
     journal.record(_event(0))
     assert journal.flush()
     filler = _fill(small_disk)
