@@ -9,6 +9,7 @@ from pathlib import Path
 
 import psutil
 
+from guard import clock
 from guard.engine.allowances import SavedAllowance, saved_allowances
 from guard.engine.engine import Engine
 from guard.engine.incidents import AllowScope, IncidentView
@@ -69,7 +70,7 @@ def _row(kind: str, incident: str = "i1", **data: object) -> dict[str, object]:
 
 
 def test_only_open_allowances_are_restored() -> None:
-    at = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+    at = clock.now()
     given = {
         "scope": "for",
         "seconds": 3600.0,

@@ -25,7 +25,12 @@ from guard.providers.loader import check_profiles, load_profiles
 from guard.providers.model import STALE_AFTER_DAYS, STATUSES, ProfileSet
 from tests.conftest import run_cli
 
-TODAY = dt.date(2026, 11, 21)
+# Every date in these profiles is derived from the one clock (moved a year ahead by
+# ``make test-future``): checked three weeks ago, published most of a year ago.
+TODAY = clock.today()
+CHECKED = TODAY - dt.timedelta(days=20)
+PUBLISHED = TODAY - dt.timedelta(days=323)
+FUTURE = TODAY + dt.timedelta(days=365)
 
 GOOD = """\
 schema = 1
@@ -35,7 +40,7 @@ country = "GB"
 generic = {generic}
 website = "https://www.example.co.uk"
 scam_advice_url = "https://www.example.co.uk/scams"
-reviewed = 2026-11-01
+reviewed = {checked}
 logo = ""
 
 [colours]
@@ -55,8 +60,8 @@ audience = "Acme customers"
 hours = "8am to 8pm"
 cost = "Free"
 source = "example.co.uk/contact"
-published = 2026-01-02
-verified = 2026-11-01
+published = {published}
+verified = {checked}
 status = "partial"
 role = "provider"
 """
@@ -86,7 +91,12 @@ NEVER_SHIPPED = {
 
 
 def good(profile_id: str = "acme", generic: bool = False) -> str:
-    return GOOD.format(id=profile_id, generic="true" if generic else "false")
+    return GOOD.format(
+        id=profile_id,
+        generic="true" if generic else "false",
+        checked=CHECKED,
+        published=PUBLISHED,
+    )
 
 
 def write(folder: Path, files: dict[str, str]) -> Path:
@@ -127,7 +137,7 @@ def test_every_shipped_number_is_verified_or_partial_with_a_source(shipped: Prof
         for number in profile.numbers:
             assert number.status in STATUSES
             assert number.source.strip() and number.audience.strip()
-            assert number.verified == dt.date(2026, 11, 21)
+            assert number.verified == profile.reviewed  # checked when the profile was
             assert number.number not in NEVER_SHIPPED
             if number.published:
                 assert number.published <= number.verified
@@ -236,27 +246,28 @@ def test_digits_for_dialling(shipped: ProfileSet) -> None:
             "acme.toml: numbers[0].note: unknown",
         ),
         ("[promise]\n", "[promise]\nlink = 'x'\n", "acme.toml: promise.link: unknown field"),
-        ("reviewed = 2026-11-01", "reviewed = 2099-01-01", "acme.toml: reviewed: 2099-01-01 is in"),
+        (f"reviewed = {CHECKED}", f"reviewed = {FUTURE}", f"acme.toml: reviewed: {FUTURE} is in"),
         (
-            "verified = 2026-11-01",
-            "verified = 2099-01-01",
-            "acme.toml: numbers[0].verified: 2099-01-01 is in the future",
+            f"verified = {CHECKED}",
+            f"verified = {FUTURE}",
+            f"acme.toml: numbers[0].verified: {FUTURE} is in the future",
         ),
         (
-            "published = 2026-01-02",
-            'published = "2026-01-02"',
+            f"published = {PUBLISHED}",
+            f'published = "{PUBLISHED}"',
             "acme.toml: numbers[0].published: must be a date like 2026-11-21 (no quotes)",
         ),
         (
-            "verified = 2026-11-01",
-            "verified = 2026-11-01T10:00:00",
+            f"verified = {CHECKED}",
+            f"verified = {CHECKED}T10:00:00",
             "acme.toml: numbers[0].verified: must be a date like 2026-11-21 (no quotes), not a "
             "date and time",
         ),
         (
-            "published = 2026-01-02",
-            "published = 2026-11-02",
-            "acme.toml: numbers[0].published: 2026-11-02 is after the date it was verified",
+            f"published = {PUBLISHED}",
+            f"published = {CHECKED + dt.timedelta(days=1)}",
+            f"acme.toml: numbers[0].published: {CHECKED + dt.timedelta(days=1)} is after the "
+            "date it was verified",
         ),
         ('country = "GB"', 'country = "gb"', "acme.toml: country: 'gb' must be a two-letter"),
         ('country = "GB"', 'country = "XX"', "acme.toml: country: 'XX' must be a two-letter"),
@@ -297,12 +308,12 @@ def test_short_codes_textphone_and_text_numbers_are_accepted(tmp_path: Path) -> 
     for number, kind in [("159", "call"), ("101", "call"), ("7726", "text")]:
         text += (
             f'\n[[numbers]]\nlabel = "x"\nnumber = "{number}"\nkind = "{kind}"\n'
-            'audience = "y"\nsource = "z"\nverified = 2026-11-01\nstatus = "verified"\n'
+            f'audience = "y"\nsource = "z"\nverified = {CHECKED}\nstatus = "verified"\n'
             'role = "report"\n'
         )
     text += (
         '\n[[numbers]]\nlabel = "t"\nnumber = "18001 0800 800 150"\nkind = "textphone"\n'
-        'audience = "y"\nsource = "z"\nverified = 2026-11-01\nstatus = "verified"\n'
+        f'audience = "y"\nsource = "z"\nverified = {CHECKED}\nstatus = "verified"\n'
         'role = "provider"\n'
     )
     profiles, problems = load_profiles(write(tmp_path / "p", {"acme": text}), TODAY)
@@ -378,20 +389,20 @@ def test_staleness_with_a_fixed_today(tmp_path: Path) -> None:
     folder = write(tmp_path / "p", {"acme": good()})
     profile = load_profiles(folder, TODAY)[0].profiles["acme"]
     (number,) = profile.numbers
-    checked = dt.date(2026, 11, 1)
+    checked = CHECKED
     assert not number.is_stale(checked + dt.timedelta(days=365))
     assert number.is_stale(checked + dt.timedelta(days=366))
     assert profile.stale_numbers(TODAY) == ()
-    later = dt.date(2028, 1, 1)
+    later = CHECKED + dt.timedelta(days=406)
     assert profile.stale_numbers(later) == (number,)
     assert profile.oldest_check == checked
     profiles, problems, stale = check_profiles(folder, later)
     assert problems == [] and len(profiles) == 1  # stale is a warning, never a load failure
     assert stale == [
-        "STALE: acme.toml: reviewed: the profile was last reviewed on 2026-11-01, more than "
+        f"STALE: acme.toml: reviewed: the profile was last reviewed on {CHECKED}, more than "
         "12 months ago; review the whole file",
         "STALE: acme.toml: numbers[0]: 0345 172 0088 (Acme customer services) was checked on "
-        "2026-11-01, more than 12 months ago; re-check it on the live page before shipping",
+        f"{CHECKED}, more than 12 months ago; re-check it on the live page before shipping",
     ]
     assert check_profiles(folder, TODAY)[2] == []
 
@@ -522,8 +533,8 @@ def test_cli_unknown_saved_provider_falls_back_with_a_warning() -> None:
 
 
 def test_cli_show_marks_stale_and_skips_broken_profiles(tmp_path: Path) -> None:
-    old = good().replace("verified = 2026-11-01", "verified = 2020-01-01")
-    old = old.replace("published = 2026-01-02", "published = 2019-12-01")
+    old = good().replace(f"verified = {CHECKED}", "verified = 2020-01-01")
+    old = old.replace(f"published = {PUBLISHED}", "published = 2019-12-01")
     folder = write(tmp_path / "p", {"acme": old, "broken": "id = [unclosed"})
     result = run_cli("provider", "show", "acme", "--providers-dir", str(folder))
     assert result.returncode == 0, result.stderr
@@ -582,7 +593,8 @@ def test_validate_covers_providers(tmp_path: Path) -> None:
 def test_validate_prints_stale_numbers_without_failing(tmp_path: Path) -> None:
     db = copy_database(tmp_path)
     sky = db / "providers" / "sky.toml"
-    sky.write_text(sky.read_text().replace("verified = 2026-11-21", "verified = 2024-01-01"))
+    stale = TODAY - dt.timedelta(days=400)
+    sky.write_text(re.sub(r"(?m)^verified = \S+", f"verified = {stale}", sky.read_text(), count=1))
     result = run_cli("signatures", "validate", str(db))
     assert result.returncode == 0, result.stdout
     assert "STALE: providers/sky.toml: numbers[0]: 03442 414 141" in result.stdout
@@ -602,7 +614,8 @@ def test_a_clock_set_back_does_not_lose_the_numbers_at_run_time(tmp_path: Path) 
     folder = tmp_path / "providers"
     shutil.copytree(active.builtin_profiles_dir(), folder)
     path = folder / "talktalk.toml"
-    path.write_text(path.read_text().replace("reviewed = 2026-11-21", "reviewed = 2099-01-01"))
+    text = re.sub(r"(?m)^reviewed = \S+", f"reviewed = {FUTURE}", path.read_text())
+    path.write_text(text)
     loaded, problems = active.load_active_profiles(folder)
     assert problems == [] and "talktalk" in loaded
     _, refused, _ = check_profiles(folder)

@@ -15,13 +15,23 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QPushButton
 
 from guard.engine.incidents import State
+from guard.providers.active import load_active_profiles
 from ui import warning_text
 from ui.preview import render, sample_incident
 from ui.warning import CHOICE, DONE, QUESTION, SCOPE, WarningWindow
 from ui.warning_parts import describe
 from ui.warning_text import Caught
 
-TODAY = dt.date(2026, 11, 22)
+
+def _day_after_the_numbers_were_checked() -> dt.date:
+    """ "Today" for these tests: the shipped numbers as on the day after they were last
+    checked, so none is stale whatever the real date (staleness has its own test below)."""
+    profiles, _problems = load_active_profiles()
+    checked = [n.verified for p in profiles.profiles.values() for n in p.numbers]
+    return max(checked) + dt.timedelta(days=1)
+
+
+TODAY = _day_after_the_numbers_were_checked()
 
 
 @pytest.fixture
