@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import select
 import signal
 import subprocess
 import sys
 import threading
+import time
 from typing import TextIO
 
 from tests.helpers import wait_for
@@ -57,3 +60,20 @@ class Watching:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
         return self.proc.wait()
+
+
+def read_until(fd: int, wanted: bytes, timeout: float = 30.0) -> bytes:
+    """What a terminal (the main end of a pty, ``fd``) shows, up to ``wanted``; fails at the
+    deadline, or if nobody has the terminal open any more (EIO)."""
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while wanted not in seen:
+        left = deadline - time.monotonic()
+        assert left > 0, f"never saw {wanted!r} on the terminal; it showed {seen!r}"
+        ready, _, _ = select.select([fd], [], [], left)
+        if ready:
+            try:
+                seen += os.read(fd, 4096)
+            except OSError as exc:
+                raise AssertionError(f"the terminal closed; it showed {seen!r}") from exc
+    return seen

@@ -9,22 +9,19 @@ import errno
 import io
 import os
 import pty
-import select
 import shlex
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
 from guard import settings
-from guard.commands import terminal
 from guard.commands.pause import think_first
 from guard.engine.journal import read
 from guard.errors import UsageError
-from guard.instance import GuardInstance
 from guard.live import journal_path
+from tests.child_output import read_until
 from tests.conftest import REPO, run_cli
 
 
@@ -68,28 +65,6 @@ def test_with_no_terminal_nothing_is_done_without_the_flag():
     assert skipped == [True] and slept == []
 
 
-def test_windows_looks_for_the_console_not_the_standard_streams():
-    """Never run on real Windows: the decision is taken from the attached console."""
-    assert terminal.default_opener("win32") is terminal._open_windows_console
-    assert terminal.default_opener("linux") is terminal._open_posix_tty
-    assert terminal.open_terminal(_no_terminal) is None
-
-
-def _read_until(fd: int, wanted: bytes, timeout: float = 30.0) -> bytes:
-    seen = b""
-    deadline = time.monotonic() + timeout
-    while wanted not in seen:
-        left = deadline - time.monotonic()
-        assert left > 0, f"never saw {wanted!r}; got {seen!r}"
-        ready, _, _ = select.select([fd], [], [], left)
-        if ready:
-            try:
-                seen += os.read(fd, 4096)
-            except OSError:
-                break
-    return seen
-
-
 _kept: list[int] = []
 
 
@@ -125,7 +100,7 @@ def test_ctrl_c_during_the_pause_trusts_nothing(redirected: bool):
     args = ["trust", "add", "anydesk", "--yes-i-am-not-on-the-phone"]
     proc, main = _on_a_terminal(args, redirected)
     try:
-        seen = _read_until(main, b"going ahead in")
+        seen = read_until(main, b"going ahead in")
         assert b"it is a scam" in seen
         os.killpg(proc.pid, signal.SIGINT)
         assert proc.wait(timeout=10) == 130
@@ -157,15 +132,3 @@ def test_with_no_terminal_trust_add_needs_the_flag_and_its_use_is_journalled():
     assert skipped["kind"] == "settings" and skipped["tool"] == "anydesk"
     assert "--yes-i-am-not-on-the-phone" in skipped["message"]
     assert "the 30-second pause was skipped" in skipped["message"]
-
-
-def test_with_no_terminal_allow_is_refused_before_anything_is_sent(tmp_path):
-    """``allow`` needs a running guard: one holds the lock here, and without the flag the
-    request never reaches it (nothing is written to the journal)."""
-    held = GuardInstance()
-    try:
-        refused = run_cli("allow", "3")
-    finally:
-        held.release()
-    assert refused.returncode == 2 and "--yes-i-am-not-on-the-phone" in refused.stderr
-    assert read_journal() == []

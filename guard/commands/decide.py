@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
             f"let the tool of incident {args.incident} run again",
             scripted=args.not_on_the_phone,
             on_skipped=lambda: journal_skipped(
-                f"allow {args.incident}", warn, incident=str(args.incident)
+                f"allow {args.incident}", warn, for_incident=str(args.incident)
             ),
         )
     path = journal_path()

@@ -21,7 +21,11 @@ Opener = Callable[[], TextIO]
 def _open_posix_tty() -> TextIO:
     # O_NOCTTY: only look for the terminal this process already has, never acquire one.
     fd = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
-    return os.fdopen(fd, "w", encoding="utf-8", errors="replace")
+    try:
+        return os.fdopen(fd, "w", encoding="utf-8", errors="replace")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _open_windows_console() -> TextIO:
