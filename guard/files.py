@@ -14,6 +14,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from guard import clock
+
 
 def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
     """Replace ``path`` with ``data`` (``mode``: its permissions). Raises OSError."""
@@ -42,3 +44,23 @@ def fsync_dir(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def aside_name(path: Path) -> Path:
+    """Where a damaged ``path`` goes: ``<name>.bad-<time>`` (``-2``, ``-3``… when that name
+    is taken, so an earlier one is never replaced)."""
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.bad-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.bad-{stamp}-{n}")
+    return target
+
+
+def set_aside(path: Path) -> Path:
+    """Move a damaged ``path`` to :func:`aside_name` before a fresh one takes its place, so
+    nothing the person or ScamGuard wrote is lost. Returns the new name; raises OSError."""
+    target = aside_name(path)
+    path.replace(target)
+    return target

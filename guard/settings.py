@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from guard import clock, files, home, settings_written
+from guard import files, home, settings_written
 
 SETTINGS_FILE = "settings.json"
 MAX_BYTES = 64 * 1024
@@ -96,7 +96,7 @@ def save(settings: Settings, path: Path | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if settings.problem and path.exists():  # keep what the person had, even if damaged
         with contextlib.suppress(OSError):
-            path.replace(path.with_name(f"{path.name}.bad-{clock.now().strftime('%Y%m%d-%H%M%S')}"))
+            files.set_aside(path)
     content = settings.to_json()
     data = json.dumps(content, indent=2, sort_keys=True).encode()
     guarded = path == settings_path()  # the file the guard reads; any other is not watched

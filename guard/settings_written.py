@@ -139,8 +139,7 @@ def write(record: Written, path: Path | None = None) -> None:
         try:
             _parse(path.read_bytes())
         except (ValueError, UnicodeDecodeError):
-            stamp = clock.now().strftime("%Y%m%d-%H%M%S")
-            path.replace(path.with_name(f"{path.name}.bad-{stamp}"))
+            files.set_aside(path)
     record.time = record.time or clock.iso_now()
     data = json.dumps(record.to_json(), indent=2, sort_keys=True).encode()
     files.write_atomic(path, data)

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from guard import files
 from guard.engine.events import GuardEvent
 
 SCHEMA_VERSION = 1
@@ -385,12 +386,7 @@ def _open(path: Path) -> sqlite3.Connection:
 
 def _move_aside(path: Path) -> Path | None:
     """Rename the journal (and its -wal/-shm) to ``.bad-<time>``; None if it cannot be."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.bad-{stamp}")
-    n = 1
-    while target.exists():
-        n += 1
-        target = path.with_name(f"{path.name}.bad-{stamp}-{n}")
+    target = files.aside_name(path)
     try:
         if path.exists():
             path.replace(target)
