@@ -30,7 +30,7 @@ from ui import alerts
 from ui import cli as ui_cli
 from ui.app import AppOptions, TrayApp
 from ui.single_instance import ANSWERED, LISTENING, SingleInstance, server_name
-from ui.tray import status_of
+from ui.tray import Menu, StatusWindow, status_of
 from ui.warning import CHOICE, DONE, QUESTION, SCOPE, WarningWindow
 
 WAIT_MS = 10_000
@@ -266,6 +266,20 @@ def test_states_are_ordered_by_urgency():
     assert status_of(False, False, True, "why", "lock held").state == "paused"
     assert status_of(False, False, True, "why").state == "paused"
     assert status_of(False, True, True).state == "warning"
+
+
+def test_a_long_reason_is_shown_whole_in_the_status_window(qtbot):
+    """A folder path and the program holding the lock make a reason of several lines: the
+    window gives the reason the height it needs, so no line of it is cut off."""
+    window = StatusWindow(Menu(), has_tray=False)
+    qtbot.addWidget(window)
+    reason = "the ScamGuard folder /home/alice/.local/state/scamguard cannot be used " * 4
+    window.set_status(status_of(True, False, False, concern=reason))
+    window.show()
+    qtbot.waitExposed(window)
+    detail = window.detail
+    assert detail.text().startswith("The ScamGuard folder")
+    qtbot.waitUntil(lambda: detail.height() >= detail.heightForWidth(detail.width()))
 
 
 def test_a_second_launch_brings_the_first_forward(qtbot):

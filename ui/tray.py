@@ -194,10 +194,22 @@ class StatusWindow(QWidget):
         self.setWindowIcon(icons.icon(status.state))
         self.picture.setPixmap(icons.pixmap(status.state, 64))
         self.headline.setText(status.headline[:1].upper() + status.headline[1:] + ".")
-        self.detail.setText(status.detail)
+        self.detail.setText(status.detail[:1].upper() + status.detail[1:])
         self.detail.setVisible(bool(status.detail))
+        self._fit_detail()
         self.warning_button.setVisible(status.state == "warning")
         self.picture.setAccessibleName(status.headline)
+
+    def _fit_detail(self) -> None:
+        """A long reason (a folder path, the program holding the lock) wraps onto several
+        lines: give it the height it needs at the window's width, and grow the window if
+        it is shorter than that, so no line of the reason is cut off."""
+        width = max(self.width(), self.minimumWidth()) - self.layout().contentsMargins().left() * 2
+        needed = self.detail.heightForWidth(width) if self.detail.isVisibleTo(self) else 0
+        self.detail.setMinimumHeight(max(needed, 0))
+        hint = self.sizeHint().height()
+        if self.height() < hint:
+            self.resize(self.width(), hint)
 
     def bring_forward(self) -> None:
         self.show()
