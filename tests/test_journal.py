@@ -3,6 +3,7 @@ back. Only damage sets a journal aside; a locked journal or a full disk is waite
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import sqlite3
 from collections.abc import Iterator
@@ -57,15 +58,27 @@ def test_damaged_journal_is_moved_aside_and_recreated(tmp_path: Path) -> None:
     assert aside.read_bytes().startswith(b"this is not a database")
 
 
+@contextlib.contextmanager
+def held_by_another_program(path: Path, *, exclusive_mode: bool = False) -> Iterator[None]:
+    """Another program (a database browser, a backup tool) holding the journal locked for
+    a while, by a real second SQLite connection; ``exclusive_mode`` keeps readers out too."""
+    holder = sqlite3.connect(path, isolation_level=None)
+    if exclusive_mode:
+        holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        yield
+    finally:
+        holder.rollback()
+        holder.close()
+
+
 def test_a_journal_locked_at_start_is_kept_not_moved_aside(tmp_path: Path) -> None:
     """Another program holding the journal (a database browser, a backup tool) is not
     damage: nothing is set aside, and a short-lived command says it was not recorded."""
     path = tmp_path / "journal.db"
     record_now(path, [_event(1)], print)
-    holder = sqlite3.connect(path, isolation_level=None)
-    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
-    holder.execute("BEGIN EXCLUSIVE")
-    try:
+    with held_by_another_program(path, exclusive_mode=True):
         problems: list[str] = []
         with pytest.raises(sqlite3.OperationalError):
             connect(path, problems.append)
@@ -74,9 +87,6 @@ def test_a_journal_locked_at_start_is_kept_not_moved_aside(tmp_path: Path) -> No
             "this was not recorded in the journal (another program is holding it locked)"
         ]
         assert not list(tmp_path.glob("journal.db.bad-*"))
-    finally:
-        holder.rollback()
-        holder.close()
     assert [r["pid"] for r in read(path)] == [1]
 
 
@@ -99,18 +109,13 @@ def test_a_journal_locked_while_the_guard_runs_is_kept_and_caught_up(tmp_path: P
     journal, said = _guard_like(path)
     journal.record(_event(1))
     assert journal.flush()
-    holder = sqlite3.connect(path, isolation_level=None)
-    holder.execute("BEGIN EXCLUSIVE")  # another program writing, for a while
-    try:
+    with held_by_another_program(path):
         for n in (2, 3, 4):
             journal.record(_event(n))
         wait_for(lambda: any("cannot be written just now" in s for s in said), timeout=30)
         assert "another program is holding it locked" in said[0]
         assert journal.waiting >= 3
         assert not list(tmp_path.glob("journal.db.bad-*"))
-    finally:
-        holder.rollback()
-        holder.close()
     assert journal.flush(timeout=30)
     journal.close()
     rows = read(path)
@@ -126,18 +131,13 @@ def test_events_beyond_the_bound_are_counted_and_the_count_is_journalled(
     path = tmp_path / "journal.db"
     journal, said = _guard_like(path)
     journal.MAX_BACKLOG = 3
-    holder = sqlite3.connect(path, isolation_level=None)
-    holder.execute("BEGIN EXCLUSIVE")
-    try:
+    with held_by_another_program(path):
         journal.record(_event(1))
         wait_for(lambda: said, timeout=30)  # its report is the second event waiting
         for n in range(2, 7):
             journal.record(_event(n))
         wait_for(lambda: journal.dropped >= 4, timeout=30)
         assert journal.waiting == 3
-    finally:
-        holder.rollback()
-        holder.close()
     assert journal.flush(timeout=30)
     journal.close()
     rows = read(path)
