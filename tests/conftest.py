@@ -21,6 +21,7 @@ from guard.providers.active import load_active_profiles
 from guard.providers.model import ProfileSet
 from guard.sigdb.loader import load_database
 from guard.sigdb.model import SignatureSet
+from tests.helpers import ON_WINDOWS
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -71,17 +72,27 @@ def identifier(shipped_index: SignatureIndex) -> Identifier:
     return Identifier(shipped_index, os_name="linux", env={}, home="/nonexistent-home")
 
 
+# The program a test starts under a tool's name: /bin/sleep, or on Windows the Wine lane's
+# sleep.exe (tests/wine-lane/stubs/sleep.c), which takes the same "SECONDS" argument.
+TOOL_PROGRAM = os.environ.get("SCAMGUARD_TEST_TOOL_EXE") or ("" if ON_WINDOWS else "/bin/sleep")
+
+
 class Spawner:
-    """Starts real processes under a tool's name (a copy of /bin/sleep) and always reaps them."""
+    """Starts real processes under a tool's name (a copy of /bin/sleep, or of the Wine lane's
+    sleep.exe on Windows, named ``NAME.exe`` there) and always reaps them."""
 
     def __init__(self, root: Path):
         self.root = root
         self.children: list[subprocess.Popen[bytes]] = []
 
     def binary(self, name: str) -> Path:
+        if ON_WINDOWS and not name.lower().endswith(".exe"):
+            name += ".exe"
         path = self.root / name
         if not path.exists():
-            shutil.copy("/bin/sleep", path)
+            if not TOOL_PROGRAM:
+                pytest.skip("no stand-in tool program (SCAMGUARD_TEST_TOOL_EXE) on Windows")
+            shutil.copy(TOOL_PROGRAM, path)
         return path
 
     def start(self, name: str, seconds: float = 30) -> subprocess.Popen[bytes]:
@@ -92,6 +103,8 @@ class Spawner:
     def start_shell(self, name: str, script: str) -> subprocess.Popen[bytes]:
         """A copy of /bin/sh under a tool's name running ``script``: a tool with children.
         (Kept in a sub-folder, so the same tool name can also be a copy of sleep.)"""
+        if ON_WINDOWS:
+            pytest.skip("a tool with children is a copy of /bin/sh running a script: POSIX only")
         path = self.root / "sh" / name
         if not path.exists():
             path.parent.mkdir(exist_ok=True)
@@ -104,6 +117,8 @@ class Spawner:
         self, name: str, delay: float = 0.05, seconds: float = 30
     ) -> subprocess.Popen[bytes]:
         """Fork-then-exec: the pid first runs as ``sh`` and becomes ``name`` after ``delay``."""
+        if ON_WINDOWS:
+            pytest.skip("fork-then-exec (one pid, two programs) does not exist on Windows")
         binary = self.binary(name)
         proc = subprocess.Popen(["sh", "-c", f"sleep {delay}; exec '{binary}' {seconds}"])
         self.children.append(proc)
@@ -122,7 +137,8 @@ class Spawner:
                     member.kill()
             if proc.poll() is None:
                 with contextlib.suppress(ProcessLookupError):
-                    os.kill(proc.pid, signal.SIGCONT)
+                    if not ON_WINDOWS:
+                        os.kill(proc.pid, signal.SIGCONT)
                     proc.kill()
             proc.wait(timeout=5)
 

@@ -7,6 +7,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import textwrap
 import threading
 import time
@@ -17,6 +18,15 @@ from typing import TypeVar
 import pytest
 
 T = TypeVar("T")
+
+# The Windows lane (tests/wine-lane, `make test-windows`) runs this suite on Windows Python.
+ON_WINDOWS = sys.platform == "win32"
+
+
+def not_on_windows(reason: str) -> pytest.MarkDecorator:
+    """Skip a test in the Windows lane, saying why it cannot run there (listed by ``-rs``)."""
+    return pytest.mark.skipif(ON_WINDOWS, reason=reason)
+
 
 MINIMAL_TOOL = """\
 id = "{id}"
