@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
+    QLabel,
     QLineEdit,
     QListWidget,
     QTableWidget,
@@ -29,6 +30,7 @@ from guard.live import journal_path
 from guard.providers.active import load_active_profiles
 from guard.providers.model import ProfileSet
 from guard.sigdb.model import SignatureSet
+from ui import widgets
 from ui.windows import AboutWindow, HistoryWindow, SettingsWindow, common
 from ui.windows.history import outcome
 
@@ -80,7 +82,7 @@ def controls(window: QWidget) -> list[QWidget]:
 def check_readable(window: QWidget) -> None:
     """Large type everywhere; every control named for a screen reader; a title."""
     assert "ScamGuard" in window.windowTitle()
-    assert common.smallest_point_size(window) >= common.MIN_PT
+    assert common.smallest_point_size(window) >= widgets.MIN_PT
     ours = [w for w in controls(window) if _ours(w)]
     assert ours
     unnamed = [type(w).__name__ for w in ours if not w.accessibleName()]
@@ -234,7 +236,7 @@ def test_settings_shows_the_default_provider_and_saves_a_choice(
     assert window.provider_note.isHidden()
     bt = profiles.get("bt")
     assert bt is not None
-    texts = [w.text() for w in window.numbers_box.findChildren(common.QLabel)]
+    texts = [w.text() for w in window.numbers_box.findChildren(QLabel)]
     assert bt.numbers[0].number in texts and bt.numbers[0].label in texts
     assert any(t.startswith("checked ") for t in texts)
     assert not window.stale_labels

@@ -1,4 +1,5 @@
-"""The tray app's small windows: history, settings and about.
+"""The tray app's windows other than the warning: history, settings, about, the notices
+and the quit question.
 
 Each is an ordinary top-level ``QWidget`` the tray shows and raises; none talks to the
 engine: they read and write the journal and settings files through ``guard``, and the

@@ -39,7 +39,7 @@ from guard.autostart import Autostart, AutostartError, login_command
 from guard.providers.active import active_profile
 from guard.providers.model import ContactNumber, Profile, ProfileSet
 from guard.sigdb.model import ToolSignature
-from ui import style
+from ui import style, widgets
 from ui.i18n import tr
 from ui.windows import common
 
@@ -143,7 +143,7 @@ class SettingsWindow(QWidget):
         self.setFont(style.font(style.BODY_PT))
         self.resize(1000, 780)
 
-        self.problem_label = common.caution(accessible=tr("Problem with the saved settings"))
+        self.problem_label = widgets.caution(accessible=tr("Problem with the saved settings"))
         self.problem_label.hide()
 
         self.tabs = QTabWidget()
@@ -161,7 +161,7 @@ class SettingsWindow(QWidget):
         index = self.tabs.addTab(self.autostart_page, tr("Start at login"))
         self.tabs.setTabVisible(index, autostart is not None)  # hidden where unsupported
 
-        self.close_button = common.button(tr("Close"), tr("Close the settings window"))
+        self.close_button = widgets.button(tr("Close"), tr("Close the settings window"))
         self.close_button.clicked.connect(self.close)
         common.close_on_escape(self)
 
@@ -183,15 +183,15 @@ class SettingsWindow(QWidget):
     # --- building -------------------------------------------------------------------------
 
     def _provider_page(self) -> QWidget:
-        title = common.heading(tr("Your broadband or phone provider"))
-        intro = common.label(
+        title = widgets.heading(tr("Your broadband or phone provider"))
+        intro = widgets.label(
             tr(
                 "When ScamGuard stops a remote-access program, its warning shows this "
                 "provider's real phone numbers. Choose the company you pay for your broadband "
                 "or phone line."
             )
         )
-        self.provider_combo = common.combo(
+        self.provider_combo = widgets.combo(
             tr("Provider"),
             tr(
                 "The company whose real phone numbers the warning shows. Saved as soon as "
@@ -201,8 +201,8 @@ class SettingsWindow(QWidget):
         for profile in self.profiles.sorted():
             self.provider_combo.addItem(profile_label(profile), profile.id)
         self.provider_combo.currentIndexChanged.connect(self._provider_chosen)
-        self.provider_note = common.label(accessible=tr("About the provider choice"))
-        self.numbers_title = common.label(tr("The numbers the warning will show:"), bold=True)
+        self.provider_note = widgets.label(accessible=tr("About the provider choice"))
+        self.numbers_title = widgets.label(tr("The numbers the warning will show:"), bold=True)
         self.numbers_box = QWidget()
         self.numbers_layout = QVBoxLayout(self.numbers_box)
         self.numbers_layout.setContentsMargins(0, 0, 0, 0)
@@ -214,16 +214,16 @@ class SettingsWindow(QWidget):
         )  # fmt: skip
 
     def _folders_page(self) -> QWidget:
-        title = common.heading(tr("Folders ScamGuard watches"))
-        intro = common.label(
+        title = widgets.heading(tr("Folders ScamGuard watches"))
+        intro = widgets.label(
             tr(
                 "ScamGuard looks in these folders for remote-access programs being downloaded "
                 "or installed. These are always watched:"
             )
         )
-        self.default_folders_label = common.label(accessible=tr("Folders always watched"))
+        self.default_folders_label = widgets.label(accessible=tr("Folders always watched"))
         self.default_folders_label.setStyleSheet(f"QLabel {{ color: {style.QUIET_INK}; }}")
-        extra_title = common.label(tr("Also watched, because you added them:"), bold=True)
+        extra_title = widgets.label(tr("Also watched, because you added them:"), bold=True)
         self.folder_list = QListWidget()
         self.folder_list.setFont(style.font(style.BODY_PT))
         self.folder_list.setMinimumHeight(150)
@@ -233,17 +233,17 @@ class SettingsWindow(QWidget):
             tr("Extra folders ScamGuard watches. Choose one and press Remove to stop watching it."),
         )
         self.folder_list.itemSelectionChanged.connect(self._folder_selection)
-        self.no_folders_label = common.label(tr("None yet."))
-        self.add_folder_button = common.button(
+        self.no_folders_label = widgets.label(tr("None yet."))
+        self.add_folder_button = widgets.button(
             tr("Add a folder…"), tr("Choose another folder for ScamGuard to watch")
         )
         self.add_folder_button.clicked.connect(self.add_folder)
-        self.remove_folder_button = common.button(
+        self.remove_folder_button = widgets.button(
             tr("Remove"), tr("Stop watching the chosen folder"), tr("Remove folder")
         )
         self.remove_folder_button.clicked.connect(self.remove_folder)
-        self.folder_status = common.label(accessible=tr("Folder change"))
-        applies = common.label(
+        self.folder_status = widgets.label(accessible=tr("Folder change"))
+        applies = widgets.label(
             tr(
                 "Changes are saved at once. ScamGuard starts watching a new folder straight "
                 "away, or once no remote-control program is waiting for you or allowed to run."
@@ -258,14 +258,14 @@ class SettingsWindow(QWidget):
         )  # fmt: skip
 
     def _trusted_page(self) -> QWidget:
-        title = common.heading(tr("Trusted programs"))
-        intro = common.label(
+        title = widgets.heading(tr("Trusted programs"))
+        intro = widgets.label(
             tr(
                 "ScamGuard never freezes a trusted program. It still notes in the history "
                 "when one starts."
             )
         )
-        self.trusted_table = common.table(
+        self.trusted_table = widgets.table(
             [tr("Program"), tr("Trusted since"), tr("Note")],
             tr("Trusted programs"),
             tr(
@@ -275,13 +275,13 @@ class SettingsWindow(QWidget):
         )
         self.trusted_table.setMinimumHeight(170)
         self.trusted_table.itemSelectionChanged.connect(self._trusted_selection)
-        self.no_trusted_label = common.label(tr("No program is trusted."))
-        self.remove_trust_button = common.button(
+        self.no_trusted_label = widgets.label(tr("No program is trusted."))
+        self.remove_trust_button = widgets.button(
             tr("Stop trusting"),
             tr("ScamGuard will freeze the chosen program again whenever it runs"),
         )
         self.remove_trust_button.clicked.connect(self.remove_trust)
-        self.trust_button = common.button(
+        self.trust_button = widgets.button(
             tr("Trust a program…"),
             tr(
                 "Let one remote-access program run without being frozen. Read the explanation "
@@ -289,18 +289,18 @@ class SettingsWindow(QWidget):
             ),
         )
         self.trust_button.clicked.connect(self.start_trust)
-        self.trust_status = common.label(accessible=tr("Trust change"))
+        self.trust_status = widgets.label(accessible=tr("Trust change"))
 
         # "Trust a program": its own page, the explanation first, then the choice and a wait.
-        trust_title = common.heading(tr("Trust a program"))
-        self.trust_explain = common.caution(trust_explanation())
+        trust_title = widgets.heading(tr("Trust a program"))
+        self.trust_explain = widgets.caution(trust_explanation())
         self.trust_explain.setFont(style.font(style.BODY_PT, bold=True))
-        tool_label = common.label(tr("Which program?"), bold=True)
-        self.tool_combo = common.combo(tr("Program to trust"), trust_explanation())
+        tool_label = widgets.label(tr("Which program?"), bold=True)
+        self.tool_combo = widgets.combo(tr("Program to trust"), trust_explanation())
         self.tool_combo.setPlaceholderText(tr("Choose a program"))
         self.tool_combo.currentIndexChanged.connect(self._update_confirm)
         tool_label.setBuddy(self.tool_combo)
-        note_label = common.label(tr("A note for later (optional): who it is for, and why"))
+        note_label = widgets.label(tr("A note for later (optional): who it is for, and why"))
         self.note_edit = QLineEdit()
         self.note_edit.setFont(style.font(style.BODY_PT))
         self.note_edit.setMinimumHeight(48)
@@ -312,8 +312,8 @@ class SettingsWindow(QWidget):
             tr("Optional. Saved with the trusted program and shown in the history."),
         )
         note_label.setBuddy(self.note_edit)
-        self.countdown_label = common.label(accessible=tr("Wait before confirming"))
-        self.confirm_trust_button = common.button(
+        self.countdown_label = widgets.label(accessible=tr("Wait before confirming"))
+        self.confirm_trust_button = widgets.button(
             tr("Trust this program"),
             tr(
                 "ScamGuard will not freeze the chosen program. Only if you set it up yourself "
@@ -322,7 +322,7 @@ class SettingsWindow(QWidget):
         )
         self.confirm_trust_button.setEnabled(False)
         self.confirm_trust_button.clicked.connect(self.confirm_trust)
-        self.cancel_trust_button = common.button(
+        self.cancel_trust_button = widgets.button(
             tr("Cancel"), tr("Do not trust any program"), tr("Cancel trusting a program")
         )
         self.cancel_trust_button.clicked.connect(self.cancel_trust)
@@ -341,7 +341,7 @@ class SettingsWindow(QWidget):
         return self.trusted_stack
 
     def _autostart_page(self) -> QWidget:
-        title = common.heading(tr("Start at login"))
+        title = widgets.heading(tr("Start at login"))
         self.autostart_box = QCheckBox(tr("Start ScamGuard when I log in"))
         self.autostart_box.setFont(style.font(style.BODY_PT, bold=True))
         self.autostart_box.setStyleSheet("QCheckBox::indicator { width: 28px; height: 28px; }")
@@ -351,10 +351,10 @@ class SettingsWindow(QWidget):
             tr("Recommended. ScamGuard can only protect you while it is running."),
         )
         self.autostart_box.clicked.connect(self._autostart_clicked)
-        self.autostart_why = why = common.label(_why_autostart())
-        self.autostart_error = common.caution(accessible=tr("Start at login problem"))
+        self.autostart_why = why = widgets.label(_why_autostart())
+        self.autostart_error = widgets.caution(accessible=tr("Start at login problem"))
         self.autostart_error.hide()
-        self.autostart_where = common.label(
+        self.autostart_where = widgets.label(
             accessible=tr("Where this is set"), points=style.NOTE_PT
         )
         self.autostart_where.setStyleSheet(f"QLabel {{ color: {style.QUIET_INK}; }}")
@@ -380,7 +380,7 @@ class SettingsWindow(QWidget):
         self._show_autostart()
 
     def _show_problem(self, problem: str) -> None:
-        common.set_text(
+        widgets.set_text(
             self.problem_label,
             tr(
                 "Your saved settings could not be used, so ScamGuard is using its defaults "
@@ -399,7 +399,7 @@ class SettingsWindow(QWidget):
             profile, warning = self.active_profile(current)
         except LookupError:
             self.provider_combo.setEnabled(False)
-            common.set_text(
+            widgets.set_text(
                 self.provider_note,
                 tr(
                     "No provider details could be loaded. The warning will still stop the "
@@ -431,7 +431,7 @@ class SettingsWindow(QWidget):
             note = tr("Not chosen yet: the warning uses the helplines for your country.")
         else:
             note = ""
-        common.set_text(self.provider_note, note)
+        widgets.set_text(self.provider_note, note)
         self._show_numbers(profile)
 
     def _show_numbers(self, profile: Profile | None) -> None:
@@ -452,9 +452,9 @@ class SettingsWindow(QWidget):
         col = QVBoxLayout(box)
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(2)
-        col.addWidget(common.label(number.label, style.BODY_PT))
+        col.addWidget(widgets.label(number.label, style.BODY_PT))
         col.addWidget(
-            common.label(
+            widgets.label(
                 number.number,
                 style.SMALL_NUMBER_PT,
                 bold=True,
@@ -463,9 +463,9 @@ class SettingsWindow(QWidget):
         )
         details = [number.hours] if number.hours else []
         details.append(tr("checked {date}").format(date=common.long_date(number.verified)))
-        col.addWidget(common.label(" · ".join(details), style.NOTE_PT))
+        col.addWidget(widgets.label(" · ".join(details), style.NOTE_PT))
         if number.is_stale(today):
-            stale = common.caution(
+            stale = widgets.caution(
                 tr(
                     "Checked more than a year ago: this number may have changed. An update "
                     "of ScamGuard will check it again."
@@ -509,12 +509,12 @@ class SettingsWindow(QWidget):
     def _show_autostart(self) -> None:
         if self.autostart is None:
             return
-        common.set_text(self.autostart_error, "")
+        widgets.set_text(self.autostart_error, "")
         everyone = self.autostart.for_everyone()
         if everyone:  # the installer's: a caller cannot talk anyone out of it here
             self.autostart_box.setChecked(True)
             self.autostart_box.setEnabled(False)
-            common.set_text(
+            widgets.set_text(
                 self.autostart_why,
                 tr(
                     "ScamGuard always starts when anyone logs in to this computer. It was set "
@@ -524,22 +524,22 @@ class SettingsWindow(QWidget):
             )
             # Where it is set matters to support staff, not to the person: said to screen
             # readers and shown small.
-            common.set_text(self.autostart_where, tr("Set for everyone in: {where}").format(
+            widgets.set_text(self.autostart_where, tr("Set for everyone in: {where}").format(
                 where=everyone))  # fmt: skip
             return
         self.autostart_box.setEnabled(True)
-        common.set_text(self.autostart_why, _why_autostart())
+        widgets.set_text(self.autostart_why, _why_autostart())
         try:
             enabled = self.autostart.is_enabled()
         except AutostartError as exc:
             enabled = False
-            common.set_text(self.autostart_error, str(exc))
+            widgets.set_text(self.autostart_error, str(exc))
         self.autostart_box.setChecked(enabled)
         try:
             where = self.autostart.describe()
         except AutostartError as exc:
             where = str(exc)
-        common.set_text(self.autostart_where, tr("Set in: {where}").format(where=where))
+        widgets.set_text(self.autostart_where, tr("Set in: {where}").format(where=where))
 
     # --- provider -------------------------------------------------------------------------
 
@@ -570,14 +570,14 @@ class SettingsWindow(QWidget):
             return
         folder = os.path.abspath(chosen)
         if not os.path.isdir(folder):
-            common.set_text(
+            widgets.set_text(
                 self.folder_status, tr("{folder} is not a folder.").format(folder=folder)
             )
             return
         current = settings.load()
         watched = [str(f.path) for f in locations.watch_folders()] + current.folders
         if _norm(folder) in {_norm(f) for f in watched}:
-            common.set_text(
+            widgets.set_text(
                 self.folder_status, tr("{folder} is already watched.").format(folder=folder)
             )
             return
@@ -609,7 +609,7 @@ class SettingsWindow(QWidget):
             self.folder_status,
         ):
             self._show_folders(settings.load())
-            common.set_text(self.folder_status, said)
+            widgets.set_text(self.folder_status, said)
             self.changed.emit("folders")
 
     def _folder_selection(self) -> None:
@@ -626,7 +626,7 @@ class SettingsWindow(QWidget):
                 self.tool_combo.addItem(tool.name, tool.id)
         self.tool_combo.setCurrentIndex(-1)
         self.note_edit.clear()
-        common.set_text(self.trust_status, "")
+        widgets.set_text(self.trust_status, "")
         self._remaining = self.trust_wait
         self.trusted_stack.setCurrentWidget(self.trust_panel)
         self._update_confirm()
@@ -660,7 +660,7 @@ class SettingsWindow(QWidget):
             text = tr("Choose the program first.")
         else:
             text = tr("If you are sure, press “Trust this program”.")
-        common.set_text(self.countdown_label, text)
+        widgets.set_text(self.countdown_label, text)
         self.confirm_trust_button.setEnabled(
             self.trusted_stack.currentWidget() is self.trust_panel
             and self._remaining == 0
@@ -679,7 +679,7 @@ class SettingsWindow(QWidget):
         try:
             trust.add(tool, self.note_edit.text().strip(), report=notes.append)
         except OSError as exc:
-            common.set_text(
+            widgets.set_text(
                 self.trust_status,
                 tr("{name} could not be trusted: the settings could not be saved ({why}).").format(
                     name=tool.name, why=exc.strerror or exc
@@ -690,7 +690,7 @@ class SettingsWindow(QWidget):
         self._saved(damaged)
         self._show_trusted(settings.load())
         said = tr("{name} is trusted: ScamGuard will not freeze it.").format(name=tool.name)
-        common.set_text(self.trust_status, " ".join([said, *_other(notes, damaged)]))
+        widgets.set_text(self.trust_status, " ".join([said, *_other(notes, damaged)]))
         self.changed.emit("trusted")
 
     def remove_trust(self) -> None:
@@ -704,7 +704,7 @@ class SettingsWindow(QWidget):
         try:
             removed = trust.remove(tool_id, name=name, report=notes.append)
         except OSError as exc:
-            common.set_text(
+            widgets.set_text(
                 self.trust_status,
                 tr("The settings could not be saved ({why}).").format(why=exc.strerror or exc),
             )
@@ -715,7 +715,7 @@ class SettingsWindow(QWidget):
             said = tr("{name} is no longer trusted: ScamGuard will freeze it if it runs.").format(
                 name=name
             )
-            common.set_text(self.trust_status, " ".join([said, *_other(notes, damaged)]))
+            widgets.set_text(self.trust_status, " ".join([said, *_other(notes, damaged)]))
             self.changed.emit("trusted")
         self.remove_trust_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -729,7 +729,7 @@ class SettingsWindow(QWidget):
     def _autostart_clicked(self, checked: bool) -> None:
         if self.autostart is None:
             return
-        common.set_text(self.autostart_error, "")
+        widgets.set_text(self.autostart_error, "")
         try:
             if checked:
                 self.autostart.enable(login_command())
@@ -737,20 +737,20 @@ class SettingsWindow(QWidget):
                 self.autostart.disable()
             now = self.autostart.is_enabled()
         except AutostartError as exc:
-            common.set_text(self.autostart_error, str(exc))
+            widgets.set_text(self.autostart_error, str(exc))
             self.autostart_box.setChecked(not checked)
             return
         self.autostart_box.setChecked(now)
         choices.journal(
             "settings",
             "ScamGuard will start at login" if now else "ScamGuard will no longer start at login",
-            lambda line: common.set_text(self.autostart_error, line),
+            lambda line: widgets.set_text(self.autostart_error, line),
             setting="start_at_login",
             value=now,
             previous=not checked,
         )
         if now != checked:
-            common.set_text(
+            widgets.set_text(
                 self.autostart_error,
                 tr("This did not take effect: {where}").format(where=self.autostart.describe()),
             )
@@ -766,18 +766,18 @@ class SettingsWindow(QWidget):
         try:
             action(notes.append)
         except OSError as exc:
-            common.set_text(
+            widgets.set_text(
                 where,
                 tr("The settings could not be saved ({why}).").format(why=exc.strerror or exc),
             )
             return False
         self._saved(damaged)
-        common.set_text(where, " ".join(_other(notes, damaged)))
+        widgets.set_text(where, " ".join(_other(notes, damaged)))
         return True
 
     def _saved(self, damaged: str) -> None:
         """After a save: if the file had been damaged, say (once) that it was set aside."""
-        common.set_text(
+        widgets.set_text(
             self.problem_label,
             tr("The damaged settings file was kept beside the new one, and your change was saved.")
             if damaged
