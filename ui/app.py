@@ -46,7 +46,7 @@ from ui.windows.about import AboutWindow
 from ui.windows.history import HistoryWindow
 from ui.windows.notices import NumbersWindow, StoppedAgainNotices, TrustedNotice
 from ui.windows.quit_dialog import QuitDialog
-from ui.windows.settings import SettingsWindow
+from ui.windows.settings.window import SettingsWindow
 
 # With no update installed, the database shipped with the app counts as out of date this long
 # after its release (with one, the manifest's expiry decides).

@@ -8,6 +8,6 @@ settings window says what it changed with its ``changed`` signal.
 
 from ui.windows.about import AboutWindow
 from ui.windows.history import HistoryWindow
-from ui.windows.settings import SettingsWindow
+from ui.windows.settings.window import SettingsWindow
 
 __all__ = ["AboutWindow", "HistoryWindow", "SettingsWindow"]
