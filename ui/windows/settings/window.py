@@ -1,14 +1,10 @@
 """The settings window: provider, watched folders, trusted programs, start at login.
 
-One tab per module (``provider``, ``folders``, ``trusted``, ``autostart``); this window
+One class per tab (``provider``, ``folders``, ``trusted``, ``autostart``); this window
 composes them, shows what is saved each time it opens, and says at the top when the saved
 settings could not be used. Every change is saved the moment it is made (there is no
-"Apply" to forget) and announced with ``changed`` so the tray can pick it up. Settings are
-re-read from disk before each change, so a change made meanwhile with ``scamguard trust`` or
-``scamguard provider set`` is never overwritten. Permanent trust is the one dangerous
-setting: it is explained first in plain words ("if anyone on the phone asks you to do this,
-it is a scam"), and can only be confirmed after a visible wait, and it goes through
-:mod:`guard.trust`, so it is journalled.
+"Apply" to forget; see ``saving``) and announced with ``changed`` so the tray can pick it
+up. Permanent trust, the one dangerous setting, is explained and waited for in ``trusted``.
 """
 
 from __future__ import annotations
