@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton
 
 from guard.engine.events import GuardEvent
 from guard.engine.incidents import IncidentView, State
-from ui import notices
-from ui.notices import StoppedAgainNotice, StoppedAgainNotices
-from ui.preview import sample_incident
+from ui.warning.preview import sample_incident
+from ui.windows import notices
+from ui.windows.notices import StoppedAgainNotice, StoppedAgainNotices
 
 
 @pytest.fixture

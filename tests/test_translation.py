@@ -12,9 +12,9 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
 from guard.providers.active import load_active_profiles
-from ui import warning_text
 from ui.i18n import install_translator
-from ui.warning_text import Caught
+from ui.warning import text as warning_text
+from ui.warning.text import Caught
 
 UI = Path(__file__).resolve().parent.parent / "ui"
 BIN = Path(sys.executable).parent

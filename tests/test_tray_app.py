@@ -26,12 +26,12 @@ from guard.instance import GuardInstance, is_running, lock_dir
 from guard.live import GuardOptions, journal_path
 from guard.sigdb.loader import load_database
 from tests.helpers import keep_resuming, wait_for
-from ui import alerts
 from ui import cli as ui_cli
 from ui.app import AppOptions, TrayApp
 from ui.single_instance import ANSWERED, LISTENING, SingleInstance, server_name
 from ui.tray import Menu, StatusWindow, status_of
-from ui.warning import CHOICE, DONE, QUESTION, SCOPE, WarningWindow
+from ui.warning import alerts
+from ui.warning.window import CHOICE, DONE, QUESTION, SCOPE, WarningWindow
 
 WAIT_MS = 10_000
 

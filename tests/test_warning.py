@@ -16,11 +16,11 @@ from PySide6.QtWidgets import QAbstractButton, QPushButton
 
 from guard.engine.incidents import State
 from guard.providers.active import load_active_profiles
-from ui import warning_text
-from ui.preview import render, sample_incident
-from ui.warning import CHOICE, DONE, QUESTION, SCOPE, WarningWindow
-from ui.warning_parts import describe
-from ui.warning_text import Caught
+from ui.warning import text as warning_text
+from ui.warning.parts import describe
+from ui.warning.preview import render, sample_incident
+from ui.warning.text import Caught
+from ui.warning.window import CHOICE, DONE, QUESTION, SCOPE, WarningWindow
 
 
 def _day_after_the_numbers_were_checked() -> dt.date:

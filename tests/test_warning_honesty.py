@@ -19,10 +19,10 @@ from PySide6.QtWidgets import QApplication, QScrollArea
 from guard.engine.events import GuardEvent
 from guard.engine.incidents import IncidentView, State
 from guard.providers.model import ProfileSet
-from ui import warning_text
-from ui.preview import sample_incident
-from ui.warning import CHOICE, DONE, WarningWindow
-from ui.warning_text import Caught
+from ui.warning import text as warning_text
+from ui.warning.preview import sample_incident
+from ui.warning.text import Caught
+from ui.warning.window import CHOICE, DONE, WarningWindow
 
 TODAY = dt.date(2026, 11, 22)
 RESTARTED = "Someone tried to restart it from outside ScamGuard. It has been stopped again."

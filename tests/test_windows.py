@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
+    QLabel,
     QLineEdit,
     QListWidget,
     QTableWidget,
@@ -29,6 +30,7 @@ from guard.live import journal_path
 from guard.providers.active import load_active_profiles
 from guard.providers.model import ProfileSet
 from guard.sigdb.model import SignatureSet
+from ui import widgets
 from ui.windows import AboutWindow, HistoryWindow, SettingsWindow, common
 from ui.windows.history import outcome
 
@@ -80,7 +82,7 @@ def controls(window: QWidget) -> list[QWidget]:
 def check_readable(window: QWidget) -> None:
     """Large type everywhere; every control named for a screen reader; a title."""
     assert "ScamGuard" in window.windowTitle()
-    assert common.smallest_point_size(window) >= common.MIN_PT
+    assert common.smallest_point_size(window) >= widgets.MIN_PT
     ours = [w for w in controls(window) if _ours(w)]
     assert ours
     unnamed = [type(w).__name__ for w in ours if not w.accessibleName()]
@@ -219,29 +221,30 @@ def test_settings_shows_the_default_provider_and_saves_a_choice(
     qtbot, profiles: ProfileSet, shipped: SignatureSet
 ) -> None:
     window = make_settings(qtbot, profiles, shipped)
-    combo = window.provider_combo
-    default, _ = window.active_profile()
+    provider = window.provider_tab
+    combo = provider.provider_combo
+    default, _ = provider.active_profile()
     assert default.generic and combo.currentData() == default.id
     assert "No provider:" in combo.currentText()
     assert combo.count() == len(profiles)
-    assert window.provider_note.isVisible() and "Not chosen yet" in window.provider_note.text()
+    assert provider.provider_note.isVisible() and "Not chosen yet" in provider.provider_note.text()
 
-    window.today = _checked_day(profiles)  # the shipped numbers as on the day they were checked
+    provider.today = _checked_day(profiles)  # the shipped numbers as on the day they were checked
     with qtbot.waitSignal(window.changed, timeout=WAIT_MS) as signal:
         combo.setCurrentIndex(combo.findData("bt"))
     assert signal.args == ["provider"]
     assert settings.load().provider == "bt"
-    assert window.provider_note.isHidden()
+    assert provider.provider_note.isHidden()
     bt = profiles.get("bt")
     assert bt is not None
-    texts = [w.text() for w in window.numbers_box.findChildren(common.QLabel)]
+    texts = [w.text() for w in provider.numbers_box.findChildren(QLabel)]
     assert bt.numbers[0].number in texts and bt.numbers[0].label in texts
     assert any(t.startswith("checked ") for t in texts)
-    assert not window.stale_labels
+    assert not provider.stale_labels
 
     # A fresh window shows what was saved.
     again = make_settings(qtbot, profiles, shipped)
-    assert again.provider_combo.currentData() == "bt"
+    assert again.provider_tab.provider_combo.currentData() == "bt"
     check_readable(again)
 
 
@@ -252,74 +255,77 @@ def test_settings_says_when_a_number_was_checked_more_than_a_year_ago(
     bt = profiles.get("bt")
     assert bt is not None
     window = make_settings(qtbot, profiles, shipped, today=bt.oldest_check + dt.timedelta(days=400))
-    assert len(window.stale_labels) == len(bt.stale_numbers(window.today)) > 0
-    qtbot.waitUntil(lambda: all(w.isVisible() for w in window.stale_labels), timeout=WAIT_MS)
-    assert "more than a year ago" in window.stale_labels[0].text()
+    provider = window.provider_tab
+    assert len(provider.stale_labels) == len(bt.stale_numbers(provider.today)) > 0
+    qtbot.waitUntil(lambda: all(w.isVisible() for w in provider.stale_labels), timeout=WAIT_MS)
+    assert "more than a year ago" in provider.stale_labels[0].text()
 
 
 def test_trusting_waits_then_saves_and_journals_and_can_be_undone(
     qtbot, profiles: ProfileSet, shipped: SignatureSet
 ) -> None:
     window = make_settings(qtbot, profiles, shipped, wait=1)
+    trusted = window.trusted_tab
     window.tabs.setCurrentIndex(2)
-    assert window.remove_trust_button.isEnabled() is False
-    window.trust_button.click()
-    assert window.trust_panel.isVisible()
+    assert trusted.remove_trust_button.isEnabled() is False
+    trusted.trust_button.click()
+    assert trusted.trust_panel.isVisible()
     assert "If anyone on the phone asks you to do this, it is a scam" in (
-        window.trust_explain.text()
+        trusted.trust_explain.text()
     )
-    window.tool_combo.setCurrentIndex(window.tool_combo.findData("teamviewer"))
-    window.note_edit.setText("Sam, my son")
-    assert not window.confirm_trust_button.isEnabled()
-    assert "1 second" in window.countdown_label.text()
-    window.confirm_trust()  # a stray call before the wait does nothing
+    trusted.tool_combo.setCurrentIndex(trusted.tool_combo.findData("teamviewer"))
+    trusted.note_edit.setText("Sam, my son")
+    assert not trusted.confirm_trust_button.isEnabled()
+    assert "1 second" in trusted.countdown_label.text()
+    trusted.confirm_trust()  # a stray call before the wait does nothing
     assert "teamviewer" not in settings.load().trusted
 
-    qtbot.waitUntil(window.confirm_trust_button.isEnabled, timeout=WAIT_MS)
+    qtbot.waitUntil(trusted.confirm_trust_button.isEnabled, timeout=WAIT_MS)
     with qtbot.waitSignal(window.changed, timeout=WAIT_MS) as signal:
-        qtbot.mouseClick(window.confirm_trust_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(trusted.confirm_trust_button, Qt.MouseButton.LeftButton)
     assert signal.args == ["trusted"]
     saved = settings.load().trusted
     assert saved["teamviewer"]["note"] == "Sam, my son"
     rows = [r for r in journal.read(journal_path()) if r["kind"] == "trusted"]
     assert [(r["tool"], r["data"]["action"]) for r in rows] == [("teamviewer", "add")]
-    assert not window.trust_panel.isVisible()
-    assert window.trusted_table.rowCount() == 1
-    assert window.trusted_table.item(0, 0).text() == "TeamViewer"
-    assert window.trusted_table.item(0, 2).text() == "Sam, my son"
-    assert "TeamViewer is trusted" in window.trust_status.text()
+    assert not trusted.trust_panel.isVisible()
+    assert trusted.trusted_table.rowCount() == 1
+    assert trusted.trusted_table.item(0, 0).text() == "TeamViewer"
+    assert trusted.trusted_table.item(0, 2).text() == "Sam, my son"
+    assert "TeamViewer is trusted" in trusted.trust_status.text()
 
     # Already trusted tools are not offered again.
-    window.trust_button.click()
-    assert window.tool_combo.findData("teamviewer") == -1
-    window.cancel_trust_button.click()
-    assert not window.trust_panel.isVisible()
+    trusted.trust_button.click()
+    assert trusted.tool_combo.findData("teamviewer") == -1
+    trusted.cancel_trust_button.click()
+    assert not trusted.trust_panel.isVisible()
 
-    window.trusted_table.selectRow(0)
-    assert window.remove_trust_button.isEnabled()
+    trusted.trusted_table.selectRow(0)
+    assert trusted.remove_trust_button.isEnabled()
     with qtbot.waitSignal(window.changed, timeout=WAIT_MS) as signal:
-        window.remove_trust_button.click()
+        trusted.remove_trust_button.click()
     assert signal.args == ["trusted"]
     assert settings.load().trusted == {}
     rows = [r for r in journal.read(journal_path()) if r["kind"] == "trusted"]
     assert [r["data"]["action"] for r in rows] == ["add", "remove"]
     assert rows[-1]["message"] == "TeamViewer is no longer trusted"
-    assert window.no_trusted_label.isVisible() and window.trusted_table.isHidden()
+    assert trusted.no_trusted_label.isVisible() and trusted.trusted_table.isHidden()
 
 
 def test_hiding_the_window_abandons_a_half_finished_trust(
     qtbot, profiles: ProfileSet, shipped: SignatureSet
 ) -> None:
     window = make_settings(qtbot, profiles, shipped, wait=30)
+    trusted = window.trusted_tab
     window.tabs.setCurrentIndex(2)
-    window.start_trust()
-    window.tool_combo.setCurrentIndex(0)
+    trusted.start_trust()
+    trusted.tool_combo.setCurrentIndex(0)
     window.hide()
     window.show()
-    assert not window.trust_panel.isVisible()
-    window.start_trust()
-    assert not window.confirm_trust_button.isEnabled()
-    assert "30 seconds" in window.countdown_label.text()
+    assert not trusted.trust_panel.isVisible()
+    trusted.start_trust()
+    assert not trusted.confirm_trust_button.isEnabled()
+    assert "30 seconds" in trusted.countdown_label.text()
 
 
 def test_adding_and_removing_a_watched_folder_saves_at_once(
@@ -328,31 +334,32 @@ def test_adding_and_removing_a_watched_folder_saves_at_once(
     extra = tmp_path / "Family photos"
     extra.mkdir()
     window = make_settings(qtbot, profiles, shipped)
+    folders = window.folders_tab
     window.tabs.setCurrentIndex(1)
-    assert window.default_folders_label.text()  # the built-in folders are listed
-    window.choose_folder = lambda: ""  # cancelled: nothing happens
-    window.add_folder_button.click()
+    assert folders.default_folders_label.text()  # the built-in folders are listed
+    folders.choose_folder = lambda: ""  # cancelled: nothing happens
+    folders.add_folder_button.click()
     assert settings.load().folders == []
 
-    window.choose_folder = lambda: str(extra)
+    folders.choose_folder = lambda: str(extra)
     with qtbot.waitSignal(window.changed, timeout=WAIT_MS) as signal:
-        window.add_folder_button.click()
+        folders.add_folder_button.click()
     assert signal.args == ["folders"]
     assert settings.load().folders == [str(extra)]
-    assert window.folder_list.count() == 1
-    assert "now watches" in window.folder_status.text()
+    assert folders.folder_list.count() == 1
+    assert "now watches" in folders.folder_status.text()
 
     with qtbot.assertNotEmitted(window.changed):
-        window.add_folder_button.click()  # the same folder again
+        folders.add_folder_button.click()  # the same folder again
     assert settings.load().folders == [str(extra)]
-    assert "already watched" in window.folder_status.text()
+    assert "already watched" in folders.folder_status.text()
 
-    assert not window.remove_folder_button.isEnabled()
-    window.folder_list.setCurrentRow(0)
+    assert not folders.remove_folder_button.isEnabled()
+    folders.folder_list.setCurrentRow(0)
     with qtbot.waitSignal(window.changed, timeout=WAIT_MS):
-        window.remove_folder_button.click()
+        folders.remove_folder_button.click()
     assert settings.load().folders == []
-    assert window.folder_list.count() == 0
+    assert folders.folder_list.count() == 0
     changes = [r["message"] for r in journal.read(journal_path()) if r["kind"] == "settings"]
     assert changes == [
         f"ScamGuard also watches {extra}",
@@ -367,10 +374,11 @@ def test_a_damaged_settings_file_is_reported_and_set_aside_on_saving(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("{ not json", encoding="utf-8")
     window = make_settings(qtbot, profiles, shipped)
+    provider = window.provider_tab
     assert window.problem_label.isVisible()
     assert "damaged settings ignored" in window.problem_label.text()
 
-    window.provider_combo.setCurrentIndex(window.provider_combo.findData("sky"))
+    provider.provider_combo.setCurrentIndex(provider.provider_combo.findData("sky"))
     assert "damaged settings file was kept" in window.problem_label.text()
     assert json.loads(path.read_text(encoding="utf-8"))["provider"] == "sky"
     [aside] = path.parent.glob("settings.json.bad-*")
@@ -388,10 +396,11 @@ def test_start_at_login_round_trip_with_the_xdg_adapter(
     adapter = autostart.for_this_system("linux", env=env)
     entry = tmp_path / "xdg-config" / "autostart" / "scamguard.desktop"
     window = make_settings(qtbot, profiles, shipped, auto=adapter)
+    login = window.autostart_tab
     window.tabs.setCurrentIndex(3)
-    box = window.autostart_box
+    box = login.autostart_box
     assert box.isVisible() and not box.isChecked()
-    assert str(entry) in window.autostart_where.text()
+    assert str(entry) in login.autostart_where.text()
 
     with qtbot.waitSignal(window.changed, timeout=WAIT_MS) as signal:
         box.click()
@@ -399,11 +408,11 @@ def test_start_at_login_round_trip_with_the_xdg_adapter(
     assert box.isChecked() and adapter.is_enabled()
     text = entry.read_text(encoding="utf-8")
     assert "X-ScamGuard=1" in text and "Exec=" in text
-    assert window.autostart_error.isHidden()
+    assert login.autostart_error.isHidden()
     check_readable(window)
 
     fresh = make_settings(qtbot, profiles, shipped, auto=adapter)
-    assert fresh.autostart_box.isChecked()
+    assert fresh.autostart_tab.autostart_box.isChecked()
 
     with qtbot.waitSignal(window.changed, timeout=WAIT_MS):
         box.click()
@@ -420,11 +429,12 @@ def test_start_at_login_set_by_the_installer_cannot_be_unticked(
     env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "c"),
            "XDG_CONFIG_DIRS": str(tmp_path / "xdg-system")}  # fmt: skip
     window = make_settings(qtbot, profiles, shipped, auto=autostart.for_this_system("linux", env))
+    login = window.autostart_tab
     window.tabs.setCurrentIndex(3)
-    box = window.autostart_box
+    box = login.autostart_box
     assert box.isChecked() and not box.isEnabled()
-    assert str(system) in window.autostart_where.text()
-    assert "nothing to change here" in window.autostart_why.text()
+    assert str(system) in login.autostart_where.text()
+    assert "nothing to change here" in login.autostart_why.text()
     with qtbot.assertNotEmitted(window.changed):
         box.click()
     assert box.isChecked() and not (tmp_path / "c" / "autostart").exists()
@@ -437,9 +447,10 @@ def test_a_provider_set_by_the_installer_cannot_be_changed_here(
     folder.mkdir(parents=True)
     (folder / machine.CONFIG_FILE).write_text('{"provider": "talktalk"}')
     window = make_settings(qtbot, profiles, shipped)
-    assert window.provider_combo.currentData() == "talktalk"
-    assert not window.provider_combo.isEnabled()
-    assert "TalkTalk set this up for you" in window.provider_note.text()
+    provider = window.provider_tab
+    assert provider.provider_combo.currentData() == "talktalk"
+    assert not provider.provider_combo.isEnabled()
+    assert "TalkTalk set this up for you" in provider.provider_note.text()
 
 
 class BrokenAutostart:
@@ -463,12 +474,13 @@ def test_a_start_at_login_failure_is_one_line_and_the_box_goes_back(
     qtbot, profiles: ProfileSet, shipped: SignatureSet
 ) -> None:
     window = make_settings(qtbot, profiles, shipped, auto=BrokenAutostart())
+    login = window.autostart_tab
     window.tabs.setCurrentIndex(3)
     with qtbot.assertNotEmitted(window.changed):
-        window.autostart_box.click()
-    assert not window.autostart_box.isChecked()
-    assert window.autostart_error.isVisible()
-    assert window.autostart_error.text() == (
+        login.autostart_box.click()
+    assert not login.autostart_box.isChecked()
+    assert login.autostart_error.isVisible()
+    assert login.autostart_error.text() == (
         "cannot write /nowhere/scamguard.desktop: Read-only file system"
     )
 
@@ -477,24 +489,26 @@ def test_without_autostart_there_is_no_start_at_login_section(
     qtbot, profiles: ProfileSet, shipped: SignatureSet
 ) -> None:
     window = make_settings(qtbot, profiles, shipped)
+    login = window.autostart_tab
     tabs = [
         window.tabs.tabText(i) for i in range(window.tabs.count()) if window.tabs.isTabVisible(i)
     ]
     assert tabs == ["Provider", "Watched folders", "Trusted programs"]
-    assert not window.autostart_box.isVisible()
+    assert not login.autostart_box.isVisible()
 
 
 def test_settings_keyboard_order_follows_the_page(
     qtbot, profiles: ProfileSet, shipped: SignatureSet
 ) -> None:
     window = make_settings(qtbot, profiles, shipped)
+    trusted = window.trusted_tab
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
     window.tabs.setCurrentIndex(2)
-    window.trust_button.click()
-    qtbot.waitUntil(window.tool_combo.hasFocus, timeout=WAIT_MS)
-    order = [window.note_edit, window.confirm_trust_button, window.cancel_trust_button]
-    window.confirm_trust_button.setEnabled(True)  # only to walk past it; never clicked
+    trusted.trust_button.click()
+    qtbot.waitUntil(trusted.tool_combo.hasFocus, timeout=WAIT_MS)
+    order = [trusted.note_edit, trusted.confirm_trust_button, trusted.cancel_trust_button]
+    trusted.confirm_trust_button.setEnabled(True)  # only to walk past it; never clicked
     for expected in order:
         qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
         qtbot.waitUntil(expected.hasFocus, timeout=WAIT_MS)

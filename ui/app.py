@@ -35,18 +35,18 @@ from guard.providers.model import Profile
 from guard.updates import client as update_client
 from guard.updates import installed as update_installed
 from guard.watch.process_watcher import SourceUnavailable
-from ui.alerts import AlertController, EngineBridge
 from ui.i18n import install_translator, tr
-from ui.notices import NumbersWindow, StoppedAgainNotices, TrustedNotice
-from ui.preview import paint
 from ui.profiles import active_profiles
-from ui.quit_dialog import QuitDialog
 from ui.single_instance import ANSWERED, FAILED, SingleInstance
 from ui.tray import Menu, Status, StatusWindow, TrayIcon, status_of
-from ui.warning import DEFAULT_ALLOW_WAIT
+from ui.warning.alerts import AlertController, EngineBridge
+from ui.warning.preview import paint
+from ui.warning.window import DEFAULT_ALLOW_WAIT
 from ui.windows.about import AboutWindow
 from ui.windows.history import HistoryWindow
-from ui.windows.settings import SettingsWindow
+from ui.windows.notices import NumbersWindow, StoppedAgainNotices, TrustedNotice
+from ui.windows.quit_dialog import QuitDialog
+from ui.windows.settings.window import SettingsWindow
 
 # With no update installed, the database shipped with the app counts as out of date this long
 # after its release (with one, the manifest's expiry decides).

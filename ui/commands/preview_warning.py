@@ -11,7 +11,7 @@ from guard.errors import EXIT_OK, UsageError
 from guard.providers.active import load_active_profiles
 from guard.sigdb.problems import SignatureError
 
-PAGES = ("choice", "question", "scope", "done")  # the pages ui.preview.paint can draw
+PAGES = ("choice", "question", "scope", "done")  # the pages ui.warning.preview.paint can draw
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     if provider is None:
         known = ", ".join(p.id for p in profiles.sorted()) or "none"
         raise UsageError(f"{args.provider!r} is not a provider profile (known: {known})")
-    from ui.preview import render  # noqa: PLC0415 - Qt loads here, not for every --help
+    from ui.warning.preview import render  # noqa: PLC0415 - Qt loads here, not for every --help
 
     render(
         tool,

@@ -31,7 +31,7 @@ from guard.providers.active import active_profile, load_active_profiles
 from guard.providers.model import ProfileSet
 from guard.updates import client as update_client
 from guard.updates import installed
-from ui import style
+from ui import style, widgets
 from ui.i18n import tr
 from ui.windows import common
 
@@ -61,8 +61,8 @@ class AboutWindow(QWidget):
         self.setFont(style.font(style.BODY_PT))
         self.resize(980, 780)
 
-        self.title = common.heading(tr("ScamGuard"))
-        self.summary = common.label(
+        self.title = widgets.heading(tr("ScamGuard"))
+        self.summary = widgets.label(
             tr(
                 "ScamGuard freezes remote-access programs the moment they arrive or start, "
                 "and shows your provider's real phone numbers."
@@ -84,9 +84,9 @@ class AboutWindow(QWidget):
         self.names: dict[str, QLabel] = {}
         self.fields: dict[str, QLabel] = {}
         for row, key in enumerate(FIELDS):
-            name = common.label(names[key], bold=True)
+            name = widgets.label(names[key], bold=True)
             name.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-            value = common.label(accessible=names[key])
+            value = widgets.label(accessible=names[key])
             value.setTextInteractionFlags(
                 Qt.TextInteractionFlag.TextSelectableByMouse
                 | Qt.TextInteractionFlag.TextSelectableByKeyboard
@@ -97,16 +97,16 @@ class AboutWindow(QWidget):
             grid.addWidget(value, row, 1)
             self.names[key], self.fields[key] = name, value
         grid.setColumnStretch(1, 1)
-        self.stale_label = common.caution(accessible=tr("Provider numbers need checking"))
+        self.stale_label = widgets.caution(accessible=tr("Provider numbers need checking"))
         self.stale_label.hide()
-        self.copy_button = common.button(
+        self.copy_button = widgets.button(
             tr("Copy these details"),
             tr("Copy everything shown here, to paste into an email to your helpdesk"),
         )
         self.copy_button.clicked.connect(self.copy)
-        self.copied = common.label(accessible=tr("Copied"))
+        self.copied = widgets.label(accessible=tr("Copied"))
         self.copied.hide()
-        self.close_button = common.button(tr("Close"), tr("Close the about window"))
+        self.close_button = widgets.button(tr("Close"), tr("Close the about window"))
         self.close_button.clicked.connect(self.close)
         common.close_on_escape(self)
 
@@ -154,7 +154,7 @@ class AboutWindow(QWidget):
         for key, text in values.items():
             self.fields[key].setText(text)
             self.fields[key].setAccessibleDescription(text)
-        common.set_text(self.copied, "")
+        widgets.set_text(self.copied, "")
 
     def _database(self) -> str:
         try:
@@ -203,7 +203,7 @@ class AboutWindow(QWidget):
             chosen = settings.load().provider
             profile, warning = active_profile(profiles, chosen)
         except Exception as exc:
-            common.set_text(self.stale_label, "")
+            widgets.set_text(self.stale_label, "")
             return tr("No provider details could be loaded ({why}).").format(why=exc)
         today = self.today or clock.today()
         stale = profile.stale_numbers(today)
@@ -219,7 +219,7 @@ class AboutWindow(QWidget):
                 "{count} of the {total} phone numbers were last checked more than a year ago "
                 "and may have changed. Update ScamGuard to check them again."
             ).format(count=len(stale), total=len(profile.numbers))
-        common.set_text(self.stale_label, said)
+        widgets.set_text(self.stale_label, said)
         text = tr("{name}; phone numbers last checked {date}").format(
             name=profile.name, date=common.long_date(profile.oldest_check)
         )
@@ -234,4 +234,4 @@ class AboutWindow(QWidget):
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.details_text())
-        common.set_text(self.copied, tr("Copied."))
+        widgets.set_text(self.copied, tr("Copied."))

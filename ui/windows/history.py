@@ -20,7 +20,7 @@ from guard.engine import journal
 from guard.engine.engine import MAX_ALLOW_SECONDS
 from guard.history import build
 from guard.live import journal_path
-from ui import style
+from ui import style, widgets
 from ui.i18n import tr
 from ui.windows import common
 
@@ -142,22 +142,22 @@ class HistoryWindow(QWidget):
         self.setFont(style.font(style.BODY_PT))
         self.resize(1100, 760)
 
-        self.title = common.heading(tr("What ScamGuard has caught"))
-        self.intro = common.label(
+        self.title = widgets.heading(tr("What ScamGuard has caught"))
+        self.intro = widgets.label(
             tr(
                 "Each line is one remote-access program ScamGuard noticed, newest first. "
                 "Choose a line to see what happened, step by step."
             )
         )
-        self.refresh_button = common.button(
+        self.refresh_button = widgets.button(
             tr("Refresh"), tr("Read the history again, to show anything new")
         )
         self.refresh_button.clicked.connect(self.refresh)
 
-        self.status = common.label(accessible=tr("History status"))
+        self.status = widgets.label(accessible=tr("History status"))
         self.status.hide()
 
-        self.table = common.table(
+        self.table = widgets.table(
             [tr("When"), tr("Program"), tr("What happened")],
             tr("History"),
             tr(
@@ -167,14 +167,14 @@ class HistoryWindow(QWidget):
         )
         self.table.itemSelectionChanged.connect(self._show_selected)
 
-        self.timeline_title = common.label(tr("Choose a line above to see its steps."), bold=True)
-        self.timeline = common.table(
+        self.timeline_title = widgets.label(tr("Choose a line above to see its steps."), bold=True)
+        self.timeline = widgets.table(
             [tr("Time"), tr("What happened")],
             tr("Steps"),
             tr("What happened to the chosen program, step by step, oldest first"),
         )
 
-        self.close_button = common.button(tr("Close"), tr("Close the history window"))
+        self.close_button = widgets.button(tr("Close"), tr("Close the history window"))
         self.close_button.clicked.connect(self.close)
         common.close_on_escape(self)
 
@@ -218,14 +218,14 @@ class HistoryWindow(QWidget):
         except Exception as exc:  # whatever the disk says, a line, never a traceback
             self.entries, problem = [], tr("The history could not be read ({why}).").format(why=exc)
         if problem:
-            common.set_text(self.status, problem)
+            widgets.set_text(self.status, problem)
         elif not self.entries:
-            common.set_text(
+            widgets.set_text(
                 self.status,
                 tr("No history yet: ScamGuard has not caught any remote-access program."),
             )
         else:
-            common.set_text(self.status, "")
+            widgets.set_text(self.status, "")
         self._fill(keep)
 
     def selected(self) -> dict[str, Any] | None:

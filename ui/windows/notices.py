@@ -25,8 +25,9 @@ from guard.engine.incidents import IncidentView
 from guard.providers.model import Profile
 from ui import style
 from ui.i18n import tr
-from ui.warning_parts import BrandBand, NumbersPanel, button, label, plain_style, safe_style
-from ui.warning_text import Caught, build, running
+from ui.warning.parts import BrandBand, NumbersPanel, plain_style, safe_style
+from ui.warning.text import Caught, build, running
+from ui.widgets import button, label
 
 NOTICE_WIDTH = 760
 
@@ -78,15 +79,15 @@ class TrustedNotice(QWidget):
         row = QHBoxLayout()
         self.remove_button = button(
             tr("Remove it and stop trusting it"),
-            style.BODY_PT,
             tr("Closes {name} and removes it from the trusted programs.").format(name=tool_name),
             bold=True,
+            styled=True,
         )
         self.remove_button.setStyleSheet(safe_style(provider))
         self.remove_button.clicked.connect(lambda: self.remove_requested.emit(incident, tool_id))
         self.remove_button.clicked.connect(self.close)
         self.fine_button = button(
-            tr("I set it up myself"), style.BODY_PT, tr("Closes this message. It keeps running.")
+            tr("I set it up myself"), tr("Closes this message. It keeps running."), styled=True
         )
         self.fine_button.setStyleSheet(plain_style())
         self.fine_button.clicked.connect(self.close)
@@ -140,16 +141,16 @@ class StoppedAgainNotice(QWidget):
         row = QHBoxLayout()
         self.numbers_button = button(
             tr("Who to call"),
-            style.BODY_PT,
             tr("Shows the real numbers to call, from a different phone."),
             bold=True,
+            styled=True,
         )
         self.numbers_button.setStyleSheet(safe_style(provider))
         self.numbers_button.clicked.connect(self.numbers_requested)
         self.close_button = button(
             tr("Close"),
-            style.BODY_PT,
             tr("Closes this message. {name} stays removed.").format(name=tool_name),
+            styled=True,
         )
         self.close_button.setStyleSheet(plain_style())
         self.close_button.clicked.connect(self.close)

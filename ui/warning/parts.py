@@ -1,7 +1,8 @@
 """The pieces the warning is built from, and the cover shown on every other screen.
 
-Kept apart from ``ui.warning`` (which decides what the window does) so each file stays
-small: here is only how things look. Sizes and colours come from ``ui.style``.
+Kept apart from ``ui.warning.window`` (which decides what the window does) so each file stays
+small: here is only how things look. Sizes and colours come from ``ui.style``, labels and
+buttons from ``ui.widgets``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
     QLabel,
-    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -27,7 +27,8 @@ from guard.engine.incidents import IncidentView
 from guard.providers.model import Profile
 from ui import style
 from ui.i18n import tr
-from ui.warning_text import NumberLine, WarningText
+from ui.warning.text import NumberLine, WarningText
+from ui.widgets import label
 
 BLOCKED_KEYS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape})
 WINDOW_FLAGS = (
@@ -36,28 +37,6 @@ WINDOW_FLAGS = (
 # A thick yellow ring on whatever has keyboard focus (as GOV.UK does): visible on white and
 # on every brand colour, unlike a thin dark outline.
 FOCUS = "QPushButton:focus { border: 4px solid #ffbf47; }"
-
-
-def label(text: str, points: int, bold: bool = False, accessible: str = "") -> QLabel:
-    widget = QLabel(text)
-    widget.setFont(style.font(points, bold))
-    widget.setWordWrap(True)
-    widget.setTextFormat(Qt.TextFormat.PlainText)
-    widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    style.name(widget, accessible or text)
-    return widget
-
-
-def button(text: str, points: int, description: str, bold: bool = False) -> QPushButton:
-    """A button with no keyboard default: Enter never presses it, only a click or Space."""
-    widget = QPushButton(text)
-    widget.setFont(style.font(points, bold))
-    widget.setAutoDefault(False)
-    widget.setDefault(False)
-    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-    widget.setCursor(Qt.CursorShape.PointingHandCursor)
-    style.name(widget, text, description)
-    return widget
 
 
 def safe_style(provider: Profile) -> str:

@@ -21,7 +21,7 @@ from guard.identify.evidence import Evidence
 from guard.oskind import current_os
 from guard.providers.model import Profile
 from guard.sigdb.model import ToolSignature
-from ui.warning import WarningWindow
+from ui.warning.window import WarningWindow
 
 
 def sample_incident(tool: ToolSignature, os_name: str | None = None) -> IncidentView:

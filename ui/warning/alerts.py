@@ -23,9 +23,9 @@ from guard.engine.events import GuardEvent
 from guard.engine.incidents import AllowScope, IncidentView
 from guard.providers.model import Profile
 from ui import style
-from ui.warning import DEFAULT_ALLOW_WAIT, WarningWindow
-from ui.warning_parts import WINDOW_FLAGS, CoverWindow
-from ui.warning_text import WarningText
+from ui.warning.parts import WINDOW_FLAGS, CoverWindow
+from ui.warning.text import WarningText
+from ui.warning.window import DEFAULT_ALLOW_WAIT, WarningWindow
 
 
 class EngineBridge(QObject):

@@ -36,21 +36,20 @@ from guard.engine.incidents import IncidentView
 from guard.providers.model import Profile
 from ui import style
 from ui.i18n import tr
-from ui.warning_parts import (
+from ui.warning.parts import (
     BLOCKED_KEYS,
     WINDOW_FLAGS,
     BrandBand,
     KeyGuard,
     NumbersPanel,
-    button,
     describe,
-    label,
     plain_style,
     quiet_style,
     safe_style,
     scrolling,
 )
-from ui.warning_text import Caught, WarningText, build, could_not_hold, join_names, running
+from ui.warning.text import Caught, WarningText, build, could_not_hold, join_names, running
+from ui.widgets import button, label
 
 DEFAULT_ALLOW_WAIT = 30  # seconds before the "nobody is on the phone" link can be pressed
 CHOICE, QUESTION, SCOPE, DONE = 0, 1, 2, 3
@@ -287,15 +286,13 @@ class WarningWindow(QWidget):
         self._lines: list[tuple[QBoxLayout, list[tuple[QBoxLayout, list[QPushButton]]]]] = []
         self.remove_button = self._safe(text.remove, text.tools)
         self.details_button = button(
-            tr("Details"), style.BODY_PT, tr("Shows where the program is and why it was caught.")
+            tr("Details"), tr("Shows where the program is and why it was caught."), styled=True
         )
         self.details_button.setCheckable(True)
         self.details_button.setStyleSheet(plain_style())
         self.details_button.toggled.connect(self.details_toggled)
         self.allow_button = button(
-            tr("Nobody is on the phone: I set this up myself"),
-            style.BODY_PT,
-            "",
+            tr("Nobody is on the phone: I set this up myself"), "", styled=True
         )
         self.allow_button.setStyleSheet(quiet_style())
         self.allow_button.clicked.connect(self._ask_phone)
@@ -312,7 +309,7 @@ class WarningWindow(QWidget):
         # The second check: a plain question whose safe answer is the big button.
         self.yes_button = self._safe(tr("Yes: remove it"), text.tools)
         self.no_button = button(
-            tr("No"), style.BODY_PT, tr("Only if nobody is on the phone and nobody asked you.")
+            tr("No"), tr("Only if nobody is on the phone and nobody asked you."), styled=True
         )
         self.no_button.setStyleSheet(quiet_style())
         self.no_button.clicked.connect(self._ask_scope)
@@ -329,12 +326,12 @@ class WarningWindow(QWidget):
         self.remove_again = self._safe(text.remove, text.tools)
         self.until_closed_button = button(
             tr("Let it run until it closes"),
-            style.BODY_PT,
             tr("It is stopped again if it starts again later."),
+            styled=True,
         )
         self.until_closed_button.clicked.connect(lambda: self._allow("until-closed"))
         self.hour_button = button(
-            tr("Let it run for 1 hour"), style.BODY_PT, tr("After an hour it is stopped again.")
+            tr("Let it run for 1 hour"), tr("After an hour it is stopped again."), styled=True
         )
         self.hour_button.clicked.connect(lambda: self._allow("1h"))
         for quiet in (self.until_closed_button, self.hour_button):
@@ -351,7 +348,9 @@ class WarningWindow(QWidget):
 
         # Nothing left to decide.
         self.done_label = label("", style.LEAD_PT, bold=True)
-        self.done_button = button(tr("Done"), style.BUTTON_PT, tr("Closes this message."), True)
+        self.done_button = button(
+            tr("Done"), tr("Closes this message."), points=style.BUTTON_PT, bold=True, styled=True
+        )
         self.done_button.setStyleSheet(safe_style(self.provider))
         self.done_button.clicked.connect(self._finish)
         self.pages.addWidget(self._page([self.done_button], "", self.done_label))
@@ -364,11 +363,12 @@ class WarningWindow(QWidget):
     def _safe(self, text: str, tools: str) -> QPushButton:
         safe = button(
             text,
-            style.BUTTON_PT,
             tr("Closes {tools} and moves what was downloaded out of the way. Always safe.").format(
                 tools=tools
             ),
+            points=style.BUTTON_PT,
             bold=True,
+            styled=True,
         )
         safe.setStyleSheet(safe_style(self.provider))
         safe.setMinimumWidth(safe.sizeHint().width())  # shrinking would cut the words off

@@ -1,0 +1,129 @@
+"""The one set of widget factories: labels and buttons for the warning and every window.
+
+The warning and the small windows are read by the same people, so their words are built the
+same way: plain text that wraps, never rich text (data goes in as it is), a name for screen
+readers on everything, and no button that Enter presses by surprise. What differs is passed
+in, not copied: the warning's larger type (its sizes from ``ui.style``), and whether a
+button takes its shape from a style sheet (the warning's and the notices') or is a native
+button given room around its words (the small windows'). Nothing is ever under ``MIN_PT``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+)
+
+from ui import style
+
+MIN_PT = 16  # nothing in ScamGuard's windows is smaller
+CAUTION_CSS = (
+    f"background: {style.CAUTION_BG}; color: {style.INK}; "
+    f"border: 2px solid {style.CAUTION_EDGE}; border-radius: 8px; padding: 12px;"
+)
+
+
+def label(
+    text: str = "",
+    points: int = style.BODY_PT,
+    bold: bool = False,
+    *,
+    accessible: str = "",
+    selectable: bool = True,
+) -> QLabel:
+    """A plain-text, word-wrapped label (never rich text: data goes in as it is)."""
+    widget = QLabel(text)
+    widget.setFont(style.font(max(points, MIN_PT), bold))
+    widget.setWordWrap(True)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    if selectable:
+        widget.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if accessible or text:
+        style.name(widget, accessible or text)
+    return widget
+
+
+def heading(text: str) -> QLabel:
+    return label(text, style.LEAD_PT, bold=True)
+
+
+def caution(text: str = "", accessible: str = "") -> QLabel:
+    """A yellow box for the things that must not be missed."""
+    widget = label(text, accessible=accessible)
+    widget.setStyleSheet(f"QLabel {{ {CAUTION_CSS} }}")
+    return widget
+
+
+def set_text(widget: QLabel, text: str) -> None:
+    """Change a label and what a screen reader says for it together."""
+    widget.setText(text)
+    widget.setAccessibleName(text)
+    widget.setVisible(bool(text))
+
+
+def button(
+    text: str,
+    description: str,
+    accessible: str = "",
+    *,
+    points: int = style.BODY_PT,
+    bold: bool = False,
+    styled: bool = False,
+) -> QPushButton:
+    """A push button that Enter never presses by surprise (no auto-default): only a click
+    or Space.
+
+    A ``styled`` button (the warning's, the notices') gets its size and look from a style
+    sheet, and a pointing hand says it can be pressed even where it looks like a link. Any
+    other is a native button given room: at least 48 px tall, 32 px wider than its words.
+    """
+    widget = QPushButton(text)
+    widget.setFont(style.font(max(points, MIN_PT), bold))
+    widget.setAutoDefault(False)
+    widget.setDefault(False)
+    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    if styled:
+        widget.setCursor(Qt.CursorShape.PointingHandCursor)
+    else:
+        widget.setMinimumHeight(48)
+        widget.setMinimumWidth(widget.sizeHint().width() + 32)  # room around the words
+    style.name(widget, accessible or text.rstrip("…").rstrip("."), description)
+    return widget
+
+
+def combo(accessible: str, description: str) -> QComboBox:
+    widget = QComboBox()
+    widget.setFont(style.font(style.BODY_PT))
+    widget.view().setFont(style.font(style.BODY_PT))  # the drop-down list is its own window
+    widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    widget.setMinimumHeight(48)
+    style.name(widget, accessible, description)
+    return widget
+
+
+def table(columns: list[str], accessible: str, description: str) -> QTableWidget:
+    """A read-only table that selects whole rows, one at a time, and grows with its text."""
+    widget = QTableWidget(0, len(columns))
+    widget.setFont(style.font(style.BODY_PT))
+    widget.setHorizontalHeaderLabels(columns)
+    widget.horizontalHeader().setFont(style.font(style.BODY_PT, bold=True))
+    widget.horizontalHeader().setStretchLastSection(True)
+    widget.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    widget.horizontalHeader().setSectionResizeMode(len(columns) - 1, QHeaderView.ResizeMode.Stretch)
+    widget.verticalHeader().setVisible(False)
+    widget.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    widget.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    widget.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    widget.setWordWrap(True)
+    widget.setAlternatingRowColors(True)
+    widget.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
+    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    style.name(widget, accessible, description)
+    return widget
