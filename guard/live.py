@@ -16,7 +16,8 @@ from guard import home, locations, settings, settings_edits
 from guard.database import load_active
 from guard.engine import journal
 from guard.engine.allowances import JOURNAL_LOOKBACK, saved_allowances
-from guard.engine.engine import Engine, OnDetect
+from guard.engine.detection import OnDetect
+from guard.engine.engine import Engine
 from guard.engine.events import GuardEvent
 from guard.engine.journal import Journal
 from guard.engine.quarantine import Quarantine

@@ -16,7 +16,7 @@ from typing import Any
 from guard import home
 from guard.commands.common import add_folder_options, add_signatures_option, load_database
 from guard.commands.output import warn
-from guard.engine.engine import OnDetect
+from guard.engine.detection import OnDetect
 from guard.engine.events import GuardEvent
 from guard.errors import EXIT_OK, UsageError
 from guard.identify.identifier import Identifier

@@ -33,6 +33,10 @@ class State(StrEnum):
 PENDING = frozenset({State.DETECTED, State.FROZEN})
 
 
+class DecisionError(Exception):
+    """A decision that cannot be carried out (unknown incident, already removed)."""
+
+
 @dataclass(frozen=True, slots=True)
 class AllowScope:
     """How long a person's "I started this myself" lasts. Never permanent: permanent trust

@@ -17,7 +17,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QTableWidgetItem, QVBoxLayout, QWidget
 
 from guard.engine import journal
-from guard.engine.engine import MAX_ALLOW_SECONDS
+from guard.engine.allowing import MAX_ALLOW_SECONDS
 from guard.history import build
 from guard.live import journal_path
 from ui import style
