@@ -14,9 +14,17 @@ from collections.abc import Callable
 import psutil
 
 from guard.engine.allowances import SavedAllowance
-from guard.engine.events import iso
+from guard.engine.events import EventKind, iso
 from guard.engine.handles import identities
-from guard.engine.incidents import AllowScope, DecisionError, Incident, IncidentView, Member, State
+from guard.engine.incidents import (
+    AllowScope,
+    DecisionError,
+    Incident,
+    IncidentView,
+    Member,
+    MemberState,
+    State,
+)
 from guard.engine.process_tree import ProcessControl, TreeResult, is_alive, resume_all
 from guard.identify.process import read_process
 from guard.sigdb.model import ToolSignature
@@ -51,7 +59,7 @@ class Allowing:
             inc.allowed_pids = {m.pid for m in inc.live_members()}
             self._emit(
                 inc,
-                "allowed",
+                EventKind.ALLOWED,
                 f"{inc.tool.name} was allowed {scope.label}",
                 data={
                     "scope": scope.kind,
@@ -98,7 +106,7 @@ class Allowing:
             inc.allowed_pids = {proc.pid for proc, _ in live}
             self._emit(
                 inc,
-                "allowed",
+                EventKind.ALLOWED,
                 f"{tool.name} is still allowed {scope.label} (as it was before ScamGuard "
                 "restarted)",
                 data={
@@ -114,9 +122,9 @@ class Allowing:
             return inc.view()
 
     def _resume(self, inc: Incident) -> TreeResult:
-        frozen = [m for m in inc.live_members() if m.state == "frozen"]
+        frozen = [m for m in inc.live_members() if m.state == MemberState.FROZEN]
         result = resume_all([m.proc for m in frozen], self.control)
-        self._mark(inc, result, done="running")
+        self._mark(inc, result, done=MemberState.RUNNING)
         return result
 
     def _trust(self, inc: Incident) -> None:
@@ -134,7 +142,7 @@ class Allowing:
         inc.allowed_pids = {m.pid for m in inc.live_members()}
         self._emit(
             inc,
-            "allowed",
+            EventKind.ALLOWED,
             f"{inc.tool.name} is trusted in settings; left running",
             data={"scope": "trusted", "resumed": result.pids},
         )
@@ -142,7 +150,7 @@ class Allowing:
     def _withdraw_trust(self, inc: Incident) -> None:
         """Trust was removed in settings: the tool is frozen again, what already runs and
         what starts from now on."""
-        self._emit(inc, "ended", f"{inc.tool.name} is no longer trusted")
+        self._emit(inc, EventKind.ENDED, f"{inc.tool.name} is no longer trusted")
         self._refreeze(inc, inc.live_members(), "It is no longer trusted: ")
 
     def _check_allowance(
@@ -174,5 +182,5 @@ class Allowing:
         inc.allowed_pids = set()
         inc.state = State.DETECTED
         for member in live:
-            if member.state not in ("exempt", "frozen"):
+            if member.state not in (MemberState.EXEMPT, MemberState.FROZEN):
                 self._freeze(inc, member, why=why)

@@ -10,8 +10,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from guard.engine.events import EventKind
 from guard.engine.handles import child_of, handle_of
-from guard.engine.incidents import FileMember, Incident, Member, State
+from guard.engine.incidents import FileMember, FileState, Incident, Member, MemberState, State
 from guard.engine.lineage import Lineage
 from guard.engine.process_tree import ProcessControl, TreeResult, freeze_tree, is_alive
 from guard.identify.evidence import Identification
@@ -70,7 +71,7 @@ class Detection:
         if proc is None or (early is not None and info.pid in early.gone) or not is_alive(proc):
             self._emit(
                 inc,
-                "detected",
+                EventKind.DETECTED,
                 f"{tool.name} started and closed at once (pid {info.pid})",
                 pid=info.pid,
                 path=info.exe,
@@ -89,13 +90,18 @@ class Detection:
             else f"Another {tool.name} process started"
         )
         self._emit(
-            inc, "detected", f"{said} (pid {info.pid})", pid=info.pid, path=info.exe, data=data
+            inc,
+            EventKind.DETECTED,
+            f"{said} (pid {info.pid})",
+            pid=info.pid,
+            path=info.exe,
+            data=data,
         )
         if why_not:
-            member.state, member.note = "exempt", why_not
+            member.state, member.note = MemberState.EXEMPT, why_not
             self._emit(
                 inc,
-                "error",
+                EventKind.ERROR,
                 f"{tool.name} (pid {info.pid}) was not frozen: {why_not}",
                 pid=info.pid,
                 path=info.exe,
@@ -104,7 +110,7 @@ class Detection:
             member.note = held_back
             self._emit(
                 inc,
-                "error",
+                EventKind.ERROR,
                 f"{tool.name} (pid {info.pid}) was not frozen: {held_back}",
                 pid=info.pid,
                 path=info.exe,
@@ -126,14 +132,14 @@ class Detection:
     ) -> None:
         inc, _ = self._incident_for(tool)
         known = inc.files.get(path)
-        if known is not None and known.state in ("present", "moving"):
+        if known is not None and known.state in (FileState.PRESENT, FileState.MOVING):
             return  # created, then closed: one file, one event
         inc.files[path] = FileMember(path, how, quarantinable)
         inc.add_evidence(verdict.evidence, verdict.facts)
         what = "installer" if quarantinable else "installation"
         self._emit(
             inc,
-            "installer",
+            EventKind.INSTALLER,
             f"{tool.name} {what} appeared: {path}",
             path=path,
             data={"how": how, "evidence": [e.to_json() for e in verdict.evidence]},
@@ -191,7 +197,7 @@ class Detection:
                 skip=self._frozen_pids(inc),
                 related=self._related,
             )
-        self._mark(inc, result, done="frozen")
+        self._mark(inc, result, done=MemberState.FROZEN)
         denied = dict(result.denied)
         if result.done:
             self._reopen(inc, State.FROZEN)
@@ -203,7 +209,7 @@ class Detection:
                 message = f"{started}{inc.tool.name} is frozen (pids {pids})"
             self._emit(
                 inc,
-                "frozen",
+                EventKind.FROZEN,
                 message,
                 pid=member.pid,
                 path=member.exe,
@@ -212,7 +218,7 @@ class Detection:
         if member.pid in denied:
             self._emit(
                 inc,
-                "error",
+                EventKind.ERROR,
                 f"{inc.tool.name} (pid {member.pid}) could not be frozen and is still "
                 f"running: {denied[member.pid]}",
                 pid=member.pid,

@@ -32,11 +32,11 @@ from typing import Any
 from guard.engine.allowing import Allowing
 from guard.engine.detection import Detection, OnDetect
 from guard.engine.dispatch import EventDispatch
-from guard.engine.events import GuardEvent, Listener
+from guard.engine.events import EventKind, GuardEvent, Listener
 from guard.engine.exempt_rules import ExemptionRules
 from guard.engine.exemptions import Exemptions
 from guard.engine.holding import Holding
-from guard.engine.incidents import PENDING, Incident, IncidentView, State
+from guard.engine.incidents import PENDING, FileState, Incident, IncidentView, MemberState, State
 from guard.engine.journal import Journal
 from guard.engine.lineage import Lineage
 from guard.engine.membership import Membership
@@ -135,9 +135,9 @@ class Engine(Detection, Holding, Allowing, Removals, Membership, ExemptionRules)
 
     def problem(self, message: str, **data: Any) -> None:
         """A source or the runner hit trouble it survived; it goes in the journal."""
-        self.note("error", message, **data)
+        self.note(EventKind.ERROR, message, **data)
 
-    def note(self, kind: str, message: str, **data: Any) -> None:
+    def note(self, kind: EventKind, message: str, **data: Any) -> None:
         """An event not tied to an incident (started, stopped, error)."""
         self._post(GuardEvent(kind, message, data=data, time=self.clock()), None)
 
@@ -176,7 +176,7 @@ class Engine(Detection, Holding, Allowing, Removals, Membership, ExemptionRules)
                 f.path
                 for inc in self._incidents.values()
                 for f in inc.files.values()
-                if f.state == "present"
+                if f.state == FileState.PRESENT
             ]
         # Outside the lock: a Downloads folder on a hung network share must not stall
         # the next freeze.
@@ -195,7 +195,7 @@ class Engine(Detection, Holding, Allowing, Removals, Membership, ExemptionRules)
         incident stays blocked, an allowed one allowed, and frozen is never downgraded."""
         if inc.state in (State.BLOCKED, State.ALLOWED):
             return
-        still_frozen = any(m.state == "frozen" for m in inc.live_members())
+        still_frozen = any(m.state == MemberState.FROZEN for m in inc.live_members())
         if inc.state is State.FROZEN and state is State.DETECTED and still_frozen:
             return
         inc.state, inc.closed = state, None
@@ -204,16 +204,16 @@ class Engine(Detection, Holding, Allowing, Removals, Membership, ExemptionRules)
         """A new incident whose process was already gone: it ends unless a file waits."""
         if not inc.live_members() and not inc.files_present() and inc.state in PENDING:
             inc.state, inc.closed = State.ENDED, self.clock()
-            self._emit(inc, "ended", f"{inc.tool.name} closed")
+            self._emit(inc, EventKind.ENDED, f"{inc.tool.name} closed")
 
     def _check_members(self, inc: Incident, gone_files: Collection[str]) -> None:
         for member in inc.live_members():
             if not is_alive(member.proc):
-                member.state = "exited"
+                member.state = MemberState.EXITED
                 self._untrack(member.pid)
         for f in inc.files.values():
-            if f.state == "present" and f.path in gone_files:
-                f.state = "gone"  # deleted or moved away by the person: nothing to decide
+            if f.state == FileState.PRESENT and f.path in gone_files:
+                f.state = FileState.GONE  # deleted or moved away by the person: nothing to decide
 
     def _check_state(self, inc: Incident, now: float, trusted: Collection[str]) -> None:
         live = inc.live_members()
@@ -226,7 +226,7 @@ class Engine(Detection, Holding, Allowing, Removals, Membership, ExemptionRules)
             else:
                 message = f"the {inc.tool.name} installer was deleted or moved away"
             inc.state, inc.closed = State.ENDED, now
-            self._emit(inc, "ended", message)
+            self._emit(inc, EventKind.ENDED, message)
         elif inc.state is State.ALLOWED and inc.allow is not None:
             if inc.allow.kind == "trusted" and inc.tool.id not in trusted and live:
                 self._withdraw_trust(inc)
@@ -235,14 +235,14 @@ class Engine(Detection, Holding, Allowing, Removals, Membership, ExemptionRules)
 
     def _end(self, inc: Incident, now: float, message: str) -> None:
         inc.state, inc.closed, inc.allow, inc.allow_expires = State.ENDED, now, None, None
-        self._emit(inc, "ended", message)
+        self._emit(inc, EventKind.ENDED, message)
 
     # --- telling ---
 
     def _emit(
         self,
         inc: Incident,
-        kind: str,
+        kind: EventKind,
         message: str,
         *,
         pid: int | None = None,

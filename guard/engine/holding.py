@@ -11,7 +11,8 @@ from __future__ import annotations
 import threading
 import time
 
-from guard.engine.incidents import Incident, Member
+from guard.engine.events import EventKind
+from guard.engine.incidents import Incident, Member, MemberState
 from guard.engine.process_tree import ProcessControl, freeze_tree
 from guard.engine.removals import COULD_NOT_HOLD
 
@@ -33,7 +34,7 @@ class Holding:
     def holding(self) -> bool:
         """Is any process frozen right now (so ``hold`` has something to watch)?"""
         return any(
-            m.state == "frozen"
+            m.state == MemberState.FROZEN
             for inc in list(self._incidents.values())
             for m in inc.live_members()
         )
@@ -47,7 +48,7 @@ class Holding:
             for inc in list(self._incidents.values()):
                 resumed = []
                 for member in inc.live_members():
-                    if member.state != "frozen" or member.frozen_at is None:
+                    if member.state != MemberState.FROZEN or member.frozen_at is None:
                         continue
                     if now - member.frozen_at < HOLD_SETTLE:
                         continue
@@ -70,14 +71,14 @@ class Holding:
                 result = freeze_tree(
                     member.proc, self._exempt, self.control, skip=skip, related=self._related
                 )
-                self._mark(inc, result, done="frozen")
+                self._mark(inc, result, done=MemberState.FROZEN)
                 skip |= set(result.pids)
                 done += result.pids
                 denied += result.denied
             if not denied:
                 self._emit(
                     inc,
-                    "resumed-from-outside",
+                    EventKind.RESUMED_FROM_OUTSIDE,
                     f"{inc.tool.name} was started again from outside ScamGuard (pid {shown}); "
                     "it is frozen again",
                     pid=pids[0],
@@ -89,7 +90,7 @@ class Holding:
             why = f"it was started again {max(m.resumed for m in resumed)} times"
         self._emit(
             inc,
-            "resumed-from-outside",
+            EventKind.RESUMED_FROM_OUTSIDE,
             f"{inc.tool.name} was started again from outside ScamGuard (pid {shown}) and "
             f"cannot be kept stopped ({why}); ScamGuard is closing it",
             pid=pids[0],

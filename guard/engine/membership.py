@@ -15,7 +15,7 @@ import psutil
 
 from guard.engine.exemptions import exe_of
 from guard.engine.handles import changed_program, name_of, ppid_of
-from guard.engine.incidents import DecisionError, Incident, Member
+from guard.engine.incidents import DecisionError, Incident, Member, MemberState
 from guard.engine.lineage import Lineage
 from guard.engine.process_tree import TreeResult
 from guard.identify.process import ProcessInfo
@@ -71,7 +71,7 @@ class Membership:
         if iid is None:
             return False
         member = self._incidents[iid].members.get(info.pid)
-        if member is None or member.state in ("killed", "exited"):
+        if member is None or member.state in (MemberState.KILLED, MemberState.EXITED):
             return False
         if (
             tool is not None
@@ -95,16 +95,16 @@ class Membership:
         old = self._incidents[iid]
         member = old.members.get(info.pid)
         if member is not None:
-            member.state, member.note = "exited", f"became {tool.name}"
+            member.state, member.note = MemberState.EXITED, f"became {tool.name}"
         self._untrack(info.pid)
 
     def _untrack(self, pid: int) -> None:
         self._member_of.pop(pid, None)
 
     def _frozen_pids(self, inc: Incident) -> set[int]:
-        return {m.pid for m in inc.live_members() if m.state == "frozen"}
+        return {m.pid for m in inc.live_members() if m.state == MemberState.FROZEN}
 
-    def _mark(self, inc: Incident, result: TreeResult, done: str) -> None:
+    def _mark(self, inc: Incident, result: TreeResult, done: MemberState) -> None:
         for proc in result.done:
             member = inc.members.get(proc.pid)
             if member is None:
@@ -112,14 +112,14 @@ class Membership:
                 inc.members[proc.pid] = member
                 self._member_of[proc.pid] = inc.id
             member.state = done
-            if done == "frozen":
+            if done == MemberState.FROZEN:
                 member.frozen_at = time.monotonic()
                 self.froze.set()
-            if done == "killed":
+            if done == MemberState.KILLED:
                 self._untrack(proc.pid)
         for pid, why in result.denied:
             if pid in inc.members:
-                inc.members[pid].state, inc.members[pid].note = "denied", why
+                inc.members[pid].state, inc.members[pid].note = MemberState.DENIED, why
             inc.note_problem(f"pid {pid}: {why}")
 
     def _related(self, root: psutil.Process) -> list[psutil.Process]:

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from guard.engine.incidents import FileMember, Incident, State
+from guard.engine.events import EventKind
+from guard.engine.incidents import FileMember, FileState, Incident, MemberState, State
 from guard.engine.process_tree import ProcessControl, TreeResult, kill_tree
 from guard.engine.quarantine import Quarantine, QuarantineError
 
@@ -44,17 +45,17 @@ class Removals:
 
     def _block(self, inc: Incident, reason: str = "") -> None:
         """Kill now (under the lock); the files move in ``_finish_removals``."""
-        live = [m for m in inc.live_members() if m.state != "exempt"]
+        live = [m for m in inc.live_members() if m.state != MemberState.EXEMPT]
         result = kill_tree([m.proc for m in live], self._exempt, self.control, self._related)
-        self._mark(inc, result, done="killed")
+        self._mark(inc, result, done=MemberState.KILLED)
         for pid in result.gone:
             member = inc.members.get(pid)
             if member is not None:
-                member.state = "exited"
+                member.state = MemberState.EXITED
                 self._untrack(pid)
         files = inc.pending_files()
         for f in files:
-            f.state = "moving"
+            f.state = FileState.MOVING
         first_time = inc.state is not State.BLOCKED
         inc.state, inc.allow, inc.allow_expires, inc.closed = (
             State.BLOCKED,
@@ -90,9 +91,9 @@ class Removals:
                     moved.append(record.to_json())
             with self._lock:
                 for f, qid in done:
-                    f.state, f.quarantine_id = "quarantined", qid
+                    f.state, f.quarantine_id = FileState.QUARANTINED, qid
                 for f, why in failed:
-                    f.state, f.note = "failed", why
+                    f.state, f.note = FileState.FAILED, why
                     removal.inc.note_problem(why)
                 self._emit_removal(removal, moved, [why for _, why in failed])
 
@@ -122,7 +123,7 @@ class Removals:
             parts.append(f"{len(file_problems)} file(s) could not be moved")
         self._emit(
             inc,
-            "blocked",
+            EventKind.BLOCKED,
             head + (f" ({', '.join(parts)})" if parts else ""),
             data={
                 "killed": result.pids,
@@ -141,4 +142,6 @@ class Removals:
                 else f"{inc.tool.name} tried to start again and was stopped"
             )
             where = str(moved[0]["original_path"]) if moved else None
-            self._emit(inc, "stopped-again", said, path=where, data={"what": what, "path": where})
+            self._emit(
+                inc, EventKind.STOPPED_AGAIN, said, path=where, data={"what": what, "path": where}
+            )
