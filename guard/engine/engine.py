@@ -53,6 +53,8 @@ _TIMELINE_CAP = 500
 
 
 class Engine(Detection, Holding, Allowing, Removals, Membership, ExemptionRules):
+    """One guard's incidents and the actions on them; thread-safe behind one lock."""
+
     def __init__(
         self,
         quarantine: Quarantine,
@@ -189,6 +191,8 @@ class Engine(Detection, Holding, Allowing, Removals, Membership, ExemptionRules)
                 self._check_state(inc, now, trusted)
                 if inc.closed is not None and now - inc.closed > self.join_window:
                     self._forget(inc)
+
+    # --- the incident state machine: detected/frozen -> blocked | allowed | ended ---
 
     def _reopen(self, inc: Incident, state: State) -> None:
         """Enter a pending state: a fresh detection re-opens an ended incident. A blocked
