@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from guard import settings, settings_edits
-from guard.engine.events import GuardEvent
+from guard.engine.events import EventKind, GuardEvent
 from guard.engine.journal import record_now
 from guard.live import journal_path
 
@@ -52,7 +52,7 @@ def _record(event: GuardEvent, report: Report) -> bool:
     return not said
 
 
-def journal(kind: str, message: str, report: Report = stderr, **fields: Any) -> None:
+def journal(kind: EventKind, message: str, report: Report = stderr, **fields: Any) -> None:
     """One journal entry for a change; ``tool``/``tool_name`` go to their own columns."""
     tool, name = fields.pop("tool", None), fields.pop("tool_name", None)
     event = GuardEvent(kind, message, tool=tool, tool_name=name, data=fields)
@@ -66,7 +66,7 @@ def set_provider(profile_id: str, name: str, *, report: Report = stderr) -> None
     current.provider = profile_id
     settings.save(current)
     journal(
-        "settings",
+        EventKind.SETTINGS,
         f"the warning's provider is now {name}",
         report,
         setting="provider",
@@ -81,4 +81,6 @@ def set_folders(folders: list[str], message: str, *, report: Report = stderr) ->
     before = list(current.folders)
     current.folders = list(folders)
     settings.save(current)
-    journal("settings", message, report, setting="watch_folders", value=folders, previous=before)
+    journal(
+        EventKind.SETTINGS, message, report, setting="watch_folders", value=folders, previous=before
+    )

@@ -7,17 +7,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from guard.engine.events import iso
+from guard.engine.events import EventKind, iso
+from guard.engine.incidents import State
 from guard.live import journal_path
 
 # Which event moves an incident to which state (the others leave it as it was).
 _STATE_OF = {
-    "detected": "detected",
-    "installer": "detected",
-    "frozen": "frozen",
-    "blocked": "blocked",
-    "allowed": "allowed",
-    "ended": "ended",
+    EventKind.DETECTED: State.DETECTED,
+    EventKind.INSTALLER: State.DETECTED,
+    EventKind.FROZEN: State.FROZEN,
+    EventKind.BLOCKED: State.BLOCKED,
+    EventKind.ALLOWED: State.ALLOWED,
+    EventKind.ENDED: State.ENDED,
 }
 
 
@@ -38,7 +39,7 @@ def build(events: list[dict[str, Any]], journal: Path | None = None) -> dict[str
                 "incident": iid,
                 "tool": row["tool"],
                 "name": row["name"],
-                "state": "detected",
+                "state": State.DETECTED,
                 "opened": event["time"],
                 "last": event["time"],
                 "events": [],
@@ -47,7 +48,7 @@ def build(events: list[dict[str, Any]], journal: Path | None = None) -> dict[str
         new_state = _STATE_OF.get(row["kind"], inc["state"])
         # Another process or file joining does not undo a freeze or a decision; it only
         # re-opens an incident that had ended.
-        if new_state != "detected" or inc["state"] == "ended":
+        if new_state != State.DETECTED or inc["state"] == State.ENDED:
             inc["state"] = new_state
         inc["last"] = event["time"]
         inc["events"].append(event)

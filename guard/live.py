@@ -16,8 +16,10 @@ from guard import home, locations, settings, settings_edits
 from guard.database import load_active
 from guard.engine import journal
 from guard.engine.allowances import JOURNAL_LOOKBACK, saved_allowances
-from guard.engine.engine import Engine, OnDetect
-from guard.engine.events import GuardEvent
+from guard.engine.detection import OnDetect
+from guard.engine.engine import Engine
+from guard.engine.events import EventKind, GuardEvent
+from guard.engine.incidents import State
 from guard.engine.journal import Journal
 from guard.engine.quarantine import Quarantine
 from guard.engine.requests import RequestInbox
@@ -187,7 +189,7 @@ class LiveGuard:
         self._holder.start()
         status = self.installs.status()
         self.engine.note(
-            "started",
+            EventKind.STARTED,
             f"watching for {len(self.identifier.index)} remote-access tools "
             f"({self.processes.source}); on detection: {self.options.on_detect}",
             source=self.processes.source,
@@ -210,9 +212,9 @@ class LiveGuard:
             if thread.is_alive():
                 thread.join(timeout=5)
         self.engine.housekeeping()  # so a tool that just exited is not counted as frozen
-        frozen = [v for v in self.engine.incidents() if v.state == "frozen"]
+        frozen = [v for v in self.engine.incidents() if v.state == State.FROZEN]
         self.engine.note(
-            "stopped",
+            EventKind.STOPPED,
             "the guard stopped"
             + (f" ({reason})" if reason else "")
             + (f"; {len(frozen)} tool(s) left frozen" if frozen else ""),
@@ -244,7 +246,7 @@ class LiveGuard:
         if active.warning:
             self.engine.problem(active.warning)
         self.engine.note(
-            "update",
+            EventKind.UPDATE,
             f"now guarding with signature version {active.signatures.version} "
             f"({len(index)} remote-access tools, {active.origin})",
             version=active.signatures.version,

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from guard import clock, settings, settings_written
-from guard.engine.events import GuardEvent
+from guard.engine.events import EventKind, GuardEvent
 from guard.settings import Settings
 from guard.settings_written import Written, fingerprint
 
@@ -42,7 +42,7 @@ class HandEdit:
 
     def event(self) -> GuardEvent:
         return GuardEvent(
-            "settings",
+            EventKind.SETTINGS,
             self.message,
             tool=self.tool,
             tool_name=self.tool_name,

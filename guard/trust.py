@@ -12,6 +12,7 @@ from __future__ import annotations
 from guard import clock, settings
 from guard.choices import Report, journal, load
 from guard.choices import stderr as _stderr
+from guard.engine.events import EventKind
 from guard.sigdb.model import ToolSignature
 
 
@@ -44,4 +45,4 @@ def remove(tool_id: str, *, name: str = "", report: Report = _stderr) -> bool:
 
 
 def _journal(tool: str, name: str, message: str, report: Report, **data: str) -> None:
-    journal("trusted", message, report, tool=tool, tool_name=name, **data)
+    journal(EventKind.TRUSTED, message, report, tool=tool, tool_name=name, **data)

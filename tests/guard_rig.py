@@ -10,7 +10,7 @@ from typing import Any
 
 import psutil
 
-from guard.engine.engine import OnDetect
+from guard.engine.detection import OnDetect
 from guard.engine.events import GuardEvent
 from guard.identify.identifier import Identifier
 from guard.live import GuardOptions, LiveGuard

@@ -15,9 +15,10 @@ from typing import Any
 import psutil
 import pytest
 
-from guard.engine.engine import DecisionError, Engine, OnDetect
+from guard.engine.detection import OnDetect
+from guard.engine.engine import Engine
 from guard.engine.exemptions import in_system_folder
-from guard.engine.incidents import AllowScope, State
+from guard.engine.incidents import AllowScope, DecisionError, State
 from guard.engine.process_tree import ProcessControl
 from guard.engine.quarantine import Quarantine
 from guard.identify.identifier import Identifier

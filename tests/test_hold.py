@@ -20,7 +20,8 @@ import psutil
 import pytest
 
 from guard.engine import journal
-from guard.engine.engine import COULD_NOT_HOLD, HOLD_LIMIT
+from guard.engine.holding import HOLD_LIMIT
+from guard.engine.removals import COULD_NOT_HOLD
 from guard.identify.identifier import Identifier
 from guard.live import journal_path
 from tests.conftest import Spawner

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidge
 from guard import autostart, clock, home, machine, settings, trust
 from guard import instance as guard_instance
 from guard.database import ActiveDatabase, load_active
-from guard.engine.events import GuardEvent
+from guard.engine.events import EventKind, GuardEvent
 from guard.engine.incidents import AllowScope, IncidentView, State
 from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
@@ -250,16 +250,16 @@ class TrayApp(QObject):
 
     @Slot(object, object)
     def _on_event(self, event: GuardEvent, _view: IncidentView | None) -> None:
-        if event.kind == "stopped":
+        if event.kind == EventKind.STOPPED:
             self.running = False
-        if event.kind == "allowed" and event.data.get("scope") == "trusted":
+        if event.kind == EventKind.ALLOWED and event.data.get("scope") == "trusted":
             self._notice_trusted(event, _view)
-        if event.kind == "ended" and event.incident:
+        if event.kind == EventKind.ENDED and event.incident:
             self._noticed.discard(event.incident)  # its next start gets a notice again
         self._refresh()
-        if event.kind in ("ended", "blocked"):
+        if event.kind in (EventKind.ENDED, EventKind.BLOCKED):
             self._maybe_restart()
-        if event.kind == "update":  # the guard switched to an installed update (CLI or us)
+        if event.kind == EventKind.UPDATE:  # the guard switched to an installed update (CLI or us)
             self.database = load_active(self.options.signatures)
             self._refresh()
 
@@ -395,7 +395,7 @@ class TrayApp(QObject):
         if self.guard is None:
             self._report(text)
         elif ok:
-            self.guard.engine.note("update", text)
+            self.guard.engine.note(EventKind.UPDATE, text)
         else:
             self.guard.engine.problem(text)
         self.database = load_active(self.options.signatures)

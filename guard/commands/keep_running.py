@@ -19,6 +19,7 @@ from pathlib import Path
 
 from guard import autostart, choices
 from guard.commands.output import warn
+from guard.engine.events import EventKind
 from guard.errors import EXIT_OK, UsageError
 from guard.oskind import current_os
 from guard.supervise import Supervisor
@@ -87,7 +88,7 @@ def display_alive(env: Mapping[str, str] | None = None) -> bool:
 
 def _journal(why: str) -> None:
     choices.journal(
-        "error",
+        EventKind.ERROR,
         f"ScamGuard was closed unexpectedly ({why}) and was started again",
         report=warn,
         restarted=why,

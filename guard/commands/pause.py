@@ -20,6 +20,7 @@ from typing import TextIO
 
 from guard import choices
 from guard.commands import terminal
+from guard.engine.events import EventKind
 from guard.errors import UsageError
 
 PAUSE_SECONDS = 30
@@ -42,7 +43,7 @@ def journal_skipped(command: str, report: Callable[[str], None], **fields: str) 
     """Journal that ``command`` ran with the flag and no terminal: the pause was skipped.
     (A "settings" event, which the history window already shows as a notice.)"""
     choices.journal(
-        "settings",
+        EventKind.SETTINGS,
         f"'scamguard {command}' was run by a program with no terminal, with {SCRIPT_FLAG}: "
         "the 30-second pause was skipped",
         report,

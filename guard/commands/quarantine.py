@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from guard.commands.output import print_json, warn
-from guard.engine.events import GuardEvent
+from guard.engine.events import EventKind, GuardEvent
 from guard.engine.journal import record_now
 from guard.engine.quarantine import Quarantine, QuarantineError
 from guard.errors import EXIT_NOT_FOUND, EXIT_OK, UsageError
@@ -57,7 +57,7 @@ def run_restore(args: argparse.Namespace) -> int:
     except QuarantineError as exc:
         raise UsageError(str(exc)) from None
     event = GuardEvent(
-        "restored",
+        EventKind.RESTORED,
         f"{record.tool_name} installer restored from quarantine to {target}",
         incident=record.incident,
         tool=record.tool,

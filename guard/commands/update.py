@@ -7,7 +7,7 @@ from pathlib import Path
 
 from guard import home, machine
 from guard.commands.output import print_json, warn
-from guard.engine.events import GuardEvent
+from guard.engine.events import EventKind, GuardEvent
 from guard.engine.journal import record_now
 from guard.errors import EXIT_OK, RejectedError, UsageError
 from guard.live import journal_path
@@ -84,4 +84,4 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _journal(message: str, **data: object) -> None:
-    record_now(journal_path(), [GuardEvent("update", message, data=data)], warn)
+    record_now(journal_path(), [GuardEvent(EventKind.UPDATE, message, data=data)], warn)

@@ -16,8 +16,8 @@ from typing import Any
 from guard import home
 from guard.commands.common import add_folder_options, add_signatures_option, load_database
 from guard.commands.output import warn
-from guard.engine.engine import OnDetect
-from guard.engine.events import GuardEvent
+from guard.engine.detection import OnDetect
+from guard.engine.events import EventKind, GuardEvent
 from guard.errors import EXIT_OK, UsageError
 from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
@@ -137,12 +137,18 @@ class _HumanPrinter:
 
     def __call__(self, event: GuardEvent, _incident: Any) -> None:
         stamp = dt.datetime.fromtimestamp(event.time).strftime("%H:%M:%S")
-        if event.kind in ("started", "stopped", "error") and not event.incident:
+        if (
+            event.kind in (EventKind.STARTED, EventKind.STOPPED, EventKind.ERROR)
+            and not event.incident
+        ):
             warn(event.message)
             return
         ref = f" [incident {event.incident}]" if event.incident else ""
         print(f"{stamp} {event.message}{ref}", flush=True)
-        if event.kind in ("frozen", "installer") and event.incident not in self.hinted:
+        if (
+            event.kind in (EventKind.FROZEN, EventKind.INSTALLER)
+            and event.incident not in self.hinted
+        ):
             self.hinted.add(event.incident or "")
             print(
                 f"         To remove it: scamguard block {event.incident}\n"

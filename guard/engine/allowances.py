@@ -21,8 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from guard.engine.events import EventKind
+
 # Events after which an allowance is over.
-_ENDS = frozenset({"ended", "blocked", "frozen"})
+_ENDS = frozenset({EventKind.ENDED, EventKind.BLOCKED, EventKind.FROZEN})
 RESTORABLE = frozenset({"until-closed", "for"})
 # How far back the guard reads at start: far more than a day of allowances.
 JOURNAL_LOOKBACK = 5000
@@ -47,7 +49,7 @@ def saved_allowances(events: Iterable[dict[str, Any]]) -> list[SavedAllowance]:
         if not isinstance(incident, str):
             continue
         kind = event.get("kind")
-        if kind == "allowed":
+        if kind == EventKind.ALLOWED:
             saved = _parse(event)
             if saved is None:
                 open_now.pop(incident, None)  # trusted, or unreadable: nothing to restore

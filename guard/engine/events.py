@@ -10,30 +10,34 @@ import datetime as dt
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Protocol
 
-# The documented event kinds (docs/cli.md). "started"/"stopped" bracket a watch run;
-# "restored", "trusted" and "settings" come from the quarantine and trust commands and the
-# settings a person changes (provider, watched folders).
-EVENT_KINDS = frozenset(
-    {
-        "started",
-        "detected",
-        "frozen",
-        "blocked",
-        "allowed",
-        "ended",
-        "installer",
-        "error",
-        "restored",
-        "trusted",
-        "settings",
-        "update",
-        "stopped",
-        "resumed-from-outside",  # a frozen tool found running again: frozen again, or closed
-        "stopped-again",  # a removed tool started or downloaded again, and stopped at once
-    }
-)
+
+class EventKind(StrEnum):
+    """The documented event kinds (docs/cli.md): the ``event`` field of ``watch --json`` and
+    ``history --json`` and the ``kind`` column of the journal, so the values never change.
+    "started"/"stopped" bracket a watch run; "restored", "trusted" and "settings" come from
+    the quarantine and trust commands and the settings a person changes (provider, watched
+    folders). A StrEnum is a ``str``: JSON and SQLite get the plain value."""
+
+    STARTED = "started"
+    DETECTED = "detected"
+    FROZEN = "frozen"
+    BLOCKED = "blocked"
+    ALLOWED = "allowed"
+    ENDED = "ended"
+    INSTALLER = "installer"
+    ERROR = "error"
+    RESTORED = "restored"
+    TRUSTED = "trusted"
+    SETTINGS = "settings"
+    UPDATE = "update"
+    STOPPED = "stopped"
+    # A frozen tool found running again: frozen again, or closed.
+    RESUMED_FROM_OUTSIDE = "resumed-from-outside"
+    # A removed tool started or downloaded again, and stopped at once.
+    STOPPED_AGAIN = "stopped-again"
 
 
 def iso(timestamp: float) -> str:
@@ -46,7 +50,7 @@ class GuardEvent:
     """One thing that happened. ``message`` is a plain-language line for people; ``data``
     carries the machine-readable rest (evidence, pids, scope, quarantine id)."""
 
-    kind: str
+    kind: EventKind  # a plain string of one of its values is accepted and converted
     message: str
     incident: str | None = None
     tool: str | None = None
@@ -57,8 +61,11 @@ class GuardEvent:
     time: float = field(default_factory=time.time)
 
     def __post_init__(self) -> None:
-        if self.kind not in EVENT_KINDS:
-            raise ValueError(f"unknown event kind {self.kind!r}")
+        try:
+            kind = EventKind(self.kind)
+        except ValueError:
+            raise ValueError(f"unknown event kind {self.kind!r}") from None
+        object.__setattr__(self, "kind", kind)  # frozen: the one place it is set
 
     def to_json(self) -> dict[str, Any]:
         """The documented one-line JSON shape of ``watch --json`` and ``history --json``."""

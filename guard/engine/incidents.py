@@ -33,6 +33,32 @@ class State(StrEnum):
 PENDING = frozenset({State.DETECTED, State.FROZEN})
 
 
+class MemberState(StrEnum):
+    """Where one process of an incident stands (shown in the warning's Details and in
+    ``watch --json``, so the values never change)."""
+
+    RUNNING = "running"
+    FROZEN = "frozen"  # suspended by the guard
+    KILLED = "killed"  # killed by the guard
+    EXITED = "exited"  # gone by itself (or became another program)
+    DENIED = "denied"  # the operating system refused to let the guard act on it
+    EXEMPT = "exempt"  # never frozen (the guard itself, a protected system process)
+
+
+class FileState(StrEnum):
+    """Where one installer or installed folder of an incident stands."""
+
+    PRESENT = "present"  # where it was found: a decision is due
+    MOVING = "moving"  # being moved to quarantine (outside the engine's lock)
+    QUARANTINED = "quarantined"
+    GONE = "gone"  # deleted or moved away by the person
+    FAILED = "failed"  # could not be moved to quarantine
+
+
+class DecisionError(Exception):
+    """A decision that cannot be carried out (unknown incident, already removed)."""
+
+
 @dataclass(frozen=True, slots=True)
 class AllowScope:
     """How long a person's "I started this myself" lasts. Never permanent: permanent trust
@@ -77,7 +103,7 @@ class Member:
     name: str
     exe: str | None
     role: str  # "tool" (matched itself) | "child" (started by a member)
-    state: str = "running"  # running | frozen | killed | exited | denied | exempt
+    state: MemberState = MemberState.RUNNING
     note: str = ""
     ppid: int | None = None  # the program that started it, for the warning's Details
     started: float | None = None
@@ -109,7 +135,7 @@ class FileMember:
     path: str
     how: str  # created | moved | closed | scan | installed
     quarantinable: bool = True
-    state: str = "present"  # present | moving | quarantined | gone | failed
+    state: FileState = FileState.PRESENT
     quarantine_id: str | None = None
     note: str = ""
     seen: float = field(default_factory=time.time)  # when it arrived (the download time)
@@ -184,14 +210,18 @@ class Incident:
     timeline: list[GuardEvent] = field(default_factory=list)
 
     def live_members(self) -> list[Member]:
-        return [m for m in self.members.values() if m.state not in ("killed", "exited")]
+        return [
+            m
+            for m in self.members.values()
+            if m.state not in (MemberState.KILLED, MemberState.EXITED)
+        ]
 
     def files_present(self) -> bool:
         """Any installer or installation still where it was found (a decision is due)."""
-        return any(f.state in ("present", "moving") for f in self.files.values())
+        return any(f.state in (FileState.PRESENT, FileState.MOVING) for f in self.files.values())
 
     def pending_files(self) -> list[FileMember]:
-        return [f for f in self.files.values() if f.state == "present" and f.quarantinable]
+        return [f for f in self.files.values() if f.state == FileState.PRESENT and f.quarantinable]
 
     def add_evidence(self, evidence: tuple[Evidence, ...], facts: dict[str, str]) -> None:
         known = {(e.kind, e.value) for e in self.evidence}

@@ -16,8 +16,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from guard.engine.engine import DecisionError, Engine
-from guard.engine.incidents import AllowScope
+from guard.engine.engine import Engine
+from guard.engine.incidents import AllowScope, DecisionError
 from guard.engine.journal import connect
 
 ACTIONS = ("block", "allow")

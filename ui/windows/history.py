@@ -17,7 +17,8 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QTableWidgetItem, QVBoxLayout, QWidget
 
 from guard.engine import journal
-from guard.engine.engine import MAX_ALLOW_SECONDS
+from guard.engine.allowing import MAX_ALLOW_SECONDS
+from guard.engine.events import EventKind
 from guard.history import build
 from guard.live import journal_path
 from ui import style, widgets
@@ -27,7 +28,7 @@ from ui.windows import common
 JOURNAL_LIMIT = 2000
 # Entries without an incident worth a row of their own: trust and settings changes (a
 # caller may have dictated them, so whoever helps afterwards must be able to see them).
-NOTICE_KINDS = frozenset({"trusted", "settings"})
+NOTICE_KINDS = frozenset({EventKind.TRUSTED, EventKind.SETTINGS})
 
 
 def _duration(seconds: float) -> str:
@@ -61,7 +62,7 @@ def outcome(entry: dict[str, Any]) -> str:
     "Closed by itself"). ``entry`` is an incident from ``guard.history.build``."""
     events = entry["events"]
     kinds = [e["event"] for e in events]
-    if entry.get("notice") and events[-1]["event"] == "settings":
+    if entry.get("notice") and events[-1]["event"] == EventKind.SETTINGS:
         return tr("Settings changed: {what}").format(what=events[-1]["message"])
     if entry.get("notice"):
         if events[-1].get("action") == "remove":
@@ -69,8 +70,8 @@ def outcome(entry: dict[str, Any]) -> str:
         note = events[-1].get("note") or ""
         said = tr("Trusted in settings: it will not be frozen")
         return tr("{said} (note: {note})").format(said=said, note=note) if note else said
-    frozen = "frozen" in kinds
-    allowed = [e for e in events if e["event"] == "allowed"]
+    frozen = EventKind.FROZEN in kinds
+    allowed = [e for e in events if e["event"] == EventKind.ALLOWED]
     state = entry["state"]
     if state == "blocked":
         text = tr("Frozen, then removed") if frozen else tr("Removed")
@@ -89,17 +90,17 @@ def outcome(entry: dict[str, Any]) -> str:
             )
         elif frozen:
             text = tr("Frozen, then closed")
-        elif "detected" not in kinds and "installer" in kinds:
+        elif EventKind.DETECTED not in kinds and EventKind.INSTALLER in kinds:
             text = tr("Installer found, then deleted or moved away")
         else:
             text = tr("Closed by itself")
-    elif "error" in kinds:
+    elif EventKind.ERROR in kinds:
         text = tr("Seen, but it could not be frozen")
-    elif "detected" not in kinds and "installer" in kinds:
+    elif EventKind.DETECTED not in kinds and EventKind.INSTALLER in kinds:
         text = tr("Installer found")
     else:
         text = tr("Seen, not frozen")
-    if "restored" in kinds:
+    if EventKind.RESTORED in kinds:
         text = tr("{text}; the installer was put back").format(text=text)
     return text
 

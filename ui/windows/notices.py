@@ -20,7 +20,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QVBoxLayout, QWidget
 
-from guard.engine.events import GuardEvent
+from guard.engine.events import EventKind, GuardEvent
 from guard.engine.incidents import IncidentView
 from guard.providers.model import Profile
 from ui import style
@@ -219,7 +219,7 @@ class StoppedAgainNotices(QObject):
 
     @Slot(object, object)
     def on_event(self, event: GuardEvent, view: IncidentView | None) -> None:
-        if event.kind != "stopped-again":
+        if event.kind != EventKind.STOPPED_AGAIN:
             return
         key = event.incident or event.tool or event.message
         name = event.tool_name or event.tool or tr("A remote-control program")
