@@ -97,6 +97,8 @@ def mounted_tmpfs(folder: Path, options: str) -> Iterator[Path]:
     """A real small file system at ``folder`` (a tmpfs mounted with ``options``, e.g.
     ``ro,size=64k`` or ``size=1m``), so a read-only or full disk is real, not mocked.
     Skips the test where mounting is not possible (not root, no mount)."""
+    if ON_WINDOWS:
+        pytest.skip("a real read-only or full disk is a mounted tmpfs: Linux only")
     mount = shutil.which("mount")
     if os.geteuid() != 0 or mount is None:
         pytest.skip("mounting a tmpfs needs root")

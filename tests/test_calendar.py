@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import not_on_windows
+
 TESTS = Path(__file__).resolve().parent
 TRAVEL = TESTS / "travel"
 
@@ -52,6 +54,10 @@ def test_the_travelling_clock_really_moves() -> None:
 
 
 @pytest.mark.slow
+@not_on_windows(
+    "a nested run of the update tests takes minutes under Wine; "
+    "`make test-future` runs the whole suite a year ahead on Linux"
+)
 def test_the_update_tests_pass_with_the_clock_a_year_ahead() -> None:
     if os.environ.get("SCAMGUARD_TEST_TRAVEL_DAYS"):
         pytest.skip("already running with a moved clock (make test-future)")

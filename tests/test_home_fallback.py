@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import json
 import os
-import pwd
 import re
 import shutil
 import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -131,8 +131,10 @@ def test_a_read_only_state_folder_falls_back_and_the_lock_still_holds(
 
 def test_an_unreadable_home_falls_back_for_an_ordinary_user() -> None:
     """chmod 0 bites only for someone who is not root: a forked child becomes nobody."""
-    if os.geteuid() != 0 or not hasattr(os, "fork"):
-        pytest.skip("needs root to become another user")
+    if not hasattr(os, "fork") or os.geteuid() != 0:
+        pytest.skip("needs root and fork to become another user")
+    import pwd
+
     nobody = pwd.getpwnam("nobody")
     base = Path(tempfile.mkdtemp(prefix="scamguard-unreadable-", dir="/tmp"))
     try:
@@ -156,7 +158,7 @@ def test_an_unreadable_home_falls_back_for_an_ordinary_user() -> None:
     assert answer["running"] and answer["refused"]
 
 
-def _as_nobody(nobody: pwd.struct_passwd, locked_home: Path, scratch: Path) -> dict:
+def _as_nobody(nobody: Any, locked_home: Path, scratch: Path) -> dict:
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns into pytest

@@ -8,7 +8,6 @@ from __future__ import annotations
 import errno
 import io
 import os
-import pty
 import shlex
 import signal
 import subprocess
@@ -23,6 +22,7 @@ from guard.errors import UsageError
 from guard.live import journal_path
 from tests.child_output import read_until
 from tests.conftest import REPO, run_cli
+from tests.helpers import not_on_windows
 
 
 def _no_terminal() -> io.StringIO:
@@ -72,6 +72,8 @@ def _on_a_terminal(args: list[str], redirected: bool) -> tuple[subprocess.Popen,
     """``python -m guard ARGS`` in its own session whose controlling terminal is a new pty,
     as a person's terminal window; ``redirected``: its stdin, stdout and stderr are not
     the terminal (``</dev/null >/dev/null 2>&1``, as a caller might dictate)."""
+    import pty  # POSIX only: the Windows lane skips these tests
+
     main, child = pty.openpty()
     command = shlex.join([sys.executable, "-m", "guard", *args])
     if redirected:
@@ -93,6 +95,7 @@ def _on_a_terminal(args: list[str], redirected: bool) -> tuple[subprocess.Popen,
     return proc, main
 
 
+@not_on_windows("a controlling terminal (a pty, setsid --ctty) is POSIX only")
 @pytest.mark.parametrize("redirected", [False, True], ids=["typed", "streams-redirected"])
 def test_ctrl_c_during_the_pause_trusts_nothing(redirected: bool):
     """A real terminal (a pty), as when a caller dictates the command; redirecting the
