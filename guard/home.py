@@ -29,14 +29,13 @@ from pathlib import Path
 
 import platformdirs
 
-APP = "ScamGuard"
+from guard import platform
+
+APP = platform.APP
 ENV_HOME = "SCAMGUARD_HOME"
 ENV_ONLY_UNDER = "SCAMGUARD_ONLY_UNDER"
 ALLOW_TEST_HOME = "allow_test_home"
 MACHINE_CONFIG = "config.json"
-# FOLDERID_ProgramData: asked of Windows itself, never of an environment variable (platformdirs
-# would honour %WIN_PD_OVERRIDE_COMMON_APPDATA%, which any user can set).
-PROGRAM_DATA_ID = "{62AB5D82-FDC1-4DC3-A9DD-070D1D495D97}"
 
 
 def _home() -> Path | None:
@@ -63,32 +62,7 @@ def confined_to() -> Path | None:
 
 def system_machine_dir() -> Path:
     """The machine-wide settings folder, fixed per OS whatever the environment says."""
-    if sys.platform == "win32":
-        return _windows_program_data() / APP
-    if sys.platform == "darwin":
-        return Path("/Library/Application Support") / APP
-    # Not platformdirs: it takes the first of $XDG_CONFIG_DIRS, which Ubuntu's sessions set
-    # to /etc/xdg/xdg-ubuntu (and sudo clears), so the installer would write one folder and
-    # the tray read another; and anyone could point the variable at a folder of their own.
-    return Path("/etc/xdg") / APP
-
-
-def _windows_program_data() -> Path:
-    try:
-        import ctypes  # noqa: PLC0415 - Windows only
-        import uuid  # noqa: PLC0415
-
-        guid = (ctypes.c_ubyte * 16).from_buffer_copy(uuid.UUID(PROGRAM_DATA_ID).bytes_le)
-        found = ctypes.c_wchar_p()
-        shell32 = ctypes.windll.shell32  # type: ignore[attr-defined]
-        if shell32.SHGetKnownFolderPath(ctypes.byref(guid), 0, None, ctypes.byref(found)) == 0:
-            try:
-                return Path(found.value or "")
-            finally:
-                ctypes.windll.ole32.CoTaskMemFree(found)  # type: ignore[attr-defined]
-    except (AttributeError, OSError, ValueError):
-        pass
-    return Path(r"C:\ProgramData")
+    return platform.machine_dir()
 
 
 @functools.lru_cache(maxsize=1)

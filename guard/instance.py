@@ -33,6 +33,7 @@ import psutil
 from filelock import FileLock, Timeout
 
 from guard import __version__, files, home
+from guard.platform import process_exe, process_name
 
 # The usual lock, and the one a guard takes when something that is not ScamGuard holds it.
 LOCK_NAMES = ("guard.lock", "guard-2.lock")
@@ -223,7 +224,7 @@ def identify(path: Path) -> Holder:
         return Holder(None, False, "a program that left no record of itself")
     try:
         proc = psutil.Process(pid)
-        name = proc.name()
+        name = process_name(proc)
         started = proc.create_time()
         exe = _program(proc)
     except psutil.NoSuchProcess:
@@ -257,9 +258,9 @@ def _could_be_scamguard(exe: str) -> bool:
 
 def _program(proc: psutil.Process) -> str:
     try:
-        return proc.exe() or proc.name()
+        return process_exe(proc) or process_name(proc)
     except psutil.AccessDenied:
-        return proc.name()
+        return process_name(proc)
 
 
 def _kernel_holder(path: Path) -> int | None:

@@ -16,12 +16,11 @@ import contextlib
 import json
 import os
 import stat
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from guard import clock, files, home
+from guard import clock, files, home, platform
 
 CONFIG_FILE = "config.json"
 PROFILE_FILE = "provider.scamguard-profile"  # the ISP's signed profile, exactly as supplied
@@ -29,7 +28,7 @@ LOG_FILE = "install.log"  # what each install did or refused: msiexec shows no p
 MAX_BYTES = 16 * 1024
 MAX_LOG_BYTES = 64 * 1024
 KEYS = ("provider", "update_feed", "update_channel", "trusted_keys")
-ADMIN = "run it from an administrator command prompt" if sys.platform == "win32" else "use sudo"
+ADMIN = platform.admin_hint()
 
 
 class MachineConfigError(Exception):
@@ -80,8 +79,8 @@ def admin_owned_reason(
 ) -> str:
     """:func:`untrusted_reason` without the test-home exemption (``home`` asks it whether
     the real machine config allows test homes at all)."""
-    if windows if windows is not None else sys.platform == "win32":
-        return _windows_untrusted(path, owner_of or windows_owner_sid)
+    if windows if windows is not None else platform.current_os() == "windows":
+        return _windows_untrusted(path, owner_of or platform.owner_sid)
     try:
         file_info = opened or os.stat(path, follow_symlinks=False)
         folder_info = os.stat(path.parent, follow_symlinks=False)
@@ -115,32 +114,6 @@ def _windows_untrusted(path: Path, owner_of: Callable[[Path], str]) -> str:
     except OSError as exc:
         return f"cannot be checked ({exc.strerror or exc})"
     return ""
-
-
-def windows_owner_sid(path: Path) -> str:
-    """The owner of ``path`` as a SID string ("S-1-5-18"), from the Windows API."""
-    import ctypes  # noqa: PLC0415 - Windows only
-
-    advapi32 = ctypes.windll.advapi32  # type: ignore[attr-defined]
-    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-    owner, descriptor = ctypes.c_void_p(), ctypes.c_void_p()
-    se_file_object, owner_security_information = 1, 1
-    status = advapi32.GetNamedSecurityInfoW(
-        str(path), se_file_object, owner_security_information,
-        ctypes.byref(owner), None, None, None, ctypes.byref(descriptor),
-    )  # fmt: skip
-    if status != 0:
-        raise OSError(status, f"cannot read the owner (error {status})")
-    try:
-        text = ctypes.c_wchar_p()
-        if not advapi32.ConvertSidToStringSidW(owner, ctypes.byref(text)):
-            raise OSError("cannot read the owner's SID")
-        try:
-            return text.value or ""
-        finally:
-            kernel32.LocalFree(text)
-    finally:
-        kernel32.LocalFree(descriptor)
 
 
 def read_bytes(name: str, limit: int, report: Any = None) -> bytes | None:

@@ -363,16 +363,6 @@ def test_a_supervised_tray_waits_for_another_guard_instead_of_exiting(monkeypatc
     assert len(naps) == 3
 
 
-def test_a_missing_x11_library_is_named_instead_of_qt_aborting(monkeypatch):
-    monkeypatch.setattr(ui_cli.ctypes.util, "find_library", lambda _name: None)
-    assert ui_cli.x11_library_missing({"DISPLAY": ":0"}) == "libxcb-cursor0"
-    # Wayland and explicitly chosen platforms do not load the X11 plugin at all.
-    assert ui_cli.x11_library_missing({"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0"}) == ""
-    assert ui_cli.x11_library_missing({"DISPLAY": ":0", "QT_QPA_PLATFORM": "offscreen"}) == ""
-    monkeypatch.setattr(ui_cli.ctypes.util, "find_library", lambda _name: "libxcb-cursor.so.0")
-    assert ui_cli.x11_library_missing({"DISPLAY": ":0"}) == ""
-
-
 def _warnings_on_screen() -> list:
     return [w for w in QApplication.topLevelWidgets() if isinstance(w, WarningWindow)]
 

@@ -21,11 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 import guard
-from guard import autostart, choices, machine, settings
-from guard.autostart import AutostartError
+from guard import choices, machine, settings
 from guard.engine import journal
 from guard.engine.events import GuardEvent
 from guard.live import journal_path
+from guard.platform import autostart
+from guard.platform.autostart import AutostartError
 from guard.providers.active import load_active_profiles
 from guard.providers.model import ProfileSet
 from guard.sigdb.model import SignatureSet

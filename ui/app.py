@@ -22,7 +22,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
-from guard import autostart, clock, home, machine, settings, trust
+from guard import clock, home, machine, settings, trust
 from guard import instance as guard_instance
 from guard.database import ActiveDatabase, load_active
 from guard.engine.events import GuardEvent
@@ -31,10 +31,11 @@ from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
 from guard.instance import AlreadyRunning
 from guard.live import GuardOptions, LiveGuard
+from guard.platform import autostart
 from guard.providers.model import Profile
 from guard.updates import client as update_client
 from guard.updates import installed as update_installed
-from guard.watch.process_watcher import SourceUnavailable
+from guard.watch.process_source import SourceUnavailable
 from ui.alerts import AlertController, EngineBridge
 from ui.i18n import install_translator, tr
 from ui.notices import NumbersWindow, StoppedAgainNotices, TrustedNotice

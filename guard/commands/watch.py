@@ -23,7 +23,7 @@ from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
 from guard.instance import AlreadyRunning
 from guard.live import GuardOptions, LiveGuard
-from guard.watch.process_watcher import SOURCES, SourceUnavailable
+from guard.watch.process_source import SOURCES, SourceUnavailable
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -13,12 +13,11 @@ import dataclasses
 import locale
 import os
 import re
-import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from guard import home, machine
+from guard import home, machine, platform
 from guard.providers.loader import load_profiles
 from guard.providers.model import Profile, ProfileSet
 from guard.sigdb.problems import Problem
@@ -56,26 +55,16 @@ def country_from_locale(name: str | None) -> str | None:
     return None
 
 
-def _windows_locale() -> str | None:
-    """``en-GB`` from the user's Windows region setting (no environment variables there)."""
-    try:
-        import ctypes  # noqa: PLC0415 - Windows only
-
-        buffer = ctypes.create_unicode_buffer(85)
-        if ctypes.windll.kernel32.GetUserDefaultLocaleName(buffer, len(buffer)):  # type: ignore[attr-defined]
-            return buffer.value
-    except (AttributeError, OSError):
-        pass
-    return None
-
-
 def _process_locales() -> list[str | None]:
     """The locale this process runs in, as names to try in order.
 
     ``locale.getlocale()`` is consulted only when the raw setting is not C/POSIX: Python
     3.11 reports ``C.UTF-8`` as ``en_US``, which would show a British user US numbers.
     """
-    names: list[str | None] = [_windows_locale()] if sys.platform == "win32" else []
+    # Windows keeps the region setting outside the environment (``en-GB``).
+    names: list[str | None] = (
+        [platform.user_locale_name()] if platform.current_os() == "windows" else []
+    )
     try:
         current = locale.setlocale(locale.LC_CTYPE)  # a query: changes nothing
     except locale.Error:

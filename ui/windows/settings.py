@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from guard import choices, clock, locations, machine, settings, trust
-from guard.autostart import Autostart, AutostartError, login_command
+from guard.platform.autostart import Autostart, AutostartError, login_command
 from guard.providers.active import active_profile
 from guard.providers.model import ContactNumber, Profile, ProfileSet
 from guard.sigdb.model import ToolSignature
