@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from guard.engine.events import iso
-from guard.live import journal_path
+from guard.state.paths import journal_path
 
 # Which event moves an incident to which state (the others leave it as it was).
 _STATE_OF = {

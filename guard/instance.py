@@ -4,7 +4,7 @@ and fight the first over the journal.
 The lock is an OS file lock (flock on POSIX, LockFileEx on Windows, via ``filelock``), so it
 is released by the kernel when the guard dies, even by kill -9: a crash never leaves a stale
 lock that stops the next start. It lives in the state folder, or, when that cannot be used
-(``home.fallback_reason``), in the user's private runtime folder (``home.runtime_dir``),
+(``paths.fallback_reason``), in the user's private runtime folder (``paths.runtime_dir``),
 which every ScamGuard of this user agrees on whatever the state folder is like.
 
 A lock alone proves nothing: any program of the user's can take it (``flock guard.lock
@@ -32,8 +32,9 @@ from pathlib import Path
 import psutil
 from filelock import FileLock, Timeout
 
-from guard import __version__, files, home
+from guard import __version__, files
 from guard.platform import process_exe, process_name
+from guard.state import paths
 
 # The usual lock, and the one a guard takes when something that is not ScamGuard holds it.
 LOCK_NAMES = ("guard.lock", "guard-2.lock")
@@ -65,11 +66,11 @@ def lock_dir() -> Path:
     """Where the locks live: the state folder, or the runtime folder when state fell back
     to a temporary folder (a private temporary folder is this process's alone, and two
     guards each locking their own would both run)."""
-    if home.fallback_reason():
-        shared = home.runtime_dir()
+    if paths.fallback_reason():
+        shared = paths.runtime_dir()
         if shared is not None:
             return shared
-    return home.state_dir()
+    return paths.state_dir()
 
 
 class GuardInstance:
@@ -80,7 +81,7 @@ class GuardInstance:
     while a program that is not ScamGuard holds the usual lock ("" when none does)."""
 
     def __init__(self) -> None:
-        self.warnings: list[str] = [reason for reason in [home.fallback_reason()] if reason]
+        self.warnings: list[str] = [reason for reason in [paths.fallback_reason()] if reason]
         self.squatter = ""
         self._lock: FileLock | None = None
         self._record: Path | None = None

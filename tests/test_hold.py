@@ -22,7 +22,7 @@ import pytest
 from guard.engine import journal
 from guard.engine.engine import COULD_NOT_HOLD, HOLD_LIMIT
 from guard.identify.identifier import Identifier
-from guard.live import journal_path
+from guard.state.paths import journal_path
 from tests.conftest import Spawner
 from tests.guard_rig import Rig, is_stopped, status
 from tests.helpers import keep_resuming, wait_for

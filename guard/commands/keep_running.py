@@ -15,11 +15,11 @@ import os
 import signal
 from collections.abc import Callable
 
-from guard import choices
 from guard.commands.output import warn
 from guard.errors import EXIT_OK, UsageError
 from guard.platform import autostart
 from guard.platform.session import display_alive
+from guard.state import changes
 from guard.supervise import Supervisor
 
 ENV_SUPERVISED = "SCAMGUARD_SUPERVISED"  # read by ui.cli.wait_for_other_guard
@@ -65,7 +65,7 @@ def on_stop_signal(supervisor: Supervisor, session_alive: Callable[[], bool]) ->
 
 
 def _journal(why: str) -> None:
-    choices.journal(
+    changes.journal(
         "error",
         f"ScamGuard was closed unexpectedly ({why}) and was started again",
         report=warn,

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QTableWidgetItem, QVBoxLayout, QWidge
 from guard.engine import journal
 from guard.engine.engine import MAX_ALLOW_SECONDS
 from guard.history import build
-from guard.live import journal_path
+from guard.state.paths import journal_path
 from ui import style
 from ui.i18n import tr
 from ui.windows import common

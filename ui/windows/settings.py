@@ -5,7 +5,7 @@ with ``changed`` so the tray can pick it up. Settings are re-read from disk befo
 change, so a change made meanwhile with ``scamguard trust`` or ``scamguard provider set`` is
 never overwritten. Permanent trust is the one dangerous setting: it is explained first in
 plain words ("if anyone on the phone asks you to do this, it is a scam"), and can only be
-confirmed after a visible wait, and it goes through :mod:`guard.trust`, so it is journalled.
+confirmed after a visible wait, and it goes through :mod:`guard.state.changes`, so it is journalled.
 """
 
 from __future__ import annotations
@@ -34,11 +34,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guard import choices, clock, locations, machine, settings, trust
+from guard import clock, locations
 from guard.platform.autostart import Autostart, AutostartError, login_command
 from guard.providers.active import active_profile
 from guard.providers.model import ContactNumber, Profile, ProfileSet
 from guard.sigdb.model import ToolSignature
+from guard.state import changes, machine_config, settings
 from ui import style
 from ui.i18n import tr
 from ui.windows import common
@@ -413,7 +414,7 @@ class SettingsWindow(QWidget):
             self.provider_combo.setCurrentIndex(self.provider_combo.findData(profile.id))
         finally:
             self._loading = False
-        installed = machine.provider_id()
+        installed = machine_config.provider_id()
         self.provider_combo.setEnabled(not installed)
         if installed and not warning:
             note = tr(
@@ -550,7 +551,7 @@ class SettingsWindow(QWidget):
         profile = self.profiles.get(profile_id)
         name = profile.name if profile is not None else profile_id
         if not self._change(
-            lambda report: choices.set_provider(profile_id, name, report=report),
+            lambda report: changes.set_provider(profile_id, name, report=report),
             self.provider_note,
         ):
             return
@@ -605,7 +606,7 @@ class SettingsWindow(QWidget):
     def _set_folders(self, folders: list[str], journal: str, said: str) -> None:
         """Save and journal the new folder list, then say what changed (``said``)."""
         if self._change(
-            lambda report: choices.set_folders(folders, journal, report=report),
+            lambda report: changes.set_folders(folders, journal, report=report),
             self.folder_status,
         ):
             self._show_folders(settings.load())
@@ -677,7 +678,7 @@ class SettingsWindow(QWidget):
         notes: list[str] = []
         damaged = settings.load().problem
         try:
-            trust.add(tool, self.note_edit.text().strip(), report=notes.append)
+            changes.add_trust(tool, self.note_edit.text().strip(), report=notes.append)
         except OSError as exc:
             common.set_text(
                 self.trust_status,
@@ -702,7 +703,7 @@ class SettingsWindow(QWidget):
         notes: list[str] = []
         damaged = settings.load().problem
         try:
-            removed = trust.remove(tool_id, name=name, report=notes.append)
+            removed = changes.remove_trust(tool_id, name=name, report=notes.append)
         except OSError as exc:
             common.set_text(
                 self.trust_status,
@@ -741,7 +742,7 @@ class SettingsWindow(QWidget):
             self.autostart_box.setChecked(not checked)
             return
         self.autostart_box.setChecked(now)
-        choices.journal(
+        changes.journal(
             "settings",
             "ScamGuard will start at login" if now else "ScamGuard will no longer start at login",
             lambda line: common.set_text(self.autostart_error, line),
@@ -759,7 +760,7 @@ class SettingsWindow(QWidget):
     # --- saving ---------------------------------------------------------------------------
 
     def _change(self, action: Callable[[Callable[[str], None]], object], where: QLabel) -> bool:
-        """Carry out a journalled change (guard.choices); on failure say why in ``where``
+        """Carry out a journalled change (guard.state.changes); on failure say why in ``where``
         (the settings on disk stay as they were). Other notes it reports go there too."""
         notes: list[str] = []
         damaged = settings.load().problem
@@ -794,7 +795,7 @@ def _added(stamp: str) -> str:
 
 
 def _other(notes: list[str], damaged: str) -> list[str]:
-    """What guard.trust reported, less the damaged-file line the top of the window covers."""
+    """What guard.state.changes reported, less the damaged-file line atop the window."""
     return [n for n in notes if n != damaged]
 
 
