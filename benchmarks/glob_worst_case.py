@@ -26,9 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from guard import home
 from guard.sigdb.globs import MAX_NAME_LEN, Glob, PatternError, compile_glob, match_steps
 from guard.sigdb.loader import load_database
+from guard.state import paths
 
 CASES = [
     ("4 stars, near miss", "aaa*a*a*a*a", lambda n: "aaa" + "a" * (n - 4) + "b"),
@@ -83,7 +83,7 @@ def main() -> None:
     glob = Glob(text="a*" * 60, prefix="a", pattern="a*" * 60)
     print(f"a 1,000,000-character name: {timed(lambda: glob.matches(huge)) * 1e6:.1f} µs (refused)")
 
-    sigset = load_database(home.builtin_signatures_dir())
+    sigset = load_database(paths.builtin_signatures_dir())
     texts = [g.text for t in sigset.tools for g in t.installers]
     per = [timed(lambda p=p: compile_glob(p), 3) * 1e6 for p in texts]
     print(

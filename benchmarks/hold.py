@@ -25,11 +25,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from guard import home  # noqa: E402
 from guard.identify.identifier import Identifier  # noqa: E402
 from guard.identify.index import SignatureIndex  # noqa: E402
 from guard.live import GuardOptions, LiveGuard  # noqa: E402
 from guard.sigdb.loader import load_database  # noqa: E402
+from guard.state import paths  # noqa: E402
 
 
 def _state(pid: int) -> str:
@@ -58,7 +58,7 @@ def main() -> int:
     binary = work / "bin" / "anydesk"
     binary.parent.mkdir()
     shutil.copy("/bin/sleep", binary)
-    index = SignatureIndex(load_database(home.builtin_signatures_dir()))
+    index = SignatureIndex(load_database(paths.builtin_signatures_dir()))
     options = GuardOptions(source="polling", default_folders=False, only_under=binary.parent)
     guard = LiveGuard(Identifier(index, os_name="linux"), options)
     guard.start()

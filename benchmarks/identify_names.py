@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from guard import home
 from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
 from guard.sigdb.loader import load_database
+from guard.state import paths
 
 ORDINARY = [
     "svchost.exe",
@@ -106,7 +106,7 @@ def main() -> None:
     args = parser.parse_args()
 
     t0 = time.perf_counter()
-    sigset = load_database(home.builtin_signatures_dir())
+    sigset = load_database(paths.builtin_signatures_dir())
     t1 = time.perf_counter()
     index = SignatureIndex(sigset)
     t2 = time.perf_counter()

@@ -25,11 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from guard import home
 from guard.identify.archive import look_inside
 from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
 from guard.sigdb.loader import load_database
+from guard.state import paths
 from tests.pe_builder import build_pe
 
 
@@ -46,7 +46,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--mb", type=int, default=50)
     args = parser.parse_args()
-    index = SignatureIndex(load_database(home.builtin_signatures_dir()))
+    index = SignatureIndex(load_database(paths.builtin_signatures_dir()))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "support-tools.zip"
         build_zip(path, args.mb)

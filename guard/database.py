@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from guard import home
 from guard.sigdb.loader import load_database
 from guard.sigdb.model import SignatureSet
 from guard.sigdb.problems import SignatureError
+from guard.state import paths
 
 
 @dataclass(frozen=True)
@@ -34,14 +34,14 @@ def load_active(directory: Path | None = None) -> ActiveDatabase:
     if directory is not None:
         return ActiveDatabase(load_database(directory), origin=str(directory))
     warning = ""
-    folder = home.installed_signatures_dir()
+    folder = paths.installed_signatures_dir()
     if folder.is_dir():
         found = _installed(folder)
         if isinstance(found, SignatureSet):
             return ActiveDatabase(found, origin="installed update")
         warning = found
     return ActiveDatabase(
-        load_database(home.builtin_signatures_dir()), origin="built-in", warning=warning
+        load_database(paths.builtin_signatures_dir()), origin="built-in", warning=warning
     )
 
 

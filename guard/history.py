@@ -9,7 +9,7 @@ from typing import Any
 
 from guard.engine.events import EventKind, iso
 from guard.engine.incidents import State
-from guard.live import journal_path
+from guard.state.paths import journal_path
 
 # Which event moves an incident to which state (the others leave it as it was).
 _STATE_OF = {

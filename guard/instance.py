@@ -4,7 +4,7 @@ and fight the first over the journal.
 The lock is an OS file lock (flock on POSIX, LockFileEx on Windows, via ``filelock``), so it
 is released by the kernel when the guard dies, even by kill -9: a crash never leaves a stale
 lock that stops the next start. It lives in the state folder, or, when that cannot be used
-(``home.fallback_reason``), in the user's private runtime folder (``home.runtime_dir``),
+(``paths.fallback_reason``), in the user's private runtime folder (``paths.runtime_dir``),
 which every ScamGuard of this user agrees on whatever the state folder is like.
 
 A lock alone proves nothing: any program of the user's can take it (``flock guard.lock
@@ -32,7 +32,9 @@ from pathlib import Path
 import psutil
 from filelock import FileLock, Timeout
 
-from guard import __version__, files, home
+from guard import __version__, files
+from guard.platform import process_exe, process_name
+from guard.state import paths
 
 # The usual lock, and the one a guard takes when something that is not ScamGuard holds it.
 LOCK_NAMES = ("guard.lock", "guard-2.lock")
@@ -64,11 +66,11 @@ def lock_dir() -> Path:
     """Where the locks live: the state folder, or the runtime folder when state fell back
     to a temporary folder (a private temporary folder is this process's alone, and two
     guards each locking their own would both run)."""
-    if home.fallback_reason():
-        shared = home.runtime_dir()
+    if paths.fallback_reason():
+        shared = paths.runtime_dir()
         if shared is not None:
             return shared
-    return home.state_dir()
+    return paths.state_dir()
 
 
 class GuardInstance:
@@ -79,7 +81,7 @@ class GuardInstance:
     while a program that is not ScamGuard holds the usual lock ("" when none does)."""
 
     def __init__(self) -> None:
-        self.warnings: list[str] = [reason for reason in [home.fallback_reason()] if reason]
+        self.warnings: list[str] = [reason for reason in [paths.fallback_reason()] if reason]
         self.squatter = ""
         self._lock: FileLock | None = None
         self._record: Path | None = None
@@ -223,7 +225,7 @@ def identify(path: Path) -> Holder:
         return Holder(None, False, "a program that left no record of itself")
     try:
         proc = psutil.Process(pid)
-        name = proc.name()
+        name = process_name(proc)
         started = proc.create_time()
         exe = _program(proc)
     except psutil.NoSuchProcess:
@@ -257,9 +259,9 @@ def _could_be_scamguard(exe: str) -> bool:
 
 def _program(proc: psutil.Process) -> str:
     try:
-        return proc.exe() or proc.name()
+        return process_exe(proc) or process_name(proc)
     except psutil.AccessDenied:
-        return proc.name()
+        return process_name(proc)
 
 
 def _kernel_holder(path: Path) -> int | None:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from guard import home, locations, settings, settings_edits
+from guard import locations
 from guard.database import load_active
 from guard.engine import journal
 from guard.engine.allowances import JOURNAL_LOOKBACK, saved_allowances
@@ -28,6 +28,8 @@ from guard.identify.index import SignatureIndex
 from guard.instance import GuardInstance
 from guard.locations import WatchFolder
 from guard.sigdb.problems import SignatureError
+from guard.state import paths, settings, settings_edits
+from guard.state.paths import journal_path, quarantine_dir
 from guard.watch.install_watcher import InstallWatcher
 from guard.watch.process_watcher import ProcessWatcher
 
@@ -39,14 +41,6 @@ IDLE_HOUSEKEEPING_SECONDS = 1.0
 # (a `kill -CONT` from outside runs the tool for at most about this long); when nothing is.
 HOLD_SECONDS = 0.05
 IDLE_HOLD_SECONDS = 0.5
-
-
-def journal_path() -> Path:
-    return home.state_dir() / "journal.db"
-
-
-def quarantine_dir() -> Path:
-    return home.state_dir() / "quarantine"
 
 
 @dataclass
@@ -165,10 +159,10 @@ class LiveGuard:
             self.engine.file_seen,
             folders,
             self.engine.problem,
-            ignore_under=[home.state_dir()],
+            ignore_under=[paths.state_dir()],
         )
         self.inbox = RequestInbox(journal_path(), self.engine)
-        self._installed = home.installed_signatures_dir()  # the update in use (or none)
+        self._installed = paths.installed_signatures_dir()  # the update in use (or none)
         self._stop = threading.Event()
         self._housekeeper = threading.Thread(
             target=self._housekeeping, name="housekeeping", daemon=True
@@ -229,7 +223,7 @@ class LiveGuard:
     def _follow_updates(self) -> None:
         """An update installed by ``scamguard update`` (or the tray) moves the pointer; the
         running guard switches to it within a second, without a restart."""
-        now = home.installed_signatures_dir()
+        now = paths.installed_signatures_dir()
         if now == self._installed:
             return
         self._installed = now

@@ -15,11 +15,10 @@ from typing import Any
 
 import psutil
 
-from guard import locations
+from guard import locations, platform
 from guard.identify.evidence import Evidence, Identification
 from guard.identify.identifier import Identifier, InspectError
 from guard.identify.process import read_process
-from guard.packages import installed_dpkg_packages
 
 MAX_FILES_PER_FOLDER = 5000
 
@@ -135,7 +134,7 @@ def _scan_installed(identifier: Identifier, report: ScanReport) -> None:
                 tool = index.tools[hits[0].tool_id]  # type: ignore[index]
                 add(Identification(str(entry), tool, tuple(hits), path=str(entry)), str(entry))
     if identifier.os_name == "linux":
-        for package in sorted(installed_dpkg_packages(locations.DPKG_STATUS)):
+        for package in sorted(platform.installed_dpkg_packages(platform.DPKG_STATUS)):
             hits = index.lookup_exact("package", package)
             if hits:
                 tool = index.tools[hits[0].tool_id]  # type: ignore[index]

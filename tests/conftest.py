@@ -14,13 +14,13 @@ from pathlib import Path
 import psutil
 import pytest
 
-from guard import home
 from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
 from guard.providers.active import load_active_profiles
 from guard.providers.model import ProfileSet
 from guard.sigdb.loader import load_database
 from guard.sigdb.model import SignatureSet
+from guard.state import paths
 from tests.helpers import ON_WINDOWS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -46,7 +46,7 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     """No test ever reads or writes a real ScamGuard profile."""
-    monkeypatch.setenv(home.ENV_HOME, str(tmp_path_factory.mktemp("scamguard-home")))
+    monkeypatch.setenv(paths.ENV_HOME, str(tmp_path_factory.mktemp("scamguard-home")))
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def profiles() -> ProfileSet:
 
 @pytest.fixture(scope="session")
 def shipped() -> SignatureSet:
-    return load_database(home.builtin_signatures_dir())
+    return load_database(paths.builtin_signatures_dir())
 
 
 @pytest.fixture(scope="session")

@@ -13,17 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from guard import autostart
-from guard.autostart import (
+from guard.platform.autostart import (
     Autostart,
     AutostartError,
-    LaunchAgentAutostart,
-    WindowsAutostart,
-    XdgAutostart,
     for_this_system,
     login_command,
     tray_command,
 )
+from guard.platform.autostart import common as autostart_common
+from guard.platform.autostart import linux as autostart_linux
+from guard.platform.autostart import windows as autostart_windows
+from guard.platform.autostart.linux import XdgAutostart
+from guard.platform.autostart.macos import LaunchAgentAutostart
+from guard.platform.autostart.windows import WindowsAutostart
 
 COMMAND = ["/opt/scamguard/scamguard"]
 AWKWARD = [
@@ -201,14 +203,17 @@ def test_exec_quoting_survives_spaces_quotes_backslashes_and_percent(tmp_path: P
     ],
 )
 def test_exec_quote_follows_the_spec(arg: str, quoted: str) -> None:
-    assert autostart.exec_quote(arg) == quoted
+    assert autostart_linux.exec_quote(arg) == quoted
 
 
 def test_program_path_with_percent_is_moved_out_of_first_place() -> None:
     """GLib looks the first word up on disk before undoing ``%%``, so it must be plain."""
-    assert autostart.launchable(["/usr/bin/scamguard", "50%"]) == ["/usr/bin/scamguard", "50%"]
-    assert autostart.launchable(["/home/100%/sg"]) == ["env", "/home/100%/sg"]
-    assert autostart.launchable(["/x=100%/sg", "-v"]) == [
+    assert autostart_linux.launchable(["/usr/bin/scamguard", "50%"]) == [
+        "/usr/bin/scamguard",
+        "50%",
+    ]
+    assert autostart_linux.launchable(["/home/100%/sg"]) == ["env", "/home/100%/sg"]
+    assert autostart_linux.launchable(["/x=100%/sg", "-v"]) == [
         "sh",
         "-c",
         'exec "$0" "$@"',
@@ -361,7 +366,7 @@ def test_permission_denied_is_one_line_error_and_leaves_no_temp(
     def denied(src: str, dst: str) -> None:
         raise PermissionError(13, "Permission denied", dst)
 
-    monkeypatch.setattr(autostart.os, "replace", denied)
+    monkeypatch.setattr(autostart_common.os, "replace", denied)
     with pytest.raises(AutostartError) as err:
         adapter.enable(COMMAND)
     message = one_line(err)
@@ -416,7 +421,10 @@ class FakeKey:
 
 @pytest.fixture
 def registry() -> tuple[WindowsAutostart, FakeKey, FakeKey]:
-    run, approved = FakeKey(autostart.RUN_KEY), FakeKey(autostart.STARTUP_APPROVED_KEY)
+    run, approved = (
+        FakeKey(autostart_windows.RUN_KEY),
+        FakeKey(autostart_windows.STARTUP_APPROVED_KEY),
+    )
     return WindowsAutostart(run, approved), run, approved
 
 
@@ -470,7 +478,7 @@ def test_windows_registry_errors_are_one_line(
         with pytest.raises(AutostartError) as err:
             call()
         message = one_line(err)
-        assert autostart.RUN_KEY in message
+        assert autostart_windows.RUN_KEY in message
         assert "Access is denied" in message
 
 
@@ -538,7 +546,7 @@ def test_macos_read_only_error_is_one_line(tmp_path: Path, monkeypatch: pytest.M
     def read_only(src: str, dst: str) -> None:
         raise OSError(30, "Read-only file system", dst)
 
-    monkeypatch.setattr(autostart.os, "replace", read_only)
+    monkeypatch.setattr(autostart_common.os, "replace", read_only)
     with pytest.raises(AutostartError) as err:
         adapter.enable(COMMAND)
     assert str(adapter.path) in one_line(err)

@@ -20,7 +20,7 @@ from guard.identify.evidence import Evidence, Identification
 from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
 from guard.identify.process import ProcessInfo, read_process
-from guard.packages import dpkg_owns
+from guard.platform import dpkg_owns
 from guard.sigdb.loader import load_database
 from tests.conftest import Spawner
 from tests.guard_rig import Rig, is_stopped

@@ -23,7 +23,7 @@ from guard.engine import journal
 from guard.engine.holding import HOLD_LIMIT
 from guard.engine.removals import COULD_NOT_HOLD
 from guard.identify.identifier import Identifier
-from guard.live import journal_path
+from guard.state.paths import journal_path
 from tests.conftest import Spawner
 from tests.guard_rig import Rig, is_stopped, status
 from tests.helpers import keep_resuming, wait_for

@@ -23,11 +23,11 @@ from typing import Any
 
 import pytest
 
-from guard import home
 from guard.engine.events import GuardEvent
 from guard.engine.journal import read, record_now
 from guard.instance import AlreadyRunning, GuardInstance, is_running, lock_dir
-from guard.live import journal_path
+from guard.state import paths
+from guard.state.paths import journal_path
 from tests.child_output import Watching
 from tests.conftest import REPO, Spawner, run_cli
 from tests.helpers import mounted_tmpfs, wait_for
@@ -48,7 +48,7 @@ def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def home_is_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     blocker = tmp_path / "home-file"
     blocker.write_text("a file where the ScamGuard folder should be")
-    monkeypatch.setenv(home.ENV_HOME, str(blocker))
+    monkeypatch.setenv(paths.ENV_HOME, str(blocker))
     return blocker
 
 
@@ -69,7 +69,7 @@ def test_watch_with_a_file_for_a_home_says_one_line_and_keeps_guarding(
     [said] = [line for line in err.lines if "cannot be used" in line]
     temporary = Path(re.fullmatch(r".* the temporary folder (\S+) until it is fixed", said)[1])
     assert said == (
-        f"scamguard: the ScamGuard folder {home.configured_state_dir()} cannot be used (a "
+        f"scamguard: the ScamGuard folder {paths.configured_state_dir()} cannot be used (a "
         "file stands where a folder should be); guarding anyway, with the journal and "
         f"quarantine in the temporary folder {temporary} until it is fixed"
     )
@@ -99,23 +99,23 @@ def read_only_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     state = tmp_path / "home" / "state"
     state.mkdir(parents=True)
     with mounted_tmpfs(state, "ro,size=64k"):
-        monkeypatch.setenv(home.ENV_HOME, str(tmp_path / "home"))
+        monkeypatch.setenv(paths.ENV_HOME, str(tmp_path / "home"))
         yield state
 
 
 def test_a_read_only_state_folder_falls_back_and_the_lock_still_holds(
     read_only_state: Path, private_tmp: Path
 ) -> None:
-    assert home.state_dir() != read_only_state
-    assert "Read-only file system" in home.fallback_reason()
-    temporary = home.state_dir()
+    assert paths.state_dir() != read_only_state
+    assert "Read-only file system" in paths.fallback_reason()
+    temporary = paths.state_dir()
     assert temporary.parent == private_tmp
     assert stat.S_IMODE(temporary.stat().st_mode) == 0o700
     shared = lock_dir()
     assert shared.parent == private_tmp and shared.name.startswith(f"scamguard-{os.getuid()}-")
     guard = GuardInstance()
     try:
-        assert guard.warnings[0] == home.fallback_reason()
+        assert guard.warnings[0] == paths.fallback_reason()
         assert (shared / "guard.lock").exists() and is_running()
         with pytest.raises(AlreadyRunning):
             GuardInstance()
@@ -168,7 +168,7 @@ def _as_nobody(nobody: Any, locked_home: Path, scratch: Path) -> dict:
             os.setgid(nobody.pw_gid)
             os.setgroups([])
             os.setuid(nobody.pw_uid)
-            os.environ[home.ENV_HOME] = str(locked_home)
+            os.environ[paths.ENV_HOME] = str(locked_home)
             tempfile.tempdir = str(scratch)
             guard = GuardInstance()
             try:
@@ -176,9 +176,9 @@ def _as_nobody(nobody: Any, locked_home: Path, scratch: Path) -> dict:
                 refused = False
             except AlreadyRunning:
                 refused = True
-            state = home.state_dir()
+            state = paths.state_dir()
             answer = {
-                "reason": home.fallback_reason(),
+                "reason": paths.fallback_reason(),
                 "state": str(state),
                 "mode": stat.S_IMODE(state.stat().st_mode),
                 "uid": state.stat().st_uid,

@@ -19,8 +19,8 @@ from guard.engine.events import GuardEvent
 from guard.engine.incidents import State
 from guard.engine.quarantine import Quarantine
 from guard.identify.identifier import Identifier
-from guard.live import quarantine_dir
 from guard.locations import WatchFolder, watch_folders
+from guard.state.paths import quarantine_dir
 from guard.watch import install_watcher
 from guard.watch.install_watcher import FILE_EVENTS, InstallWatcher
 from tests.conftest import Spawner

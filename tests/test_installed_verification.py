@@ -26,12 +26,12 @@ from typing import Any
 
 import pytest
 
-from guard import home, machine
 from guard.database import load_active
 from guard.engine import journal
 from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
-from guard.live import journal_path
+from guard.state import machine_config, paths
+from guard.state.paths import journal_path
 from guard.updates import bundles, client, installed, keys
 from guard.updates.manifest import canonical
 from tests.conftest import REPO
@@ -52,7 +52,7 @@ SHRUNK = ("teamviewer",)  # what a caller's hand-made "update" leaves the guard 
 def _copy_install(name: str = "v90-0badc0de") -> Path:
     """A copy of the installed update's folder, as someone copying it by hand makes it, and
     the pointer moved to it: the structure a real install produces, before it is altered."""
-    real = home.installed_signatures_dir()
+    real = paths.installed_signatures_dir()
     assert real.is_dir()
     fake = installed.root() / name
     shutil.copytree(real, fake)
@@ -158,7 +158,7 @@ def test_a_real_signed_install_still_loads(feed_server, keyring, sources):
     _install_v2(feed_server, keyring, sources)
     active = load_active()
     assert active.origin == "installed update" and active.warning == ""
-    folder = home.installed_signatures_dir()
+    folder = paths.installed_signatures_dir()
     # What is kept beside it for the re-check: the manifest and signature the feed served.
     _url, feed, _ = feed_server
     assert (folder / installed.MANIFEST_COPY).read_bytes() == (feed / "manifest.json").read_bytes()
@@ -172,7 +172,7 @@ def test_a_real_signed_install_still_loads(feed_server, keyring, sources):
 
 def test_one_byte_changed_in_an_installed_file_is_refused(feed_server, keyring, sources):
     _install_v2(feed_server, keyring, sources)
-    path = home.installed_signatures_dir() / "tools" / "anydesk.toml"
+    path = paths.installed_signatures_dir() / "tools" / "anydesk.toml"
     data = bytearray(path.read_bytes())
     at = data.index(b'linux = ["anydesk"]') + len(b'linux = ["anyde')
     data[at] = ord("x")  # "anydexk": still valid TOML, and AnyDesk would no longer match
@@ -181,7 +181,7 @@ def test_one_byte_changed_in_an_installed_file_is_refused(feed_server, keyring, 
     # The same holds for a changed phone number in the unpacked profiles.
     path.write_bytes(bytes(data).replace(b"anydexk", b"anydesk"))
     assert load_active().origin == "installed update"
-    sky = home.installed_signatures_dir() / "providers" / "sky.toml"
+    sky = paths.installed_signatures_dir() / "providers" / "sky.toml"
     sky.write_bytes(sky.read_bytes().replace(b"03442 414 141", b"03442 414 142"))
     _guarding_with_builtin(r"providers/sky\.toml was changed after it was installed")
 
@@ -190,7 +190,7 @@ def test_the_next_update_repairs_a_refused_install(feed_server, keyring, sources
     """An install the guard refuses is not "already up to date": the same version goes in
     again (this is also how installs made before the re-check existed get their manifest)."""
     url, _feed, _ = _install_v2(feed_server, keyring, sources)
-    (home.installed_signatures_dir() / installed.MANIFEST_COPY).unlink()
+    (paths.installed_signatures_dir() / installed.MANIFEST_COPY).unlink()
     assert load_active().origin == "built-in"
     assert _update(url, keyring).status == "installed"
     assert load_active().origin == "installed update"
@@ -212,8 +212,8 @@ def test_the_installer_pins_keys_and_channel_for_the_re_check(feed_server, keyri
     """The machine config (admin-only; its ``trusted_keys`` is for staging) decides the keys,
     and its ``update_channel`` the only channel an installed update may be for."""
     _install_v2(feed_server, keyring, sources)
-    machine.machine_dir().mkdir(parents=True)
-    config = machine.machine_dir() / machine.CONFIG_FILE
+    machine_config.machine_dir().mkdir(parents=True)
+    config = machine_config.machine_dir() / machine_config.CONFIG_FILE
     config.write_text(json.dumps({"update_channel": "beta"}))
     _guarding_with_builtin("it is for the 'stable' channel; this computer follows 'beta'")
     config.write_text(json.dumps({"update_channel": "stable"}))
@@ -227,8 +227,8 @@ def test_a_checked_install_is_preferred_to_the_built_in_database(
     beside a shipped database that claims a higher version."""
     _install_v2(feed_server, keyring, sources)  # feed version 2
     shipped = tmp_path / "shipped"
-    shutil.copytree(home.builtin_signatures_dir(), shipped, ignore=shutil.ignore_patterns("keys"))
-    monkeypatch.setattr(home, "builtin_signatures_dir", lambda: shipped)
+    shutil.copytree(paths.builtin_signatures_dir(), shipped, ignore=shutil.ignore_patterns("keys"))
+    monkeypatch.setattr(paths, "builtin_signatures_dir", lambda: shipped)
     meta = shipped / "database.toml"
     meta.write_text(meta.read_text().replace("version = 1", "version = 3"))
     active = load_active()
@@ -345,7 +345,7 @@ def test_an_update_with_crlf_files_installs_byte_for_byte(feed_server, keyring, 
     _publish(keyring, sources, feed, version=2)
     with _windows_text_writes() as text_writes:
         assert _update(url, keyring).status == "installed"
-    folder = home.installed_signatures_dir()
+    folder = paths.installed_signatures_dir()
     assert not [w for w in text_writes if Path(w).is_relative_to(installed.root())], text_writes
     anydesk = (folder / "tools" / "anydesk.toml").read_bytes()
     assert b"\r\n" in anydesk and b"\r\r\n" not in anydesk

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from guard import home, machine
 from guard.providers import machine_profile, signed_file
 from guard.providers.active import _with_machine_profile, load_active_profiles
+from guard.state import machine_config, paths
 from guard.updates import keys
 from tests.conftest import run_cli
 
-PROVIDERS = home.builtin_signatures_dir() / "providers"
+PROVIDERS = paths.builtin_signatures_dir() / "providers"
 
 
 @pytest.fixture
@@ -37,8 +37,8 @@ def keyring(tmp_path: Path) -> dict[str, Path]:
         if role:
             (trusted / role).mkdir(parents=True, exist_ok=True)
             shutil.copy(pub, trusted / role / pub.name)
-    machine.machine_dir().mkdir(parents=True)
-    (machine.machine_dir() / machine.CONFIG_FILE).write_text(
+    machine_config.machine_dir().mkdir(parents=True)
+    (machine_config.machine_dir() / machine_config.CONFIG_FILE).write_text(
         json.dumps({"trusted_keys": str(trusted)})
     )
     return made
@@ -55,14 +55,16 @@ def _sign(keyring: dict[str, Path], tmp_path: Path, provider: str = "talktalk", 
 
 
 def _config() -> dict:
-    return json.loads((machine.machine_dir() / machine.CONFIG_FILE).read_text())
+    return json.loads((machine_config.machine_dir() / machine_config.CONFIG_FILE).read_text())
 
 
 def test_a_signed_profile_becomes_everyones_provider_and_people_cannot_change_it(keyring, tmp_path):
     signed = _sign(keyring, tmp_path)
     checked = run_cli("provider", "check", str(signed))
     assert checked.returncode == 0 and "accepted: TalkTalk [talktalk]" in checked.stdout
-    assert not (machine.machine_dir() / machine.PROFILE_FILE).exists()  # check changes nothing
+    assert not (
+        machine_config.machine_dir() / machine_config.PROFILE_FILE
+    ).exists()  # check changes nothing
     result = run_cli(
         "provider", "install", str(signed), "--feed", "https://updates.example.net/sg/"
     )
@@ -71,8 +73,12 @@ def test_a_signed_profile_becomes_everyones_provider_and_people_cannot_change_it
     config = _config()
     assert config["provider"] == "talktalk"
     assert config["update_feed"] == "https://updates.example.net/sg"
-    assert (machine.machine_dir() / machine.PROFILE_FILE).read_bytes() == signed.read_bytes()
-    assert "installed talktalk" in (machine.machine_dir() / machine.LOG_FILE).read_text()
+    assert (
+        machine_config.machine_dir() / machine_config.PROFILE_FILE
+    ).read_bytes() == signed.read_bytes()
+    assert (
+        "installed talktalk" in (machine_config.machine_dir() / machine_config.LOG_FILE).read_text()
+    )
 
     shown = json.loads(run_cli("provider", "show", "--json").stdout)
     assert shown["id"] == "talktalk" and shown["active"] is True
@@ -122,8 +128,10 @@ def test_a_spoiled_profile_is_refused_and_nothing_changes(keyring, tmp_path, spo
     assert result.returncode == 3
     assert reason in result.stderr and "the provider is unchanged" in result.stderr
     assert "provider" not in _config()
-    assert not (machine.machine_dir() / machine.PROFILE_FILE).exists()
-    assert f"refused {signed}" in (machine.machine_dir() / machine.LOG_FILE).read_text()
+    assert not (machine_config.machine_dir() / machine_config.PROFILE_FILE).exists()
+    assert (
+        f"refused {signed}" in (machine_config.machine_dir() / machine_config.LOG_FILE).read_text()
+    )
     assert json.loads(run_cli("provider", "show", "--json").stdout)["generic"] is True
 
 
@@ -157,13 +165,13 @@ def test_a_signature_moved_onto_another_provider_is_refused(keyring, tmp_path):
 def test_an_installed_profile_that_stops_checking_out_is_not_shown(keyring, tmp_path):
     assert run_cli("provider", "install", str(_sign(keyring, tmp_path))).returncode == 0
     profiles, problems = load_active_profiles()
-    assert profiles.get("talktalk").source.endswith(machine.PROFILE_FILE)
+    assert profiles.get("talktalk").source.endswith(machine_config.PROFILE_FILE)
     assert not problems
 
-    _tamper(machine.machine_dir() / machine.PROFILE_FILE)
+    _tamper(machine_config.machine_dir() / machine_config.PROFILE_FILE)
     profiles, problems = load_active_profiles()
     assert "talktalk" in profiles  # the built-in profile, never the edited copy
-    assert not profiles.get("talktalk").source.endswith(machine.PROFILE_FILE)
+    assert not profiles.get("talktalk").source.endswith(machine_config.PROFILE_FILE)
     assert any("changed after it was signed" in str(p) for p in problems)
 
 
@@ -183,7 +191,7 @@ def test_the_newer_of_the_installed_and_updated_profile_is_shown(keyring, tmp_pa
     assert run_cli("provider", "install", str(_sign(keyring, tmp_path))).returncode == 0
     profiles, _ = load_active_profiles()
     installed = profiles.get("talktalk")
-    assert installed.source.endswith(machine.PROFILE_FILE)
+    assert installed.source.endswith(machine_config.PROFILE_FILE)
     from dataclasses import replace
 
     from guard.providers.model import ProfileSet
@@ -195,7 +203,7 @@ def test_the_newer_of_the_installed_and_updated_profile_is_shown(keyring, tmp_pa
         installed, reviewed=installed.reviewed - dt.timedelta(days=1), source="built-in"
     )
     merged, _ = _with_machine_profile(ProfileSet({"talktalk": older}), [])
-    assert merged.get("talktalk").source.endswith(machine.PROFILE_FILE)
+    assert merged.get("talktalk").source.endswith(machine_config.PROFILE_FILE)
 
 
 def test_signing_refuses_a_profile_that_does_not_validate(keyring, tmp_path):
@@ -224,7 +232,7 @@ def test_a_forged_signature_for_the_same_record_does_not_verify(keyring, tmp_pat
 
 def test_machine_files_others_could_write_are_ignored(tmp_path, monkeypatch):
     """Outside tests the machine folder must be root's alone (Linux, macOS)."""
-    monkeypatch.setattr(home, "overridden", lambda: False)
+    monkeypatch.setattr(paths, "overridden", lambda: False)
     folder = tmp_path / "machine"
     folder.mkdir(mode=0o755)
     config = folder / "config.json"
@@ -233,30 +241,30 @@ def test_machine_files_others_could_write_are_ignored(tmp_path, monkeypatch):
     os.chmod(config, 0o644)
     owned_by_root = os.geteuid() == 0
     if owned_by_root:
-        assert machine.untrusted_reason(config) == ""
+        assert machine_config.untrusted_reason(config) == ""
         os.chmod(config, 0o666)
-        assert "can be changed by other users" in machine.untrusted_reason(config)
+        assert "can be changed by other users" in machine_config.untrusted_reason(config)
         os.chmod(config, 0o644)
         os.chmod(folder, 0o777)
-        assert "can be changed by other users" in machine.untrusted_reason(config)
+        assert "can be changed by other users" in machine_config.untrusted_reason(config)
         os.chmod(folder, 0o755)
         os.chown(config, 65534, 65534)
-    assert "not owned by root" in machine.untrusted_reason(config)
+    assert "not owned by root" in machine_config.untrusted_reason(config)
     assert stat.S_IMODE(config.stat().st_mode) == 0o644
-    assert "cannot be checked" in machine.untrusted_reason(folder / "missing.json")
+    assert "cannot be checked" in machine_config.untrusted_reason(folder / "missing.json")
     link = tmp_path / "linked"
     link.symlink_to(folder)
-    assert "is a symbolic link" in machine.untrusted_reason(link / "config.json")
+    assert "is a symbolic link" in machine_config.untrusted_reason(link / "config.json")
 
 
 def test_the_machine_folder_does_not_follow_the_environment(monkeypatch):
     """Ubuntu sessions set XDG_CONFIG_DIRS=/etc/xdg/xdg-ubuntu:/etc/xdg and sudo clears it:
     the installer and the tray must still agree on one folder, which no user can move."""
-    monkeypatch.delenv(home.ENV_HOME)
+    monkeypatch.delenv(paths.ENV_HOME)
     monkeypatch.setenv("XDG_CONFIG_DIRS", "/etc/xdg/xdg-ubuntu:/etc/xdg")
-    first = machine.machine_dir()
+    first = machine_config.machine_dir()
     monkeypatch.setenv("XDG_CONFIG_DIRS", "/tmp/anyone")
-    assert machine.machine_dir() == first
+    assert machine_config.machine_dir() == first
     if sys.platform.startswith("linux"):
         assert first == Path("/etc/xdg/ScamGuard")
 
@@ -272,7 +280,7 @@ def test_uninstall_says_what_it_removed_and_purge_empties_the_folder(keyring, tm
     assert "Removed TalkTalk (set up for everyone on this computer) and the update feed" in (
         result.stdout
     )
-    assert sorted(p.name for p in machine.machine_dir().iterdir()) == []
+    assert sorted(p.name for p in machine_config.machine_dir().iterdir()) == []
     again = run_cli("provider", "uninstall")
     assert "No provider or update feed was installed" in again.stdout
 
@@ -289,7 +297,7 @@ def test_signing_warns_about_stale_numbers_and_a_missing_file_is_a_usage_error(k
     )
     missing = run_cli("provider", "install", str(tmp_path / "nosuch.scamguard-profile"))
     assert missing.returncode == 2 and "no such file" in missing.stderr
-    assert not (machine.machine_dir() / machine.LOG_FILE).exists()
+    assert not (machine_config.machine_dir() / machine_config.LOG_FILE).exists()
 
 
 def test_a_bundle_that_is_not_text_is_refused_not_a_crash(keyring, tmp_path):
@@ -303,7 +311,7 @@ def test_a_bundle_that_is_not_text_is_refused_not_a_crash(keyring, tmp_path):
 
 def test_on_windows_only_files_owned_by_system_or_administrators_count(tmp_path, monkeypatch):
     """The Windows API stands in as ``owner_of``; the decision is ours and tested here."""
-    monkeypatch.setattr(home, "overridden", lambda: False)
+    monkeypatch.setattr(paths, "overridden", lambda: False)
     folder = tmp_path / "ScamGuard"
     folder.mkdir()
     config = folder / "config.json"
@@ -311,7 +319,7 @@ def test_on_windows_only_files_owned_by_system_or_administrators_count(tmp_path,
     owners = {config: "S-1-5-18", folder: "S-1-5-32-544"}
 
     def check() -> str:
-        return machine.untrusted_reason(config, windows=True, owner_of=owners.__getitem__)
+        return machine_config.untrusted_reason(config, windows=True, owner_of=owners.__getitem__)
 
     assert check() == ""
     owners[folder] = "S-1-5-21-1004336348-1177238915-682003330-1001"  # made by a user first
@@ -323,14 +331,16 @@ def test_on_windows_only_files_owned_by_system_or_administrators_count(tmp_path,
     link = tmp_path / "junction"
     link.symlink_to(folder)
     owners[link / "config.json"] = owners[link] = "S-1-5-18"
-    assert "is a junction or link" in machine.untrusted_reason(
+    assert "is a junction or link" in machine_config.untrusted_reason(
         link / "config.json", windows=True, owner_of=owners.__getitem__
     )
 
     def denied(_path: Path) -> str:
         raise PermissionError(5, "Access is denied")
 
-    assert "cannot be checked" in machine.untrusted_reason(config, windows=True, owner_of=denied)
+    assert "cannot be checked" in machine_config.untrusted_reason(
+        config, windows=True, owner_of=denied
+    )
 
 
 def test_an_installed_build_honours_a_test_home_only_if_root_allowed_it(tmp_path, monkeypatch):
@@ -340,15 +350,15 @@ def test_an_installed_build_honours_a_test_home_only_if_root_allowed_it(tmp_path
     folder.mkdir(mode=0o755)
     os.chmod(folder, 0o755)
     config = folder / "config.json"
-    monkeypatch.setattr(home, "system_machine_dir", lambda: folder)
+    monkeypatch.setattr(paths, "system_machine_dir", lambda: folder)
     monkeypatch.setattr(sys, "frozen", True, raising=False)
 
     def allowed() -> bool:
-        home.test_homes_allowed.cache_clear()
-        return home.test_homes_allowed()
+        paths.test_homes_allowed.cache_clear()
+        return paths.test_homes_allowed()
 
     try:
-        assert not allowed() and home._home() is None  # no config: the variable is ignored
+        assert not allowed() and paths._home() is None  # no config: the variable is ignored
         config.write_text('{"allow_test_home": true}')
         os.chmod(config, 0o644)
         assert allowed() is (os.geteuid() == 0)  # root's file only
@@ -358,4 +368,4 @@ def test_an_installed_build_honours_a_test_home_only_if_root_allowed_it(tmp_path
         config.write_text('{"allow_test_home": "yes"}')
         assert not allowed()
     finally:
-        home.test_homes_allowed.cache_clear()
+        paths.test_homes_allowed.cache_clear()

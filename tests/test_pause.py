@@ -15,11 +15,11 @@ import sys
 
 import pytest
 
-from guard import settings
 from guard.commands.pause import think_first
 from guard.engine.journal import read
 from guard.errors import UsageError
-from guard.live import journal_path
+from guard.state import settings
+from guard.state.paths import journal_path
 from tests.child_output import read_until
 from tests.conftest import REPO, run_cli
 from tests.helpers import not_on_windows

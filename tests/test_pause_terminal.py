@@ -23,13 +23,13 @@ from typing import Any
 
 import pytest
 
-from guard import settings
 from guard.commands import terminal
 from guard.commands.pause import PAUSE_SECONDS, SCRIPT_FLAG
 from guard.engine.journal import read
 from guard.engine.requests import RequestInbox
 from guard.instance import GuardInstance
-from guard.live import journal_path
+from guard.state import settings
+from guard.state.paths import journal_path
 from tests.child_output import read_until
 from tests.conftest import REPO, run_cli
 from tests.helpers import wait_for

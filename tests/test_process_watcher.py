@@ -10,9 +10,10 @@ import pytest
 from guard.identify.evidence import Identification
 from guard.identify.identifier import Identifier
 from guard.identify.process import ProcessInfo
-from guard.watch import process_watcher
+from guard.watch import proc_connector, process_watcher
 from guard.watch.proc_connector import ConnectorOverflow, ConnectorUnavailable, ProcConnector
-from guard.watch.process_watcher import ProcessWatcher, SourceUnavailable
+from guard.watch.process_source import SourceUnavailable
+from guard.watch.process_watcher import ProcessWatcher
 from tests.conftest import Spawner
 from tests.helpers import wait_for
 
@@ -78,7 +79,7 @@ def test_auto_prefers_the_connector_and_falls_back_with_a_reason(
     def refuse(*_a: object, **_k: object) -> ProcConnector:
         raise ConnectorUnavailable("not permitted (needs CAP_NET_ADMIN on this kernel)")
 
-    monkeypatch.setattr(process_watcher.ProcConnector, "open", refuse)
+    monkeypatch.setattr(proc_connector.ProcConnector, "open", refuse)
     fallback = ProcessWatcher(identifier, lambda *a: None, print, source="auto")
     assert fallback.source == "polling" and "CAP_NET_ADMIN" in fallback.fallback_reason
     with pytest.raises(SourceUnavailable, match="cannot be used here"):
@@ -117,10 +118,10 @@ def test_lost_events_trigger_a_rescan_that_finds_the_tool(
     seen = _Seen(str(spawn.root))
     watcher = ProcessWatcher(identifier, seen, print, source="polling")
     watcher.poller.known = set()  # as if the initial scan had run before the tool started
-    watcher.connector = _Overflowing()  # type: ignore[assignment]
+    watcher.events = _Overflowing()  # type: ignore[assignment]
     reports: list[str] = []
     watcher.report = reports.append
-    watcher._thread = threading.Thread(target=watcher._run_connector, daemon=True)
+    watcher._thread = threading.Thread(target=watcher._run_events, daemon=True)
     watcher.start()
     try:
         wait_for(lambda: tool.pid in seen.tools, message="the rescan to find the tool")

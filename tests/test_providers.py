@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from guard import clock, home, settings
+from guard import clock
 from guard.engine.journal import read
-from guard.live import journal_path
 from guard.providers import active
 from guard.providers.active import (
     country_from_locale,
@@ -23,6 +22,8 @@ from guard.providers.active import (
 )
 from guard.providers.loader import check_profiles, load_profiles
 from guard.providers.model import STALE_AFTER_DAYS, STATUSES, ProfileSet
+from guard.state import paths, settings
+from guard.state.paths import journal_path
 from tests.conftest import run_cli
 
 # Every date in these profiles is derived from the one clock (moved a year ahead by
@@ -552,7 +553,7 @@ def test_cli_show_marks_stale_and_skips_broken_profiles(tmp_path: Path) -> None:
 
 
 def copy_database(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(home.builtin_signatures_dir(), tmp_path / "db"))
+    return Path(shutil.copytree(paths.builtin_signatures_dir(), tmp_path / "db"))
 
 
 def _reviewed_today(db: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
 from guard.identify.installpaths import InstallPaths, expand, normalize
-from guard.packages import installed_dpkg_packages
+from guard.platform import installed_dpkg_packages
 from guard.sigdb.loader import load_database
 from tests.conftest import Spawner, run_cli
 from tests.helpers import tool_toml, wait_for, write_database
@@ -142,11 +142,11 @@ def test_dpkg_status_parsing(tmp_path: Path) -> None:
 
 
 def test_scan_in_process_with_installed_package(tmp_path: Path, monkeypatch) -> None:
-    from guard import locations, scan
+    from guard import locations, platform, scan
 
     status = tmp_path / "status"
     status.write_text("Package: anydesk\nStatus: install ok installed\n")
-    monkeypatch.setattr(locations, "DPKG_STATUS", status)
+    monkeypatch.setattr(platform, "DPKG_STATUS", status)
     monkeypatch.setattr(locations, "desktop_entry_folders", lambda os_name=None: [tmp_path])
     (tmp_path / "x2godesktopsharing.desktop").write_text("[Desktop Entry]\n")
     shipped = load_database(Path(__file__).resolve().parent.parent / "signatures")

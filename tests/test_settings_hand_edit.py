@@ -14,14 +14,16 @@ from typing import Any
 
 import pytest
 
-from guard import choices, clock, settings, settings_edits, settings_written, trust
+from guard import clock
 from guard.engine import journal
 from guard.engine.events import GuardEvent
 from guard.engine.journal import Journal
 from guard.history import build
 from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
-from guard.live import TrustedTools, journal_path
+from guard.live import TrustedTools
+from guard.state import changes, settings, settings_edits, settings_written
+from guard.state.paths import journal_path
 from tests.conftest import Spawner, run_cli
 from tests.guard_rig import Rig, is_stopped
 from tests.helpers import wait_for
@@ -92,12 +94,12 @@ def test_a_change_made_through_scamguard_is_not_a_hand_edit(
     guard: Guard, shipped_index: SignatureIndex
 ) -> None:
     assert guard.load() == frozenset()
-    trust.add(shipped_index.tools["teamviewer"], "Dad", report=pytest.fail)
-    choices.set_provider("bt", "BT", report=pytest.fail)
+    changes.add_trust(shipped_index.tools["teamviewer"], "Dad", report=pytest.fail)
+    changes.set_provider("bt", "BT", report=pytest.fail)
     assert guard.load() == {"teamviewer"}
     guard.restart()
     assert guard.load() == {"teamviewer"}
-    choices.load(report=pytest.fail)  # and the next change made through ScamGuard
+    changes.load(report=pytest.fail)  # and the next change made through ScamGuard
     assert [r["kind"] for r in rows()] == ["trusted", "settings"]
     assert hand_edits() == []
     assert guard.problems == []
@@ -106,7 +108,7 @@ def test_a_change_made_through_scamguard_is_not_a_hand_edit(
 def test_a_tool_trusted_by_hand_is_trusted_and_journalled_once(
     guard: Guard, shipped_index: SignatureIndex
 ) -> None:
-    trust.add(shipped_index.tools["anydesk"], "", report=pytest.fail)
+    changes.add_trust(shipped_index.tools["anydesk"], "", report=pytest.fail)
     assert guard.load() == {"anydesk"}
     guard.close()  # the guard is not running while the caller dictates
 
@@ -152,7 +154,7 @@ def test_a_hand_edit_is_said_in_the_history(guard: Guard) -> None:
 
 
 def test_a_tool_removed_by_hand(guard: Guard, shipped_index: SignatureIndex) -> None:
-    trust.add(shipped_index.tools["teamviewer"], "Dad", report=pytest.fail)
+    changes.add_trust(shipped_index.tools["teamviewer"], "Dad", report=pytest.fail)
     assert guard.load() == {"teamviewer"}
     edit_by_hand(lambda data: data["trusted_tools"].clear())
     assert guard.load() == frozenset()
@@ -162,8 +164,8 @@ def test_a_tool_removed_by_hand(guard: Guard, shipped_index: SignatureIndex) -> 
 
 
 def test_the_provider_and_folders_changed_by_hand(guard: Guard, tmp_path: Path) -> None:
-    choices.set_provider("bt", "BT", report=pytest.fail)
-    choices.set_folders([str(tmp_path / "old")], "watch old", report=pytest.fail)
+    changes.set_provider("bt", "BT", report=pytest.fail)
+    changes.set_folders([str(tmp_path / "old")], "watch old", report=pytest.fail)
     guard.load()
 
     def change(data: dict[str, Any]) -> None:
@@ -207,8 +209,8 @@ def test_an_empty_file_made_by_hand_changes_nothing_and_is_not_journalled(guard:
 def test_a_file_damaged_by_hand_counts_as_edited_and_is_reported_once(
     guard: Guard, shipped_index: SignatureIndex
 ) -> None:
-    trust.add(shipped_index.tools["teamviewer"], "Dad", report=pytest.fail)
-    choices.set_provider("bt", "BT", report=pytest.fail)
+    changes.add_trust(shipped_index.tools["teamviewer"], "Dad", report=pytest.fail)
+    changes.set_provider("bt", "BT", report=pytest.fail)
     assert guard.load() == {"teamviewer"}
     path = settings.settings_path()
     path.write_text(path.read_text(encoding="utf-8") + ",", encoding="utf-8")  # a stray comma
@@ -228,7 +230,7 @@ def test_a_file_damaged_by_hand_counts_as_edited_and_is_reported_once(
 
 
 def test_a_file_deleted_by_hand(guard: Guard, shipped_index: SignatureIndex) -> None:
-    trust.add(shipped_index.tools["teamviewer"], "Dad", report=pytest.fail)
+    changes.add_trust(shipped_index.tools["teamviewer"], "Dad", report=pytest.fail)
     guard.load()
     guard.close()
     settings.settings_path().unlink()
@@ -275,7 +277,7 @@ def test_a_hand_edit_before_a_change_through_scamguard_is_journalled_first(
     edit silently; it journals it first, and the guard does not say it again."""
     settings.save(settings.Settings())
     edit_by_hand(add_teamviewer)
-    choices.set_provider("bt", "BT", report=pytest.fail)
+    changes.set_provider("bt", "BT", report=pytest.fail)
     assert [r["kind"] for r in rows()] == ["settings", "settings"]
     [hand, provider] = rows()
     assert hand["message"] == f"{PREFIX}: teamviewer added to the trusted tools by hand"
@@ -331,7 +333,7 @@ def test_trust_add_dates_the_trust_from_the_one_clock(
 ) -> None:
     moment = dt.datetime(2031, 5, 6, 7, 8, 9, tzinfo=dt.UTC)
     monkeypatch.setattr(clock, "now", lambda: moment)
-    trust.add(shipped_index.tools["teamviewer"], "", report=pytest.fail)
+    changes.add_trust(shipped_index.tools["teamviewer"], "", report=pytest.fail)
     assert settings.load().trusted["teamviewer"]["added"] == "2031-05-06T07:08:09+00:00"
 
 

@@ -127,7 +127,7 @@ def test_when_the_session_has_gone_a_dead_tray_is_not_restarted(tmp_path):
 
 
 def test_the_display_is_looked_for_where_x11_and_wayland_keep_it(tmp_path):
-    from guard.commands.keep_running import display_alive
+    from guard.platform.session import display_alive
 
     assert display_alive({"WAYLAND_DISPLAY": "wayland-0", "XDG_RUNTIME_DIR": str(tmp_path)}) is (
         sys.platform != "linux"

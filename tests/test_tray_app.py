@@ -20,11 +20,12 @@ import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from guard import home, settings, trust
 from guard.engine.journal import JournalError, read
 from guard.instance import GuardInstance, is_running, lock_dir
-from guard.live import GuardOptions, journal_path
+from guard.live import GuardOptions
 from guard.sigdb.loader import load_database
+from guard.state import changes, paths, settings
+from guard.state.paths import journal_path
 from tests.helpers import keep_resuming, wait_for
 from ui import cli as ui_cli
 from ui.app import AppOptions, TrayApp
@@ -48,7 +49,7 @@ def _gone(proc) -> bool:
 
 
 def _release_day() -> dt.date:
-    released = load_database(home.builtin_signatures_dir()).released
+    released = load_database(paths.builtin_signatures_dir()).released
     assert released is not None
     return released
 
@@ -228,7 +229,7 @@ def test_a_state_folder_that_is_a_file_is_shown_and_the_tray_still_protects(
     fresh = tmp_path / "home"
     (fresh / "config").mkdir(parents=True)
     (fresh / "state").write_text("a file where the state folder should be")
-    monkeypatch.setenv(home.ENV_HOME, str(fresh))
+    monkeypatch.setenv(paths.ENV_HOME, str(fresh))
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     monkeypatch.setenv("TMPDIR", str(scratch))
@@ -363,16 +364,6 @@ def test_a_supervised_tray_waits_for_another_guard_instead_of_exiting(monkeypatc
     assert len(naps) == 3
 
 
-def test_a_missing_x11_library_is_named_instead_of_qt_aborting(monkeypatch):
-    monkeypatch.setattr(ui_cli.ctypes.util, "find_library", lambda _name: None)
-    assert ui_cli.x11_library_missing({"DISPLAY": ":0"}) == "libxcb-cursor0"
-    # Wayland and explicitly chosen platforms do not load the X11 plugin at all.
-    assert ui_cli.x11_library_missing({"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0"}) == ""
-    assert ui_cli.x11_library_missing({"DISPLAY": ":0", "QT_QPA_PLATFORM": "offscreen"}) == ""
-    monkeypatch.setattr(ui_cli.ctypes.util, "find_library", lambda _name: "libxcb-cursor.so.0")
-    assert ui_cli.x11_library_missing({"DISPLAY": ":0"}) == ""
-
-
 def _warnings_on_screen() -> list:
     return [w for w in QApplication.topLevelWidgets() if isinstance(w, WarningWindow)]
 
@@ -415,7 +406,7 @@ def test_a_folder_change_restarts_the_guard_only_once_nothing_is_open(qtbot, sta
 
 def test_a_trusted_program_starting_is_shown_once_with_a_way_out(qtbot, start_tray, spawn, shipped):
     anydesk = next(t for t in shipped.tools if t.id == "anydesk")
-    trust.add(anydesk, "test: set up by my son")
+    changes.add_trust(anydesk, "test: set up by my son")
     app = start_tray()
     tool = spawn.start("anydesk")
     qtbot.waitUntil(lambda: len(app.notices) == 1, timeout=WAIT_MS)

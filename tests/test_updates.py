@@ -19,11 +19,12 @@ from typing import ClassVar
 
 import pytest
 
-from guard import clock, home
+from guard import clock
 from guard.database import load_active
 from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
 from guard.providers.active import load_active_profiles
+from guard.state import paths
 from guard.updates import client, installed, keys, profile_record
 from guard.updates.manifest import canonical, parse
 from guard.updates.publish import Request, publish
@@ -154,10 +155,10 @@ def keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
 def sources(tmp_path: Path) -> tuple[Path, Path]:
     """A copy of the shipped signatures and profiles to publish from."""
     tools = tmp_path / "src" / "db"
-    shutil.copytree(home.builtin_signatures_dir() / "tools", tools / "tools")
-    shutil.copy(home.builtin_signatures_dir() / "database.toml", tools / "database.toml")
+    shutil.copytree(paths.builtin_signatures_dir() / "tools", tools / "tools")
+    shutil.copy(paths.builtin_signatures_dir() / "database.toml", tools / "database.toml")
     providers = tmp_path / "src" / "providers"
-    shutil.copytree(home.builtin_signatures_dir() / "providers", providers)
+    shutil.copytree(paths.builtin_signatures_dir() / "providers", providers)
     return tools, providers
 
 
@@ -190,7 +191,7 @@ def _update(url: str, keyring, **kw: object) -> client.Outcome:
 
 
 def _installed_files() -> dict[str, bytes]:
-    folder = home.installed_signatures_dir()
+    folder = paths.installed_signatures_dir()
     if not folder.is_dir():
         return {}
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
@@ -435,12 +436,12 @@ def test_installed_profiles_are_used_only_while_their_signature_checks(
     assert problems == [] and loaded.get("sky").name == "Sky Broadband"
     # A number changed in the unpacked copy (malware, a coached edit) is never read: the
     # profiles are built from the signed bundle's own bytes.
-    sky = home.installed_signatures_dir() / "providers" / "sky.toml"
+    sky = paths.installed_signatures_dir() / "providers" / "sky.toml"
     sky.write_text(sky.read_text().replace("03442 414 141", "03442 414 142"))
     loaded, problems = load_active_profiles()
     assert problems == [] and loaded.get("sky").numbers[0].number == "03442 414 141"
     # The signed bundle itself changed: its signature fails and the built-in ones are used.
-    bundle = home.installed_signatures_dir() / "providers.json"
+    bundle = paths.installed_signatures_dir() / "providers.json"
     bundle.write_bytes(bundle.read_bytes().replace(b"03442 414 141", b"03442 414 142"))
     loaded, problems = load_active_profiles()
     assert loaded.get("sky").name == "Sky"  # the built-in profiles
@@ -558,8 +559,8 @@ def test_killed_during_the_swap_it_has_the_old_or_the_new_data_never_a_mix(
 def test_the_tray_checks_the_installed_feed_and_shows_out_of_date(
     qtbot, feed_server, keyring, sources, tmp_path
 ):
-    from guard import machine as config
     from guard.live import GuardOptions
+    from guard.state import machine_config as config
     from ui.app import AppOptions, TrayApp
 
     url, feed, _ = feed_server
@@ -611,12 +612,12 @@ def test_a_heartbeat_re_sign_downloads_nothing_and_extends_the_expiry(
     feed_server, keyring, sources
 ):
     url, feed, _ = _install_v2(feed_server, keyring, sources)
-    folder = home.installed_signatures_dir()
+    folder = paths.installed_signatures_dir()
     before = installed.read_state()["expires"]
     _publish(keyring, sources, feed, version=3, providers=None, profile_key=None, expires_days=14)
     outcome = _update(url, keyring)
     assert outcome.status == "current"
-    assert home.installed_signatures_dir() == folder  # nothing new installed
+    assert paths.installed_signatures_dir() == folder  # nothing new installed
     state = installed.read_state()
     assert state["version"] == 3 and state["expires"] > before
     assert client.installed_version() == 3  # a replay of version 2 is now refused
@@ -702,7 +703,7 @@ def test_a_computer_held_back_by_a_rollout_is_not_out_of_date(feed_server, keyri
 
 def test_a_damaged_install_is_repaired_by_the_same_version(feed_server, keyring, sources):
     url, _feed, _ = _install_v2(feed_server, keyring, sources)
-    (home.installed_signatures_dir() / "tools" / "anydesk.toml").write_text("not = [valid")
+    (paths.installed_signatures_dir() / "tools" / "anydesk.toml").write_text("not = [valid")
     assert load_active().origin == "built-in"  # the guard falls back at once
     assert _update(url, keyring).status == "installed"  # and the check puts it right
     assert load_active().origin == "installed update"

@@ -16,9 +16,10 @@ from typing import Any
 import psutil
 import pytest
 
-from guard import cli, home
+from guard import cli
 from guard.commands import decide
 from guard.instance import GuardInstance
+from guard.state import paths
 from tests.conftest import REPO, Spawner, run_cli
 from tests.guard_rig import is_stopped, status
 from tests.helpers import wait_for
@@ -239,7 +240,7 @@ def test_quarantine_commands(tmp_path: Path, downloads: Path, spawn: Spawner) ->
 def test_history_when_empty_and_with_a_damaged_journal() -> None:
     empty = run_cli("history")
     assert empty.returncode == 1 and "Nothing recorded" in empty.stdout
-    state = home.state_dir()
+    state = paths.state_dir()
     state.mkdir(parents=True, exist_ok=True)
     (state / "journal.db").write_bytes(b"garbage" * 1000)
     damaged = run_cli("history")
@@ -290,7 +291,7 @@ def test_a_decision_with_no_guard_running_changes_nothing(
         assert "did not answer" in capsys.readouterr().err
     finally:
         hung.release()
-    conn = sqlite3.connect(home.state_dir() / "journal.db")
+    conn = sqlite3.connect(paths.state_dir() / "journal.db")
     assert conn.execute("SELECT state FROM requests").fetchall() == [("withdrawn",)]
     conn.close()
 

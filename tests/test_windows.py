@@ -22,14 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 import guard
-from guard import autostart, choices, machine, settings
-from guard.autostart import AutostartError
 from guard.engine import journal
 from guard.engine.events import GuardEvent
-from guard.live import journal_path
+from guard.platform import autostart
+from guard.platform.autostart import AutostartError
 from guard.providers.active import load_active_profiles
 from guard.providers.model import ProfileSet
 from guard.sigdb.model import SignatureSet
+from guard.state import changes, machine_config, settings
+from guard.state.paths import journal_path
 from ui import widgets
 from ui.windows import AboutWindow, HistoryWindow, SettingsWindow, common
 from ui.windows.history import outcome
@@ -146,7 +147,7 @@ def test_history_shows_incidents_newest_first_and_a_timeline(qtbot) -> None:
 
 
 def test_history_shows_settings_changes_a_caller_may_have_dictated(qtbot) -> None:
-    choices.set_provider("talktalk", "TalkTalk", report=lambda _line: None)
+    changes.set_provider("talktalk", "TalkTalk", report=lambda _line: None)
     window = HistoryWindow()
     qtbot.addWidget(window)
     window.show()
@@ -443,9 +444,9 @@ def test_start_at_login_set_by_the_installer_cannot_be_unticked(
 def test_a_provider_set_by_the_installer_cannot_be_changed_here(
     qtbot, profiles: ProfileSet, shipped: SignatureSet
 ) -> None:
-    folder = machine.machine_dir()
+    folder = machine_config.machine_dir()
     folder.mkdir(parents=True)
-    (folder / machine.CONFIG_FILE).write_text('{"provider": "talktalk"}')
+    (folder / machine_config.CONFIG_FILE).write_text('{"provider": "talktalk"}')
     window = make_settings(qtbot, profiles, shipped)
     provider = window.provider_tab
     assert provider.provider_combo.currentData() == "talktalk"

@@ -22,7 +22,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
-from guard import autostart, clock, home, machine, settings, trust
+from guard import clock
 from guard import instance as guard_instance
 from guard.database import ActiveDatabase, load_active
 from guard.engine.events import EventKind, GuardEvent
@@ -31,10 +31,12 @@ from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
 from guard.instance import AlreadyRunning
 from guard.live import GuardOptions, LiveGuard
+from guard.platform import autostart
 from guard.providers.model import Profile
+from guard.state import changes, machine_config, paths, settings
 from guard.updates import client as update_client
 from guard.updates import installed as update_installed
-from guard.watch.process_watcher import SourceUnavailable
+from guard.watch.process_source import SourceUnavailable
 from ui.i18n import install_translator, tr
 from ui.profiles import active_profiles
 from ui.single_instance import ANSWERED, FAILED, SingleInstance
@@ -311,7 +313,7 @@ class TrayApp(QObject):
 
     def _remove_trusted(self, incident: str, tool_id: str) -> None:
         name = next((t.name for t in self.database.signatures.tools if t.id == tool_id), tool_id)
-        trust.remove(tool_id, name=name, report=self._report)
+        changes.remove_trust(tool_id, name=name, report=self._report)
         if self.alerts is not None:
             self.alerts.remove([incident])
 
@@ -356,7 +358,7 @@ class TrayApp(QObject):
         """Ask the feed now, off the GUI thread; the answer arrives as ``update_done``.
         ``quiet`` (the schedule) only journals and refreshes the icon; the menu item says
         what happened in a small box."""
-        feed = machine.feed_url()
+        feed = machine_config.feed_url()
         if not feed:
             if not quiet:
                 self._box(
@@ -378,7 +380,7 @@ class TrayApp(QObject):
 
         def run() -> None:
             try:
-                outcome = update_client.update(feed, channel=machine.channel())
+                outcome = update_client.update(feed, channel=machine_config.channel())
                 text, ok = outcome.message, True
             except update_client.Rejected as exc:
                 text, ok = tr("The update was refused: {why}").format(why=exc), False
@@ -531,9 +533,9 @@ def _quit_on_signals(app: QApplication) -> list[str]:
 
 
 def _saved_guard_options() -> GuardOptions:
-    """The person's watched folders (confined in a test home: ``home.confined_to``)."""
+    """The person's watched folders (confined in a test home: ``paths.confined_to``)."""
     folders = [Path(p) for p in settings.load().folders]
-    confine = home.confined_to()
+    confine = paths.confined_to()
     if confine is not None:
         return GuardOptions(extra_folders=folders, default_folders=False, only_under=confine)
     return GuardOptions(extra_folders=folders)

@@ -8,35 +8,15 @@ says so in one line and runs the headless guard where there is none.
 from __future__ import annotations
 
 import argparse
-import ctypes.util
 import os
-import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Callable, Sequence
 
 from guard import cli, instance
-from guard.commands.default import has_display, run_headless
+from guard.commands.default import run_headless
 from guard.commands.keep_running import ENV_SUPERVISED  # also set by systemd, launchd
-from guard.oskind import current_os
+from guard.platform.session import has_display, x11_library_missing
 from ui.commands import COMMANDS
-
-
-def x11_library_missing(env: Mapping[str, str] | None = None) -> str:
-    """The system library Qt's X11 plugin cannot start without, if it is missing.
-
-    Without it Qt aborts the whole process with a message no person at home can act on;
-    checked first, the guard still runs (headless) and the line says what to install.
-    """
-    env = os.environ if env is None else env
-    platform = env.get("QT_QPA_PLATFORM", "")
-    on_x11 = env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY")
-    if current_os() != "linux" or not on_x11 or (platform and not platform.startswith("xcb")):
-        return ""
-    bundled = getattr(sys, "_MEIPASS", None)  # a PyInstaller build carries its own copy
-    if bundled and any(Path(bundled).glob("libxcb-cursor.so*")):
-        return ""
-    return "" if ctypes.util.find_library("xcb-cursor") else "libxcb-cursor0"
 
 
 def wait_for_other_guard(poll: float = 2.0, sleep: Callable[[float], None] = time.sleep) -> None:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from guard import settings
 from guard.providers.active import active_profile, load_active_profiles
 from guard.providers.model import Colours, Profile, ProfileSet
+from guard.state import settings
 
 NO_PROFILE = Profile(
     id="none",

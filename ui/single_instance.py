@@ -15,7 +15,7 @@ import hashlib
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-from guard import home
+from guard.state import paths
 
 CONNECT_MS = 500
 ANSWERED, LISTENING, FAILED = "answered", "listening", "failed"
@@ -24,7 +24,7 @@ MESSAGE = b"show\n"
 
 def server_name() -> str:
     """Per user and per ScamGuard home, so tests with their own home never meet a real tray."""
-    where = str(home.config_dir()).encode("utf-8", "surrogateescape")
+    where = str(paths.config_dir()).encode("utf-8", "surrogateescape")
     digest = hashlib.sha256(getpass.getuser().encode() + b"\0" + where).hexdigest()[:16]
     return f"scamguard-{digest}"
 

@@ -16,7 +16,7 @@ from guard.engine.incidents import AllowScope
 from guard.engine.requests import submit, wait_answer
 from guard.errors import EXIT_OK, UsageError
 from guard.instance import is_running
-from guard.live import journal_path
+from guard.state.paths import journal_path
 
 ANSWER_TIMEOUT = 5.0
 

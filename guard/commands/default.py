@@ -8,25 +8,9 @@ here, with its own one-line reason, where there is none.
 from __future__ import annotations
 
 import argparse
-import os
 
 from guard.commands import watch
 from guard.commands.output import warn
-from guard.oskind import current_os
-
-# Qt platforms that draw without a display server (QT_QPA_PLATFORM): tests, kiosks, VNC.
-SERVERLESS_PLATFORMS = ("offscreen", "minimal", "vnc", "eglfs", "linuxfb")
-
-
-def has_display() -> bool:
-    """Windows and macOS sessions always have one; on Linux look for X11 or Wayland, or a
-    Qt platform chosen that needs neither."""
-    if current_os() != "linux":
-        return True
-    platform = os.environ.get("QT_QPA_PLATFORM", "").split(":", 1)[0]
-    if platform in SERVERLESS_PLATFORMS:
-        return True
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def run_headless(reason: str) -> int:

@@ -10,7 +10,7 @@ from guard.commands.output import print_json
 from guard.engine.journal import JournalError, read
 from guard.errors import EXIT_NOT_FOUND, EXIT_OK, UsageError
 from guard.history import build
-from guard.live import journal_path
+from guard.state.paths import journal_path
 
 __all__ = ["build", "register", "run"]
 

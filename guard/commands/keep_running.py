@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import signal
-from collections.abc import Callable, Mapping
-from pathlib import Path
+from collections.abc import Callable
 
-from guard import autostart, choices
 from guard.commands.output import warn
 from guard.engine.events import EventKind
 from guard.errors import EXIT_OK, UsageError
-from guard.oskind import current_os
+from guard.platform import autostart
+from guard.platform.session import display_alive
+from guard.state import changes
 from guard.supervise import Supervisor
 
 ENV_SUPERVISED = "SCAMGUARD_SUPERVISED"  # read by ui.cli.wait_for_other_guard
@@ -66,28 +65,8 @@ def on_stop_signal(supervisor: Supervisor, session_alive: Callable[[], bool]) ->
     supervisor.stop()
 
 
-def display_alive(env: Mapping[str, str] | None = None) -> bool:
-    """Is this session's display still there? Linux only (elsewhere the session ending ends
-    every program in it): the X11 socket for a local ``DISPLAY``, or the Wayland socket.
-    True when it cannot tell (a remote or offscreen display): never a reason to stop."""
-    env = os.environ if env is None else env
-    if current_os() != "linux":
-        return True
-    wayland = env.get("WAYLAND_DISPLAY", "")
-    if wayland:
-        runtime = env.get("XDG_RUNTIME_DIR", "")
-        socket = (
-            Path(wayland) if os.path.isabs(wayland) else Path(runtime or "/nonexistent") / wayland
-        )
-        return socket.exists()
-    local = re.fullmatch(r"(?:unix)?:([0-9]+)(?:\.[0-9]+)?", env.get("DISPLAY", ""))
-    if local:
-        return Path(f"/tmp/.X11-unix/X{local.group(1)}").exists()  # noqa: S108 - X's own path
-    return True
-
-
 def _journal(why: str) -> None:
-    choices.journal(
+    changes.journal(
         EventKind.ERROR,
         f"ScamGuard was closed unexpectedly ({why}) and was started again",
         report=warn,

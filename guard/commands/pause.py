@@ -18,10 +18,10 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-from guard import choices
 from guard.commands import terminal
 from guard.engine.events import EventKind
 from guard.errors import UsageError
+from guard.state import changes
 
 PAUSE_SECONDS = 30
 SCRIPT_FLAG = "--yes-i-am-not-on-the-phone"
@@ -42,7 +42,7 @@ def add_script_flag(parser: object) -> None:
 def journal_skipped(command: str, report: Callable[[str], None], **fields: str) -> None:
     """Journal that ``command`` ran with the flag and no terminal: the pause was skipped.
     (A "settings" event, which the history window already shows as a notice.)"""
-    choices.journal(
+    changes.journal(
         EventKind.SETTINGS,
         f"'scamguard {command}' was run by a program with no terminal, with {SCRIPT_FLAG}: "
         "the 30-second pause was skipped",

@@ -12,12 +12,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from guard import choices, clock, machine, settings
+from guard import clock
 from guard.commands import provider_install
 from guard.commands.output import print_json, warn
 from guard.errors import EXIT_OK, RejectedError, UsageError
 from guard.providers.active import active_profile, load_active_profiles, system_country
 from guard.providers.model import ContactNumber, Profile, ProfileSet
+from guard.state import changes, machine_config, settings
 
 STALE_LINE = "STALE: checked more than 12 months ago, re-check on the live page before shipping"
 STATUS_NOTES = {
@@ -170,7 +171,7 @@ def run_list(args: argparse.Namespace) -> int:
         mark = "*" if p.id == active.id else " "
         kind = "  (generic: no provider chosen)" if p.generic else ""
         print(f"{mark} {p.id:<{width}}  {p.country}  {p.name}{kind}")
-    if machine.provider_id() and args.providers_dir is None:
+    if machine_config.provider_id() and args.providers_dir is None:
         print("* = what the warning shows now, set up for everyone on this computer")
     else:
         print("* = what the warning shows now. Change it with: scamguard provider set ID")
@@ -225,7 +226,7 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_set(args: argparse.Namespace) -> int:
     profiles = _load()
-    installed = machine.provider_id()
+    installed = machine_config.provider_id()
     if installed:
         name = getattr(profiles.get(installed), "name", installed)
         raise UsageError(
@@ -238,7 +239,7 @@ def run_set(args: argparse.Namespace) -> int:
         raise UsageError(
             f"{args.id!r} is not a provider profile; see the choices with: scamguard provider list"
         )
-    choices.set_provider(profile.id, profile.name, report=warn)
+    changes.set_provider(profile.id, profile.name, report=warn)
     if profile.generic:
         print(f"The warning will now show the {profile.name}.")
     else:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from guard import clock, machine
+from guard import clock
 from guard.commands.output import print_json, warn
 from guard.errors import EXIT_OK, RejectedError, UsageError
 from guard.providers import machine_profile, signed_file
+from guard.state import machine_config
 from guard.updates import client, keys
 from guard.updates.manifest import CHANNEL_RE
 
@@ -111,13 +112,13 @@ def run_install(args: argparse.Namespace) -> int:
     result: dict[str, object] = {"status": "installed"}
     try:
         if changes:  # first, so a refused profile still leaves the feed the ISP asked for
-            machine.update(changes)
-            machine.log("set " + ", ".join(f"{k}={v}" for k, v in sorted(changes.items())))
+            machine_config.update(changes)
+            machine_config.log("set " + ", ".join(f"{k}={v}" for k, v in sorted(changes.items())))
         if file is not None:
             signed = machine_profile.install(file)
             result.update(provider=signed.profile.id, name=signed.profile.name,
                           issued=signed.issued, key_id=signed.key_id)  # fmt: skip
-    except machine.MachineConfigError as exc:
+    except machine_config.MachineConfigError as exc:
         raise UsageError(str(exc)) from None
     except signed_file.SignedProfileProblem as exc:
         if args.json:
@@ -155,17 +156,19 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_uninstall(args: argparse.Namespace) -> int:
     signed = machine_profile.installed()
-    name = signed.profile.name if signed else machine.provider_id()
-    feed = machine.feed_url()
+    name = signed.profile.name if signed else machine_config.provider_id()
+    feed = machine_config.feed_url()
     try:
         removed = machine_profile.remove()
-        dropped_feed = not args.keep_feed and bool(feed or machine.read().get("update_channel"))
+        dropped_feed = not args.keep_feed and bool(
+            feed or machine_config.read().get("update_channel")
+        )
         if dropped_feed:
-            machine.update({"update_feed": None, "update_channel": None})
-            machine.log("removed the update feed")
+            machine_config.update({"update_feed": None, "update_channel": None})
+            machine_config.log("removed the update feed")
         if args.purge:
-            machine.purge()
-    except machine.MachineConfigError as exc:
+            machine_config.purge()
+    except machine_config.MachineConfigError as exc:
         raise UsageError(str(exc)) from None
     said = [f"{name} (set up for everyone on this computer)" if removed else ""]
     said.append(f"the update feed {feed}" if dropped_feed and feed else "")

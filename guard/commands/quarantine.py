@@ -10,7 +10,7 @@ from guard.engine.events import EventKind, GuardEvent
 from guard.engine.journal import record_now
 from guard.engine.quarantine import Quarantine, QuarantineError
 from guard.errors import EXIT_NOT_FOUND, EXIT_OK, UsageError
-from guard.live import journal_path, quarantine_dir
+from guard.state.paths import journal_path, quarantine_dir
 
 
 def register(sub: argparse._SubParsersAction) -> None:

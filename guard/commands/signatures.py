@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from guard import home
 from guard.commands.output import print_json, warn
 from guard.database import load_active
 from guard.errors import EXIT_OK, EXIT_REJECTED
@@ -14,6 +13,7 @@ from guard.providers.active import PROVIDERS_DIR
 from guard.providers.loader import check_profiles
 from guard.sigdb.loader import check_database
 from guard.sigdb.problems import Problem, SignatureError
+from guard.state import paths
 from guard.updates import client, installed
 
 
@@ -80,7 +80,7 @@ def _problem_json(problems: list[Problem]) -> list[dict[str, str]]:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    directory = args.dir or home.builtin_signatures_dir()
+    directory = args.dir or paths.builtin_signatures_dir()
     sigset, problems = check_database(directory)
     providers = _check_providers(directory)
     ok = sigset is not None and (providers is None or providers["ok"])

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import argparse
 
-from guard import settings, trust
 from guard.commands.common import add_signatures_option
 from guard.commands.output import print_json, warn
 from guard.commands.pause import add_script_flag, journal_skipped, think_first
 from guard.database import load_active
 from guard.errors import EXIT_OK, UsageError
+from guard.state import changes, settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -55,14 +55,14 @@ def run_add(args: argparse.Namespace) -> int:
             f"trust add {tool.id}", warn, tool=tool.id, tool_name=tool.name
         ),
     )
-    trust.add(tool, args.note, report=warn)
+    changes.add_trust(tool, args.note, report=warn)
     print(f"{tool.name} is trusted: it will be recorded but not frozen.")
     return EXIT_OK
 
 
 def run_remove(args: argparse.Namespace) -> int:
     tool_id = args.tool.casefold()
-    if not trust.remove(tool_id, report=warn):
+    if not changes.remove_trust(tool_id, report=warn):
         raise UsageError(f"{args.tool!r} is not trusted")
     print(f"{tool_id} is no longer trusted: the guard freezes it whenever it runs.")
     return EXIT_OK

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from guard import home, machine
 from guard.commands.output import print_json, warn
 from guard.engine.events import EventKind, GuardEvent
 from guard.engine.journal import record_now
 from guard.errors import EXIT_OK, RejectedError, UsageError
-from guard.live import journal_path
+from guard.state import machine_config, paths
+from guard.state.paths import journal_path
 from guard.updates import client
 
 
@@ -41,14 +41,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.trusted_keys is not None and not home.overridden():
+    if args.trusted_keys is not None and not paths.overridden():
         # A caller could dictate "--trusted-keys THEIR_DIR --feed THEIR_URL" and swap the tool
         # list of this computer. Other keys are for staging and tests, in their own home.
         raise UsageError(
             "--trusted-keys is only for staging and tests, with SCAMGUARD_HOME set to a test "
             "folder; this computer's updates are checked with the keys it was installed with"
         )
-    feed = args.feed or machine.feed_url()
+    feed = args.feed or machine_config.feed_url()
     if not feed:
         raise UsageError(
             "no update feed is configured (the installer sets one); give one with --feed URL"
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         outcome = client.update(
             feed,
             trusted=args.trusted_keys,
-            channel=args.channel or machine.channel(),
+            channel=args.channel or machine_config.channel(),
             report=warn,
         )
     except client.Rejected as exc:

@@ -13,7 +13,6 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from guard import home
 from guard.commands.common import add_folder_options, add_signatures_option, load_database
 from guard.commands.output import warn
 from guard.engine.detection import OnDetect
@@ -22,8 +21,8 @@ from guard.errors import EXIT_OK, UsageError
 from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
 from guard.instance import AlreadyRunning
-from guard.live import GuardOptions, LiveGuard
-from guard.watch.process_watcher import SOURCES, SourceUnavailable
+from guard.state import paths
+from guard.watch.process_source import SOURCES, SourceUnavailable
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -86,6 +85,10 @@ def run(args: argparse.Namespace) -> int:
     for folder in args.dirs:
         if folder.exists() and not folder.is_dir():
             raise UsageError(f"{folder} is not a folder")
+    # Loaded here, not at the top: every command's module is imported to build the parser,
+    # and ``scamguard trust`` must not load the whole live guard to change a setting.
+    from guard.live import GuardOptions, LiveGuard  # noqa: PLC0415
+
     active = load_database(args)
     identifier = Identifier(SignatureIndex(active.signatures))
     options = GuardOptions(
@@ -163,7 +166,7 @@ def build_defaults() -> argparse.Namespace:
     parser = argparse.ArgumentParser(add_help=False)
     sub = parser.add_subparsers()
     register(sub)
-    confine = home.confined_to()  # a test home only
+    confine = paths.confined_to()  # a test home only
     if confine is not None:
         return parser.parse_args(["watch", "--no-default-dirs", "--only-under", str(confine)])
     return parser.parse_args(["watch"])

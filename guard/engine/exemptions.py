@@ -28,36 +28,15 @@ import psutil
 from guard.engine.process_tree import ancestors_of_self
 from guard.identify.evidence import Evidence, Identification
 from guard.identify.process import ProcessInfo
-from guard.oskind import current_os
-from guard.packages import DPKG_INFO, dpkg_owns
+from guard.platform import DPKG_INFO, current_os, dpkg_owns, in_system_folder, is_kernel_thread
 from guard.sigdb.model import ToolSignature
 from guard.sigdb.names import is_command_runner, is_protected_program, name_key
 
-SYSTEM_FOLDERS = {
-    "linux": ("/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/"),
-    "macos": ("/System/", "/usr/", "/bin/", "/sbin/"),
-}
-# Inside those, where people and Homebrew put programs of their own: not the system's.
-LOCAL_FOLDERS = ("/usr/local/",)
 # Evidence that says more than a name: a match backed by one of these may freeze a program in
 # a system folder.
 CORROBORATING = frozenset({"sha256", "pe-version", "bundle-id", "package", "install-path"})
 # The kernel keeps 15 characters of a program's name (Linux ``comm``).
 _COMM_LEN = 15
-
-
-def in_system_folder(
-    exe: str, os_name: str | None = None, env: dict[str, str] | None = None
-) -> bool:
-    """Is ``exe`` where the operating system keeps its own programs (where a protected name
-    is what it says), rather than somewhere a download could have put it?"""
-    os_name = os_name or current_os()
-    if os_name == "windows":
-        root = (env if env is not None else os.environ).get("SystemRoot", "C:\\Windows")
-        return exe.replace("/", "\\").casefold().startswith(root.rstrip("\\").casefold() + "\\")
-    return exe.startswith(SYSTEM_FOLDERS.get(os_name, SYSTEM_FOLDERS["linux"])) and (
-        not exe.startswith(LOCAL_FOLDERS)
-    )
 
 
 def _basename(path: str) -> str:
@@ -114,7 +93,7 @@ class Exemptions:
             if same:
                 return "it is ScamGuard itself or a program that started ScamGuard"
         try:
-            if self.os_name == "linux" and proc.ppid() == 2:
+            if is_kernel_thread(proc, self.os_name):
                 return "it is part of the operating system kernel"
             name = proc.name()
         except psutil.Error:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 import psutil
 
+from guard.platform import suspend_is_counted
+
 # How many times the tree is re-walked looking for children that appeared meanwhile. Each walk
 # freezes what it finds, and frozen processes cannot fork, so two or three walks settle.
 _MAX_WALKS = 8
@@ -46,10 +48,10 @@ class ProcessControl:
     failures (a service running as SYSTEM that an unelevated guard may not suspend)."""
 
     def suspend(self, proc: psutil.Process) -> None:
-        # Windows counts suspensions: a tool frozen by an earlier run of the guard (it stays
-        # frozen when the guard stops) must not be suspended twice, or one resume would
-        # not wake it. SIGSTOP on POSIX does not count, and the check would only cost time.
-        if psutil.WINDOWS and proc.status() == psutil.STATUS_STOPPED:
+        # Where suspensions are counted (Windows, guard.platform), a tool frozen by an earlier
+        # run of the guard must not be suspended twice; elsewhere the check would only cost
+        # time.
+        if suspend_is_counted() and proc.status() == psutil.STATUS_STOPPED:
             return
         proc.suspend()
 

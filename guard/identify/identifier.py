@@ -21,7 +21,7 @@ from guard.identify.index import SignatureIndex
 from guard.identify.installpaths import InstallPaths
 from guard.identify.pe import read_version_info
 from guard.identify.process import ProcessInfo
-from guard.oskind import current_os
+from guard.platform import current_os
 
 _CACHE_SIZE = 512
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import psutil
 
+from guard.platform import process_exe, process_name
+
 
 @dataclass(frozen=True, slots=True)
 class ProcessInfo:
@@ -33,11 +35,11 @@ def read_process(target: int | psutil.Process) -> ProcessInfo | None:
     try:
         proc = target if isinstance(target, psutil.Process) else psutil.Process(target)
         with proc.oneshot():
-            name = proc.name()
+            name = process_name(proc)
             problems: list[str] = []
             values: dict[str, object] = {}
             for field, getter in (
-                ("exe", proc.exe),
+                ("exe", lambda: process_exe(proc)),
                 ("cmdline", proc.cmdline),
                 ("username", proc.username),
                 ("ppid", proc.ppid),

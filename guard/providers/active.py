@@ -13,15 +13,15 @@ import dataclasses
 import locale
 import os
 import re
-import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from guard import home, machine
+from guard import platform
 from guard.providers.loader import load_profiles
 from guard.providers.model import Profile, ProfileSet
 from guard.sigdb.problems import Problem
+from guard.state import machine_config, paths
 
 DEFAULT_COUNTRY = "GB"
 DEFAULT_PROFILE = "generic-uk"
@@ -56,26 +56,16 @@ def country_from_locale(name: str | None) -> str | None:
     return None
 
 
-def _windows_locale() -> str | None:
-    """``en-GB`` from the user's Windows region setting (no environment variables there)."""
-    try:
-        import ctypes  # noqa: PLC0415 - Windows only
-
-        buffer = ctypes.create_unicode_buffer(85)
-        if ctypes.windll.kernel32.GetUserDefaultLocaleName(buffer, len(buffer)):  # type: ignore[attr-defined]
-            return buffer.value
-    except (AttributeError, OSError):
-        pass
-    return None
-
-
 def _process_locales() -> list[str | None]:
     """The locale this process runs in, as names to try in order.
 
     ``locale.getlocale()`` is consulted only when the raw setting is not C/POSIX: Python
     3.11 reports ``C.UTF-8`` as ``en_US``, which would show a British user US numbers.
     """
-    names: list[str | None] = [_windows_locale()] if sys.platform == "win32" else []
+    # Windows keeps the region setting outside the environment (``en-GB``).
+    names: list[str | None] = (
+        [platform.user_locale_name()] if platform.current_os() == "windows" else []
+    )
     try:
         current = locale.setlocale(locale.LC_CTYPE)  # a query: changes nothing
     except locale.Error:
@@ -130,7 +120,7 @@ def resolve(profiles: ProfileSet, wanted_id: str, country: str) -> tuple[Profile
 
 
 def builtin_profiles_dir() -> Path:
-    return home.builtin_signatures_dir() / PROVIDERS_DIR
+    return paths.builtin_signatures_dir() / PROVIDERS_DIR
 
 
 def load_active_profiles(directory: Path | None = None) -> tuple[ProfileSet, list[Problem]]:
@@ -144,7 +134,7 @@ def load_active_profiles(directory: Path | None = None) -> tuple[ProfileSet, lis
     """
     if directory is not None:
         return load_profiles(directory, future_check=False)
-    folder = home.installed_signatures_dir()
+    folder = paths.installed_signatures_dir()
     problems: list[Problem] = []
     if folder.is_dir():
         verified = _verified_installed_profiles(folder)
@@ -164,7 +154,7 @@ def _with_machine_profile(
 ) -> tuple[ProfileSet, list[Problem]]:
     from guard.providers import machine_profile  # noqa: PLC0415 - needs cryptography
 
-    source = str(machine.machine_dir() / machine.PROFILE_FILE)
+    source = str(machine_config.machine_dir() / machine_config.PROFILE_FILE)
     found: list[str] = []
     try:
         signed = machine_profile.installed(found.append)
@@ -185,7 +175,7 @@ def _with_machine_profile(
 def chosen_provider_id(person_choice: str) -> str:
     """The provider the warning should speak for: the one an installer set for the whole
     computer, else the person's own choice ("" = the country's default)."""
-    return machine.provider_id() or person_choice
+    return machine_config.provider_id() or person_choice
 
 
 def active_profile(profiles: ProfileSet, person_choice: str) -> tuple[Profile, str]:
@@ -201,7 +191,7 @@ def _verified_installed_profiles(folder: Path) -> ProfileSet | str:
     try:
         data = (folder / "providers.json").read_bytes()
         signature = (folder / "providers.json.sig").read_bytes()
-        pinned_dir = machine.trusted_keys_dir() or keys.builtin_keys_dir()
+        pinned_dir = machine_config.trusted_keys_dir() or keys.builtin_keys_dir()
         pinned = keys.trusted_keys(pinned_dir).get("profile", ())
         profile_record.verify(signature, bundles.sha256(data), pinned)
     except (OSError, keys.KeyProblem, profile_record.RecordProblem) as exc:

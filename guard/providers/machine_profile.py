@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from guard import machine
 from guard.providers.signed_file import (
     MAX_BYTES,
     SignedProfile,
@@ -20,6 +19,7 @@ from guard.providers.signed_file import (
     read,
     with_source,
 )
+from guard.state import machine_config
 from guard.updates import keys
 
 Report = Callable[[str], None]
@@ -27,7 +27,7 @@ Report = Callable[[str], None]
 
 def pinned_profile_keys() -> tuple[keys.TrustedKey, ...]:
     """The profile keys this copy trusts: the installer's staging set, else the built-in."""
-    directory = machine.trusted_keys_dir() or keys.builtin_keys_dir()
+    directory = machine_config.trusted_keys_dir() or keys.builtin_keys_dir()
     try:
         return keys.trusted_keys(directory).get("profile", ())
     except keys.KeyProblem as exc:
@@ -48,21 +48,21 @@ def install(path: Path) -> SignedProfile:
     """Make the signed profile at ``path`` the provider for everyone on this computer.
 
     Raises SignedProfileProblem (refused: nothing is changed, so the provider before it,
-    at first the country's generic profile, stays) or machine.MachineConfigError (the
+    at first the country's generic profile, stays) or machine_config.MachineConfigError (the
     folder cannot be written). Both are logged in the machine folder's install log.
     """
     try:
         data, signed = check_file(path)
     except SignedProfileProblem as exc:
-        machine.log(f"refused {path.absolute()}: {exc}")
+        machine_config.log(f"refused {path.absolute()}: {exc}")
         raise
     try:
-        machine.write_file(machine.PROFILE_FILE, data)
-        machine.update({"provider": signed.profile.id})
-    except machine.MachineConfigError as exc:
-        machine.log(f"could not install {path.absolute()}: {exc}")
+        machine_config.write_file(machine_config.PROFILE_FILE, data)
+        machine_config.update({"provider": signed.profile.id})
+    except machine_config.MachineConfigError as exc:
+        machine_config.log(f"could not install {path.absolute()}: {exc}")
         raise
-    machine.log(
+    machine_config.log(
         f"installed {signed.profile.id} ({signed.profile.name}) from {path.absolute()}, signed "
         f"{signed.issued} by profile key {signed.key_id}"
     )
@@ -71,22 +71,22 @@ def install(path: Path) -> SignedProfile:
 
 def remove() -> bool:
     """Forget the installed provider (people then choose their own again); False if none."""
-    had = machine.remove_file(machine.PROFILE_FILE)
-    if machine.provider_id():
-        machine.update({"provider": None})
+    had = machine_config.remove_file(machine_config.PROFILE_FILE)
+    if machine_config.provider_id():
+        machine_config.update({"provider": None})
         had = True
     if had:
-        machine.log("removed the installed provider")
+        machine_config.log("removed the installed provider")
     return had
 
 
 def installed(report: Report | None = None) -> SignedProfile | None:
     """The installed provider's profile, checked again now; None (reported) if there is
     none or it no longer checks out."""
-    data = machine.read_bytes(machine.PROFILE_FILE, MAX_BYTES, report)
+    data = machine_config.read_bytes(machine_config.PROFILE_FILE, MAX_BYTES, report)
     if data is None:
         return None
-    source = machine.machine_dir() / machine.PROFILE_FILE
+    source = machine_config.machine_dir() / machine_config.PROFILE_FILE
     try:
         signed = read(data, pinned_profile_keys())
     except SignedProfileProblem as exc:

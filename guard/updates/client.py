@@ -24,10 +24,11 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from guard import clock, home, machine
+from guard import clock
 from guard.identify.index import SignatureIndex
 from guard.providers.loader import load_profiles
 from guard.sigdb.loader import check_database, load_database
+from guard.state import machine_config, paths
 from guard.updates import bundles, installed, installed_check, keys, profile_record
 from guard.updates.manifest import (
     MAX_MANIFEST_BYTES,
@@ -79,7 +80,7 @@ def check_url(url: str) -> str:
 def installed_version() -> int:
     """The version now installed, never below the database shipped with the app (so a fresh
     install cannot be rolled back below what it came with)."""
-    shipped = load_database(home.builtin_signatures_dir()).version
+    shipped = load_database(paths.builtin_signatures_dir()).version
     recorded = installed.read_state().get("version", 0)
     in_use = installed.version_in_use()  # counts even if state.json was not written
     return max(shipped, recorded if isinstance(recorded, int) else 0, in_use)
@@ -388,7 +389,9 @@ def _installed_loads(pinned: tuple[keys.TrustedKey, ...], channel: str) -> bool:
 
 def _pinned(trusted: Path | None) -> dict[str, tuple[keys.TrustedKey, ...]]:
     try:
-        pinned = keys.trusted_keys(trusted or machine.trusted_keys_dir() or keys.builtin_keys_dir())
+        pinned = keys.trusted_keys(
+            trusted or machine_config.trusted_keys_dir() or keys.builtin_keys_dir()
+        )
     except keys.KeyProblem as exc:
         raise Rejected(f"the trusted keys cannot be read ({exc})") from None
     for role in keys.ROLES:

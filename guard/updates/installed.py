@@ -23,8 +23,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from guard import files, home
+from guard import files
 from guard.files import fsync_dir
+from guard.state import paths
 
 POINTER = "current"
 STATE = "state.json"
@@ -40,12 +41,12 @@ SIGNATURE_COPY = "manifest.json.sig"
 
 
 def root() -> Path:
-    return home.updates_dir()
+    return paths.updates_dir()
 
 
 def current_folder() -> Path | None:
     """The installed update in use, or None (then the built-in data is used)."""
-    folder = home.installed_signatures_dir()
+    folder = paths.installed_signatures_dir()
     return folder if folder.is_dir() else None
 
 

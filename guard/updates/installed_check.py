@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from guard import machine
+from guard.state import machine_config
 from guard.updates import bundles, installed, keys, profile_record
 from guard.updates.manifest import MAX_MANIFEST_BYTES, PRODUCT, Manifest, ManifestProblem, parse
 
@@ -37,7 +37,7 @@ class Refused(Exception):
 
 def pinned_content_keys() -> tuple[keys.TrustedKey, ...]:
     """The content keys this computer pins (the installer's, for staging, else built-in)."""
-    directory = machine.trusted_keys_dir() or keys.builtin_keys_dir()
+    directory = machine_config.trusted_keys_dir() or keys.builtin_keys_dir()
     try:
         return keys.trusted_keys(directory).get("content", ())
     except keys.KeyProblem as exc:
@@ -47,7 +47,7 @@ def pinned_content_keys() -> tuple[keys.TrustedKey, ...]:
 def followed_channel() -> str | None:
     """The channel the installer set for this computer, or None (any channel: a person may
     follow another with ``scamguard update --channel``)."""
-    value = machine.read().get("update_channel")
+    value = machine_config.read().get("update_channel")
     return value if isinstance(value, str) and value else None
 
 

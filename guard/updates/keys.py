@@ -34,7 +34,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from guard import home
+from guard.state import paths
 
 ROLES = ("content", "profile")
 PURPOSES = {
@@ -83,7 +83,7 @@ def key_id(public: Ed25519PublicKey) -> str:
 
 def builtin_keys_dir() -> Path:
     """The public keys shipped with this copy of ScamGuard."""
-    return home.builtin_signatures_dir() / "keys"
+    return paths.builtin_signatures_dir() / "keys"
 
 
 def _check_name(name: str) -> None:

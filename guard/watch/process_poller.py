@@ -22,6 +22,7 @@ from guard.engine.lineage import Lineage
 from guard.identify.evidence import Identification
 from guard.identify.identifier import Identifier
 from guard.identify.process import ProcessInfo, read_process
+from guard.platform import process_exe, process_name
 
 OnMatch = Callable[[ProcessInfo, Identification], None]
 FULL_DIFF_SECONDS = 1.0
@@ -172,9 +173,9 @@ class ProcessPoller:
         try:
             proc = psutil.Process(pid)
             with proc.oneshot():
-                name = proc.name()
+                name = process_name(proc)
                 try:
-                    exe: str | None = proc.exe()
+                    exe: str | None = process_exe(proc)
                 except (psutil.AccessDenied, psutil.ZombieProcess, OSError):
                     exe = None
         except (psutil.NoSuchProcess, psutil.AccessDenied):

@@ -1,14 +1,16 @@
-"""The process side of the guard: one source of "a program just started", chosen per machine.
+"""The process side of the guard: one source of "a program just started", chosen per machine
+(process_source.py chooses; this module runs it).
 
-* Linux, where the kernel accepts the subscription: the netlink proc connector delivers an
-  exec event within a millisecond (measured 0.66 ms spawn → frozen). The pid-set diff keeps
-  running as a slow safety net (every ``SAFETY_INTERVAL``), and a full rescan follows any
-  lost events (ENOBUFS), so nothing that started is ever missed for long.
-* Everywhere else (Windows, macOS, Linux in a container or with an old kernel): the pid-set
+* With an event source (Linux, where the kernel accepts the subscription: the netlink proc
+  connector delivers an exec event within a millisecond, measured 0.66 ms spawn → frozen),
+  the pid-set diff keeps running as a slow safety net (every ``SAFETY_INTERVAL``), and a
+  full rescan follows any lost events (ENOBUFS), so nothing that started is ever missed for
+  long.
+* Without one (Windows, macOS, Linux in a container or with an old kernel): the pid-set
   diff every ``interval`` with young pids re-checked (process_poller.py).
 
-Windows ETW and macOS NSWorkspace sources would slot in here behind the same ``start``/
-``stop`` and feed the same poller.
+Windows ETW and macOS NSWorkspace sources slot in to process_source.py's table behind the
+same ``ProcessSource`` interface and feed the same poller.
 """
 
 from __future__ import annotations
@@ -21,24 +23,17 @@ from guard.engine.lineage import Lineage
 from guard.identify.evidence import Identification
 from guard.identify.identifier import Identifier
 from guard.identify.process import ProcessInfo
-from guard.watch.proc_connector import (
-    ConnectorOverflow,
-    ConnectorUnavailable,
-    ProcConnector,
-)
+from guard.watch import process_source
+from guard.watch.proc_connector import ConnectorOverflow
 from guard.watch.process_poller import ProcessPoller
+from guard.watch.process_source import SOURCES, ProcessSource
 
-SOURCES = ("auto", "proc-connector", "polling")
 # With exec events arriving, the pid diff is only a safety net (forks that never exec,
 # anything the kernel failed to say): once a second costs almost nothing.
 SAFETY_INTERVAL = 1.0
 STOP_CHECK_SECONDS = 0.25  # how long a stop request may wait for the event socket
 
 Sink = Callable[[ProcessInfo, Identification], None]
-
-
-class SourceUnavailable(Exception):
-    """The requested source cannot run here; one line."""
 
 
 class ProcessWatcher:
@@ -64,25 +59,15 @@ class ProcessWatcher:
         )
         self.report = report
         self.interval = interval
-        self.connector: ProcConnector | None = None
-        self.source = "polling"
-        self.fallback_reason = ""
+        chosen = process_source.choose(source)
+        self.events: ProcessSource | None = chosen.events
+        self.source = chosen.name  # "proc-connector" or "polling", as the CLI prints it
+        self.title = chosen.title  # "the proc connector", for messages
+        self.fallback_reason = chosen.fallback_reason
         self.overflows = 0
-        if source != "polling":
-            self._open_connector(required=source == "proc-connector")
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="process-watcher", daemon=True)
         self.ready = threading.Event()  # set once the initial scan is done
-
-    def _open_connector(self, required: bool) -> None:
-        try:
-            self.connector = ProcConnector.open()
-        except ConnectorUnavailable as exc:
-            if required:
-                raise SourceUnavailable(f"the proc connector cannot be used here: {exc}") from None
-            self.fallback_reason = str(exc)
-            return
-        self.source = "proc-connector"
 
     def start(self) -> None:
         self._thread.start()
@@ -91,8 +76,8 @@ class ProcessWatcher:
         self._stop.set()
         if self._thread.ident is not None:
             self._thread.join(timeout)
-        if self.connector is not None:
-            self.connector.close()
+        if self.events is not None:
+            self.events.close()
 
     def _run(self) -> None:
         try:
@@ -101,7 +86,7 @@ class ProcessWatcher:
             self.report(f"the first look at running programs failed part-way ({exc!r})")
         finally:
             self.ready.set()
-        if self.connector is not None and not self._run_connector():
+        if self.events is not None and not self._run_events():
             return
         # A plain sleep, not Event.wait: on the VM this was measured on, each wakeup of a
         # timed Event.wait cost ~140 µs of CPU against ~100 µs for sleep, and at 20 ticks a
@@ -129,14 +114,14 @@ class ProcessWatcher:
             except Exception as exc:
                 self.report(f"a process check failed ({exc!r}); carrying on")
 
-    def _run_connector(self) -> bool:
-        """Serve exec events until stopped (True) or the socket fails (False: poll instead)."""
-        assert self.connector is not None
+    def _run_events(self) -> bool:
+        """Serve exec events until stopped (True) or the source fails (False: poll instead)."""
+        assert self.events is not None
         next_tick = time.monotonic() + SAFETY_INTERVAL
         while not self._stop.is_set():
             try:
                 wait = min(STOP_CHECK_SECONDS, max(0.0, next_tick - time.monotonic()))
-                pids = self.connector.read_execs(wait)
+                pids = self.events.read_execs(wait)
             except ConnectorOverflow as overflow:
                 self.report("process events were lost in a burst; checking every process again")
                 self.overflows += 1
@@ -146,12 +131,12 @@ class ProcessWatcher:
                     self.report(f"checking every process failed part-way ({exc!r})")
                 pids = overflow.pids
             except OSError as exc:
-                self.report(f"the proc connector failed ({exc}); falling back to polling")
-                self.connector.close()
-                self.connector = None
-                self.source = "polling"
+                self.report(f"{self.title} failed ({exc}); falling back to polling")
+                self.events.close()
+                self.events = None
+                self.source = process_source.POLLING
                 return False
-            forks = self.connector.take_forks() if self.connector is not None else []
+            forks = self.events.take_forks() if self.events is not None else []
             for child, parent in forks:
                 self.lineage.record(child, parent)
             for pid in pids:

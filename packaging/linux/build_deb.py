@@ -70,8 +70,8 @@ Categories=Utility;Security;
 StartupNotify=false
 """
 
-# Same file name as the per-user entry guard/autostart.py writes, so a person's own entry
-# (or their Hidden=true) overrides this one, as the autostart spec intends.
+# Same file name as the per-user entry guard/platform/autostart/linux.py writes, so a
+# person's own entry (or their Hidden=true) overrides this one, as the autostart spec intends.
 AUTOSTART_ENTRY = """\
 [Desktop Entry]
 Type=Application

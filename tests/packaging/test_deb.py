@@ -23,7 +23,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from guard import __version__, home
+from guard import __version__
+from guard.state import paths
 from tests.conftest import REPO, run_cli
 from tests.helpers import wait_for
 from tests.packaging.conftest import require
@@ -143,7 +144,7 @@ def test_the_installed_program_runs_without_the_source_tree(installed, tmp_path)
 
 
 def _journal_has(kind: str) -> bool:
-    journal = home.state_dir() / "journal.db"
+    journal = paths.state_dir() / "journal.db"
     if not journal.exists():
         return False
     try:
@@ -164,7 +165,7 @@ def test_an_installed_build_ignores_a_test_home_unless_an_administrator_allowed_
         assert json.loads((MACHINE / "config.json").read_text())["update_feed"] == (
             "https://isp.example/feed"
         )
-        assert not (home._home() / "machine").exists()
+        assert not (paths._home() / "machine").exists()
     finally:
         _allow_test_homes()
 
@@ -229,7 +230,7 @@ def test_the_installed_program_installs_only_a_signed_profile(installed, tmp_pat
     trusted = tmp_path / "trusted" / "profile"
     trusted.mkdir(parents=True)
     shutil.copy(keys_dir / "isp-profile.pub", trusted)
-    machine = home._home() / "machine"
+    machine = paths._home() / "machine"
     machine.mkdir(parents=True)
     (machine / "config.json").write_text(json.dumps({"trusted_keys": str(trusted.parent)}))
     signed = tmp_path / "talktalk.scamguard-profile"

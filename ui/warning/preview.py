@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 
 from guard.engine.incidents import IncidentView, State
 from guard.identify.evidence import Evidence
-from guard.oskind import current_os
+from guard.platform import current_os
 from guard.providers.model import Profile
 from guard.sigdb.model import ToolSignature
 from ui.warning.window import WarningWindow

@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 import guard
-from guard import clock, machine, settings
+from guard import clock
 from guard.database import load_active
-from guard.live import journal_path
 from guard.providers.active import active_profile, load_active_profiles
 from guard.providers.model import ProfileSet
+from guard.state import machine_config, settings
+from guard.state.paths import journal_path
 from guard.updates import client as update_client
 from guard.updates import installed
 from ui import style, widgets
@@ -177,7 +178,7 @@ class AboutWindow(QWidget):
     def _updates(self) -> str:
         """Where updates come from, what is installed, and whether it is out of date."""
         state = installed.read_state()
-        feed = machine.feed_url() or state.get("feed")
+        feed = machine_config.feed_url() or state.get("feed")
         if not feed:
             return tr("No update feed is set up: ScamGuard uses the list it came with.")
         parts = [tr("From {feed}").format(feed=feed)]

@@ -20,7 +20,7 @@ from guard.engine import journal
 from guard.engine.allowing import MAX_ALLOW_SECONDS
 from guard.engine.events import EventKind
 from guard.history import build
-from guard.live import journal_path
+from guard.state.paths import journal_path
 from ui import style, widgets
 from ui.i18n import tr
 from ui.windows import common

@@ -11,8 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QScrollArea
 
-from guard import choices
-from guard.autostart import Autostart, AutostartError, login_command
+from guard.platform.autostart import Autostart, AutostartError, login_command
+from guard.state import changes
 from ui import style, widgets
 from ui.i18n import tr
 from ui.windows.settings.saving import fill
@@ -104,7 +104,7 @@ class AutostartTab(QScrollArea):
             self.autostart_box.setChecked(not checked)
             return
         self.autostart_box.setChecked(now)
-        choices.journal(
+        changes.journal(
             "settings",
             "ScamGuard will start at login" if now else "ScamGuard will no longer start at login",
             lambda line: widgets.set_text(self.autostart_error, line),

@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QListWidget, QListWidgetItem, QScrollArea
 
-from guard import choices, settings
+from guard.state import changes, settings
 from guard.state import folders as policy
 from ui import style, widgets
 from ui.i18n import tr
@@ -122,7 +122,7 @@ class FoldersTab(QScrollArea):
     def _save(self, change: policy.FolderChange, said: str) -> None:
         """Save and journal the new folder list, then say what changed (``said``)."""
         if self.saving.change(
-            lambda report: choices.set_folders(list(change.folders), change.journal, report=report),
+            lambda report: changes.set_folders(list(change.folders), change.journal, report=report),
             self.folder_status,
         ):
             self.show_saved(settings.load())

@@ -1,6 +1,6 @@
 """The settings window's "Provider" tab: whose real phone numbers the warning shows.
 
-Installed by a provider (``machine.provider_id``), the choice is theirs and the list is
+Installed by a provider (``machine_config.provider_id``), the choice is theirs and the list is
 locked: a caller cannot talk anyone into swapping the numbers for their own.
 """
 
@@ -11,9 +11,10 @@ import datetime as dt
 from PySide6.QtCore import QLocale, Signal
 from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 
-from guard import choices, clock, machine, settings
+from guard import clock
 from guard.providers.active import active_profile
 from guard.providers.model import ContactNumber, Profile, ProfileSet
+from guard.state import changes, machine_config, settings
 from ui import style, widgets
 from ui.i18n import tr
 from ui.windows import common
@@ -103,7 +104,7 @@ class ProviderTab(QScrollArea):
             self.provider_combo.setCurrentIndex(self.provider_combo.findData(profile.id))
         finally:
             self._loading = False
-        installed = machine.provider_id()
+        installed = machine_config.provider_id()
         self.provider_combo.setEnabled(not installed)
         if installed and not warning:
             note = tr(
@@ -176,7 +177,7 @@ class ProviderTab(QScrollArea):
         profile = self.profiles.get(profile_id)
         name = profile.name if profile is not None else profile_id
         if not self.saving.change(
-            lambda report: choices.set_provider(profile_id, name, report=report),
+            lambda report: changes.set_provider(profile_id, name, report=report),
             self.provider_note,
         ):
             return

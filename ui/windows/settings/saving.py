@@ -14,7 +14,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from guard import settings
+from guard.state import settings
 from ui import widgets
 from ui.i18n import tr
 
@@ -60,7 +60,7 @@ class Saving:
         self.problem_label = problem_label
 
     def change(self, action: Callable[[Callable[[str], None]], object], where: QLabel) -> bool:
-        """Carry out a journalled change (guard.choices); on failure say why in ``where``
+        """Carry out a journalled change (guard.state.changes); on failure say why in ``where``
         (the settings on disk stay as they were). Other notes it reports go there too."""
         notes: list[str] = []
         damaged = settings.load().problem
@@ -87,5 +87,5 @@ class Saving:
 
 
 def other(notes: list[str], damaged: str) -> list[str]:
-    """What guard.trust reported, less the damaged-file line the top of the window covers."""
+    """What guard.state.changes reported, less the damaged-file line atop the window."""
     return [n for n in notes if n != damaged]

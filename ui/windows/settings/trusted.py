@@ -2,7 +2,7 @@
 
 Permanent trust is the one dangerous setting: it is explained first in plain words ("if
 anyone on the phone asks you to do this, it is a scam"), can only be confirmed after a
-visible wait, and goes through :mod:`guard.trust`, so it is journalled.
+visible wait, and goes through :mod:`guard.state.changes`, so it is journalled.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLineEdit, QStackedWidget, QTableWidgetItem
 
-from guard import settings, trust
 from guard.sigdb.model import ToolSignature
+from guard.state import changes, settings
 from ui import style, widgets
 from ui.i18n import tr
 from ui.windows import common
@@ -210,7 +210,7 @@ class TrustedTab(QStackedWidget):
         notes: list[str] = []
         damaged = settings.load().problem
         try:
-            trust.add(tool, self.note_edit.text().strip(), report=notes.append)
+            changes.add_trust(tool, self.note_edit.text().strip(), report=notes.append)
         except OSError as exc:
             widgets.set_text(
                 self.trust_status,
@@ -235,7 +235,7 @@ class TrustedTab(QStackedWidget):
         notes: list[str] = []
         damaged = settings.load().problem
         try:
-            removed = trust.remove(tool_id, name=name, report=notes.append)
+            removed = changes.remove_trust(tool_id, name=name, report=notes.append)
         except OSError as exc:
             widgets.set_text(
                 self.trust_status,

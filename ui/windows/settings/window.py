@@ -16,10 +16,10 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
 
-from guard import settings
-from guard.autostart import Autostart
+from guard.platform.autostart import Autostart
 from guard.providers.model import ProfileSet
 from guard.sigdb.model import ToolSignature
+from guard.state import settings
 from ui import style, widgets
 from ui.i18n import tr
 from ui.windows import common

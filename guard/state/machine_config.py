@@ -7,7 +7,8 @@ ScamGuard at another feed, or choose the key that signs the numbers. So the fold
 writable by administrators only (``/etc/xdg/ScamGuard`` on Linux, ``/Library/Application
 Support/ScamGuard`` on macOS, ``%ProgramData%\\ScamGuard`` on Windows, where the MSI locks the
 folder down), and on Linux and macOS a file that anyone else could have written is ignored
-with a one-line reason. ``SCAMGUARD_HOME=DIR`` moves it to ``DIR/machine`` (tests).
+with a one-line reason (guard/platform/ownership.py). ``SCAMGUARD_HOME=DIR`` moves it to
+``DIR/machine`` (tests; guard/state/paths.py).
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import stat
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from guard import clock, files, home
+from guard import clock, files, platform
+from guard.platform.ownership import admin_owned_reason
+from guard.state import paths
+from guard.state.paths import machine_dir
 
 CONFIG_FILE = "config.json"
 PROFILE_FILE = "provider.scamguard-profile"  # the ISP's signed profile, exactly as supplied
@@ -29,19 +31,11 @@ LOG_FILE = "install.log"  # what each install did or refused: msiexec shows no p
 MAX_BYTES = 16 * 1024
 MAX_LOG_BYTES = 64 * 1024
 KEYS = ("provider", "update_feed", "update_channel", "trusted_keys")
-ADMIN = "run it from an administrator command prompt" if sys.platform == "win32" else "use sudo"
+ADMIN = platform.admin_hint()
 
 
 class MachineConfigError(Exception):
     """The machine config cannot be written; the message is the one-line reason."""
-
-
-def machine_dir() -> Path:
-    """``home.system_machine_dir()``: fixed per OS; ``$SCAMGUARD_HOME/machine`` in a test."""
-    value = home._home()
-    if value:
-        return value / "machine"
-    return home.system_machine_dir()
 
 
 def untrusted_reason(
@@ -66,81 +60,9 @@ def untrusted_reason(
       caller's numbers. ``owner_of`` (a path's owner SID) stands in for the Windows API in
       tests.
     """
-    if home.overridden():
+    if paths.overridden():
         return ""
     return admin_owned_reason(path, opened, windows=windows, owner_of=owner_of)
-
-
-def admin_owned_reason(
-    path: Path,
-    opened: os.stat_result | None = None,
-    *,
-    windows: bool | None = None,
-    owner_of: Callable[[Path], str] | None = None,
-) -> str:
-    """:func:`untrusted_reason` without the test-home exemption (``home`` asks it whether
-    the real machine config allows test homes at all)."""
-    if windows if windows is not None else sys.platform == "win32":
-        return _windows_untrusted(path, owner_of or windows_owner_sid)
-    try:
-        file_info = opened or os.stat(path, follow_symlinks=False)
-        folder_info = os.stat(path.parent, follow_symlinks=False)
-    except OSError as exc:
-        return f"cannot be checked ({exc.strerror or exc})"
-    if stat.S_ISLNK(folder_info.st_mode):
-        return f"{path.parent} is a symbolic link"
-    for info, target in ((file_info, path), (folder_info, path.parent)):
-        if info.st_uid != 0:
-            return f"{target} is not owned by root"
-        if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-            return f"{target} can be changed by other users"
-    return ""
-
-
-# SYSTEM and the Administrators group: what files made by the MSI's custom actions (run as
-# SYSTEM) and by an elevated administrator are owned by.
-ADMIN_SIDS = frozenset({"S-1-5-18", "S-1-5-32-544"})
-REPARSE_POINT = 0x400  # FILE_ATTRIBUTE_REPARSE_POINT: a junction or symbolic link
-
-
-def _windows_untrusted(path: Path, owner_of: Callable[[Path], str]) -> str:
-    try:
-        folder = os.stat(path.parent, follow_symlinks=False)
-        if getattr(folder, "st_file_attributes", 0) & REPARSE_POINT or stat.S_ISLNK(folder.st_mode):
-            return f"{path.parent} is a junction or link"
-        for target in (path, path.parent):
-            owner = owner_of(target)
-            if owner not in ADMIN_SIDS:
-                return f"{target} is not owned by SYSTEM or Administrators (owner {owner})"
-    except OSError as exc:
-        return f"cannot be checked ({exc.strerror or exc})"
-    return ""
-
-
-def windows_owner_sid(path: Path) -> str:
-    """The owner of ``path`` as a SID string ("S-1-5-18"), from the Windows API."""
-    import ctypes  # noqa: PLC0415 - Windows only
-
-    advapi32 = ctypes.windll.advapi32  # type: ignore[attr-defined]
-    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
-    owner, descriptor = ctypes.c_void_p(), ctypes.c_void_p()
-    se_file_object, owner_security_information = 1, 1
-    status = advapi32.GetNamedSecurityInfoW(
-        str(path), se_file_object, owner_security_information,
-        ctypes.byref(owner), None, None, None, ctypes.byref(descriptor),
-    )  # fmt: skip
-    if status != 0:
-        raise OSError(status, f"cannot read the owner (error {status})")
-    try:
-        text = ctypes.c_wchar_p()
-        if not advapi32.ConvertSidToStringSidW(owner, ctypes.byref(text)):
-            raise OSError("cannot read the owner's SID")
-        try:
-            return text.value or ""
-        finally:
-            kernel32.LocalFree(text)
-    finally:
-        kernel32.LocalFree(descriptor)
 
 
 def read_bytes(name: str, limit: int, report: Any = None) -> bytes | None:

@@ -19,14 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from guard import files, home, settings_written
+from guard import files
+from guard.state import settings_written
+from guard.state.paths import settings_path
 
-SETTINGS_FILE = "settings.json"
 MAX_BYTES = 64 * 1024
-
-
-def settings_path() -> Path:
-    return home.config_dir() / SETTINGS_FILE
 
 
 @dataclass
@@ -89,7 +86,7 @@ def parse(raw: bytes, path: Path) -> Settings:
 def save(settings: Settings, path: Path | None = None) -> None:
     """Write ``settings`` (raises OSError), recording the bytes as ScamGuard's own.
 
-    Callers load through ``guard.choices.load`` first, which journals a hand edit still
+    Callers load through ``guard.state.changes.load`` first, which journals a hand edit still
     unreported, so a save never folds someone else's change into ScamGuard's own silently.
     """
     path = path or settings_path()

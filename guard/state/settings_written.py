@@ -25,14 +25,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from guard import clock, files, home
+from guard import clock, files
+from guard.state import paths
 
 RECORD_FILE = "settings-written.json"
 MAX_BYTES = 256 * 1024  # the settings file is at most 64 KiB; the record holds it about twice
 
 
 def record_path() -> Path:
-    return home.state_dir() / RECORD_FILE
+    return paths.state_dir() / RECORD_FILE
 
 
 def fingerprint(raw: bytes | None) -> str | None:

@@ -1,4 +1,5 @@
-"""Where ScamGuard keeps its files.
+"""Where ScamGuard keeps its files: every stored path (the journal, the quarantine, the
+settings, the machine folder, the state folder and its fallback) is decided here.
 
 ``SCAMGUARD_HOME=DIR`` puts config, state, journal and quarantine under one folder (tests and
 benchmarks rely on it, so they never touch a real profile); otherwise each goes to the
@@ -29,14 +30,15 @@ from pathlib import Path
 
 import platformdirs
 
-APP = "ScamGuard"
+from guard import platform
+from guard.platform.ownership import admin_owned_reason
+
+APP = platform.APP
 ENV_HOME = "SCAMGUARD_HOME"
 ENV_ONLY_UNDER = "SCAMGUARD_ONLY_UNDER"
 ALLOW_TEST_HOME = "allow_test_home"
 MACHINE_CONFIG = "config.json"
-# FOLDERID_ProgramData: asked of Windows itself, never of an environment variable (platformdirs
-# would honour %WIN_PD_OVERRIDE_COMMON_APPDATA%, which any user can set).
-PROGRAM_DATA_ID = "{62AB5D82-FDC1-4DC3-A9DD-070D1D495D97}"
+SETTINGS_FILE = "settings.json"
 
 
 def _home() -> Path | None:
@@ -63,46 +65,27 @@ def confined_to() -> Path | None:
 
 def system_machine_dir() -> Path:
     """The machine-wide settings folder, fixed per OS whatever the environment says."""
-    if sys.platform == "win32":
-        return _windows_program_data() / APP
-    if sys.platform == "darwin":
-        return Path("/Library/Application Support") / APP
-    # Not platformdirs: it takes the first of $XDG_CONFIG_DIRS, which Ubuntu's sessions set
-    # to /etc/xdg/xdg-ubuntu (and sudo clears), so the installer would write one folder and
-    # the tray read another; and anyone could point the variable at a folder of their own.
-    return Path("/etc/xdg") / APP
+    return platform.machine_dir()
 
 
-def _windows_program_data() -> Path:
-    try:
-        import ctypes  # noqa: PLC0415 - Windows only
-        import uuid  # noqa: PLC0415
-
-        guid = (ctypes.c_ubyte * 16).from_buffer_copy(uuid.UUID(PROGRAM_DATA_ID).bytes_le)
-        found = ctypes.c_wchar_p()
-        shell32 = ctypes.windll.shell32  # type: ignore[attr-defined]
-        if shell32.SHGetKnownFolderPath(ctypes.byref(guid), 0, None, ctypes.byref(found)) == 0:
-            try:
-                return Path(found.value or "")
-            finally:
-                ctypes.windll.ole32.CoTaskMemFree(found)  # type: ignore[attr-defined]
-    except (AttributeError, OSError, ValueError):
-        pass
-    return Path(r"C:\ProgramData")
+def machine_dir() -> Path:
+    """``system_machine_dir()``: fixed per OS; ``$SCAMGUARD_HOME/machine`` in a test."""
+    value = _home()
+    if value:
+        return value / "machine"
+    return system_machine_dir()
 
 
 @functools.lru_cache(maxsize=1)
 def test_homes_allowed() -> bool:
     """Did an administrator allow test homes in an installed build (packaging tests,
     staging)? Read once, from the real machine config, which must be an administrator's
-    alone (the same checks as every machine-wide file: guard/machine.py)."""
+    alone (the same checks as every machine-wide file: guard/platform/ownership.py)."""
     path = system_machine_dir() / MACHINE_CONFIG
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return False
-    from guard.machine import admin_owned_reason  # noqa: PLC0415 - it imports this module
-
     with os.fdopen(fd, "rb") as fh:
         if admin_owned_reason(path, os.fstat(fh.fileno())):
             return False
@@ -118,6 +101,11 @@ def config_dir() -> Path:
     """Per-user settings (active provider, trusted tools)."""
     home = _home()
     return home / "config" if home else Path(platformdirs.user_config_dir(APP, appauthor=False))
+
+
+def settings_path() -> Path:
+    """The person's settings file (guard/state/settings.py)."""
+    return config_dir() / SETTINGS_FILE
 
 
 def configured_state_dir() -> Path:
@@ -291,6 +279,16 @@ def _user_key() -> str:
     return hashlib.sha256(user.encode("utf-8", "surrogateescape")).hexdigest()[:8]
 
 
+def journal_path() -> Path:
+    """The journal: every detection, decision and change, for whoever helps afterwards."""
+    return state_dir() / "journal.db"
+
+
+def quarantine_dir() -> Path:
+    """Where blocked downloads are moved (guard/engine/quarantine.py)."""
+    return state_dir() / "quarantine"
+
+
 def updates_dir() -> Path:
     """Installed updates: version folders and the ``current`` pointer (guard.updates)."""
     return state_dir() / "updates"
@@ -317,7 +315,7 @@ def builtin_signatures_dir() -> Path:
     ``guard/``), a wheel (copied into ``guard/_builtin``), and a PyInstaller build (unpacked
     under ``sys._MEIPASS``).
     """
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # guard/
     candidates = [here / "_builtin" / "signatures", here.parent / "signatures"]
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from guard import clock, settings, settings_written
+from guard import clock
 from guard.engine.events import EventKind, GuardEvent
-from guard.settings import Settings
-from guard.settings_written import Written, fingerprint
+from guard.state import settings, settings_written
+from guard.state.settings import Settings
+from guard.state.settings_written import Written, fingerprint
 
 Names = Callable[[str], str | None]  # a tool id -> its display name, if known
 Report = Callable[[str], None]

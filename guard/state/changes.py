@@ -1,4 +1,5 @@
-"""Changes a person makes to their settings, saved and journalled the same way everywhere.
+"""Changes a person makes to their settings (trust, the provider, the watched folders), saved
+and journalled the same way everywhere.
 
 The CLI (``scamguard trust``, ``scamguard provider set``) and the settings window both come
 here. A caller on the phone may be dictating these very changes ("set your provider to…",
@@ -6,6 +7,13 @@ here. A caller on the phone may be dictating these very changes ("set your provi
 time, for whoever helps the person afterwards. A change made to the settings file by hand
 since ScamGuard last wrote it is journalled here too, before it is saved over
 (``settings_edits``), so it is never folded silently into ScamGuard's own.
+
+Permanent trust: the remote-access tools a person has chosen never to freeze. A family
+member's TeamViewer, set up on purpose. Trust is never offered by the warning, where a
+caller may be dictating the clicks; it is made deliberately, with ``scamguard trust`` or the
+settings window, and both come here so every change is saved the same way and journalled
+the same way. The running guard re-reads the settings file, so a change applies without a
+restart.
 """
 
 from __future__ import annotations
@@ -14,10 +22,12 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from guard import settings, settings_edits
+from guard import clock
 from guard.engine.events import EventKind, GuardEvent
 from guard.engine.journal import record_now
-from guard.live import journal_path
+from guard.sigdb.model import ToolSignature
+from guard.state import settings, settings_edits
+from guard.state.paths import journal_path
 
 Report = Callable[[str], None]
 
@@ -84,3 +94,37 @@ def set_folders(folders: list[str], message: str, *, report: Report = stderr) ->
     journal(
         EventKind.SETTINGS, message, report, setting="watch_folders", value=folders, previous=before
     )
+
+
+def add_trust(tool: ToolSignature, note: str, *, report: Report = stderr) -> None:
+    """Trust ``tool`` from now on, with the person's ``note`` (who it is for, why).
+
+    ``report`` gets one line for anything worth saying that does not stop the change: a
+    damaged settings file (moved aside when saving), a journal that could not be written.
+    """
+    current = load(report)
+    added = clock.now().isoformat(timespec="seconds")  # the one clock: tests can move it
+    current.trusted[tool.id] = {"added": added, "note": note}
+    settings.save(current)
+    _journal_trust(
+        tool.id, tool.name, f"{tool.name} is now trusted", report, action="add", note=note
+    )
+
+
+def remove_trust(tool_id: str, *, name: str = "", report: Report = stderr) -> bool:
+    """Stop trusting ``tool_id``; False (and nothing saved or journalled) if it was not
+    trusted. ``name`` is the tool's display name for the journal (default: the id, as
+    ``scamguard trust remove`` has always written it)."""
+    current = load(report)
+    tool_id = tool_id.casefold()
+    if tool_id not in current.trusted:
+        return False
+    del current.trusted[tool_id]
+    settings.save(current)
+    name = name or tool_id
+    _journal_trust(tool_id, name, f"{name} is no longer trusted", report, action="remove")
+    return True
+
+
+def _journal_trust(tool: str, name: str, message: str, report: Report, **data: str) -> None:
+    journal(EventKind.TRUSTED, message, report, tool=tool, tool_name=name, **data)
