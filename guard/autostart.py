@@ -33,6 +33,7 @@ from types import ModuleType
 from typing import Protocol, TypeVar, runtime_checkable
 
 from guard import files
+from guard.errors import ScamGuardError
 from guard.oskind import current_os
 
 APP_NAME = "ScamGuard"
@@ -41,7 +42,7 @@ MAX_ENTRY_BYTES = 64 * 1024  # an autostart entry or plist is a few hundred byte
 _T = TypeVar("_T")
 
 
-class AutostartError(Exception):
+class AutostartError(ScamGuardError):
     """Start-at-login could not be read or changed. The message is one line naming the
     file or registry key, fit to show the person (or read out to their ISP) as it is."""
 

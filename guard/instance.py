@@ -33,6 +33,7 @@ import psutil
 from filelock import FileLock, Timeout
 
 from guard import __version__, files, home
+from guard.errors import ScamGuardError
 
 # The usual lock, and the one a guard takes when something that is not ScamGuard holds it.
 LOCK_NAMES = ("guard.lock", "guard-2.lock")
@@ -44,7 +45,7 @@ VERIFY_GRACE_SECONDS = 2.0
 _START_TIME_SLACK = 1.0
 
 
-class AlreadyRunning(Exception):
+class AlreadyRunning(ScamGuardError):
     """Another guard holds the lock; the message says which process."""
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from guard import clock, files, home
+from guard.errors import ScamGuardError
 
 CONFIG_FILE = "config.json"
 PROFILE_FILE = "provider.scamguard-profile"  # the ISP's signed profile, exactly as supplied
@@ -32,7 +33,7 @@ KEYS = ("provider", "update_feed", "update_channel", "trusted_keys")
 ADMIN = "run it from an administrator command prompt" if sys.platform == "win32" else "use sudo"
 
 
-class MachineConfigError(Exception):
+class MachineConfigError(ScamGuardError):
     """The machine config cannot be written; the message is the one-line reason."""
 
 

@@ -51,6 +51,7 @@ from guard.engine.process_tree import (
     resume_all,
 )
 from guard.engine.quarantine import Quarantine, QuarantineError
+from guard.errors import ScamGuardError
 from guard.identify.evidence import Identification
 from guard.identify.process import ProcessInfo, read_process
 from guard.sigdb.model import ToolSignature
@@ -77,7 +78,7 @@ class OnDetect(StrEnum):
     LOG = "log"
 
 
-class DecisionError(Exception):
+class DecisionError(ScamGuardError):
     """A decision that cannot be carried out (unknown incident, already removed)."""
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from guard import clock, home, machine
+from guard.errors import ScamGuardError
 from guard.identify.index import SignatureIndex
 from guard.providers.loader import load_profiles
 from guard.sigdb.loader import check_database, load_database
@@ -49,7 +50,7 @@ CHUNK = 64 * 1024
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
-class Rejected(Exception):
+class Rejected(ScamGuardError):
     """The update was refused; the message is the one-line reason. Nothing changed."""
 
 

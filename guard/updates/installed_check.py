@@ -25,13 +25,14 @@ import hashlib
 from pathlib import Path
 
 from guard import machine
+from guard.errors import ScamGuardError
 from guard.updates import bundles, installed, keys, profile_record
 from guard.updates.manifest import MAX_MANIFEST_BYTES, PRODUCT, Manifest, ManifestProblem, parse
 
 MAX_SIGNATURE_BYTES = keys.MAX_SIGNATURE_FILE_BYTES
 
 
-class Refused(Exception):
+class Refused(ScamGuardError):
     """The installed update is not used; the message is the one-line reason."""
 
 

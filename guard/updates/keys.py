@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from guard import home
+from guard.errors import ScamGuardError
 
 ROLES = ("content", "profile")
 PURPOSES = {
@@ -56,11 +57,11 @@ _SIGNATURE_LEN = 64
 _PUBLIC_LEN = 32
 
 
-class KeyProblem(Exception):
+class KeyProblem(ScamGuardError):
     """A key file is missing, malformed or unsafe: one line naming the file and the problem."""
 
 
-class BadSignature(Exception):
+class BadSignature(ScamGuardError):
     """A signature file was refused: one line saying why."""
 
 

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 
 from guard.engine.lineage import Lineage
+from guard.errors import ScamGuardError
 from guard.identify.evidence import Identification
 from guard.identify.identifier import Identifier
 from guard.identify.process import ProcessInfo
@@ -37,7 +38,7 @@ STOP_CHECK_SECONDS = 0.25  # how long a stop request may wait for the event sock
 Sink = Callable[[ProcessInfo, Identification], None]
 
 
-class SourceUnavailable(Exception):
+class SourceUnavailable(ScamGuardError):
     """The requested source cannot run here; one line."""
 
 
