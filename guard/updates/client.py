@@ -1,6 +1,6 @@
 """Taking an update: fetch, verify in a fixed order, test-load, then swap in atomically.
 
-The order (issue 5; reference/updates.md §3) is the point: nothing downloaded is trusted
+The order (issue 5; docs/architecture.md) is the point: nothing downloaded is trusted
 until the manifest's signature checks against a pinned key; nothing is installed until every
 file matches the manifest and the whole new data set loads exactly as the guard would load
 it. Any failure leaves the installed data as it was and gives one plain reason. An expired

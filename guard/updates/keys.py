@@ -1,6 +1,6 @@
 """Ed25519 keys and detached signatures for signed updates.
 
-Two key roles (DESIGN.md, "Updates"): the *content* key signs the update manifest and can live
+Two key roles (docs/architecture.md): the *content* key signs the update manifest and can live
 in CI; the *profile* key signs provider profiles (the phone numbers shown in the warning) and
 stays offline, because a forged number would turn the guard into a scam tool. The app pins
 the public keys of both roles in ``signatures/keys/<role>/*.pub``; each role holds the current

@@ -1,7 +1,7 @@
 """Notice a remote-access tool the moment it lands on disk: a download, an unpacked zip, a
 new program folder, a new menu entry.
 
-Lessons measured on Linux (reference/detection.md §6), each one a rule here:
+Lessons measured on Linux (docs/architecture.md, "Detection"), each one a rule here:
 
 * Always pass an ``event_filter``. With watchdog's default mask (which includes open and
   close-without-write) a recursive watch of 5,000 folders livelocked at 100 % CPU and the

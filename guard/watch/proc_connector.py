@@ -3,7 +3,7 @@
 Why: polling ``/proc`` notices a new process only at the next tick, so a remote-access tool runs
 for about half an interval before the guard sees it. The kernel's process connector reports
 each ``execve`` on a netlink socket well under a millisecond after it happens, and costs
-nothing while the system is idle (reference/detection.md, section 2).
+nothing while the system is idle (docs/architecture.md, "Detection: what was measured").
 
 The contract with the caller:
 
