@@ -12,7 +12,7 @@ What is measured, and the targets:
    (read every 0.2 ms, independently of what the guard reports), 100 launches each. ``direct``
    launches a copy of /bin/sleep named ``anydesk``; ``shell`` is the fork-then-exec launcher
    ``sh -c 'sleep 0.02; exec anydesk'``, whose 20 ms are included in spawn → frozen (as in
-   reference/detection.md) and which is judged on exec → frozen (from the moment the harness
+   docs/architecture.md) and which is judged on exec → frozen (from the moment the harness
    saw the name change: starting sh and sleep is no guard's business). Targets: polling
    (50 ms) p50 ≤ 40 ms and p95 ≤ 80 ms, proc connector p50 ≤ 5 ms, none missed (deadline
    3 s; 5 s for the baseline). Launches are sequential, each after a random pause so they fall
@@ -29,7 +29,7 @@ What is measured, and the targets:
 5. a watched tree of 5,050 folders (past 2,000 the guard watches only the top level) and one
    just under that limit (watched recursively): idle CPU, installer latency at the top, and
    both again while another process opens, reads, touches and rewrites every file in the
-   tree (the livelock case of reference/detection.md §6): no livelock, installers still
+   tree (the livelock case in docs/architecture.md, "Detection"): no livelock, installers still
    reported.
 6. launch storm: 1,000 short processes in about half a second, one ``anydesk`` started in the
    middle: frozen every time (latency shown); ``error`` lines about lost events counted.

@@ -1,6 +1,6 @@
 """File-system churn in a watched folder tree, for ``benchmarks/live_guard.py``.
 
-The worst case reference/detection.md §6 warns about: something (a backup tool, an indexer, a
+The worst case docs/architecture.md warns about: something (a backup tool, an indexer, a
 build) opens, reads, touches and rewrites thousands of files across a large watched tree. With
 watchdog's default inotify mask that livelocked a recursive watch of 5,050 folders at 100 % CPU
 and the AnyDesk.exe event never arrived. Run as its own process so the churn does not share a

@@ -1,6 +1,6 @@
 """The ``scamguard`` command line: parsing, exit codes, and one-line errors.
 
-Exit codes are a contract (DESIGN.md): 0 success, 1 nothing found / not matched, 2 bad usage or
+Exit codes are a contract (docs/cli.md): 0 success, 1 nothing found / not matched, 2 bad usage or
 bad input (one line on stderr), 3 an update or signature file was rejected.
 """
 

@@ -33,6 +33,7 @@ import psutil
 from filelock import FileLock, Timeout
 
 from guard import __version__, files
+from guard.errors import ScamGuardError
 from guard.platform import process_exe, process_name
 from guard.state import paths
 
@@ -46,7 +47,7 @@ VERIFY_GRACE_SECONDS = 2.0
 _START_TIME_SLACK = 1.0
 
 
-class AlreadyRunning(Exception):
+class AlreadyRunning(ScamGuardError):
     """Another guard holds the lock; the message says which process."""
 
 

@@ -211,4 +211,4 @@ def test_a_name_that_cannot_be_read_is_reported_not_raised(spawn: Spawner) -> No
     proc = spawn.start("notepad")
     info = read_process(_WindowsNameError(proc.pid))
     assert info is not None and info.pid == proc.pid and info.name == "?"
-    assert info.problems == ("name: The parameter is incorrect",)
+    assert info.problems == ("name: the parameter is incorrect",)  # errors.describe_os_error

@@ -80,7 +80,7 @@ EXPECTED_NUMBERS = {
     "generic-ca": {"1-888-495-8501"},
     "generic-au": {"1800 595 160"},
 }
-# Stale, retired, unverified or not-a-number-to-ring: must never ship (see contacts.md).
+# Stale, retired, unverified or not-a-number-to-ring: must never ship (docs/providers.md).
 NEVER_SHIPPED = {
     "0800 083 2710",  # TalkTalk's old report line, "may be retired"
     "0800 328 9393",  # numbers BT calls *from*

@@ -18,6 +18,7 @@ from typing import Any
 import psutil
 
 from guard.engine.events import GuardEvent, iso
+from guard.errors import ScamGuardError
 from guard.identify.evidence import Evidence
 from guard.sigdb.model import ToolSignature
 
@@ -55,7 +56,7 @@ class FileState(StrEnum):
     FAILED = "failed"  # could not be moved to quarantine
 
 
-class DecisionError(Exception):
+class DecisionError(ScamGuardError):
     """A decision that cannot be carried out (unknown incident, already removed)."""
 
 

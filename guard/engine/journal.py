@@ -26,6 +26,7 @@ from typing import Any
 
 from guard import files
 from guard.engine.events import GuardEvent
+from guard.errors import ScamGuardError
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 2000
@@ -57,7 +58,7 @@ CREATE TABLE IF NOT EXISTS requests (
 Report = Callable[[str], None]
 
 
-class JournalError(Exception):
+class JournalError(ScamGuardError):
     """The journal could not be read (for ``history``); one line."""
 
 

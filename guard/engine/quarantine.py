@@ -19,13 +19,14 @@ from pathlib import Path
 
 from guard import files
 from guard.engine.events import iso
+from guard.errors import ScamGuardError
 from guard.identify.hashing import sha256_file
 
 RECORD = "record.json"
 ITEM = "item"
 
 
-class QuarantineError(Exception):
+class QuarantineError(ScamGuardError):
     """A one-line reason a file could not be quarantined or restored."""
 
 

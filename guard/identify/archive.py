@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
+from guard.errors import ScamGuardError, describe_os_error
 from guard.identify.evidence import Evidence
 from guard.identify.index import SignatureIndex
 from guard.identify.pe import version_info_from_bytes
@@ -60,7 +61,7 @@ _ZIP64_EOCD = struct.Struct("<4sQ2H2L4Q")
 _ZIP64_EOCD_SIG = b"PK\x06\x06"
 
 
-class ArchiveRefused(Exception):
+class ArchiveRefused(ScamGuardError):
     """The zip is over a limit: the message is one line for the person."""
 
 
@@ -95,7 +96,7 @@ def look_inside(path: str | Path) -> ArchiveLook:
     try:
         fh, st = open_regular(path, buffering=64 * 1024)
     except OSError as exc:
-        return ArchiveLook(problem=f"could not be opened ({exc.strerror or exc})")
+        return ArchiveLook(problem=f"could not be opened ({describe_os_error(exc)})")
     with fh:
         try:
             _check_directory(fh, st.st_size)

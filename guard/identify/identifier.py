@@ -13,6 +13,7 @@ import stat
 from collections.abc import Mapping
 from pathlib import Path, PurePath, PureWindowsPath
 
+from guard.errors import ScamGuardError, describe_os_error
 from guard.identify.archive import archive_evidence, is_archive, look_inside
 from guard.identify.bundle import enclosing_app, read_bundle_info
 from guard.identify.evidence import Evidence, Identification, decide
@@ -26,7 +27,7 @@ from guard.platform import current_os
 _CACHE_SIZE = 512
 
 
-class InspectError(Exception):
+class InspectError(ScamGuardError):
     """A target could not be inspected at all; the message is one line for the person."""
 
 
@@ -81,7 +82,7 @@ class Identifier:
         except PermissionError:
             raise InspectError(f"{shown}: permission denied") from None
         except OSError as exc:
-            raise InspectError(f"{shown}: cannot be read ({exc.strerror or exc})") from None
+            raise InspectError(f"{shown}: cannot be read ({describe_os_error(exc)})") from None
         evidence: list[Evidence] = []
         facts: dict[str, str] = {}
         app = enclosing_app(p)
@@ -211,7 +212,7 @@ class Identifier:
         except PermissionError:
             raise InspectError(f"{target}: permission denied") from None
         except OSError as exc:
-            raise InspectError(f"{target}: cannot be read ({exc.strerror or exc})") from None
+            raise InspectError(f"{target}: cannot be read ({describe_os_error(exc)})") from None
         else:
             return self.identify_file(target)
         if "/" in target or "\\" in target or target.startswith("~"):

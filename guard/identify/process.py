@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import psutil
 
+from guard.errors import describe_os_error
 from guard.platform import process_exe, process_name
 
 
@@ -52,7 +53,7 @@ def read_process(target: int | psutil.Process) -> ProcessInfo | None:
                 except psutil.ZombieProcess:
                     problems.append(f"{field}: process has exited (zombie)")
                 except OSError as exc:
-                    problems.append(f"{field}: {exc.strerror or exc}")
+                    problems.append(f"{field}: {describe_os_error(exc)}")
     except (psutil.NoSuchProcess, ProcessLookupError):
         return None
     except psutil.AccessDenied:
@@ -60,7 +61,7 @@ def read_process(target: int | psutil.Process) -> ProcessInfo | None:
         return ProcessInfo(pid=pid, name="?", problems=("name: access denied",))
     except OSError as exc:  # Windows (seen under Wine): the name read fails with a plain error
         pid = target.pid if isinstance(target, psutil.Process) else target
-        return ProcessInfo(pid=pid, name="?", problems=(f"name: {exc.strerror or exc}",))
+        return ProcessInfo(pid=pid, name="?", problems=(f"name: {describe_os_error(exc)}",))
     cmdline = values.get("cmdline") or ()
     return ProcessInfo(
         pid=proc.pid,

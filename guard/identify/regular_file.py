@@ -17,6 +17,8 @@ import os
 import stat
 from typing import BinaryIO
 
+from guard.errors import ScamGuardError
+
 _FLAGS = (
     os.O_RDONLY
     | getattr(os, "O_NONBLOCK", 0)  # not on Windows, where no FIFO can sit in a folder
@@ -26,7 +28,7 @@ _FLAGS = (
 )
 
 
-class NotRegularFile(OSError):
+class NotRegularFile(OSError, ScamGuardError):
     """The path is (now) a FIFO, socket, device or folder: nothing to read."""
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from guard import clock
+from guard.errors import ScamGuardError
 from guard.providers.loader import load_profiles
 from guard.providers.model import Profile
 from guard.updates import bundles, keys
@@ -41,7 +42,7 @@ MAX_BYTES = 128 * 1024
 RECORD_FIELDS = frozenset({"schema", "product", "provider", "issued", "sha256"})
 
 
-class SignedProfileProblem(Exception):
+class SignedProfileProblem(ScamGuardError):
     """The file cannot be used; the message is the one-line reason, for the installer log."""
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from guard.errors import ScamGuardError
 from guard.sigdb.names import normalize_file_name
 from guard.sigdb.protected import (
     LITERALS,
@@ -47,7 +48,7 @@ BREADTH_PROBES: tuple[str, ...] = (
 # fmt: on
 
 
-class PatternError(ValueError):
+class PatternError(ValueError, ScamGuardError):
     """A pattern is malformed or too broad; the message says why in plain words."""
 
 

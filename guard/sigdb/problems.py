@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from guard.errors import ScamGuardError
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -19,7 +21,7 @@ class Problem:
         return f"{self.file}: {self.field}: {self.message}"
 
 
-class SignatureError(Exception):
+class SignatureError(ScamGuardError):
     """A signature database was rejected; carries every problem, not just the first."""
 
     def __init__(self, problems: list[Problem]):

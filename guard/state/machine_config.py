@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from guard import clock, files, platform
+from guard.errors import ScamGuardError
 from guard.platform.ownership import admin_owned_reason
 from guard.state import paths
 from guard.state.paths import machine_dir
@@ -34,7 +35,7 @@ KEYS = ("provider", "update_feed", "update_channel", "trusted_keys")
 ADMIN = platform.admin_hint()
 
 
-class MachineConfigError(Exception):
+class MachineConfigError(ScamGuardError):
     """The machine config cannot be written; the message is the one-line reason."""
 
 

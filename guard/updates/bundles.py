@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from guard.errors import ScamGuardError
 from guard.updates.manifest import MAX_PAYLOAD_BYTES, canonical, strict_json
 
 KINDS = ("tools", "providers")
@@ -26,7 +27,7 @@ MAX_FILE_BYTES = 64 * 1024
 DATABASE_FILE = "database.toml"
 
 
-class BundleProblem(Exception):
+class BundleProblem(ScamGuardError):
     """A bundle that cannot be packed or unpacked; the message is the one-line reason."""
 
 

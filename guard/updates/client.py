@@ -1,6 +1,6 @@
 """Taking an update: fetch, verify in a fixed order, test-load, then swap in atomically.
 
-The order (issue 5; reference/updates.md §3) is the point: nothing downloaded is trusted
+The order (issue 5; docs/architecture.md) is the point: nothing downloaded is trusted
 until the manifest's signature checks against a pinned key; nothing is installed until every
 file matches the manifest and the whole new data set loads exactly as the guard would load
 it. Any failure leaves the installed data as it was and gives one plain reason. An expired
@@ -25,6 +25,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from guard import clock
+from guard.errors import ScamGuardError
 from guard.identify.index import SignatureIndex
 from guard.providers.loader import load_profiles
 from guard.sigdb.loader import check_database, load_database
@@ -50,7 +51,7 @@ CHUNK = 64 * 1024
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
-class Rejected(Exception):
+class Rejected(ScamGuardError):
     """The update was refused; the message is the one-line reason. Nothing changed."""
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from guard.errors import ScamGuardError
 from guard.state import machine_config
 from guard.updates import bundles, installed, keys, profile_record
 from guard.updates.manifest import MAX_MANIFEST_BYTES, PRODUCT, Manifest, ManifestProblem, parse
@@ -31,7 +32,7 @@ from guard.updates.manifest import MAX_MANIFEST_BYTES, PRODUCT, Manifest, Manife
 MAX_SIGNATURE_BYTES = keys.MAX_SIGNATURE_FILE_BYTES
 
 
-class Refused(Exception):
+class Refused(ScamGuardError):
     """The installed update is not used; the message is the one-line reason."""
 
 

@@ -1,6 +1,6 @@
 """Ed25519 keys and detached signatures for signed updates.
 
-Two key roles (DESIGN.md, "Updates"): the *content* key signs the update manifest and can live
+Two key roles (docs/architecture.md): the *content* key signs the update manifest and can live
 in CI; the *profile* key signs provider profiles (the phone numbers shown in the warning) and
 stays offline, because a forged number would turn the guard into a scam tool. The app pins
 the public keys of both roles in ``signatures/keys/<role>/*.pub``; each role holds the current
@@ -34,6 +34,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from guard.errors import ScamGuardError
 from guard.state import paths
 
 ROLES = ("content", "profile")
@@ -56,11 +57,11 @@ _SIGNATURE_LEN = 64
 _PUBLIC_LEN = 32
 
 
-class KeyProblem(Exception):
+class KeyProblem(ScamGuardError):
     """A key file is missing, malformed or unsafe: one line naming the file and the problem."""
 
 
-class BadSignature(Exception):
+class BadSignature(ScamGuardError):
     """A signature file was refused: one line saying why."""
 
 

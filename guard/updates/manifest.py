@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from guard.errors import ScamGuardError
+
 PRODUCT = "scamguard"
 SCHEMA = 1
 MAX_MANIFEST_BYTES = 64 * 1024
@@ -29,7 +31,7 @@ PATH_RE = re.compile(r"bundles/[a-z_]+-[0-9a-f]{64}\.json(\.sig)?")
 SHA_RE = re.compile(r"[0-9a-f]{64}")
 
 
-class ManifestProblem(Exception):
+class ManifestProblem(ScamGuardError):
     """The manifest is not one this client can use; the message is the one-line reason."""
 
 

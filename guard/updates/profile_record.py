@@ -15,13 +15,14 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from guard.errors import ScamGuardError
 from guard.updates import keys
 from guard.updates.manifest import PRODUCT, canonical, strict_json
 
 MAX_BYTES = 8 * 1024
 
 
-class RecordProblem(Exception):
+class RecordProblem(ScamGuardError):
     """The profile record is unusable; the message is the one-line reason."""
 
 

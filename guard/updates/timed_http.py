@@ -23,10 +23,12 @@ import urllib.request
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from guard.errors import ScamGuardError
+
 T = TypeVar("T")
 
 
-class OutOfTime(TimeoutError):
+class OutOfTime(TimeoutError, ScamGuardError):
     """The deadline for the whole exchange passed."""
 
 

@@ -1,7 +1,7 @@
 """Notice a remote-access tool the moment it lands on disk: a download, an unpacked zip, a
 new program folder, a new menu entry.
 
-Lessons measured on Linux (reference/detection.md §6), each one a rule here:
+Lessons measured on Linux (docs/architecture.md, "Detection"), each one a rule here:
 
 * Always pass an ``event_filter``. With watchdog's default mask (which includes open and
   close-without-write) a recursive watch of 5,000 folders livelocked at 100 % CPU and the
@@ -63,6 +63,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
+from guard.errors import describe_os_error
 from guard.identify.archive import ARCHIVE_SUFFIXES, REFUSED_KIND
 from guard.identify.evidence import Identification
 from guard.identify.identifier import Identifier, InspectError
@@ -226,13 +227,13 @@ class InstallWatcher:
             self._wait_for(folder)
             return
         except OSError as exc:
-            self._fail(folder, f"{path}: cannot be watched ({exc.strerror or exc})")
+            self._fail(folder, f"{path}: cannot be watched ({describe_os_error(exc)})")
             return
         recursive, note = self._choose_recursion(folder.spec, root)
         try:
             watch = self._schedule(root, recursive)
         except OSError as exc:
-            self._fail(folder, f"{path}: cannot be watched ({exc.strerror or exc})")
+            self._fail(folder, f"{path}: cannot be watched ({describe_os_error(exc)})")
             return
         was_waiting = folder.state == "waiting"
         self._release_parent(folder)
@@ -425,7 +426,9 @@ class InstallWatcher:
         try:
             watch = self._schedule(path, recursive)
         except OSError as exc:
-            problem = f"new folders in {folder.spec.path} cannot be watched ({exc.strerror or exc})"
+            problem = (
+                f"new folders in {folder.spec.path} cannot be watched ({describe_os_error(exc)})"
+            )
             if problem != self._sub_problem:
                 self._sub_problem = problem
                 self.report(problem)

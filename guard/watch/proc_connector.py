@@ -3,7 +3,7 @@
 Why: polling ``/proc`` notices a new process only at the next tick, so a remote-access tool runs
 for about half an interval before the guard sees it. The kernel's process connector reports
 each ``execve`` on a netlink socket well under a millisecond after it happens, and costs
-nothing while the system is idle (reference/detection.md, section 2).
+nothing while the system is idle (docs/architecture.md, "Detection: what was measured").
 
 The contract with the caller:
 
@@ -42,6 +42,8 @@ import sys
 import threading
 import time
 from types import TracebackType
+
+from guard.errors import ScamGuardError, describe_os_error
 
 NETLINK_CONNECTOR = 11
 CN_IDX_PROC = 1
@@ -99,11 +101,11 @@ _MAX_DATAGRAMS_PER_READ = 4096  # bounds one drain even if execs arrive faster t
 _MAX_FORKS_KEPT = 65536  # forks nobody took (a reader that never asks) are not kept forever
 
 
-class ConnectorUnavailable(Exception):
+class ConnectorUnavailable(ScamGuardError):
     """One-line reason the connector cannot be used here (not Linux, EPERM, namespace, ...)."""
 
 
-class ConnectorOverflow(Exception):
+class ConnectorOverflow(ScamGuardError):
     """The kernel dropped events (recv failed with ENOBUFS): the caller must rescan /proc.
 
     Raised only after the queue was drained, so new events flow again: a rescan started after
@@ -206,7 +208,7 @@ def _kernel_version(release: str | None = None) -> tuple[int, int]:
 def _reason(action: str, exc: OSError) -> str:
     """A one-line explanation of a failed socket call, naming the likely cause."""
     code = exc.errno
-    detail = os.strerror(code) if code else str(exc)
+    detail = describe_os_error(exc)
     if code in (errno.EPERM, errno.EACCES):
         return f"{action} was refused ({detail}): kernels before 6.6 need root or CAP_NET_ADMIN"
     if code == errno.EPROTONOSUPPORT:

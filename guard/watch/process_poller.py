@@ -1,6 +1,6 @@
 """Notice new processes by diffing ``psutil.pids()``, and look only at the new ones.
 
-Measured on Linux (reference/detection.md): a pid-set diff costs about 0.1 ms per tick even at
+Measured on Linux (docs/architecture.md): a pid-set diff costs about 0.1 ms per tick even at
 576 processes, where ``process_iter`` with attributes every tick costs 10 ms or more. The one
 trap is fork-then-exec: a launcher's child first appears under the launcher's name (``sh``)
 and only becomes ``anydesk`` a moment later, so a naive diff that looks once missed 20 of 50

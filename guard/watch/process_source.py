@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from guard.errors import ScamGuardError
 from guard.platform import current_os
 from guard.watch import proc_connector
 
@@ -43,7 +44,7 @@ class ProcessSource(Protocol):
     def close(self) -> None: ...
 
 
-class SourceUnavailable(Exception):
+class SourceUnavailable(ScamGuardError):
     """The requested source cannot run here; one line."""
 
 

@@ -1,6 +1,6 @@
 """The full-screen warning: what the person sees while the caught tool is frozen.
 
-The rules (DESIGN.md, the warning): lead with "Hang up.", the provider's promise and real
+The rules (docs/architecture.md): lead with "Hang up.", the provider's promise and real
 numbers, the safe choice big and first, the unsafe one small, with no keyboard default and
 only after a visible wait, then a second plain-language check. Enter and Esc do nothing;
 closing the window does not let the tool run (the window stays until the person chooses or

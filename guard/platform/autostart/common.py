@@ -9,13 +9,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from guard import files
+from guard.errors import ScamGuardError
 from guard.platform import APP
 
 APP_NAME = APP
 MAX_ENTRY_BYTES = 64 * 1024  # an autostart entry or plist is a few hundred bytes
 
 
-class AutostartError(Exception):
+class AutostartError(ScamGuardError):
     """Start-at-login could not be read or changed. The message is one line naming the
     file or registry key, fit to show the person (or read out to their ISP) as it is."""
 
