@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, Spawner, run_cli
-from tests.helpers import wait_for
+from tests.helpers import not_on_windows, wait_for
 from tests.pe_builder import write_pe
 
 ISSUE_POSITIVE = [
@@ -160,6 +160,7 @@ def _start_guard(
     )
 
 
+@not_on_windows("a Windows session always has a desktop: the bare command opens the tray")
 def test_no_command_without_display_runs_headless_guard(tmp_path: Path, spawn: Spawner) -> None:
     # The bare command cannot be confined with options, so its world is: a temp home (its
     # Downloads, Desktop and temp folder), and a tool this test starts.

@@ -28,7 +28,15 @@ import psutil
 from guard.engine.process_tree import ancestors_of_self
 from guard.identify.evidence import Evidence, Identification
 from guard.identify.process import ProcessInfo
-from guard.platform import DPKG_INFO, current_os, dpkg_owns, in_system_folder, is_kernel_thread
+from guard.platform import (
+    DPKG_INFO,
+    current_os,
+    dpkg_owns,
+    in_system_folder,
+    is_kernel_thread,
+    process_exe,
+    process_name,
+)
 from guard.sigdb.model import ToolSignature
 from guard.sigdb.names import is_command_runner, is_protected_program, name_key
 
@@ -95,7 +103,7 @@ class Exemptions:
         try:
             if is_kernel_thread(proc, self.os_name):
                 return "it is part of the operating system kernel"
-            name = proc.name()
+            name = process_name(proc)
         except psutil.Error:
             return None
         exe = exe_of(proc)
@@ -146,6 +154,6 @@ def ancestors_with_start_times() -> dict[int, float | None]:
 def exe_of(proc: psutil.Process) -> str | None:
     """The program file of ``proc``, or None when it cannot be read."""
     try:
-        return proc.exe() or None
+        return process_exe(proc) or None
     except psutil.Error:
         return None

@@ -11,6 +11,7 @@ import psutil
 
 from guard.engine.incidents import Member
 from guard.identify.process import ProcessInfo
+from guard.platform import process_name
 
 
 def identities(members: list[Member]) -> list[list[float]]:
@@ -53,7 +54,7 @@ def child_of(child: psutil.Process, parent: psutil.Process) -> bool:
 
 def name_of(proc: psutil.Process) -> str:
     try:
-        return proc.name()
+        return process_name(proc)
     except psutil.Error:
         return "?"
 
