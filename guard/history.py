@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from guard.engine.events import EventKind, iso
 from guard.engine.incidents import State
+from guard.state.events import EventKind, iso
 from guard.state.paths import journal_path
 
 # Which event moves an incident to which state (the others leave it as it was).

@@ -14,13 +14,10 @@ from pathlib import Path
 
 from guard import locations
 from guard.database import load_active
-from guard.engine import journal
 from guard.engine.allowances import JOURNAL_LOOKBACK, saved_allowances
 from guard.engine.detection import OnDetect
 from guard.engine.engine import Engine
-from guard.engine.events import EventKind, GuardEvent
 from guard.engine.incidents import State
-from guard.engine.journal import Journal
 from guard.engine.quarantine import Quarantine
 from guard.engine.requests import RequestInbox
 from guard.identify.identifier import Identifier
@@ -28,7 +25,9 @@ from guard.identify.index import SignatureIndex
 from guard.instance import GuardInstance
 from guard.locations import WatchFolder
 from guard.sigdb.problems import SignatureError
-from guard.state import paths, settings, settings_edits
+from guard.state import journal, paths, settings, settings_edits
+from guard.state.events import EventKind, GuardEvent
+from guard.state.journal import Journal
 from guard.state.paths import journal_path, quarantine_dir
 from guard.watch.install_watcher import InstallWatcher
 from guard.watch.process_watcher import ProcessWatcher

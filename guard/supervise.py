@@ -23,6 +23,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+# Set for the supervised guard (by `keep-running`, systemd or launchd): the tray then waits
+# for another copy to end instead of exiting (ui.cli.wait_for_other_guard).
+ENV_SUPERVISED = "SCAMGUARD_SUPERVISED"
+
 Report = Callable[[str], None]
 
 

@@ -11,9 +11,9 @@ from typing import Any
 import psutil
 
 from guard.engine.detection import OnDetect
-from guard.engine.events import GuardEvent
 from guard.identify.identifier import Identifier
 from guard.live import GuardOptions, LiveGuard
+from guard.state.events import GuardEvent
 from tests.helpers import wait_for
 
 

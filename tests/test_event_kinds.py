@@ -12,9 +12,9 @@ from pathlib import Path
 import psutil
 import pytest
 
-from guard.engine.events import EventKind, GuardEvent
 from guard.engine.incidents import FileMember, FileState, Member, MemberState
-from guard.engine.journal import connect, read, record_now
+from guard.state.events import EventKind, GuardEvent
+from guard.state.journal import connect, read, record_now
 
 ROOT = Path(__file__).resolve().parent.parent
 # Calls that make an event, and which positional argument is its kind.

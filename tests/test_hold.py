@@ -19,10 +19,10 @@ from pathlib import Path
 import psutil
 import pytest
 
-from guard.engine import journal
 from guard.engine.holding import HOLD_LIMIT
 from guard.engine.removals import COULD_NOT_HOLD
 from guard.identify.identifier import Identifier
+from guard.state import journal
 from guard.state.paths import journal_path
 from tests.conftest import Spawner
 from tests.guard_rig import Rig, is_stopped, status

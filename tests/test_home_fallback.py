@@ -23,10 +23,10 @@ from typing import Any
 
 import pytest
 
-from guard.engine.events import GuardEvent
-from guard.engine.journal import read, record_now
 from guard.instance import AlreadyRunning, GuardInstance, is_running, lock_dir
 from guard.state import paths
+from guard.state.events import GuardEvent
+from guard.state.journal import read, record_now
 from guard.state.paths import journal_path
 from tests.child_output import Watching
 from tests.conftest import REPO, Spawner, run_cli

@@ -15,11 +15,11 @@ import pytest
 from watchdog.observers import Observer
 
 from guard.engine.engine import Engine
-from guard.engine.events import GuardEvent
 from guard.engine.incidents import State
 from guard.engine.quarantine import Quarantine
 from guard.identify.identifier import Identifier
 from guard.locations import WatchFolder, watch_folders
+from guard.state.events import GuardEvent
 from guard.state.paths import quarantine_dir
 from guard.watch import install_watcher
 from guard.watch.install_watcher import FILE_EVENTS, InstallWatcher

@@ -27,10 +27,9 @@ from typing import Any
 import pytest
 
 from guard.database import load_active
-from guard.engine import journal
 from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
-from guard.state import machine_config, paths
+from guard.state import journal, machine_config, paths
 from guard.state.paths import journal_path
 from guard.updates import bundles, client, installed, keys
 from guard.updates.manifest import canonical

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from guard.engine import journal as journal_module
-from guard.engine.events import GuardEvent
-from guard.engine.journal import Journal, connect, read, record_now
+from guard.state import journal as journal_module
+from guard.state.events import GuardEvent
+from guard.state.journal import Journal, connect, read, record_now
 from tests.helpers import mounted_tmpfs, wait_for
 
 

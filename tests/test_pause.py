@@ -16,9 +16,9 @@ import sys
 import pytest
 
 from guard.commands.pause import think_first
-from guard.engine.journal import read
 from guard.errors import UsageError
 from guard.state import settings
+from guard.state.journal import read
 from guard.state.paths import journal_path
 from tests.child_output import read_until
 from tests.conftest import REPO, run_cli

@@ -25,10 +25,10 @@ import pytest
 
 from guard.commands import terminal
 from guard.commands.pause import PAUSE_SECONDS, SCRIPT_FLAG
-from guard.engine.journal import read
 from guard.engine.requests import RequestInbox
 from guard.instance import GuardInstance
 from guard.state import settings
+from guard.state.journal import read
 from guard.state.paths import journal_path
 from tests.child_output import read_until
 from tests.conftest import REPO, run_cli

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from guard import clock
-from guard.engine.journal import read
 from guard.providers import active
 from guard.providers.active import (
     country_from_locale,
@@ -23,6 +22,7 @@ from guard.providers.active import (
 from guard.providers.loader import check_profiles, load_profiles
 from guard.providers.model import STALE_AFTER_DAYS, STATUSES, ProfileSet
 from guard.state import paths, settings
+from guard.state.journal import read
 from guard.state.paths import journal_path
 from tests.conftest import run_cli
 

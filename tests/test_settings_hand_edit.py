@@ -15,14 +15,13 @@ from typing import Any
 import pytest
 
 from guard import clock
-from guard.engine import journal
-from guard.engine.events import GuardEvent
-from guard.engine.journal import Journal
 from guard.history import build
 from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
 from guard.live import TrustedTools
-from guard.state import changes, settings, settings_edits, settings_written
+from guard.state import changes, journal, settings, settings_edits, settings_written
+from guard.state.events import GuardEvent
+from guard.state.journal import Journal
 from guard.state.paths import journal_path
 from tests.conftest import Spawner, run_cli
 from tests.guard_rig import Rig, is_stopped

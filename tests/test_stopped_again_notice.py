@@ -14,8 +14,8 @@ import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton
 
-from guard.engine.events import GuardEvent
 from guard.engine.incidents import IncidentView, State
+from guard.state.events import GuardEvent
 from ui.warning.preview import sample_incident
 from ui.windows import notices
 from ui.windows.notices import StoppedAgainNotice, StoppedAgainNotices

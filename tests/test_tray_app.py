@@ -20,11 +20,11 @@ import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from guard.engine.journal import JournalError, read
 from guard.instance import GuardInstance, is_running, lock_dir
 from guard.live import GuardOptions
 from guard.sigdb.loader import load_database
 from guard.state import changes, paths, settings
+from guard.state.journal import JournalError, read
 from guard.state.paths import journal_path
 from tests.helpers import keep_resuming, wait_for
 from ui import cli as ui_cli

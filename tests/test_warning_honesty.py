@@ -3,7 +3,7 @@
 A caller can wake a frozen tool from outside (``kill -CONT``, a script, a debugger). The
 engine freezes it again ("resumed-from-outside", refrozen) or, if it cannot hold it, closes
 it ("blocked" with reason "could-not-hold"). These tests build the incident views the engine
-hands the tray (the event contract in guard/engine/events.py and docs/cli.md) and read what
+hands the tray (the event contract in guard/state/events.py and docs/cli.md) and read what
 the real window says; the same path with real processes is in test_tray_app.py.
 """
 
@@ -16,9 +16,9 @@ import pytest
 import shiboken6
 from PySide6.QtWidgets import QApplication, QScrollArea
 
-from guard.engine.events import GuardEvent
 from guard.engine.incidents import IncidentView, State
 from guard.providers.model import ProfileSet
+from guard.state.events import GuardEvent
 from ui.warning import text as warning_text
 from ui.warning.preview import sample_incident
 from ui.warning.text import Caught

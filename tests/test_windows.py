@@ -22,14 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 import guard
-from guard.engine import journal
-from guard.engine.events import GuardEvent
 from guard.platform import autostart
 from guard.platform.autostart import AutostartError
 from guard.providers.active import load_active_profiles
 from guard.providers.model import ProfileSet
 from guard.sigdb.model import SignatureSet
-from guard.state import changes, machine_config, settings
+from guard.state import changes, journal, machine_config, settings
+from guard.state.events import GuardEvent
 from guard.state.paths import journal_path
 from ui import widgets
 from ui.windows import AboutWindow, HistoryWindow, SettingsWindow, common

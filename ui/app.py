@@ -25,7 +25,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidge
 from guard import clock
 from guard import instance as guard_instance
 from guard.database import ActiveDatabase, load_active
-from guard.engine.events import EventKind, GuardEvent
 from guard.engine.incidents import AllowScope, IncidentView, State
 from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
@@ -34,6 +33,7 @@ from guard.live import GuardOptions, LiveGuard
 from guard.platform import autostart
 from guard.providers.model import Profile
 from guard.state import changes, machine_config, paths, settings
+from guard.state.events import EventKind, GuardEvent
 from guard.updates import client as update_client
 from guard.updates import installed as update_installed
 from guard.watch.process_source import SourceUnavailable

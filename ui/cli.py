@@ -13,9 +13,9 @@ import time
 from collections.abc import Callable, Sequence
 
 from guard import cli, instance
-from guard.commands.default import run_headless
-from guard.commands.keep_running import ENV_SUPERVISED  # also set by systemd, launchd
+from guard.headless import run_headless
 from guard.platform.session import has_display, x11_library_missing
+from guard.supervise import ENV_SUPERVISED  # also set by systemd, launchd
 from ui.commands import COMMANDS
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from guard.commands.output import warn
 from guard.database import ActiveDatabase, load_active
 from guard.errors import RejectedError
 from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
+from guard.output import warn
 from guard.sigdb.problems import SignatureError
 
 

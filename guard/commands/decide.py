@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import argparse
 
-from guard.commands.output import print_json, warn
 from guard.commands.pause import add_script_flag, journal_skipped, think_first
 from guard.engine.incidents import AllowScope
 from guard.engine.requests import submit, wait_answer
 from guard.errors import EXIT_OK, UsageError
 from guard.instance import is_running
+from guard.output import print_json, warn
 from guard.state.paths import journal_path
 
 ANSWER_TIMEOUT = 5.0

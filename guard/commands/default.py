@@ -9,14 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from guard.commands import watch
-from guard.commands.output import warn
-
-
-def run_headless(reason: str) -> int:
-    """Say why there is no window, in one line, then guard with ``watch``'s defaults."""
-    warn(f"{reason}; running the headless guard (see: scamguard watch --help)")
-    return watch.run(watch.build_defaults())
+from guard.headless import run_headless
 
 
 def run(_args: argparse.Namespace) -> int:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from guard.commands.output import print_json
 from guard.errors import EXIT_OK, UsageError
+from guard.output import print_json
 from guard.updates.publish import Request, publish
 
 

@@ -6,10 +6,10 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from guard.commands.output import print_json
-from guard.engine.journal import JournalError, read
 from guard.errors import EXIT_NOT_FOUND, EXIT_OK, UsageError
 from guard.history import build
+from guard.output import print_json
+from guard.state.journal import JournalError, read
 from guard.state.paths import journal_path
 
 __all__ = ["build", "register", "run"]

@@ -6,11 +6,11 @@ import argparse
 import sys
 
 from guard.commands.common import add_signatures_option, load_identifier, tool_summary
-from guard.commands.output import print_json
 from guard.errors import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, UsageError
 from guard.identify.evidence import Identification
 from guard.identify.identifier import InspectError
 from guard.identify.process import read_process
+from guard.output import print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:

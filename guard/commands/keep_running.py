@@ -15,15 +15,13 @@ import os
 import signal
 from collections.abc import Callable
 
-from guard.commands.output import warn
-from guard.engine.events import EventKind
 from guard.errors import EXIT_OK, UsageError
+from guard.output import warn
 from guard.platform import autostart
 from guard.platform.session import display_alive
 from guard.state import changes
-from guard.supervise import Supervisor
-
-ENV_SUPERVISED = "SCAMGUARD_SUPERVISED"  # read by ui.cli.wait_for_other_guard
+from guard.state.events import EventKind
+from guard.supervise import ENV_SUPERVISED, Supervisor
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -19,9 +19,9 @@ from collections.abc import Callable
 from typing import TextIO
 
 from guard.commands import terminal
-from guard.engine.events import EventKind
 from guard.errors import UsageError
 from guard.state import changes
+from guard.state.events import EventKind
 
 PAUSE_SECONDS = 30
 SCRIPT_FLAG = "--yes-i-am-not-on-the-phone"

@@ -14,8 +14,8 @@ from typing import Any
 
 from guard import clock
 from guard.commands import provider_install
-from guard.commands.output import print_json, warn
 from guard.errors import EXIT_OK, RejectedError, UsageError
+from guard.output import print_json, warn
 from guard.providers.active import active_profile, load_active_profiles, system_country
 from guard.providers.model import ContactNumber, Profile, ProfileSet
 from guard.state import changes, machine_config, settings

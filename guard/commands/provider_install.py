@@ -12,8 +12,8 @@ import argparse
 from pathlib import Path
 
 from guard import clock
-from guard.commands.output import print_json, warn
 from guard.errors import EXIT_OK, RejectedError, UsageError
+from guard.output import print_json, warn
 from guard.providers import machine_profile, signed_file
 from guard.state import machine_config
 from guard.updates import client, keys

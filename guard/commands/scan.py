@@ -6,8 +6,8 @@ import argparse
 import datetime as dt
 
 from guard.commands.common import add_folder_options, add_signatures_option, load_identifier
-from guard.commands.output import print_json, warn
 from guard.errors import EXIT_NOT_FOUND, EXIT_OK
+from guard.output import print_json, warn
 from guard.scan import Finding, scan
 
 

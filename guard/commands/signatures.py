@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from guard.commands.output import print_json, warn
 from guard.database import load_active
 from guard.errors import EXIT_OK, EXIT_REJECTED
+from guard.output import print_json, warn
 from guard.providers.active import PROVIDERS_DIR
 from guard.providers.loader import check_profiles
 from guard.sigdb.loader import check_database

@@ -6,10 +6,10 @@ from __future__ import annotations
 import argparse
 
 from guard.commands.common import add_signatures_option
-from guard.commands.output import print_json, warn
 from guard.commands.pause import add_script_flag, journal_skipped, think_first
 from guard.database import load_active
 from guard.errors import EXIT_OK, UsageError
+from guard.output import print_json, warn
 from guard.state import changes, settings
 
 

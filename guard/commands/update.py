@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from guard.commands.output import print_json, warn
-from guard.engine.events import EventKind, GuardEvent
-from guard.engine.journal import record_now
 from guard.errors import EXIT_OK, RejectedError, UsageError
+from guard.output import print_json, warn
 from guard.state import machine_config, paths
+from guard.state.events import EventKind, GuardEvent
+from guard.state.journal import record_now
 from guard.state.paths import journal_path
 from guard.updates import client
 

@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from guard.commands.common import add_folder_options, add_signatures_option, load_database
-from guard.commands.output import warn
 from guard.engine.detection import OnDetect
-from guard.engine.events import EventKind, GuardEvent
 from guard.errors import EXIT_OK, UsageError
 from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
 from guard.instance import AlreadyRunning
+from guard.output import warn
 from guard.state import paths
+from guard.state.events import EventKind, GuardEvent
 from guard.watch.process_source import SOURCES, SourceUnavailable
 
 

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from guard.engine.events import EventKind
+from guard.state.events import EventKind
 
 # Events after which an allowance is over.
 _ENDS = frozenset({EventKind.ENDED, EventKind.BLOCKED, EventKind.FROZEN})

@@ -14,7 +14,6 @@ from collections.abc import Callable
 import psutil
 
 from guard.engine.allowances import SavedAllowance
-from guard.engine.events import EventKind, iso
 from guard.engine.handles import identities
 from guard.engine.incidents import (
     AllowScope,
@@ -28,6 +27,7 @@ from guard.engine.incidents import (
 from guard.engine.process_tree import ProcessControl, TreeResult, is_alive, resume_all
 from guard.identify.process import read_process
 from guard.sigdb.model import ToolSignature
+from guard.state.events import EventKind, iso
 
 # No allowance outlives this, "until it closes" included: a service that never closes
 # must not turn a click under pressure into permanent access.

@@ -10,7 +10,6 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from guard.engine.events import EventKind
 from guard.engine.handles import child_of, handle_of
 from guard.engine.incidents import FileMember, FileState, Incident, Member, MemberState, State
 from guard.engine.lineage import Lineage
@@ -18,6 +17,7 @@ from guard.engine.process_tree import ProcessControl, TreeResult, freeze_tree, i
 from guard.identify.evidence import Identification
 from guard.identify.process import ProcessInfo
 from guard.sigdb.model import ToolSignature
+from guard.state.events import EventKind
 
 
 class OnDetect(StrEnum):

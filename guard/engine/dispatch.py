@@ -12,9 +12,9 @@ import collections
 import threading
 from collections.abc import Callable
 
-from guard.engine.events import GuardEvent, Listener
 from guard.engine.incidents import IncidentView
-from guard.engine.journal import Journal
+from guard.state.events import GuardEvent, Listener
+from guard.state.journal import Journal
 
 
 class EventDispatch:

@@ -32,12 +32,10 @@ from typing import Any
 from guard.engine.allowing import Allowing
 from guard.engine.detection import Detection, OnDetect
 from guard.engine.dispatch import EventDispatch
-from guard.engine.events import EventKind, GuardEvent, Listener
 from guard.engine.exempt_rules import ExemptionRules
 from guard.engine.exemptions import Exemptions
 from guard.engine.holding import Holding
 from guard.engine.incidents import PENDING, FileState, Incident, IncidentView, MemberState, State
-from guard.engine.journal import Journal
 from guard.engine.lineage import Lineage
 from guard.engine.membership import Membership
 from guard.engine.process_tree import ProcessControl, is_alive
@@ -45,6 +43,8 @@ from guard.engine.quarantine import Quarantine
 from guard.engine.removals import Removal, Removals
 from guard.identify.evidence import Identification
 from guard.identify.process import ProcessInfo
+from guard.state.events import EventKind, GuardEvent, Listener
+from guard.state.journal import Journal
 
 # An incident closed (blocked or ended) less than this long ago is joined by a relaunch of
 # the same tool: the scammer's "try it again" gets the same answer, not a new alert.

@@ -11,10 +11,10 @@ from __future__ import annotations
 import threading
 import time
 
-from guard.engine.events import EventKind
 from guard.engine.incidents import Incident, Member, MemberState
 from guard.engine.process_tree import ProcessControl, freeze_tree
 from guard.engine.removals import COULD_NOT_HOLD
+from guard.state.events import EventKind
 
 # A stop takes effect when the process is next scheduled; a member frozen more recently than
 # this is not yet expected to show as stopped.

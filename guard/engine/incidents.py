@@ -17,10 +17,10 @@ from typing import Any
 
 import psutil
 
-from guard.engine.events import GuardEvent, iso
 from guard.errors import ScamGuardError
 from guard.identify.evidence import Evidence
 from guard.sigdb.model import ToolSignature
+from guard.state.events import GuardEvent, iso
 
 
 class State(StrEnum):

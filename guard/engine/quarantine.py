@@ -18,9 +18,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from guard import files
-from guard.engine.events import iso
 from guard.errors import ScamGuardError
 from guard.identify.hashing import sha256_file
+from guard.state.events import iso
 
 RECORD = "record.json"
 ITEM = "item"

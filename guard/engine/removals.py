@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from guard.engine.events import EventKind
 from guard.engine.incidents import FileMember, FileState, Incident, MemberState, State
 from guard.engine.process_tree import ProcessControl, TreeResult, kill_tree
 from guard.engine.quarantine import Quarantine, QuarantineError
+from guard.state.events import EventKind
 
 # Why the guard removed a tool on its own: it was resumed from outside too often to be held.
 COULD_NOT_HOLD = "could-not-hold"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from guard.engine.engine import Engine
 from guard.engine.incidents import AllowScope, DecisionError
-from guard.engine.journal import connect
+from guard.state.journal import connect
 
 ACTIONS = ("block", "allow")
 RETRY_SECONDS = 5.0

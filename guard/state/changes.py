@@ -23,10 +23,10 @@ from collections.abc import Callable
 from typing import Any
 
 from guard import clock
-from guard.engine.events import EventKind, GuardEvent
-from guard.engine.journal import record_now
 from guard.sigdb.model import ToolSignature
 from guard.state import settings, settings_edits
+from guard.state.events import EventKind, GuardEvent
+from guard.state.journal import record_now
 from guard.state.paths import journal_path
 
 Report = Callable[[str], None]

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from guard import clock
-from guard.engine.events import EventKind, GuardEvent
 from guard.state import settings, settings_written
+from guard.state.events import EventKind, GuardEvent
 from guard.state.settings import Settings
 from guard.state.settings_written import Written, fingerprint
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from guard.commands.output import warn
 from guard.database import load_active
 from guard.errors import EXIT_OK, UsageError
+from guard.output import warn
 from guard.providers.active import load_active_profiles
 from guard.sigdb.problems import SignatureError
 

@@ -19,9 +19,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from guard.engine.engine import Engine
-from guard.engine.events import GuardEvent
 from guard.engine.incidents import AllowScope, DecisionError, IncidentView
 from guard.providers.model import Profile
+from guard.state.events import GuardEvent
 from ui import style
 from ui.warning.parts import WINDOW_FLAGS, CoverWindow
 from ui.warning.text import WarningText

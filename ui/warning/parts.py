@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from guard.engine.events import iso
 from guard.engine.incidents import IncidentView
 from guard.providers.model import Profile
+from guard.state.events import iso
 from ui import style
 from ui.i18n import tr
 from ui.warning.text import NumberLine, WarningText

@@ -16,10 +16,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QTableWidgetItem, QVBoxLayout, QWidget
 
-from guard.engine import journal
 from guard.engine.allowing import MAX_ALLOW_SECONDS
-from guard.engine.events import EventKind
 from guard.history import build
+from guard.state import journal
+from guard.state.events import EventKind
 from guard.state.paths import journal_path
 from ui import style, widgets
 from ui.i18n import tr

@@ -20,9 +20,9 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QVBoxLayout, QWidget
 
-from guard.engine.events import EventKind, GuardEvent
 from guard.engine.incidents import IncidentView
 from guard.providers.model import Profile
+from guard.state.events import EventKind, GuardEvent
 from ui import style
 from ui.i18n import tr
 from ui.warning.parts import BrandBand, NumbersPanel, plain_style, safe_style

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from guard import files
-from guard.engine.events import GuardEvent
 from guard.errors import ScamGuardError
+from guard.state.events import GuardEvent
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 2000
