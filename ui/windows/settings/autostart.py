@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QScrollArea
 
+from guard.engine.events import EventKind
 from guard.platform.autostart import Autostart, AutostartError, login_command
 from guard.state import changes
 from ui import style, widgets
@@ -105,7 +106,7 @@ class AutostartTab(QScrollArea):
             return
         self.autostart_box.setChecked(now)
         changes.journal(
-            "settings",
+            EventKind.SETTINGS,
             "ScamGuard will start at login" if now else "ScamGuard will no longer start at login",
             lambda line: widgets.set_text(self.autostart_error, line),
             setting="start_at_login",
