@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from guard import clock
-from guard.updates.timed_http import OutOfTime, TimedHTTPSHandler
+from guard.updates.timed_http import OutOfTime, TimedHTTPSHandler, TimedRequest
 
 ANSWER = b"HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nhello"
 
@@ -126,8 +126,9 @@ def tls_server(tmp_path: Path) -> Iterator[Callable[[str], TLSServer]]:
 def _fetch(server: TLSServer, time_limit: float) -> bytes:
     opener = urllib.request.OpenerDirector()
     opener.add_handler(TimedHTTPSHandler(context=server.client_context()))
-    request = urllib.request.Request(f"https://localhost:{server.port}/manifest.json")
-    request.deadline = time.monotonic() + time_limit  # type: ignore[attr-defined]
+    request = TimedRequest(
+        f"https://localhost:{server.port}/manifest.json", deadline=time.monotonic() + time_limit
+    )
     with opener.open(request, timeout=10) as response:
         return response.read()
 

@@ -112,7 +112,7 @@ class TrayApp(QObject):
         # A removed tool started or downloaded again: a small notice, never silence.
         self.again = StoppedAgainNotices(self.profiles, self._report)
         self.again.numbers_requested.connect(lambda: self.open_window("numbers"))
-        self.bridge.event.connect(self.again.on_event)
+        self.bridge.received.connect(self.again.on_event)
         self.menu.show_warning.connect(self.show_warning)
         self.menu.numbers.connect(lambda: self.open_window("numbers"))
         self.menu.history.connect(lambda: self.open_window("history"))
@@ -147,8 +147,8 @@ class TrayApp(QObject):
         self.alerts.warning_shown.connect(self._refresh)
         self.alerts.warning_closed.connect(self._refresh)
         self.alerts.warning_closed.connect(self._maybe_restart)
-        self.bridge.event.connect(self.alerts.on_event)  # the warning hears first
-        self.bridge.event.connect(self._on_event)
+        self.bridge.received.connect(self.alerts.on_event)  # the warning hears first
+        self.bridge.received.connect(self._on_event)
         guard.engine.add_listener(self.bridge)
 
         def start_guard() -> None:
@@ -179,8 +179,8 @@ class TrayApp(QObject):
         alerts, self.alerts = self.alerts, None
         try:
             if alerts is not None:
-                self.bridge.event.disconnect(alerts.on_event)
-                self.bridge.event.disconnect(self._on_event)
+                self.bridge.received.disconnect(alerts.on_event)
+                self.bridge.received.disconnect(self._on_event)
                 alerts.shutdown()
             if guard is not None:
                 guard.engine.remove_listener(self.bridge)
@@ -448,7 +448,12 @@ class TrayApp(QObject):
 
 def run(argv: list[str] | None = None, options: AppOptions | None = None) -> int:
     """``scamguard`` with no command: one tray per user; a second launch shows the first."""
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    existing = QApplication.instance()  # a test's, or none: a QCoreApplication cannot show a tray
+    app = (
+        existing
+        if isinstance(existing, QApplication)
+        else QApplication(argv if argv is not None else sys.argv[:1])
+    )
     app.setApplicationName("ScamGuard")
     app.setQuitOnLastWindowClosed(False)
     install_translator(app)
@@ -469,12 +474,12 @@ def run(argv: list[str] | None = None, options: AppOptions | None = None) -> int
     # the status window refuse.
     tray.quit_requested.connect(lambda: app.exit(0))
     QTimer.singleShot(0, tray.start)
-    why = _quit_on_signals(app)
+    signalled = _quit_on_signals(app)
     try:
         return app.exec()
     finally:
         if tray.guard is not None:
-            tray.stop(why[0] if why else tr("the app closed"))
+            tray.stop(signalled[0] if signalled else tr("the app closed"))
         instance.close()
 
 

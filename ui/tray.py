@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -180,7 +180,9 @@ class StatusWindow(QWidget):
         self.setMinimumWidth(520)
 
     @staticmethod
-    def _button(text: str, signal: Signal, layout: QHBoxLayout | QVBoxLayout) -> QPushButton:
+    def _button(
+        text: str, signal: SignalInstance, layout: QHBoxLayout | QVBoxLayout
+    ) -> QPushButton:
         button = QPushButton(text)
         button.setFont(style.font(18))
         button.setMinimumHeight(48)
@@ -204,7 +206,9 @@ class StatusWindow(QWidget):
         """A long reason (a folder path, the program holding the lock) wraps onto several
         lines: give it the height it needs at the window's width, and grow the window if
         it is shorter than that, so no line of the reason is cut off."""
-        width = max(self.width(), self.minimumWidth()) - self.layout().contentsMargins().left() * 2
+        layout = self.layout()  # the column made in __init__
+        margins = layout.contentsMargins().left() * 2 if layout is not None else 0
+        width = max(self.width(), self.minimumWidth()) - margins
         needed = self.detail.heightForWidth(width) if self.detail.isVisibleTo(self) else 0
         self.detail.setMinimumHeight(max(needed, 0))
         hint = self.sizeHint().height()

@@ -138,20 +138,21 @@ def run_info(args: argparse.Namespace) -> int:
         warn(active.warning)
     state = installed.read_state()
     stale = client.out_of_date()
+    update = {
+        "version": installed.version_in_use() or None,
+        "feed": state.get("feed"),
+        "expires": state.get("expires"),
+        "last_check": state.get("last_check"),
+        "last_result": state.get("last_result"),
+        "out_of_date": bool(stale),
+    }
     info = {
         "tools": len(sigs.tools),
         "version": sigs.version,
         "released": sigs.released.isoformat() if sigs.released else None,
         "origin": active.origin,
         "directory": sigs.source,
-        "update": {
-            "version": installed.version_in_use() or None,
-            "feed": state.get("feed"),
-            "expires": state.get("expires"),
-            "last_check": state.get("last_check"),
-            "last_result": state.get("last_result"),
-            "out_of_date": bool(stale),
-        },
+        "update": update,
     }
     if args.json:
         print_json(info)
@@ -160,8 +161,8 @@ def run_info(args: argparse.Namespace) -> int:
             f"{info['tools']} remote-access tools, database version {info['version']} "
             f"released {info['released'] or 'unknown'} ({active.origin}: {sigs.source})"
         )
-        if info["update"]["version"]:
-            print(f"From update feed version {info['update']['version']}.")
+        if update["version"]:
+            print(f"From update feed version {update['version']}.")
         if stale:
             print(f"Out of date: {stale}. Detection goes on with these signatures.")
         if state.get("last_check"):

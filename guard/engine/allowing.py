@@ -8,12 +8,10 @@ withdrawing it there freezes the tool again. A saved allowance is given back aft
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import psutil
 
 from guard.engine.allowances import SavedAllowance
+from guard.engine.core import EngineCore
 from guard.engine.handles import identities
 from guard.engine.incidents import (
     AllowScope,
@@ -24,7 +22,7 @@ from guard.engine.incidents import (
     MemberState,
     State,
 )
-from guard.engine.process_tree import ProcessControl, TreeResult, is_alive, resume_all
+from guard.engine.process_tree import TreeResult, is_alive, resume_all
 from guard.identify.process import read_process
 from guard.sigdb.model import ToolSignature
 from guard.state.events import EventKind, iso
@@ -34,15 +32,8 @@ from guard.state.events import EventKind, iso
 MAX_ALLOW_SECONDS = 24 * 3600.0
 
 
-class Allowing:
+class Allowing(EngineCore):
     """Mixed into the engine: allowances given, restored, trusted, and ended."""
-
-    control: ProcessControl
-    clock: Callable[[], float]
-    join_window: float
-    _lock: threading.RLock
-    _incidents: dict[str, Incident]
-    _by_tool: dict[str, str]
 
     def allow(self, incident_id: str, scope: AllowScope) -> IncidentView:
         """Resume the tool under a scope that expires ("until it closes", "for 1 hour")."""

@@ -10,10 +10,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from guard.engine.core import EngineCore
 from guard.engine.handles import child_of, handle_of
 from guard.engine.incidents import FileMember, FileState, Incident, Member, MemberState, State
-from guard.engine.lineage import Lineage
-from guard.engine.process_tree import ProcessControl, TreeResult, freeze_tree, is_alive
+from guard.engine.process_tree import TreeResult, freeze_tree, is_alive
 from guard.identify.evidence import Identification
 from guard.identify.process import ProcessInfo
 from guard.sigdb.model import ToolSignature
@@ -26,14 +26,10 @@ class OnDetect(StrEnum):
     LOG = "log"
 
 
-class Detection:
+class Detection(EngineCore):
     """Mixed into the engine: what happens when a tool's process or file is seen."""
 
     on_detect: OnDetect
-    control: ProcessControl
-    lineage: Lineage
-    _incidents: dict[str, Incident]
-    _member_of: dict[int, str]
 
     def _tool_process(
         self, info: ProcessInfo, tool: ToolSignature, verdict: Identification

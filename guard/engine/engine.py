@@ -17,7 +17,8 @@ of its work has a module of its own, mixed into ``Engine``: ``detection`` (a sig
 an incident and a freeze), ``holding`` (frozen stays frozen), ``allowing`` (allowances and
 trust), ``removals`` (kill now, move files after the lock), ``membership`` (which incident a
 process belongs to), ``exempt_rules`` (what is left alone) and ``dispatch`` (telling the
-journal and the listeners, on their own thread).
+journal and the listeners, on their own thread). The mixins share one base, ``core``, which
+declares the state and methods they use across modules, for the type checker.
 """
 
 from __future__ import annotations

@@ -12,18 +12,16 @@ import dataclasses
 
 import psutil
 
-from guard.engine.exemptions import Exemptions, program_file
+from guard.engine.core import EngineCore
+from guard.engine.exemptions import program_file
 from guard.engine.handles import cwd_of
 from guard.identify.evidence import Identification
 from guard.identify.process import ProcessInfo
 from guard.sigdb.model import ToolSignature
 
 
-class ExemptionRules:
+class ExemptionRules(EngineCore):
     """Mixed into the engine: which processes it leaves alone, and why."""
-
-    only_under: str | None
-    exemptions: Exemptions
 
     def _exempt(self, proc: psutil.Process, root: bool = False) -> str | None:
         """Why ``proc`` must never be frozen, or None. Checked for every process in a tree."""

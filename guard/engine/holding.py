@@ -8,11 +8,11 @@ close a tool that keeps coming back.
 
 from __future__ import annotations
 
-import threading
 import time
 
+from guard.engine.core import EngineCore
 from guard.engine.incidents import Incident, Member, MemberState
-from guard.engine.process_tree import ProcessControl, freeze_tree
+from guard.engine.process_tree import freeze_tree
 from guard.engine.removals import COULD_NOT_HOLD
 from guard.state.events import EventKind
 
@@ -24,12 +24,8 @@ HOLD_SETTLE = 0.1
 HOLD_LIMIT = 3
 
 
-class Holding:
+class Holding(EngineCore):
     """Mixed into the engine: keeping frozen members frozen."""
-
-    control: ProcessControl
-    _lock: threading.RLock
-    _incidents: dict[str, Incident]
 
     def holding(self) -> bool:
         """Is any process frozen right now (so ``hold`` has something to watch)?"""

@@ -7,31 +7,21 @@ a reused pid never joins. Only the engine touches these records, under its lock.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable
 
 import psutil
 
+from guard.engine.core import EngineCore
 from guard.engine.exemptions import exe_of
 from guard.engine.handles import changed_program, name_of, ppid_of
 from guard.engine.incidents import DecisionError, Incident, Member, MemberState
-from guard.engine.lineage import Lineage
 from guard.engine.process_tree import TreeResult
 from guard.identify.process import ProcessInfo
 from guard.sigdb.model import ToolSignature
 
 
-class Membership:
+class Membership(EngineCore):
     """Mixed into the engine: the incidents, and the processes that belong to them."""
-
-    clock: Callable[[], float]
-    join_window: float
-    lineage: Lineage
-    froze: threading.Event
-    _incidents: dict[str, Incident]
-    _by_tool: dict[str, str]
-    _member_of: dict[int, str]
 
     def _incident_for(self, tool: ToolSignature) -> tuple[Incident, bool]:
         now = self.clock()

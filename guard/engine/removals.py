@@ -8,14 +8,13 @@ removal told, with what was stopped, what was moved and what could not be.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from guard.engine.core import EngineCore
 from guard.engine.incidents import FileMember, FileState, Incident, MemberState, State
-from guard.engine.process_tree import ProcessControl, TreeResult, kill_tree
-from guard.engine.quarantine import Quarantine, QuarantineError
+from guard.engine.process_tree import TreeResult, kill_tree
+from guard.engine.quarantine import QuarantineError
 from guard.state.events import EventKind
 
 # Why the guard removed a tool on its own: it was resumed from outside too often to be held.
@@ -34,13 +33,9 @@ class Removal:
     reason: str = ""  # why the guard removed it on its own ("could-not-hold"), else a person
 
 
-class Removals:
+class Removals(EngineCore):
     """Mixed into the engine: blocking, and the work done after the lock is released."""
 
-    quarantine: Quarantine
-    control: ProcessControl
-    clock: Callable[[], float]
-    _lock: threading.RLock
     _removals: list[Removal]
 
     def _block(self, inc: Incident, reason: str = "") -> None:

@@ -87,7 +87,7 @@ def version_info_from_bytes(data: bytes) -> dict[str, str]:
 
 
 def _parse(data: bytes | _FileView) -> dict[str, str]:
-    pe = pefile.PE(data=data, fast_load=True)  # type: ignore[arg-type]
+    pe = pefile.PE(data=data, fast_load=True)
     pe.parse_data_directories(
         directories=[pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_RESOURCE"]]
     )

@@ -50,4 +50,4 @@ def open_regular(
         with contextlib.suppress(OSError):
             os.close(fd)
         raise
-    return handle, st  # type: ignore[return-value]
+    return handle, st

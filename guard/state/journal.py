@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from guard import files
 from guard.errors import ScamGuardError
@@ -237,6 +237,7 @@ class Journal:
     def _run(self) -> None:
         try:
             stop = False
+            item: GuardEvent | Literal[False] | None  # False: nothing came, retry the backlog
             while not stop:
                 timeout = max(0.0, self._retry_at - time.monotonic()) if self._backlog else None
                 try:

@@ -40,7 +40,7 @@ from guard.updates.manifest import (
     parse,
 )
 from guard.updates.publish import MANIFEST, SIGNATURE
-from guard.updates.timed_http import OutOfTime, TimedHTTPHandler, TimedHTTPSHandler
+from guard.updates.timed_http import OutOfTime, TimedHTTPHandler, TimedHTTPSHandler, TimedRequest
 
 CONNECT_TIMEOUT = 10.0  # seconds to connect, and between bytes read
 # Seconds for a whole update check: every request, its connection, headers and body, every
@@ -142,8 +142,8 @@ class _SameRulesRedirect(urllib.request.HTTPRedirectHandler):
         if new.scheme != old.scheme:
             raise Rejected(f"the feed redirected from {old.scheme} to {new.scheme}: refused")
         follow = super().redirect_request(req, fp, code, msg, headers, newurl)
-        if follow is not None:
-            follow.deadline = getattr(req, "deadline", None)  # the same one deadline
+        if follow is not None and isinstance(req, TimedRequest):
+            return TimedRequest.redirected(follow, req.deadline)  # the same one deadline
         return follow
 
 
@@ -192,8 +192,7 @@ class Fetcher:
         """The file's bytes (None when unchanged since ``etag``) and its new ETag."""
         if time.monotonic() >= self.deadline:
             raise self._late(path)
-        request = urllib.request.Request(f"{self.base}/{path}")  # noqa: S310 - check_url
-        request.deadline = self.deadline  # type: ignore[attr-defined] - timed_http reads it
+        request = TimedRequest(f"{self.base}/{path}", deadline=self.deadline)
         if etag:
             request.add_header("If-None-Match", etag)
         request.add_header("User-Agent", "ScamGuard-updater")
@@ -231,7 +230,8 @@ class Fetcher:
         before every piece (each read itself also waits only for the time left: timed_http):
         a server trickling one byte every few seconds cannot hold the check open for longer
         than the time limit."""
-        chunks, total = [], 0
+        chunks: list[bytes] = []
+        total = 0
         while True:
             if time.monotonic() > self.deadline:
                 raise self._late(path)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,7 +161,7 @@ def _private(path: Path, option: str) -> Ed25519PrivateKey:
         raise UsageError(f"{option}: {exc}") from None
 
 
-def _refuse(what: str, problems: list[object]) -> RejectedError:
+def _refuse(what: str, problems: Sequence[object]) -> RejectedError:
     shown = "; ".join(str(p) for p in problems[:SHOW_PROBLEMS])
     more = f" (and {len(problems) - SHOW_PROBLEMS} more)" if len(problems) > SHOW_PROBLEMS else ""
     return RejectedError(f"{what} were rejected, nothing published: {shown}{more}")

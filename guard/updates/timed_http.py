@@ -89,11 +89,35 @@ class _TimedFiles:
         return io.BufferedReader(_TimedReader(raw, self._sock, self._deadline, self._cap))
 
 
+class TimedRequest(urllib.request.Request):
+    """A request and the deadline (``time.monotonic``) its whole exchange must meet: the
+    handlers below open nothing else."""
+
+    def __init__(self, url: str, *, deadline: float, **kwargs: Any):
+        super().__init__(url, **kwargs)
+        self.deadline = deadline
+
+    @classmethod
+    def redirected(cls, follow: urllib.request.Request, deadline: float) -> TimedRequest:
+        """The request urllib built to follow a redirect, kept to the same deadline."""
+        return cls(
+            follow.full_url,
+            deadline=deadline,
+            headers=dict(follow.headers),
+            origin_req_host=follow.origin_req_host,
+            unverifiable=follow.unverifiable,
+            method=follow.get_method(),
+        )
+
+
 class _Timed:
     """Mixed into an ``http.client`` connection class; ``deadline`` is a monotonic time."""
 
     timeout: Any
     sock: Any
+    # Set per connection to the bound ``_timed_response``: http.client only ever calls it,
+    # where its stubs say a class (type[HTTPResponse]).
+    response_class: Any
 
     def __init__(self, *args: Any, deadline: float, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -127,7 +151,7 @@ class _Timed:
             try:
                 if source_address:
                     sock.bind(source_address)
-                _in_time(sock, self.deadline, self.cap, lambda s=sock, w=where: s.connect(w))
+                _in_time(sock, self.deadline, self.cap, functools.partial(sock.connect, where))
                 timeout, self._setup_by_deadline = _left(self.deadline, self.cap)
                 sock.settimeout(timeout)
             except OutOfTime:
@@ -161,21 +185,26 @@ class TimedHTTPSConnection(_Timed, http.client.HTTPSConnection):
     pass
 
 
-_TIMED: dict[type, type] = {
+_TIMED: dict[object, Callable[..., http.client.HTTPConnection]] = {
     http.client.HTTPConnection: TimedHTTPConnection,
     http.client.HTTPSConnection: TimedHTTPSConnection,
 }
 
 
 class _TimedOpen:
-    """A urllib handler whose connections keep the request's ``deadline`` attribute."""
+    """A urllib handler whose connections keep a ``TimedRequest``'s deadline."""
 
-    def do_open(self, http_class: type, req: urllib.request.Request, **kwargs: Any) -> Any:
-        deadline = getattr(req, "deadline", None)
-        if deadline is None or http_class not in _TIMED:
+    def do_open(
+        self,
+        http_class: Callable[..., http.client.HTTPConnection],
+        req: urllib.request.Request,
+        **kwargs: Any,
+    ) -> http.client.HTTPResponse:
+        timed = _TIMED.get(http_class)
+        if not isinstance(req, TimedRequest) or timed is None:
             raise ValueError(f"{req.full_url}: no deadline set for this request")
-        timed = functools.partial(_TIMED[http_class], deadline=deadline)
-        return super().do_open(timed, req, **kwargs)  # type: ignore[misc]
+        connect = functools.partial(timed, deadline=req.deadline)
+        return super().do_open(connect, req, **kwargs)  # type: ignore[misc]
 
 
 class TimedHTTPHandler(_TimedOpen, urllib.request.HTTPHandler):

@@ -31,10 +31,11 @@ from ui.warning.window import DEFAULT_ALLOW_WAIT, WarningWindow
 class EngineBridge(QObject):
     """An engine listener whose calls arrive as a signal on the GUI thread."""
 
-    event = Signal(object, object)  # GuardEvent, IncidentView | None
+    # GuardEvent, IncidentView | None. Not named ``event``: that is QObject's event handler.
+    received = Signal(object, object)
 
     def __call__(self, event: GuardEvent, view: IncidentView | None) -> None:
-        self.event.emit(event, view)  # queued: the receiver lives on the GUI thread
+        self.received.emit(event, view)  # queued: the receiver lives on the GUI thread
 
 
 class AlertController(QObject):

@@ -20,7 +20,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QHideEvent, QKeyEvent, QResizeEvent, QScreen
+from PySide6.QtGui import QCloseEvent, QHideEvent, QKeyEvent, QResizeEvent, QScreen, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
@@ -436,9 +436,11 @@ class WarningWindow(QWidget):
                     QBoxLayout.Direction.TopToBottom if stack else QBoxLayout.Direction.LeftToRight
                 )
                 for n in range(sub.count()):
-                    sub.itemAt(n).setAlignment(
-                        Qt.AlignmentFlag.AlignLeft if stack else Qt.AlignmentFlag(0)
-                    )
+                    item = sub.itemAt(n)
+                    if item is not None:
+                        item.setAlignment(
+                            Qt.AlignmentFlag.AlignLeft if stack else Qt.AlignmentFlag(0)
+                        )
         self.pages.updateGeometry()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -644,8 +646,10 @@ class WarningWindow(QWidget):
         if minimised and not self._closable:
             QTimer.singleShot(0, self, self._come_back)
 
-    def showEvent(self, event: QEvent) -> None:
-        QApplication.instance().installEventFilter(self._keys)
+    def showEvent(self, event: QShowEvent) -> None:
+        app = QApplication.instance()  # never None while a window shows
+        if app is not None:
+            app.installEventFilter(self._keys)
         super().showEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -664,6 +668,8 @@ class WarningWindow(QWidget):
             )
             return
         self._timer.stop()
-        QApplication.instance().removeEventFilter(self._keys)
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self._keys)
         super().closeEvent(event)
         self.closed.emit()

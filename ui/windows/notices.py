@@ -36,6 +36,8 @@ def fit(window: QWidget, width: int = NOTICE_WIDTH) -> None:
     """Wide enough for its buttons and tall enough for every wrapped line. (A fixed minimum
     width alone stops the layout from sizing the window, which cut the words off.)"""
     layout = window.layout()
+    if layout is None:  # nothing laid out in it: nothing to fit
+        return
     layout.activate()
     wide = max(width, layout.minimumSize().width())
     tall = max(layout.totalHeightForWidth(wide), layout.minimumSize().height())

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QCheckBox, QScrollArea
 
 from guard.platform.autostart import Autostart, AutostartError, login_command
 from guard.state import changes
+from guard.state.events import EventKind
 from ui import style, widgets
 from ui.i18n import tr
 from ui.windows.settings.saving import fill
@@ -105,7 +106,7 @@ class AutostartTab(QScrollArea):
             return
         self.autostart_box.setChecked(now)
         changes.journal(
-            "settings",
+            EventKind.SETTINGS,
             "ScamGuard will start at login" if now else "ScamGuard will no longer start at login",
             lambda line: widgets.set_text(self.autostart_error, line),
             setting="start_at_login",

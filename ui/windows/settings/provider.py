@@ -128,8 +128,9 @@ class ProviderTab(QScrollArea):
     def _show_numbers(self, profile: Profile | None) -> None:
         while self.numbers_layout.count():
             item = self.numbers_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.stale_labels = []
         self.numbers_title.setVisible(bool(profile and profile.numbers))
         if profile is None:

@@ -230,7 +230,10 @@ class TrustedTab(QStackedWidget):
         rows = self.trusted_table.selectionModel().selectedRows()
         if not rows:
             return
-        tool_id = self.trusted_table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+        cell = self.trusted_table.item(rows[0].row(), 0)
+        if cell is None:
+            return
+        tool_id = cell.data(Qt.ItemDataRole.UserRole)
         name = self.tool_names.get(tool_id, tool_id)
         notes: list[str] = []
         damaged = settings.load().problem
