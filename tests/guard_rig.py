@@ -13,6 +13,7 @@ import psutil
 from guard.engine.detection import OnDetect
 from guard.identify.identifier import Identifier
 from guard.live import GuardOptions, LiveGuard
+from guard.platform import process_status
 from guard.state.events import GuardEvent
 from tests.helpers import wait_for
 
@@ -76,8 +77,10 @@ class Rig:
 
 
 def status(pid: int) -> str:
+    """psutil's status, through the platform layer the guard itself uses (on Windows it
+    sees a suspension that psutil under Wine does not)."""
     try:
-        return psutil.Process(pid).status()
+        return process_status(psutil.Process(pid))
     except psutil.NoSuchProcess:
         return "gone"
 

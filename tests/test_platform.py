@@ -15,6 +15,7 @@ from guard import locations, platform
 from guard.platform import _windows, session
 from guard.watch import proc_connector, process_source
 from guard.watch.process_source import Slot, SourceUnavailable, choose
+from tests.conftest import Spawner
 
 # --- facts per OS ------------------------------------------------------------------------
 
@@ -205,6 +206,61 @@ def test_elsewhere_the_readers_are_plain_psutil() -> None:
     me = psutil.Process()
     assert platform.process_name(me) == me.name()
     assert platform.process_exe(me) == me.exe()
+
+
+class _Status:
+    """A psutil.Process whose status() says ``status`` (Wine says "running" when suspended)."""
+
+    def __init__(self, status: str, pid: int = 4242) -> None:
+        self.pid = pid
+        self._status = status
+
+    def status(self) -> str:
+        return self._status
+
+
+class _Threads:
+    """Stands in for _winapi.threads_all_suspended: what the threads' suspend counts say."""
+
+    def __init__(self, answer: bool | BaseException | None) -> None:
+        self.answer = answer
+        self.asked: list[int] = []
+
+    def threads_all_suspended(self, pid: int) -> bool | None:
+        self.asked.append(pid)
+        if isinstance(self.answer, BaseException):
+            raise self.answer
+        return self.answer
+
+
+def test_a_suspended_process_that_psutil_calls_running_is_stopped_on_windows() -> None:
+    suspended = _Threads(True)
+    assert _windows.process_status(_Status("running"), suspended) == "stopped"  # type: ignore[arg-type]
+    assert suspended.asked == [4242]
+    for answer in (False, None, OSError(5, "denied")):
+        assert _windows.process_status(_Status("running"), _Threads(answer)) == "running"  # type: ignore[arg-type]
+
+
+def test_what_psutil_already_knows_is_not_asked_again() -> None:
+    api = _Threads(False)
+    for known in ("stopped", "zombie", "dead"):
+        assert _windows.process_status(_Status(known), api) == known  # type: ignore[arg-type]
+    assert api.asked == []
+    me = psutil.Process()
+    assert platform.facts("linux").process_status(me) == me.status()
+
+
+@pytest.mark.skipif(sys.platform != "win32", reason="the real Windows thread calls")
+def test_on_windows_a_real_suspension_is_seen_and_undone(spawn: Spawner) -> None:
+    from guard.platform import _winapi
+
+    tool = psutil.Process(spawn.start("anydesk").pid)
+    assert _winapi.threads_all_suspended(tool.pid) is False
+    tool.suspend()
+    assert _winapi.threads_all_suspended(tool.pid) is True
+    assert platform.process_status(tool) == psutil.STATUS_STOPPED
+    tool.resume()
+    assert platform.process_status(tool) != psutil.STATUS_STOPPED
 
 
 # --- choosing the process event source ---------------------------------------------------

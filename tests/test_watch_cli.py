@@ -22,7 +22,7 @@ from guard.instance import GuardInstance
 from guard.state import paths
 from tests.conftest import REPO, Spawner, run_cli
 from tests.guard_rig import is_stopped, status
-from tests.helpers import wait_for
+from tests.helpers import ON_WINDOWS, wait_for
 
 
 class WatchProcess:
@@ -60,8 +60,12 @@ class WatchProcess:
         return wait_for(found, timeout=timeout, message=f"{kind} {fields}")
 
     def stop(self, sig: int = signal.SIGINT) -> int:
-        """Signal the guard (under a launcher, the launcher's child) and wait for it."""
-        if self.proc.poll() is None:
+        """Signal the guard (under a launcher, the launcher's child) and wait for it. On
+        Windows there is no signal to send another console's program: it is ended
+        (TerminateProcess, as Task Manager's "End task")."""
+        if self.proc.poll() is None and ON_WINDOWS:
+            self.proc.kill()
+        elif self.proc.poll() is None:
             for child in psutil.Process(self.proc.pid).children():
                 child.send_signal(sig)
             if sig == signal.SIGKILL or not self.launched:
@@ -78,9 +82,10 @@ def watch(spawn: Spawner, downloads: Path) -> Iterator[WatchProcess]:
     w = WatchProcess("--only-under", str(spawn.root), "--dirs", str(downloads), "--interval", "20")
     w.wait_event("started")
     yield w
-    w.stop(signal.SIGKILL)
+    w.stop(KILL)
 
 
+KILL = getattr(signal, "SIGKILL", signal.SIGTERM)  # Windows has no SIGKILL: stop() ends it
 NOT_ON_THE_PHONE = "--yes-i-am-not-on-the-phone"  # these tests are scripts: no terminal
 REQUIRED = {"event", "time", "incident", "tool", "name", "pid", "path", "message"}
 
@@ -120,7 +125,7 @@ def test_journal_survives_kill_9_and_history_shows_it(watch: WatchProcess, spawn
     frozen = watch.wait_event("frozen", pid=tool.pid)
     # The journal writes a moment after the event is printed; wait until it is there.
     wait_for(lambda: '"frozen"' in run_cli("history", "--json").stdout, message="the journal entry")
-    watch.stop(signal.SIGKILL)
+    watch.stop(KILL)
     result = run_cli("history", "--json")
     assert result.returncode == 0, result.stderr
     history = json.loads(result.stdout)

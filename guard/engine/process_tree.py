@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import psutil
 
-from guard.platform import suspend_is_counted
+from guard.platform import process_status, suspend_is_counted
 
 # How many times the tree is re-walked looking for children that appeared meanwhile. Each walk
 # freezes what it finds, and frozen processes cannot fork, so two or three walks settle.
@@ -51,7 +51,7 @@ class ProcessControl:
         # Where suspensions are counted (Windows, guard.platform), a tool frozen by an earlier
         # run of the guard must not be suspended twice; elsewhere the check would only cost
         # time.
-        if suspend_is_counted() and proc.status() == psutil.STATUS_STOPPED:
+        if suspend_is_counted() and process_status(proc) == psutil.STATUS_STOPPED:
             return
         proc.suspend()
 
@@ -69,11 +69,12 @@ class ProcessControl:
         program's now). A stop can be undone from outside: ``kill -CONT``, a debugger that
         swallows SIGSTOP, the kernel's SIGCONT to an orphaned process group; on Windows any
         program that may open the process can call NtResumeProcess. Windows and macOS report
-        a suspended process as "stopped" too (psutil), so one check serves every OS."""
+        a suspended process as "stopped" too (psutil; on Windows the platform layer asks the
+        threads when psutil cannot tell, as under Wine), so one check serves every OS."""
         try:
             if not proc.is_running():
                 return None
-            status = proc.status()
+            status = process_status(proc)
         except psutil.NoSuchProcess:
             return None
         except psutil.Error:

@@ -47,6 +47,7 @@ __all__ = [
     "owner_sid",
     "process_exe",
     "process_name",
+    "process_status",
     "shared_library_present",
     "suspend_is_counted",
     "user_locale_name",
@@ -142,6 +143,12 @@ def process_exe(proc: psutil.Process) -> str:
     """``proc.exe()``, with psutil's exceptions; on Windows, where Wine fails it with
     error 87, the path ``QueryFullProcessImageNameW`` reports."""
     return facts().process_exe(proc)
+
+
+def process_status(proc: psutil.Process) -> str:
+    """``proc.status()``, with psutil's exceptions; on Windows a process psutil calls running
+    is checked thread by thread for a suspension (Wine reports suspended ones as running)."""
+    return facts().process_status(proc)
 
 
 def user_locale_name() -> str | None:

@@ -15,6 +15,7 @@ from guard.platform._posix import (
     SUSPEND_IS_COUNTED,
     process_exe,
     process_name,
+    process_status,
     under_system_folders,
 )
 from guard.platform.folders import WatchFolder, unique
@@ -24,6 +25,7 @@ __all__ = [
     "SUSPEND_IS_COUNTED",
     "process_exe",
     "process_name",
+    "process_status",
 ]
 
 SYSTEM_FOLDERS = ("/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/")

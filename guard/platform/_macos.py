@@ -12,11 +12,12 @@ from guard.platform._posix import (
     SUSPEND_IS_COUNTED,
     process_exe,
     process_name,
+    process_status,
     under_system_folders,
 )
 from guard.platform.folders import WatchFolder
 
-__all__ = ["ADMIN_HINT", "SUSPEND_IS_COUNTED", "process_exe", "process_name"]
+__all__ = ["ADMIN_HINT", "SUSPEND_IS_COUNTED", "process_exe", "process_name", "process_status"]
 
 SYSTEM_FOLDERS = ("/System/", "/usr/", "/bin/", "/sbin/")
 

@@ -25,3 +25,7 @@ def process_name(proc: psutil.Process) -> str:
 
 def process_exe(proc: psutil.Process) -> str:
     return proc.exe()
+
+
+def process_status(proc: psutil.Process) -> str:
+    return proc.status()

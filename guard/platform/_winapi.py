@@ -21,6 +21,10 @@ PROGRAM_DATA_ID = "{62AB5D82-FDC1-4DC3-A9DD-070D1D495D97}"
 PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
 ERROR_INVALID_PARAMETER = 87  # also what Wine's psutil name()/exe() fail with
 MAX_IMAGE_PATH = 32768
+TH32CS_SNAPTHREAD = 0x4
+THREAD_SUSPEND_RESUME = 0x0002
+INVALID_HANDLE_VALUE = 2**64 - 1  # (HANDLE)-1 as ctypes returns it on 64-bit Windows
+SUSPEND_FAILED = 0xFFFFFFFF  # (DWORD)-1 from SuspendThread
 
 
 def _windll() -> ModuleType:
@@ -114,6 +118,60 @@ def process_image_path(pid: int) -> str:
         return buffer.value
     finally:
         kernel32.CloseHandle(handle)
+
+
+def threads_all_suspended(pid: int) -> bool | None:
+    """Are all of ``pid``'s threads suspended? None when it has no thread we may look at.
+
+    Each thread's suspend count is read the only way Windows offers: ``SuspendThread``
+    returns the count it had, and ``ResumeThread`` at once puts it back, so a running thread
+    pauses for microseconds and a suspended one is left exactly as it was. psutil reads the
+    thread states from ``NtQuerySystemInformation`` instead, which Wine does not fill in (a
+    suspended process reads "running" there); this works on both."""
+    from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+    class ThreadEntry32(ctypes.Structure):
+        _fields_ = [
+            ("dwSize", wintypes.DWORD), ("cntUsage", wintypes.DWORD),
+            ("th32ThreadID", wintypes.DWORD), ("th32OwnerProcessID", wintypes.DWORD),
+            ("tpBasePri", wintypes.LONG), ("tpDeltaPri", wintypes.LONG),
+            ("dwFlags", wintypes.DWORD),
+        ]  # fmt: skip
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    kernel32.CreateToolhelp32Snapshot.restype = wintypes.HANDLE
+    kernel32.CreateToolhelp32Snapshot.argtypes = [wintypes.DWORD, wintypes.DWORD]
+    kernel32.OpenThread.restype = wintypes.HANDLE
+    kernel32.OpenThread.argtypes = [wintypes.DWORD, wintypes.BOOL, wintypes.DWORD]
+    kernel32.SuspendThread.restype = wintypes.DWORD
+    kernel32.SuspendThread.argtypes = [wintypes.HANDLE]
+    kernel32.ResumeThread.argtypes = [wintypes.HANDLE]
+    kernel32.CloseHandle.argtypes = [wintypes.HANDLE]
+    snapshot = kernel32.CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0)
+    if snapshot in (None, INVALID_HANDLE_VALUE):
+        raise ctypes.WinError(ctypes.get_last_error())  # type: ignore[attr-defined]
+    counts: list[int] = []
+    try:
+        entry = ThreadEntry32()
+        entry.dwSize = ctypes.sizeof(entry)
+        more = kernel32.Thread32First(snapshot, ctypes.byref(entry))
+        while more:
+            if entry.th32OwnerProcessID == pid:
+                thread = kernel32.OpenThread(THREAD_SUSPEND_RESUME, False, entry.th32ThreadID)
+                if thread:
+                    try:
+                        before = kernel32.SuspendThread(thread)
+                        if before != SUSPEND_FAILED:
+                            kernel32.ResumeThread(thread)
+                            counts.append(before)
+                    finally:
+                        kernel32.CloseHandle(thread)
+            more = kernel32.Thread32Next(snapshot, ctypes.byref(entry))
+    finally:
+        kernel32.CloseHandle(snapshot)
+    if not counts:
+        return None
+    return all(count > 0 for count in counts)
 
 
 # --- the registry ------------------------------------------------------------------------

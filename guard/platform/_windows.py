@@ -98,3 +98,19 @@ def process_name(proc: psutil.Process, winapi: ModuleType | None = None) -> str:
         if not _needs_fallback(exc):
             raise
     return os.path.basename(_image_path(proc, winapi).replace("\\", "/"))
+
+
+def process_status(proc: psutil.Process, winapi: ModuleType | None = None) -> str:
+    """``proc.status()``, except that a process psutil calls running is asked again, thread
+    by thread, whether it is suspended (Wine reports a suspended process as running, so
+    the guard would think every freeze had been undone). ``winapi`` stands in for
+    :mod:`guard.platform._winapi` in tests."""
+    status = proc.status()
+    if status != psutil.STATUS_RUNNING:
+        return status
+    api = winapi if winapi is not None else _winapi()
+    try:
+        suspended = api.threads_all_suspended(proc.pid)
+    except OSError:
+        return status
+    return psutil.STATUS_STOPPED if suspended else status
