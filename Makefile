@@ -18,6 +18,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/scamguard signatures validate
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not packaging"
 
@@ -37,6 +38,7 @@ test-windows:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/identify_names.py

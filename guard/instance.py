@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sys
 import time
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ from filelock import FileLock, Timeout
 
 from guard import __version__, files
 from guard.errors import ScamGuardError
-from guard.platform import process_exe, process_name
+from guard.platform import lock_holder, process_exe, process_name
 from guard.state import paths
 
 # The usual lock, and the one a guard takes when something that is not ScamGuard holds it.
@@ -219,7 +218,7 @@ def identify(path: Path) -> Holder:
     """Is the process holding the lock at ``path`` a running ScamGuard? (Call it while
     the lock is known to be held.)"""
     record = _read_record(_record_path(path))
-    kernel = _kernel_holder(path)
+    kernel = lock_holder(path)
     recorded = record.get("pid") if record else None
     pid = kernel if kernel is not None else recorded
     if not isinstance(pid, int):
@@ -263,24 +262,6 @@ def _program(proc: psutil.Process) -> str:
         return process_exe(proc) or process_name(proc)
     except psutil.AccessDenied:
         return process_name(proc)
-
-
-def _kernel_holder(path: Path) -> int | None:
-    """The pid holding a flock on ``path``, as the kernel tells it (Linux ``/proc/locks``);
-    None when the kernel cannot say here (other systems, no /proc)."""
-    try:
-        st = os.stat(path)
-        table = Path("/proc/locks").read_text(encoding="ascii", errors="replace")
-    except OSError:
-        return None
-    wanted = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
-    for line in table.splitlines():
-        fields = line.split()
-        if "->" in fields or len(fields) < 6 or fields[1] != "FLOCK":
-            continue  # a waiter, or a POSIX/OFD lock (filelock uses flock)
-        if fields[5] == wanted and fields[4].isdigit():
-            return int(fields[4])
-    return None
 
 
 def _record_path(lock: Path) -> Path:

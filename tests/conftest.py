@@ -51,7 +51,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     entries = _windows_lane_list()
     for item in items:
         for node, kind, reason in entries:
-            if item.nodeid == node or item.nodeid.startswith(node + "["):
+            if item.nodeid == node or item.nodeid.startswith((node + "[", node + "::")):
                 if kind == "skip":
                     marker = pytest.mark.skip(reason=f"not on Windows: {reason}")
                 else:

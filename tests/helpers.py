@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
+import psutil
 import pytest
 
 T = TypeVar("T")
@@ -74,12 +75,16 @@ def write_database(root: Path, tools: dict[str, str], version: int = 1) -> Path:
 
 @contextlib.contextmanager
 def keep_resuming(pid: int) -> Iterator[None]:
-    """While inside: ``kill -CONT pid`` every 10 ms, as a script a caller left running would,
-    so a frozen tool keeps waking up."""
+    """While inside: ``kill -CONT pid`` every 10 ms (on Windows, NtResumeProcess), as a script
+    a caller left running would, so a frozen tool keeps waking up."""
     stop = threading.Event()
 
     def resume() -> None:
         while not stop.wait(0.01):
+            if ON_WINDOWS:
+                with contextlib.suppress(psutil.Error):
+                    psutil.Process(pid).resume()
+                continue
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGCONT)
 

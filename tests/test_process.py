@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import psutil
 import pytest
@@ -173,7 +172,7 @@ def test_binary_path_kept_for_details(spawn: Spawner, identifier: Identifier) ->
     proc = spawn.start("anydesk")
     info = wait_for(lambda: (i := read_process(proc.pid)) and i.exe and i, message="exec")
     verdict = identifier.identify_process(info)
-    assert verdict.path == str(Path(spawn.root) / "anydesk")
+    assert verdict.path == str(spawn.binary("anydesk"))
 
 
 def test_idle_ticks_skip_the_pid_list_when_no_process_was_created(

@@ -43,6 +43,7 @@ __all__ = [
     "install_folders",
     "installed_dpkg_packages",
     "is_kernel_thread",
+    "lock_holder",
     "machine_dir",
     "owner_sid",
     "process_exe",
@@ -166,6 +167,15 @@ def owner_sid(path: Path) -> str:
     from guard.platform import _winapi  # noqa: PLC0415 - Windows only
 
     return _winapi.owner_sid(path)
+
+
+def lock_holder(path: Path) -> int | None:
+    """The pid holding a file lock on ``path``, where the kernel tells (Linux: /proc/locks);
+    None elsewhere, or when it cannot say. (Wine maps ``/proc/locks`` to the Linux host's,
+    which describes the host's files, not Windows ones: asked on Linux only.)"""
+    if current_os() != "linux":
+        return None
+    return facts("linux").flock_holder(path)
 
 
 def shared_library_present(name: str) -> bool:

@@ -5,6 +5,7 @@ file (no subprocess, no root needed)."""
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -134,3 +135,21 @@ def dpkg_owns(package: str, path: str, info_dir: Path = DPKG_INFO) -> bool:
         if wanted in lines:
             return True
     return False
+
+
+def flock_holder(path: Path, locks: Path = Path("/proc/locks")) -> int | None:
+    """The pid holding a flock on ``path``, as the kernel tells it (``/proc/locks``); None
+    when it cannot say (no /proc, or no flock on that file)."""
+    try:
+        st = os.stat(path)
+        table = locks.read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    wanted = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    for line in table.splitlines():
+        fields = line.split()
+        if "->" in fields or len(fields) < 6 or fields[1] != "FLOCK":
+            continue  # a waiter, or a POSIX/OFD lock (filelock uses flock)
+        if fields[5] == wanted and fields[4].isdigit():
+            return int(fields[4])
+    return None
