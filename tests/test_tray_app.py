@@ -26,6 +26,7 @@ from guard.sigdb.loader import load_database
 from guard.state import changes, paths, settings
 from guard.state.journal import JournalError, read
 from guard.state.paths import journal_path
+from tests.guard_rig import status
 from tests.helpers import keep_resuming, wait_for
 from ui import cli as ui_cli
 from ui.app import AppOptions, TrayApp
@@ -38,10 +39,8 @@ WAIT_MS = 10_000
 
 
 def _status(pid: int) -> str:
-    try:
-        return psutil.Process(pid).status()
-    except psutil.NoSuchProcess:
-        return "gone"
+    """The status as the guard sees it (through the platform layer: Windows under Wine too)."""
+    return status(pid)
 
 
 def _gone(proc) -> bool:
@@ -151,7 +150,7 @@ def test_the_tool_exiting_while_the_warning_is_up_says_so(qtbot, start_tray, spa
     app = start_tray("sky")
     tool = spawn.start("anydesk")
     window = _warning(qtbot, app)
-    os.kill(tool.pid, signal.SIGKILL)  # the caller's tool dies (or they close it remotely)
+    tool.kill()  # the caller's tool dies (or they close it remotely)
     tool.wait(timeout=5)
     qtbot.waitUntil(lambda: window.pages.currentIndex() == DONE, timeout=WAIT_MS)
     assert "has closed" in window.caught_label.text()
@@ -397,7 +396,7 @@ def test_a_folder_change_restarts_the_guard_only_once_nothing_is_open(qtbot, sta
     qtbot.waitUntil(lambda: app.alerts.window is None, timeout=WAIT_MS)
     assert app.guard is first  # nor while it is allowed: a new engine would freeze it again
     assert _status(tool.pid) != psutil.STATUS_STOPPED
-    os.kill(tool.pid, signal.SIGKILL)
+    tool.kill()
     tool.wait(timeout=5)
     qtbot.waitUntil(lambda: app.guard is not first and app.running, timeout=WAIT_MS)
     stops = [row for row in read(journal_path()) if row["kind"] == "stopped"]

@@ -101,7 +101,7 @@ def test_events_are_json_lines_with_the_documented_fields(
     frozen = watch.wait_event("frozen", pid=tool.pid)
     assert is_stopped(tool.pid)
     part = downloads / "TeamViewer_Setup.exe.crdownload"
-    shutil.copy("/bin/sleep", part)
+    shutil.copy(spawn.binary("anydesk"), part)
     part.rename(downloads / "TeamViewer_Setup.exe")
     installer = watch.wait_event("installer", tool="teamviewer")
     for event in (watch.events[1], frozen, installer):
