@@ -27,7 +27,7 @@ from guard.state import changes, paths, settings
 from guard.state.journal import JournalError, read
 from guard.state.paths import journal_path
 from tests.guard_rig import status
-from tests.helpers import keep_resuming, wait_for
+from tests.helpers import TIME_FACTOR, keep_resuming, wait_for
 from ui import cli as ui_cli
 from ui.app import AppOptions, TrayApp
 from ui.single_instance import ANSWERED, LISTENING, SingleInstance, server_name
@@ -35,7 +35,7 @@ from ui.tray import Menu, StatusWindow, status_of
 from ui.warning import alerts
 from ui.warning.window import CHOICE, DONE, QUESTION, SCOPE, WarningWindow
 
-WAIT_MS = 10_000
+WAIT_MS = 10_000 * TIME_FACTOR
 
 
 def _status(pid: int) -> str:
