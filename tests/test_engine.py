@@ -181,7 +181,9 @@ def test_kill_mode_and_log_mode(identifier: Identifier, spawn: Spawner) -> None:
     killer = Rig(identifier, spawn.root, on_detect=OnDetect.KILL).start()
     try:
         victim = spawn.start("anydesk")
-        wait_for(lambda: status(victim.pid) in ("gone", psutil.STATUS_ZOMBIE), message="kill")
+        # The tool's own handle says it ended (on Windows the test's open handle keeps an
+        # ended process's pid in use, so "gone" may never show there).
+        wait_for(lambda: victim.poll() is not None, message="kill")
         assert killer.wait_event("blocked").data["killed"] == [victim.pid]
     finally:
         killer.stop()
