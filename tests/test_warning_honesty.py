@@ -10,7 +10,6 @@ the real window says; the same path with real processes is in test_tray_app.py.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 
 import pytest
 import shiboken6
@@ -19,12 +18,14 @@ from PySide6.QtWidgets import QApplication, QScrollArea
 from guard.engine.incidents import IncidentView, State
 from guard.providers.model import ProfileSet
 from guard.state.events import GuardEvent
+from tests.test_warning import _day_after_the_numbers_were_checked
 from ui.warning import text as warning_text
 from ui.warning.preview import sample_incident
 from ui.warning.text import Caught
 from ui.warning.window import CHOICE, DONE, WarningWindow
 
-TODAY = dt.date(2026, 11, 22)
+# "Today" derived from the shipped data, as in test_warning: never a fixed calendar date.
+TODAY = _day_after_the_numbers_were_checked()
 RESTARTED = "Someone tried to restart it from outside ScamGuard. It has been stopped again."
 
 
