@@ -11,7 +11,7 @@ import psutil
 import pytest
 
 from guard.identify.identifier import Identifier
-from guard.identify.process import read_process
+from guard.identify.process import ProcessInfo, read_process
 from guard.watch import process_poller
 from guard.watch.process_poller import ProcessPoller
 from tests.conftest import Spawner
@@ -211,3 +211,31 @@ def test_a_name_that_cannot_be_read_is_reported_not_raised(spawn: Spawner) -> No
     info = read_process(_WindowsNameError(proc.pid))
     assert info is not None and info.pid == proc.pid and info.name == "?"
     assert info.problems == ("name: the parameter is incorrect",)  # errors.describe_os_error
+
+
+def test_a_new_tool_that_cannot_be_read_at_first_is_looked_at_again(
+    spawn: Spawner, identifier: Identifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen under Wine: a process a few ms old cannot be opened (read as gone), then its
+    name read fails with "invalid handle"; a moment later both work. The poller must keep
+    looking while the pid is young, not drop it after the first failed look."""
+    proc = spawn.start("anydesk")
+    failures = {"gone": 1, "unread": 2}
+    real_read = process_poller.read_process
+
+    def read(pid: int) -> ProcessInfo | None:
+        if pid == proc.pid and failures["gone"]:
+            failures["gone"] -= 1
+            return None  # what psutil says of a process it cannot open yet
+        if pid == proc.pid and failures["unread"]:
+            failures["unread"] -= 1
+            return read_process(_WindowsNameError(pid))  # the name read fails: "?"
+        return real_read(pid)
+
+    monkeypatch.setattr(process_poller, "read_process", read)
+    calls: list[int] = []
+    poller = ProcessPoller(identifier, lambda info, v: calls.append(info.pid), interval=0.01)
+    poller.known = set(psutil.pids()) - {proc.pid}  # as if it started after the first scan
+    wait_for(lambda: (poller.tick(), proc.pid in calls)[1], message="detection after retries")
+    assert failures == {"gone": 0, "unread": 0}  # every failure was met on the way
+    assert calls == [proc.pid]

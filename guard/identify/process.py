@@ -14,6 +14,10 @@ import psutil
 from guard.errors import describe_os_error
 from guard.platform import process_exe, process_name
 
+# The name of a process whose name could not be read (access denied, or a Windows process
+# a moment after it started): the poller looks at such a young process again.
+UNREAD = "?"
+
 
 @dataclass(frozen=True, slots=True)
 class ProcessInfo:
@@ -58,10 +62,10 @@ def read_process(target: int | psutil.Process) -> ProcessInfo | None:
         return None
     except psutil.AccessDenied:
         pid = target.pid if isinstance(target, psutil.Process) else target
-        return ProcessInfo(pid=pid, name="?", problems=("name: access denied",))
+        return ProcessInfo(pid=pid, name=UNREAD, problems=("name: access denied",))
     except OSError as exc:  # Windows (seen under Wine): the name read fails with a plain error
         pid = target.pid if isinstance(target, psutil.Process) else target
-        return ProcessInfo(pid=pid, name="?", problems=(f"name: {describe_os_error(exc)}",))
+        return ProcessInfo(pid=pid, name=UNREAD, problems=(f"name: {describe_os_error(exc)}",))
     cmdline = values.get("cmdline") or ()
     return ProcessInfo(
         pid=proc.pid,

@@ -21,7 +21,7 @@ import psutil
 from guard.engine.lineage import Lineage
 from guard.identify.evidence import Identification
 from guard.identify.identifier import Identifier
-from guard.identify.process import ProcessInfo, read_process
+from guard.identify.process import UNREAD, ProcessInfo, read_process
 from guard.platform import process_exe, process_name
 
 OnMatch = Callable[[ProcessInfo, Identification], None]
@@ -124,7 +124,9 @@ class ProcessPoller:
         for pid, state in list(self.young.items()):
             if pid in self.matched or now - state.first_seen > self.recheck_window:
                 del self.young[pid]
-            elif state.seen_as[0]:  # looked at once already: only re-identify on a change
+            elif state.seen_as[0] in ("", UNREAD):  # not read yet: a whole look again
+                self._look(pid, young=True)
+            else:  # looked at once already: only re-identify on a change
                 self._recheck(pid, state)
 
     def look_now(self, pid: int) -> None:
@@ -156,7 +158,9 @@ class ProcessPoller:
     def _look(self, pid: int, young: bool) -> None:
         info = read_process(pid)
         if info is None:
-            self.young.pop(pid, None)
+            # Gone, or (under Wine, seen) not yet openable a moment after it started: a young
+            # pid stays young and is looked at again next tick; the diff forgets it once the
+            # pid is really gone from the list.
             return
         if young and pid in self.young:
             self.young[pid].seen_as = (info.name, info.exe)
@@ -178,7 +182,9 @@ class ProcessPoller:
                     exe: str | None = process_exe(proc)
                 except (psutil.AccessDenied, psutil.ZombieProcess, OSError):
                     exe = None
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
+        except (psutil.NoSuchProcess, psutil.AccessDenied, OSError):
+            # OSError: Windows under Wine fails a just-started process's name with "invalid
+            # handle" for a few ms; the next tick asks again, within the recheck window.
             return
         if (name, exe) != state.seen_as:
             self._look(pid, young=True)
