@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from guard.state import paths
 from tests.conftest import REPO, Spawner, run_cli
 from tests.helpers import not_on_windows, wait_for
 from tests.pe_builder import write_pe
@@ -162,11 +163,13 @@ def _start_guard(
 
 @not_on_windows("a Windows session always has a desktop: the bare command opens the tray")
 def test_no_command_without_display_runs_headless_guard(tmp_path: Path, spawn: Spawner) -> None:
-    # The bare command cannot be confined with options, so its world is: a temp home (its
-    # Downloads, Desktop and temp folder), and a tool this test starts.
+    # The bare command takes no options; in a test home SCAMGUARD_ONLY_UNDER confines it to
+    # the programs this test starts (unconfined, it froze any AnyDesk on the machine,
+    # including the Windows lane's when both suites ran at once).
     gone = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
     env = {k: v for k, v in os.environ.items() if k not in gone}
     env.update(HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / ".config"), TMPDIR=str(tmp_path))
+    env[paths.ENV_ONLY_UNDER] = str(spawn.root)
     guard = _start_guard([], env, module="ui")  # the `scamguard` command
     try:
         first = guard.stderr.readline()
