@@ -14,9 +14,11 @@ EXIT_REJECTED = 3
 # open without sharing it (Python reports both as a PermissionError).
 _WINERROR_IN_USE = (32, 33)
 
+FILE_IN_THE_WAY = "a file stands where a folder should be"
+
 _WORDS = {
     errno.ENOENT: "no such file or folder",
-    errno.ENOTDIR: "a file stands where a folder should be",
+    errno.ENOTDIR: FILE_IN_THE_WAY,
     errno.ENOSPC: "the disk is full",
     errno.EACCES: "permission denied",
     errno.EPERM: "permission denied",

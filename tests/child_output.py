@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import select
-import signal
 import subprocess
 import sys
 import threading
 import time
 from typing import TextIO
 
-from tests.helpers import wait_for
+from tests.helpers import interrupt, wait_for
 
 
 class Lines:
@@ -54,7 +53,7 @@ class Watching:
 
     def stop(self) -> int:
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
+            interrupt(self.proc)
             try:
                 return self.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:

@@ -73,7 +73,12 @@ class Rig:
             hits = [e for e in self.matching(kind, **fields) if where is None or where(e)]
             return hits[0] if hits else None
 
-        return wait_for(found, timeout=timeout, message=f"a {kind} event {fields}")
+        try:
+            return wait_for(found, timeout=timeout, message=f"a {kind} event {fields}")
+        except AssertionError as exc:  # say what the guard did instead (a flake's only clue)
+            with self._lock:
+                seen = "\n".join(f"  {e.kind}: {e.message}" for e in self.events[-20:])
+            raise AssertionError(f"{exc}; the guard's last events:\n{seen}") from None
 
 
 def status(pid: int) -> str:

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import psutil
 import pytest
@@ -25,6 +25,22 @@ ON_WINDOWS = sys.platform == "win32"
 # Deadlines stretch under Wine, where starting a process or a thread costs several times what
 # it does natively: the tests still wait on a condition, only for longer before failing.
 TIME_FACTOR = 3 if ON_WINDOWS else 1
+
+
+# What a process ended from outside exits with: killed by a signal on POSIX; on Windows,
+# TerminateProcess with the code Popen.kill and Task Manager use.
+ENDED_FROM_OUTSIDE = 1 if ON_WINDOWS else -signal.SIGKILL
+
+
+def interrupt(proc: subprocess.Popen[Any]) -> None:
+    """Ctrl-C for a guard a test started: SIGINT on POSIX. Windows cannot send a signal to
+    another console's program: there it is ended (TerminateProcess), as "End task" does."""
+    if proc.poll() is not None:
+        return
+    if ON_WINDOWS:
+        proc.kill()
+    else:
+        proc.send_signal(signal.SIGINT)
 
 
 def not_on_windows(reason: str) -> pytest.MarkDecorator:

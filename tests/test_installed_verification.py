@@ -16,7 +16,6 @@ import io
 import json
 import re
 import shutil
-import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -35,7 +34,7 @@ from guard.updates import bundles, client, installed, keys
 from guard.updates.manifest import canonical
 from tests.conftest import REPO
 from tests.guard_rig import Rig, is_stopped
-from tests.helpers import wait_for
+from tests.helpers import interrupt, wait_for
 from tests.test_updates import (  # noqa: F401 - fixtures, found by name
     _install_v2,
     _publish,
@@ -238,7 +237,7 @@ def test_a_running_guard_refuses_a_folder_switched_in_by_hand(feed_server, keyri
     """The guard is running on a real update; a hand-made folder lands and the pointer
     moves to it. The guard journals the refusal and keeps detecting AnyDesk."""
     _install_v2(feed_server, keyring, sources)
-    live = Identifier(SignatureIndex(load_active().signatures), os_name="linux", env={})
+    live = Identifier(SignatureIndex(load_active().signatures), env={})
     rig = Rig(live, spawn.root).start()
     try:
         fake = _copy_install()
@@ -290,7 +289,7 @@ def test_the_guard_started_on_a_hand_made_folder_journals_the_refusal(hand_made_
 
         events = wait_for(journalled, timeout=30, message="the guard to start")
     finally:
-        watch.send_signal(signal.SIGINT)
+        interrupt(watch)
         _out, err = watch.communicate(timeout=15)
     refusals = [e["message"] for e in events if e["kind"] == "error" and "refused" in e["message"]]
     assert refusals == [

@@ -9,6 +9,7 @@ from pathlib import Path
 from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
 from guard.identify.installpaths import InstallPaths, expand, normalize
+from guard.identify.process import read_process
 from guard.platform import installed_dpkg_packages
 from guard.sigdb.loader import load_database
 from tests.conftest import Spawner, run_cli
@@ -52,10 +53,10 @@ def test_scan_finds_installers_in_downloads_and_desktop(tmp_path: Path) -> None:
 def test_scan_finds_running_tool(tmp_path: Path, spawn: Spawner) -> None:
     env = _home_env(tmp_path)
     proc = spawn.start("anydesk")
-    wait_for(
+    program = spawn.binary("anydesk")
+    wait_for(  # exec done: the process runs the copy, not the launcher
         lambda: (
-            os.path.exists(f"/proc/{proc.pid}/exe")
-            and os.readlink(f"/proc/{proc.pid}/exe").endswith("anydesk")
+            (info := read_process(proc.pid)) and info.exe and Path(info.exe).name == program.name
         ),
         message="exec",
     )
@@ -63,7 +64,7 @@ def test_scan_finds_running_tool(tmp_path: Path, spawn: Spawner) -> None:
     report = json.loads(result.stdout)
     running = [f for f in report["running"] if f["pid"] == proc.pid]
     assert running and running[0]["tool"] == "anydesk"
-    assert running[0]["location"] == str(spawn.binary("anydesk"))
+    assert os.path.normcase(running[0]["location"]) == os.path.normcase(program)
     assert result.returncode == 0
 
 

@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 from guard.supervise import Backoff, Supervisor, describe_exit
-from tests.helpers import wait_for
+from tests.helpers import ON_WINDOWS, wait_for
 
 # A stand-in tray: records its pid, then exits 0 once the "quit" file appears (Quit).
 CHILD = """
@@ -25,6 +25,26 @@ while not (folder / "quit").exists():
 def _pids(folder: Path) -> list[int]:
     path = folder / "pids"
     return [int(x) for x in path.read_text().split()] if path.exists() else []
+
+
+def _end(pid: int, signal_name: str) -> None:
+    """Stop a stand-in tray from outside: the signal on POSIX; on Windows, what Task
+    Manager's "End task" and ``taskkill /f`` do (TerminateProcess, here with exit code 1)."""
+    if not ON_WINDOWS:
+        os.kill(pid, getattr(signal, signal_name))
+        return
+    import ctypes
+
+    kernel32 = ctypes.WinDLL("kernel32")  # type: ignore[attr-defined]  # its own prototypes
+    kernel32.OpenProcess.restype = ctypes.c_void_p  # a HANDLE, not a C int
+    kernel32.TerminateProcess.argtypes = [ctypes.c_void_p, ctypes.c_uint]
+    kernel32.CloseHandle.argtypes = [ctypes.c_void_p]
+    handle = kernel32.OpenProcess(0x0001, False, pid)  # PROCESS_TERMINATE
+    assert handle, f"cannot open pid {pid}"
+    try:
+        assert kernel32.TerminateProcess(handle, 1)
+    finally:
+        kernel32.CloseHandle(handle)
 
 
 def _start(supervisor: Supervisor) -> tuple[threading.Thread, list[int]]:
@@ -44,10 +64,11 @@ def test_a_killed_tray_is_started_again_and_quit_ends_it(tmp_path):
     thread, result = _start(supervisor)
     try:
         wait_for(lambda: len(_pids(tmp_path)) == 1, timeout=20, message="the first tray")
-        os.kill(_pids(tmp_path)[0], signal.SIGKILL)  # "End task" in Task Manager
+        _end(_pids(tmp_path)[0], "SIGKILL")  # "End task" in Task Manager
         wait_for(lambda: len(_pids(tmp_path)) == 2, timeout=20, message="a restarted tray")
-        assert restarts == ["stopped by SIGKILL"]
-        os.kill(_pids(tmp_path)[1], signal.SIGTERM)  # a caller's `pkill scamguard`
+        # Windows has no signals: a process ended from outside has an exit code.
+        assert restarts == ["exit code 1" if ON_WINDOWS else "stopped by SIGKILL"]
+        _end(_pids(tmp_path)[1], "SIGTERM")  # a caller's `pkill` / `taskkill /f`
         wait_for(lambda: len(_pids(tmp_path)) == 3, timeout=20, message="another restart")
         (tmp_path / "quit").touch()  # Quit from the menu: exit 0
         thread.join(timeout=20)
@@ -82,7 +103,9 @@ def test_stop_ends_a_running_tray(tmp_path):
     supervisor.stop()  # logout: the supervisor is told to stop, and takes the tray with it
     thread.join(timeout=20)
     assert result == [0] and supervisor.restarts == 0
-    assert supervisor.child is not None and supervisor.child.returncode == -signal.SIGTERM
+    # Popen.terminate: SIGTERM, or TerminateProcess with exit code 1 on Windows.
+    ended = 1 if ON_WINDOWS else -signal.SIGTERM
+    assert supervisor.child is not None and supervisor.child.returncode == ended
 
 
 def test_a_program_that_cannot_start_is_reported_and_retried(tmp_path):

@@ -64,6 +64,8 @@ class WatchProcess:
         Windows there is no signal to send another console's program: it is ended
         (TerminateProcess, as Task Manager's "End task")."""
         if self.proc.poll() is None and ON_WINDOWS:
+            for child in psutil.Process(self.proc.pid).children():  # under a launcher
+                child.kill()
             self.proc.kill()
         elif self.proc.poll() is None:
             for child in psutil.Process(self.proc.pid).children():
@@ -165,31 +167,26 @@ def test_kill_mode_and_log_mode_from_the_command_line(spawn: Spawner) -> None:
 
 
 def test_guard_never_freezes_the_program_that_started_it(spawn: Spawner) -> None:
-    # A copy of sh named "anydesk" runs the guard: the guard's own parent is a "tool".
-    launcher = spawn.binary("anydesk")
-    shutil.copy("/bin/sh", launcher)
-    cmd = " ".join(
-        [
-            sys.executable,
-            "-m",
-            "guard",
-            "watch",
-            "--json",
-            "--no-default-dirs",
-            "--only-under",
-            str(spawn.root),
-        ]
-    )
-    w = WatchProcess(cwd=REPO, launcher=[str(launcher), "-c", f"{cmd}; true"])
+    # A program named "anydesk" runs the guard: the guard's own parent is a "tool". On
+    # POSIX a copy of sh; on Windows the stand-in tool's `--run` (tests/wine-lane/stubs).
+    args = ["--only-under", str(spawn.root)]
+    if ON_WINDOWS:
+        w = WatchProcess(*args, cwd=REPO, launcher=[str(spawn.binary("anydesk")), "--run"])
+    else:
+        launcher = spawn.binary("anydesk")
+        shutil.copy("/bin/sh", launcher)
+        cmd = " ".join([sys.executable, "-m", "guard", "watch", "--json", "--no-default-dirs"])
+        w = WatchProcess(cwd=REPO, launcher=[str(launcher), "-c", f"{cmd} {' '.join(args)}; true"])
     try:
         error = w.wait_event("error", tool="anydesk")
         assert "started ScamGuard" in error["message"]
-        assert psutil.Process(w.proc.pid).status() != psutil.STATUS_STOPPED
+        assert not is_stopped(w.proc.pid)
         tool = spawn.start("teamviewer")  # and the guard keeps guarding
         w.wait_event("frozen", pid=tool.pid)
+        assert not is_stopped(w.proc.pid)
     finally:
-        assert w.stop(signal.SIGTERM) == 0
-    assert not is_stopped(w.proc.pid)
+        code = w.stop(signal.SIGTERM)
+    assert ON_WINDOWS or code == 0  # Windows ends it from outside: no clean exit code
 
 
 def test_trusted_tool_is_recorded_not_frozen(spawn: Spawner) -> None:

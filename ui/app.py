@@ -282,7 +282,9 @@ class TrayApp(QObject):
         self.menu.set_status(status)
         if self.tray is not None:
             self.tray.set_status(status)
-        self.status_window.set_status(status)
+        # An update check still running at Quit answers after the windows are gone.
+        if shiboken6.isValid(self.status_window):
+            self.status_window.set_status(status)
         self.status_changed.emit(status)
 
     def bring_forward(self) -> None:

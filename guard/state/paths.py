@@ -31,6 +31,7 @@ from pathlib import Path
 import platformdirs
 
 from guard import platform
+from guard.errors import FILE_IN_THE_WAY, describe_os_error
 from guard.platform.ownership import admin_owned_reason
 
 APP = platform.APP
@@ -205,12 +206,21 @@ def unusable_reason(folder: Path) -> str:
         os.close(fd)
         os.unlink(probe)
     except (FileExistsError, NotADirectoryError):
-        return "a file stands where a folder should be"
+        return FILE_IN_THE_WAY
     except PermissionError:
         return "permission denied"
     except OSError as exc:
-        return exc.strerror or str(exc)
+        # Windows says "path not found" (error 3) where a file stands in the way.
+        return FILE_IN_THE_WAY if _file_in_the_way(folder) else describe_os_error(exc)
     return ""
+
+
+def _file_in_the_way(folder: Path) -> bool:
+    """Is the nearest part of ``folder`` that exists a file rather than a folder?"""
+    for part in (folder, *folder.parents):
+        if part.exists():
+            return not part.is_dir()
+    return False
 
 
 def _temporary_state() -> Path:
