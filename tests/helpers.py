@@ -94,20 +94,26 @@ def write_database(root: Path, tools: dict[str, str], version: int = 1) -> Path:
     return root
 
 
+def resume_from_outside(pid: int) -> None:
+    """What a caller dictates to undo a freeze: ``kill -CONT pid``; on Windows a resume
+    (psutil's, NtResumeProcess) as Process Explorer's "Resume" does. Gone: nothing."""
+    if ON_WINDOWS:
+        with contextlib.suppress(psutil.Error):
+            psutil.Process(pid).resume()
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGCONT)
+
+
 @contextlib.contextmanager
 def keep_resuming(pid: int) -> Iterator[None]:
-    """While inside: ``kill -CONT pid`` every 10 ms (on Windows, NtResumeProcess), as a script
-    a caller left running would, so a frozen tool keeps waking up."""
+    """While inside: ``resume_from_outside(pid)`` every 10 ms, as a script a caller left
+    running would, so a frozen tool keeps waking up."""
     stop = threading.Event()
 
     def resume() -> None:
         while not stop.wait(0.01):
-            if ON_WINDOWS:
-                with contextlib.suppress(psutil.Error):
-                    psutil.Process(pid).resume()
-                continue
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGCONT)
+            resume_from_outside(pid)
 
     resumer = threading.Thread(target=resume, daemon=True)
     resumer.start()

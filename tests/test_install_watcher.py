@@ -25,7 +25,7 @@ from guard.watch import install_watcher
 from guard.watch.install_watcher import FILE_EVENTS, InstallWatcher
 from tests.conftest import Spawner
 from tests.guard_rig import Rig
-from tests.helpers import wait_for
+from tests.helpers import ON_WINDOWS, wait_for
 
 
 @pytest.fixture
@@ -92,7 +92,8 @@ def test_block_quarantines_and_restore_puts_it_back(rig: Rig, downloads: Path) -
     assert record.original_path == str(path) and record.tool == "anydesk"
     assert record.sha256 and len(record.sha256) == 64
     stored = quarantine_dir() / record.id / "item"
-    assert not os.access(stored, os.X_OK)
+    # Cannot be started from there: no execute bit on POSIX, no program extension on Windows.
+    assert stored.suffix == "" and (ON_WINDOWS or not os.access(stored, os.X_OK))
     # A second download of the same tool after the block is quarantined at once.
     again = _download(downloads, "AnyDesk (1).exe")
     wait_for(lambda: not again.exists(), message="the second copy to be quarantined")
@@ -212,7 +213,8 @@ def test_large_trees_are_watched_at_the_top_only(
 
 
 def test_default_folders_per_os() -> None:
-    linux = [str(f.path) for f in watch_folders("linux", env={})]
+    # The tables are asked for another OS's folders too: compared as POSIX paths.
+    linux = [f.path.as_posix() for f in watch_folders("linux", env={})]
     assert "/opt" in linux and "/usr/share/applications" in linux
     env = {
         "ProgramFiles": "C:\\Program Files",
@@ -224,7 +226,7 @@ def test_default_folders_per_os() -> None:
     windows = watch_folders("windows", env=env)
     assert {str(f.path) for f in windows} >= set(env.values())
     assert all(f.recursive is False for f in windows if str(f.path) in env.values())
-    mac = [str(f.path) for f in watch_folders("macos", env={})]
+    mac = [f.path.as_posix() for f in watch_folders("macos", env={})]
     assert "/Applications" in mac
 
 

@@ -328,18 +328,26 @@ def test_on_windows_only_files_owned_by_system_or_administrators_count(tmp_path,
     owners[config] = "S-1-5-21-1004336348-1177238915-682003330-1001"  # planted by a user
     assert str(config) in check()
     owners[config] = "S-1-5-18"
-    link = tmp_path / "junction"
-    link.symlink_to(folder)
-    owners[link / "config.json"] = owners[link] = "S-1-5-18"
-    assert "is a junction or link" in machine_config.untrusted_reason(
-        link / "config.json", windows=True, owner_of=owners.__getitem__
-    )
 
     def denied(_path: Path) -> str:
         raise PermissionError(5, "Access is denied")
 
     assert "cannot be checked" in machine_config.untrusted_reason(
         config, windows=True, owner_of=denied
+    )
+
+
+def test_on_windows_a_machine_folder_reached_through_a_link_does_not_count(tmp_path, monkeypatch):
+    """Owned by SYSTEM all the way, but reached through a junction or link: not trusted."""
+    monkeypatch.setattr(paths, "overridden", lambda: False)
+    folder = tmp_path / "ScamGuard"
+    folder.mkdir()
+    (folder / "config.json").write_text("{}")
+    link = tmp_path / "junction"
+    link.symlink_to(folder, target_is_directory=True)
+    owners = dict.fromkeys([folder, folder / "config.json", link, link / "config.json"], "S-1-5-18")
+    assert "is a junction or link" in machine_config.untrusted_reason(
+        link / "config.json", windows=True, owner_of=owners.__getitem__
     )
 
 

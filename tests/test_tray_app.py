@@ -27,7 +27,7 @@ from guard.state import changes, paths, settings
 from guard.state.journal import JournalError, read
 from guard.state.paths import journal_path
 from tests.guard_rig import status
-from tests.helpers import TIME_FACTOR, keep_resuming, wait_for
+from tests.helpers import TIME_FACTOR, keep_resuming, resume_from_outside, wait_for
 from ui import cli as ui_cli
 from ui.app import AppOptions, TrayApp
 from ui.single_instance import ANSWERED, LISTENING, SingleInstance, server_name
@@ -626,7 +626,7 @@ def test_a_tool_resumed_from_outside_is_frozen_again_and_the_warning_says_so(
     window = _warning(qtbot, app)
     assert "has stopped it" in window.frozen_label.text()
     assert "from outside ScamGuard" not in window.frozen_label.text()
-    os.kill(tool.pid, signal.SIGCONT)  # what a caller dictates: "type kill -CONT ..."
+    resume_from_outside(tool.pid)  # what a caller dictates: "type kill -CONT ..."
     qtbot.waitUntil(lambda: "from outside ScamGuard" in window.frozen_label.text(), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: _status(tool.pid) == psutil.STATUS_STOPPED, timeout=WAIT_MS)
     said = window.frozen_label.text()
