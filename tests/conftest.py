@@ -31,7 +31,8 @@ WINDOWS_LANE_LIST = REPO / "tests" / "wine-lane" / "not-on-windows.txt"
 
 def _windows_lane_list() -> list[tuple[str, str, str]]:
     """(node id prefix, ``skip`` or ``todo``, reason) from tests/wine-lane/not-on-windows.txt:
-    ``skip`` cannot run on Windows at all; ``todo`` has not been made to run there yet."""
+    ``skip`` cannot run in the lane (Windows lacks it, or Wine 8.0 cannot do it); ``todo`` has
+    not been made to run there yet."""
     entries = []
     for line in WINDOWS_LANE_LIST.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
@@ -53,7 +54,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for node, kind, reason in entries:
             if item.nodeid == node or item.nodeid.startswith((node + "[", node + "::")):
                 if kind == "skip":
-                    marker = pytest.mark.skip(reason=f"not on Windows: {reason}")
+                    marker = pytest.mark.skip(reason=f"not in the Windows lane: {reason}")
                 else:
                     marker = pytest.mark.xfail(reason=f"not ported yet: {reason}", run=False)
                 item.add_marker(marker)
