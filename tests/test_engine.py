@@ -15,6 +15,7 @@ from typing import Any
 import psutil
 import pytest
 
+from guard.engine import detection, handles
 from guard.engine.detection import OnDetect
 from guard.engine.engine import Engine
 from guard.engine.exemptions import in_system_folder
@@ -124,6 +125,45 @@ def test_relaunch_after_block_joins_and_is_killed(rig: Rig, spawn: Spawner) -> N
     assert notice.message == "AnyDesk tried to start again and was stopped"
     assert notice.data["what"] == "process"
     assert len(rig.matching("stopped-again")) == 1  # the first Remove is no "again"
+
+
+def test_a_tool_that_cannot_be_opened_for_a_moment_is_still_frozen(
+    identifier: Identifier, spawn: Spawner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen under Wine: a process a few ms old is listed but cannot be opened yet, and the
+    guard called it "started and closed at once". It is asked again while still listed."""
+    tool = spawn.start("anydesk")
+    refusals = [2]
+    real = handles.handle_of
+
+    def handle_of(info: Any) -> psutil.Process | None:
+        if info.pid == tool.pid and refusals[0]:
+            refusals[0] -= 1
+            return None  # what psutil said: no such process
+        return real(info)
+
+    monkeypatch.setattr(handles, "handle_of", handle_of)
+    monkeypatch.setattr(detection, "handle_of", handle_of)  # wherever the engine opens it
+    rig = Rig(identifier, spawn.root).start()
+    try:
+        frozen = rig.wait_event("frozen", pid=tool.pid)
+        assert refusals == [0] and is_stopped(tool.pid)
+        assert not [e for e in rig.events if "closed at once" in e.message]
+        assert frozen.incident and rig.matching("detected")[0].message.startswith(
+            "AnyDesk was started"
+        )
+    finally:
+        rig.stop()
+
+
+def test_a_tool_that_really_ended_is_not_waited_for(spawn: Spawner) -> None:
+    tool = spawn.start("anydesk")
+    info = wait_for(lambda: read_process(tool.pid), message="the tool to be readable")
+    tool.kill()
+    tool.wait()  # reaped: the pid is no longer listed
+    waits: list[float] = []
+    assert handles.open_process(info, sleep=waits.append) is None
+    assert waits == []
 
 
 def test_allow_until_closed_resumes_then_ends(rig: Rig, spawn: Spawner) -> None:

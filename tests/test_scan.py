@@ -6,6 +6,8 @@ import json
 import os
 from pathlib import Path
 
+import platformdirs
+
 from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
 from guard.identify.installpaths import InstallPaths, expand, normalize
@@ -13,7 +15,7 @@ from guard.identify.process import read_process
 from guard.platform import installed_dpkg_packages
 from guard.sigdb.loader import load_database
 from tests.conftest import Spawner, run_cli
-from tests.helpers import tool_toml, wait_for, write_database
+from tests.helpers import ON_WINDOWS, tool_toml, wait_for, write_database
 from tests.pe_builder import write_pe
 
 
@@ -48,6 +50,21 @@ def test_scan_finds_installers_in_downloads_and_desktop(tmp_path: Path) -> None:
     }
     assert str(home / "Downloads") in report["folders"]
     assert str(home / "Desktop") in report["folders"]
+
+
+def test_scan_looks_in_the_folders_this_system_calls_downloads_and_desktop(
+    tmp_path: Path,
+) -> None:
+    """On Windows these are the shell's known folders (a test cannot move them, so it only
+    reads them); elsewhere the test's temporary home."""
+    env = _home_env(tmp_path)
+    result = run_cli("scan", "--json", env=env)
+    folders = json.loads(result.stdout)["folders"]
+    if ON_WINDOWS:
+        expected = [platformdirs.user_downloads_dir(), platformdirs.user_desktop_dir()]
+    else:
+        expected = [str(Path(env["HOME"]) / "Downloads"), str(Path(env["HOME"]) / "Desktop")]
+    assert set(expected) <= set(folders), folders
 
 
 def test_scan_finds_running_tool(tmp_path: Path, spawn: Spawner) -> None:

@@ -282,13 +282,38 @@ def test_a_long_reason_is_shown_whole_in_the_status_window(qtbot):
     qtbot.waitUntil(lambda: detail.height() >= detail.heightForWidth(detail.width()))
 
 
+# A later ``scamguard`` launch, as a process of its own: it claims the same name and prints
+# what ``SingleInstance.listen`` said (a second launch is always another process; under Wine
+# a pipe client in the listening process's own thread is never answered).
+SECOND_LAUNCH = """
+import sys
+from PySide6.QtCore import QCoreApplication
+from ui.single_instance import SingleInstance
+app = QCoreApplication([])
+print(SingleInstance(sys.argv[1]).listen(), flush=True)
+"""
+
+
+def _second_launch(name: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.Popen(
+        [sys.executable, "-c", SECOND_LAUNCH, name], env=env, stdout=subprocess.PIPE, text=True
+    )
+
+
+def _said(launch: subprocess.Popen[str]) -> str:
+    out, _err = launch.communicate(timeout=60)
+    return out.strip()
+
+
 def test_a_second_launch_brings_the_first_forward(qtbot):
     first = SingleInstance()
     assert first.listen() == LISTENING
     assert first.name == server_name()
     try:
         with qtbot.waitSignal(first.show_requested, timeout=WAIT_MS):
-            assert SingleInstance().listen() == ANSWERED
+            second = _second_launch(first.name)
+        assert _said(second) == ANSWERED
     finally:
         first.close()
 
@@ -558,7 +583,8 @@ def test_show_the_warning_and_a_second_launch_bring_it_back_for_a_waiting_tool(
     try:
         launcher.show_requested.connect(app.bring_forward)  # as ``ui.app.run`` wires it
         with qtbot.waitSignal(launcher.show_requested, timeout=WAIT_MS):
-            assert SingleInstance().listen() == ANSWERED  # ``scamguard`` launched again
+            second = _second_launch(launcher.name)  # ``scamguard`` launched again
+        assert _said(second) == ANSWERED
     finally:
         launcher.close()
     qtbot.waitUntil(lambda: _shown(app) is not None, timeout=WAIT_MS)

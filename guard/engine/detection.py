@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from guard.engine.core import EngineCore
-from guard.engine.handles import child_of, handle_of
+from guard.engine.handles import child_of, handle_of, open_process
 from guard.engine.incidents import FileMember, FileState, Incident, Member, MemberState, State
 from guard.engine.process_tree import TreeResult, freeze_tree, is_alive
 from guard.identify.evidence import Identification
@@ -36,9 +36,9 @@ class Detection(EngineCore):
     ) -> None:
         if self._tracked(info, tool):
             return  # the same process seen again (a re-check after exec)
+        proc = open_process(info)  # before any change: a retry must not be a second sighting
         self._leave_other_incident(info, tool)
         inc, new = self._incident_for(tool)
-        proc = handle_of(info)
         why_not, held_back, verdict = self._spared(proc, info, tool, verdict)
         trusted = tool.id in self.trusted()
         if inc.allow is not None and inc.allow.kind == "trusted" and not trusted:

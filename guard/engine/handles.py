@@ -7,9 +7,13 @@ process (pid and start time) a source described.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 import psutil
 
 from guard.engine.incidents import Member
+from guard.engine.process_tree import is_alive
 from guard.identify.process import ProcessInfo
 from guard.platform import process_name
 
@@ -41,6 +45,29 @@ def handle_of(info: ProcessInfo) -> psutil.Process | None:
     except psutil.Error:
         return None
     return proc
+
+
+# A Windows process a few milliseconds old may not be openable yet (seen under Wine, where
+# psutil then says "no such process" although the pid is listed): asked again this often,
+# this many times, while the system still lists the pid. Never waits for a process that
+# really ended (its pid is no longer listed), and at most ~50 ms for one that did not.
+OPEN_RETRIES = 5
+OPEN_RETRY_SECONDS = 0.01
+
+
+def open_process(
+    info: ProcessInfo, *, sleep: Callable[[float], None] = time.sleep
+) -> psutil.Process | None:
+    """``handle_of(info)`` on a live process, asked again while a process that cannot be
+    opened, or reads as not running, is still in the system's process list."""
+    for attempt in range(OPEN_RETRIES + 1):
+        proc = handle_of(info)
+        if proc is not None and is_alive(proc):
+            return proc
+        if attempt == OPEN_RETRIES or info.pid not in psutil.pids():
+            return proc
+        sleep(OPEN_RETRY_SECONDS)
+    return None
 
 
 def child_of(child: psutil.Process, parent: psutil.Process) -> bool:
