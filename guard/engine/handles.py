@@ -13,7 +13,6 @@ from collections.abc import Callable
 import psutil
 
 from guard.engine.incidents import Member
-from guard.engine.process_tree import is_alive
 from guard.identify.process import ProcessInfo
 from guard.platform import process_name
 
@@ -58,13 +57,12 @@ OPEN_RETRY_SECONDS = 0.01
 def open_process(
     info: ProcessInfo, *, sleep: Callable[[float], None] = time.sleep
 ) -> psutil.Process | None:
-    """``handle_of(info)`` on a live process, asked again while a process that cannot be
-    opened, or reads as not running, is still in the system's process list."""
+    """``handle_of(info)``, asked again while a process that cannot be opened is still in
+    the system's process list. (One that opens is returned at once, even a zombie: that
+    one has ended, and the caller says so.)"""
     for attempt in range(OPEN_RETRIES + 1):
         proc = handle_of(info)
-        if proc is not None and is_alive(proc):
-            return proc
-        if attempt == OPEN_RETRIES or info.pid not in psutil.pids():
+        if proc is not None or attempt == OPEN_RETRIES or info.pid not in psutil.pids():
             return proc
         sleep(OPEN_RETRY_SECONDS)
     return None
