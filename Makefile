@@ -31,13 +31,14 @@ test-future: $(STAMP)
 # The suite on Windows: Windows CPython 3.11 under Debian's Wine, set up in .wine-lane/ (git-
 # ignored) on first use by tests/wine-lane/setup.sh; skips say why a test cannot run there.
 # `.ci/run` calls it after `make test`. docs/architecture.md says what it does and does not prove.
-# Timing under Wine is noisy: a test that fails is run once more, alone, and only a test that
-# fails twice fails the lane (both runs' failures are printed).
+# Its time is spent waiting on Wine, not computing: two workers (pytest-xdist) halve it.
+# Timing under Wine is noisy: a test that fails is run once more, alone and on one worker,
+# and only a test that fails twice fails the lane (both runs' failures are printed).
 WIN_PYTEST := tests/wine-lane/run.sh -m pytest -o cache_dir=.wine-lane/pytest-cache \
 	-m "not packaging" -q --timeout 300
 test-windows:
 	tests/wine-lane/setup.sh
-	$(WIN_PYTEST) -rs || $(WIN_PYTEST) -rfE --last-failed --last-failed-no-failures none
+	$(WIN_PYTEST) -n 2 -rs || $(WIN_PYTEST) -rfE --last-failed --last-failed-no-failures none
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
