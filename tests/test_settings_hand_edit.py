@@ -330,10 +330,12 @@ def test_a_damaged_record_is_reported_in_one_line_and_kept(guard: Guard) -> None
 def test_trust_add_dates_the_trust_from_the_one_clock(
     monkeypatch: pytest.MonkeyPatch, shipped_index: SignatureIndex
 ) -> None:
-    moment = dt.datetime(2031, 5, 6, 7, 8, 9, tzinfo=dt.UTC)
+    # A moment the system clock is not at (days from the one clock's now, whole seconds).
+    moment = (clock.now() + dt.timedelta(days=3, hours=5)).replace(microsecond=0)
     monkeypatch.setattr(clock, "now", lambda: moment)
     changes.add_trust(shipped_index.tools["teamviewer"], "", report=pytest.fail)
-    assert settings.load().trusted["teamviewer"]["added"] == "2031-05-06T07:08:09+00:00"
+    assert settings.load().trusted["teamviewer"]["added"] == moment.isoformat()
+    assert moment.isoformat().endswith("+00:00")  # recorded in UTC
 
 
 def test_a_real_guard_trusts_a_tool_added_by_hand_and_journals_it(
