@@ -27,9 +27,9 @@ ON_WINDOWS = sys.platform == "win32"
 TIME_FACTOR = 3 if ON_WINDOWS else 1
 
 
-# What a process ended from outside exits with: killed by a signal on POSIX; on Windows,
-# TerminateProcess with the code Popen.kill and Task Manager use.
-ENDED_FROM_OUTSIDE = 1 if ON_WINDOWS else -signal.SIGKILL
+# On Windows a program ended from outside (Popen.kill, Task Manager's "End task":
+# TerminateProcess) exits with this code; there is no signal to read.
+END_TASK_EXIT_CODE = 1
 
 
 def interrupt(proc: subprocess.Popen[Any]) -> None:

@@ -30,7 +30,7 @@ from guard.state.journal import read, record_now
 from guard.state.paths import journal_path
 from tests.child_output import Watching
 from tests.conftest import REPO, Spawner, run_cli
-from tests.helpers import ENDED_FROM_OUTSIDE, ON_WINDOWS, mounted_tmpfs, wait_for
+from tests.helpers import END_TASK_EXIT_CODE, ON_WINDOWS, mounted_tmpfs, wait_for
 
 
 @pytest.fixture
@@ -91,7 +91,7 @@ def test_watch_with_a_file_for_a_home_says_one_line_and_keeps_guarding(
     assert history["journal"] == str(temporary / "journal.db")
     kinds = [e["message"] for e in history["other"] if e["event"] == "error"]
     assert any("cannot be used" in m for m in kinds)
-    assert watching.stop() == (ENDED_FROM_OUTSIDE if ON_WINDOWS else 0)  # Ctrl-C: exit 0
+    assert watching.stop() == (END_TASK_EXIT_CODE if ON_WINDOWS else 0)  # Ctrl-C: exit 0
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 
 from guard.supervise import Backoff, Supervisor, describe_exit
-from tests.helpers import ON_WINDOWS, wait_for
+from tests.helpers import END_TASK_EXIT_CODE, ON_WINDOWS, wait_for
 
 # A stand-in tray: records its pid, then exits 0 once the "quit" file appears (Quit).
 CHILD = """
@@ -29,7 +29,7 @@ def _pids(folder: Path) -> list[int]:
 
 def _end(pid: int, signal_name: str) -> None:
     """Stop a stand-in tray from outside: the signal on POSIX; on Windows, what Task
-    Manager's "End task" and ``taskkill /f`` do (TerminateProcess, here with exit code 1)."""
+    Manager's "End task" and ``taskkill /f`` do (TerminateProcess, with END_TASK_EXIT_CODE)."""
     if not ON_WINDOWS:
         os.kill(pid, getattr(signal, signal_name))
         return
@@ -42,7 +42,7 @@ def _end(pid: int, signal_name: str) -> None:
     handle = kernel32.OpenProcess(0x0001, False, pid)  # PROCESS_TERMINATE
     assert handle, f"cannot open pid {pid}"
     try:
-        assert kernel32.TerminateProcess(handle, 1)
+        assert kernel32.TerminateProcess(handle, END_TASK_EXIT_CODE)
     finally:
         kernel32.CloseHandle(handle)
 
@@ -67,7 +67,9 @@ def test_a_killed_tray_is_started_again_and_quit_ends_it(tmp_path):
         _end(_pids(tmp_path)[0], "SIGKILL")  # "End task" in Task Manager
         wait_for(lambda: len(_pids(tmp_path)) == 2, timeout=20, message="a restarted tray")
         # Windows has no signals: a process ended from outside has an exit code.
-        assert restarts == ["exit code 1" if ON_WINDOWS else "stopped by SIGKILL"]
+        assert restarts == [
+            f"exit code {END_TASK_EXIT_CODE}" if ON_WINDOWS else "stopped by SIGKILL"
+        ]
         _end(_pids(tmp_path)[1], "SIGTERM")  # a caller's `pkill` / `taskkill /f`
         wait_for(lambda: len(_pids(tmp_path)) == 3, timeout=20, message="another restart")
         (tmp_path / "quit").touch()  # Quit from the menu: exit 0
@@ -104,7 +106,7 @@ def test_stop_ends_a_running_tray(tmp_path):
     thread.join(timeout=20)
     assert result == [0] and supervisor.restarts == 0
     # Popen.terminate: SIGTERM, or TerminateProcess with exit code 1 on Windows.
-    ended = 1 if ON_WINDOWS else -signal.SIGTERM
+    ended = END_TASK_EXIT_CODE if ON_WINDOWS else -signal.SIGTERM
     assert supervisor.child is not None and supervisor.child.returncode == ended
 
 

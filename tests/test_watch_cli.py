@@ -169,14 +169,13 @@ def test_kill_mode_and_log_mode_from_the_command_line(spawn: Spawner) -> None:
 def test_guard_never_freezes_the_program_that_started_it(spawn: Spawner) -> None:
     # A program named "anydesk" runs the guard: the guard's own parent is a "tool". On
     # POSIX a copy of sh; on Windows the stand-in tool's `--run` (tests/wine-lane/stubs).
-    args = ["--only-under", str(spawn.root)]
+    launcher = spawn.binary("anydesk")
     if ON_WINDOWS:
-        w = WatchProcess(*args, cwd=REPO, launcher=[str(spawn.binary("anydesk")), "--run"])
+        runs = [str(launcher), "--run"]
     else:
-        launcher = spawn.binary("anydesk")
         shutil.copy("/bin/sh", launcher)
-        cmd = " ".join([sys.executable, "-m", "guard", "watch", "--json", "--no-default-dirs"])
-        w = WatchProcess(cwd=REPO, launcher=[str(launcher), "-c", f"{cmd} {' '.join(args)}; true"])
+        runs = [str(launcher), "-c", '"$@"; true', "sh"]  # the guard's command follows
+    w = WatchProcess("--only-under", str(spawn.root), cwd=REPO, launcher=runs)
     try:
         error = w.wait_event("error", tool="anydesk")
         assert "started ScamGuard" in error["message"]
