@@ -17,6 +17,7 @@ from guard.sigdb.model import ToolSignature
 WEIGHTS: dict[str, int] = {
     "sha256": 100,
     "pe-version": 60,
+    "signer": 55,
     "bundle-id": 50,
     "name": 40,
     "desktop-id": 35,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import BinaryIO
 
 from guard.identify.regular_file import open_regular
 
@@ -17,18 +18,25 @@ _CHUNK = 1024 * 1024
 def sha256_file(path: Path, max_bytes: int = MAX_HASH_BYTES) -> str | None:
     """Hex digest, or None when the file is larger than ``max_bytes``, cannot be read, or is
     not a regular file."""
-    digest = hashlib.sha256()
-    total = 0
     try:
         fh, st = open_regular(path)
         with fh:
-            if st.st_size > max_bytes:
-                return None
-            while chunk := fh.read(_CHUNK):
-                total += len(chunk)
-                if total > max_bytes:  # grew while we read it
-                    return None
-                digest.update(chunk)
+            return sha256_handle(fh, st.st_size, max_bytes)
     except OSError:
         return None
+
+
+def sha256_handle(fh: BinaryIO, size: int, max_bytes: int = MAX_HASH_BYTES) -> str | None:
+    """The digest of an open file from its start (its ``size`` as fstat saw it), or None
+    when it is, or grows while read, larger than ``max_bytes``. Raises OSError."""
+    if size > max_bytes:
+        return None
+    digest = hashlib.sha256()
+    total = 0
+    fh.seek(0)
+    while chunk := fh.read(_CHUNK):
+        total += len(chunk)
+        if total > max_bytes:  # grew while we read it
+            return None
+        digest.update(chunk)
     return digest.hexdigest()

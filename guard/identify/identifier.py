@@ -17,14 +17,11 @@ from guard.errors import ScamGuardError, describe_os_error
 from guard.identify.archive import archive_evidence, is_archive, look_inside
 from guard.identify.bundle import enclosing_app, read_bundle_info
 from guard.identify.evidence import Evidence, Identification, decide
-from guard.identify.hashing import sha256_file
+from guard.identify.executable import ExecutableFacts, FileFacts
 from guard.identify.index import SignatureIndex
 from guard.identify.installpaths import InstallPaths
-from guard.identify.pe import read_version_info
 from guard.identify.process import ProcessInfo
-from guard.platform import current_os
-
-_CACHE_SIZE = 512
+from guard.platform import current_os, program_images
 
 
 class InspectError(ScamGuardError):
@@ -50,7 +47,7 @@ class Identifier:
     ):
         self.os_name = os_name or current_os()
         self._env, self._home, self._hash_asked = env, home, hash_files
-        self._file_cache: dict[tuple[str, int, int], tuple[dict[str, str], str | None]] = {}
+        self.executables = ExecutableFacts()
         self.use(index)
 
     def use(self, index: SignatureIndex) -> None:
@@ -105,12 +102,11 @@ class Identifier:
                     )
                 )
             else:
-                info, sha = self._read_file(p, st.st_size, st.st_mtime_ns)
-                if info:
-                    facts.update(info)
-                    evidence += self.index.lookup_pe(info)
-                if sha:
-                    evidence += self.index.lookup_exact("sha256", sha)
+                content = self.executables.read(p, self.hash_files)
+                if content is not None:
+                    facts.update(content.as_facts())
+                    evidence += self.content_evidence(content)
+                    sha = content.sha256
                 if is_archive(p):  # a zip holding a tool is that tool (archive.py)
                     evidence += archive_evidence(look_inside(p), self.index, shown)
         evidence += self.path_evidence(os.path.abspath(p))
@@ -133,17 +129,15 @@ class Identifier:
         evidence = self.index.lookup_name(p.name) + self.path_evidence(os.path.abspath(p))
         return decide(str(path), _dedupe(evidence), self.index.tools, path=os.path.abspath(p))
 
-    def _read_file(self, p: Path, size: int, mtime_ns: int) -> tuple[dict[str, str], str | None]:
-        key = (str(p), size, mtime_ns)
-        cached = self._file_cache.get(key)
-        if cached is not None:
-            return cached
-        info = read_version_info(p)
-        sha = sha256_file(p) if self.hash_files else None
-        if len(self._file_cache) >= _CACHE_SIZE:
-            self._file_cache.pop(next(iter(self._file_cache)))
-        self._file_cache[key] = (info, sha)
-        return info, sha
+    def content_evidence(self, content: FileFacts) -> list[Evidence]:
+        """What a program file's content says: its hash, version information and signer.
+        None of it changes when the file is renamed."""
+        evidence = self.index.lookup_pe(content.version) if content.version else []
+        if content.signers:
+            evidence += self.index.lookup_signers(content.signers)
+        if content.sha256:
+            evidence += self.index.lookup_exact("sha256", content.sha256)
+        return evidence
 
     def _bundle_evidence(self, app: Path, facts: dict[str, str]) -> list[Evidence]:
         info = read_bundle_info(app)
@@ -167,7 +161,10 @@ class Identifier:
 
     def identify_process(self, proc: ProcessInfo, inspect_file: bool = True) -> Identification:
         """A running process: its names (name, executable, argv[0]), install path and, when
-        ``inspect_file``, the executable's PE or bundle metadata."""
+        ``inspect_file``, what its program file is: hash, PE version and signer, bundle.
+
+        Without ``inspect_file`` nothing is read from disk (the watcher's first, fast look);
+        the content look follows at once on another thread (watch/content_look.py)."""
         names = [proc.name]
         if proc.exe:
             names.append(_basename(proc.exe))
@@ -187,16 +184,22 @@ class Identifier:
                 app = enclosing_app(exe)
                 if app is not None:
                     evidence += self._bundle_evidence(app, facts)
-                try:
-                    st = exe.stat()
-                    info, _ = self._read_file(exe, st.st_size, st.st_mtime_ns)
-                except OSError:
-                    info = {}
-                if info:
-                    facts.update(info)
-                    evidence += self.index.lookup_pe(info)
+                content = self.read_program(proc)
+                if content is not None:
+                    facts.update(content.as_facts())
+                    evidence += self.content_evidence(content)
         evidence += [Evidence("unreadable", proc.label, p) for p in proc.problems]
         return decide(proc.label, _dedupe(evidence), self.index.tools, path=proc.exe, facts=facts)
+
+    def read_program(self, proc: ProcessInfo) -> FileFacts | None:
+        """The content of the file ``proc`` runs: read through the kernel's own link where
+        there is one (Linux ``/proc/PID/exe``: the very file, even renamed or deleted since
+        it started, or a program that only ever lived in memory), else by its path."""
+        for path in program_images(proc.pid, proc.exe, self.os_name):
+            content = self.executables.read(path, self.hash_files)
+            if content is not None:
+                return content
+        return None
 
     # --- the CLI's notion of a target ---
 

@@ -36,6 +36,8 @@ class SignatureIndex:
         self.desktop_ids: dict[str, ToolSignature] = {}
         self.packages: dict[str, ToolSignature] = {}
         self.sha256: dict[str, ToolSignature] = {}
+        # Publisher (case-folded) -> the tools it signs; several only within one vendor.
+        signers: dict[str, list[ToolSignature]] = defaultdict(list)
         for tool in signatures.tools:
             for os_name, os_names in tool.names.items():
                 for name in os_names:
@@ -53,7 +55,10 @@ class SignatureIndex:
             self.desktop_ids.update({d.casefold(): tool for d in tool.desktop_ids})
             self.packages.update({p.casefold(): tool for p in tool.packages})
             self.sha256.update({h: tool for h in tool.sha256})
+            for signer in tool.signers:
+                signers[signer.casefold()].append(tool)
         self.names = {k: tuple(v) for k, v in names.items()}
+        self.signers = {k: tuple(v) for k, v in signers.items()}
         # Most specific pattern first, so a tie between two tools goes to the narrower one.
         self.buckets = {
             k: tuple(sorted(v, key=lambda gt: -gt[0].literal_chars)) for k, v in buckets.items()
@@ -143,6 +148,25 @@ class SignatureIndex:
                         tool.id,
                     )
                 )
+        return found
+
+    def lookup_signers(self, names: tuple[str, ...] | list[str]) -> list[Evidence]:
+        """Evidence from the publisher names of a code-signing certificate: each tool the
+        publisher signs (one tool, or several of one vendor's, where other evidence picks)."""
+        found: list[Evidence] = []
+        seen: set[str] = set()
+        for name in names:
+            for tool in self.signers.get(name.casefold(), ()):
+                if tool.id not in seen:
+                    seen.add(tool.id)
+                    found.append(
+                        Evidence(
+                            "signer",
+                            name,
+                            f"signed by {name!r}, the publisher of {tool.name}",
+                            tool.id,
+                        )
+                    )
         return found
 
     def lookup_exact(self, kind: str, value: str) -> list[Evidence]:

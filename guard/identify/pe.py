@@ -13,12 +13,14 @@ reads short. Anything that is not a well-formed PE (a truncated download, a text
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 import pefile
 
 from guard.identify.regular_file import open_regular
+from guard.identify.signer import MAX_SIGNATURE_BYTES, pkcs7_from_certificate_table, signer_names
 
 # Larger files are not parsed: no real remote-access executable is this big, and a huge map
 # on a slow disk is not worth the guard's time.
@@ -59,39 +61,84 @@ class _FileView:
         return byte[0]
 
 
-def read_version_info(path: Path) -> dict[str, str]:
-    """The version-resource strings we match on, or {} for anything that is not a usable PE.
-    A FIFO, socket or device under the name is refused without blocking (regular_file)."""
+@dataclass(frozen=True, slots=True)
+class PeFacts:
+    """What a Windows executable says about itself: its version strings and its signer."""
+
+    version: dict[str, str]
+    signers: tuple[str, ...] = ()
+
+
+NOT_PE = PeFacts({})
+
+
+def read_pe(path: Path | str) -> PeFacts:
+    """Version strings and Authenticode signer names, or NOT_PE for anything that is not a
+    usable PE. A FIFO, socket or device under the name is refused without blocking
+    (regular_file)."""
     try:
         fh, st = open_regular(path)
     except OSError:
-        return {}
+        return NOT_PE
     with fh:
-        try:
-            if st.st_size > MAX_PE_FILE_BYTES or fh.read(2) != b"MZ":
-                return {}
-            return _parse(_FileView(fh, st.st_size))
-        except Exception:  # malformed, truncated mid-read, unreadable: no PE evidence
-            return {}
+        return pe_from_handle(fh, st.st_size)
+
+
+def pe_from_handle(fh: BinaryIO, size: int) -> PeFacts:
+    """The same from a file already open (unbuffered, from regular_file), never raising."""
+    try:
+        fh.seek(0)
+        if size > MAX_PE_FILE_BYTES or fh.read(2) != b"MZ":
+            return NOT_PE
+        return _parse(_FileView(fh, size))
+    except Exception:  # malformed, truncated mid-read, unreadable: no PE evidence
+        return NOT_PE
+
+
+def read_version_info(path: Path) -> dict[str, str]:
+    """The version-resource strings we match on, or {} for anything that is not a usable PE."""
+    return read_pe(path).version
 
 
 def version_info_from_bytes(data: bytes) -> dict[str, str]:
     """The same strings from an executable already in memory (a member read out of a zip;
     nothing is written to disk), or {} for anything that is not a usable PE."""
+    return pe_from_bytes(data).version
+
+
+def pe_from_bytes(data: bytes) -> PeFacts:
+    """Version strings and signer of an executable already in memory, or NOT_PE."""
     if len(data) > MAX_PE_FILE_BYTES or data[:2] != b"MZ":
-        return {}
+        return NOT_PE
     try:
         return _parse(data)
     except Exception:  # malformed or truncated: no PE evidence
-        return {}
+        return NOT_PE
 
 
-def _parse(data: bytes | _FileView) -> dict[str, str]:
+def _parse(data: bytes | _FileView) -> PeFacts:
     pe = pefile.PE(data=data, fast_load=True)
     pe.parse_data_directories(
         directories=[pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_RESOURCE"]]
     )
-    return _strings(pe)
+    return PeFacts(_strings(pe), _signers(pe, data))
+
+
+def _signers(pe: pefile.PE, data: bytes | _FileView) -> tuple[str, ...]:
+    """The certificate table's signer names. Its data directory holds a file offset, not an
+    address, and the table sits outside every section (pefile does not parse it)."""
+    try:
+        entry = pe.OPTIONAL_HEADER.DATA_DIRECTORY[
+            pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_SECURITY"]
+        ]
+    except (AttributeError, IndexError):
+        return ()
+    offset, size = entry.VirtualAddress, entry.Size
+    if not offset or not 0 < size <= MAX_SIGNATURE_BYTES or offset + size > len(data):
+        return ()
+    table = data[offset : offset + size]
+    blob = pkcs7_from_certificate_table(table if isinstance(table, bytes) else b"")
+    return signer_names(blob) if blob else ()
 
 
 def _strings(pe: pefile.PE) -> dict[str, str]:

@@ -49,6 +49,7 @@ __all__ = [
     "process_exe",
     "process_name",
     "process_status",
+    "program_images",
     "shared_library_present",
     "suspend_is_counted",
     "user_locale_name",
@@ -144,6 +145,16 @@ def process_exe(proc: psutil.Process) -> str:
     """``proc.exe()``, with psutil's exceptions; on Windows, where Wine fails it with
     error 87, the path ``QueryFullProcessImageNameW`` reports."""
     return facts().process_exe(proc)
+
+
+def program_images(pid: int, exe: str | None, os_name: str | None = None) -> list[str]:
+    """Where to read the program file a process runs, best first. On Linux the kernel's
+    ``/proc/PID/exe`` link opens the very file the process was started from, even after it
+    was renamed, replaced or deleted; elsewhere the path the OS reports."""
+    paths = [f"/proc/{pid}/exe"] if (os_name or current_os()) == "linux" else []
+    if exe:
+        paths.append(exe)
+    return paths
 
 
 def process_status(proc: psutil.Process) -> str:

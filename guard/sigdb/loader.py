@@ -148,6 +148,7 @@ def _cross_check(tools: list[ToolSignature]) -> list[Problem]:
         owners.append(tool)
 
     claims: dict[tuple[str, str], list[ToolSignature]] = defaultdict(list)
+    signer_vendors: dict[str, set[str]] = defaultdict(set)
     for tool in tools:
         claim("display name", "name", tool, tool.name.casefold(), tool.name)
         for os_name, names in tool.names.items():
@@ -162,6 +163,16 @@ def _cross_check(tools: list[ToolSignature]) -> list[Problem]:
             claim("package", "linux.packages", tool, p.casefold(), p)
         for h in tool.sha256:
             claim("sha256", "hashes.sha256", tool, h, h)
+        for signer in tool.signers:  # one publisher may sign several products of its own
+            signer_vendors[signer.casefold()].add(tool.vendor.casefold())
+            if len(signer_vendors[signer.casefold()]) > 1:
+                problems.append(
+                    Problem(
+                        tool.file,
+                        "signing.signers",
+                        f"{signer!r} is claimed by tools of another vendor",
+                    )
+                )
         for g in tool.installers:
             claim("pattern", "installers.patterns", tool, g.text.casefold(), g.text)
         for pe in tool.pe:

@@ -65,6 +65,7 @@ class ToolSignature:
     domains: tuple[str, ...] = ()
     ports: tuple[int, ...] = ()
     sha256: tuple[str, ...] = ()
+    signers: tuple[str, ...] = ()  # code-signing publishers only this tool's vendor uses
     file: str = ""  # where it was loaded from, for messages
 
     def all_names(self) -> tuple[str, ...]:

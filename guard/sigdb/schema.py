@@ -17,6 +17,7 @@ from guard.sigdb.globs import Glob, PatternError, compile_glob, compile_value_gl
 from guard.sigdb.model import KINDS, OSES, PE_FIELDS, RISKS, PeIdentity, ToolSignature
 from guard.sigdb.names import GENERIC_NAMES, name_key, protected_category
 from guard.sigdb.problems import FieldChecker, Problem, type_name
+from guard.sigdb.signers import shared_signer_reason
 
 MAX_LIST = 64
 MAX_SOURCES = 20
@@ -90,7 +91,7 @@ def protected_identifier(text: str) -> str | None:
 TOP_FIELDS = {
     "id", "name", "vendor", "kind", "risk", "platforms", "description", "abuse_url",
     "sources", "reviewed", "names", "installers", "pe", "macos", "linux", "paths", "network",
-    "hashes",
+    "hashes", "signing",
 }
 # fmt: on
 REQUIRED = ("id", "name", "vendor", "kind", "risk", "platforms", "sources", "reviewed")
@@ -102,6 +103,7 @@ SUB_FIELDS: dict[str, set[str]] = {
     "paths": set(OSES),
     "network": {"domains", "ports"},
     "hashes": {"sha256"},
+    "signing": {"signers"},
 }
 
 
@@ -198,6 +200,18 @@ class _Checker(FieldChecker):
             self.problem(field, f"{text!r} is a protected macOS system app")
             return None
         return self.not_protected(field, text)
+
+    def signer(self, field: str, text: str) -> str | None:
+        """A code-signing publisher, as its certificate spells it (common name or
+        organisation): printable, and not one that signs ordinary programs too."""
+        if not text.isprintable() or len(text.strip()) < 3:
+            self.problem(field, f"{text!r} is not a publisher name from a certificate")
+            return None
+        reason = shared_signer_reason(text)
+        if reason is not None:
+            self.problem(field, f"{reason}, so it can never identify one tool")
+            return None
+        return text.strip()
 
     def not_protected(self, field: str, text: str) -> str | None:
         named = protected_identifier(text)
@@ -380,7 +394,8 @@ def check_tool(
         c.regex_item(SHA256_RE, "64 hexadecimal characters"),
         max_items=1000,
     )
-    identifying = ("names", "installers", "pe", "macos", "linux", "hashes")
+    signers = c.string_list("signing.signers", c.table("signing").get("signers", []), c.signer)
+    identifying = ("names", "installers", "pe", "macos", "linux", "hashes", "signing")
     if not any(doc.get(k) for k in identifying):  # (invalid entries are reported already)
         c.problem("names", "the tool has nothing to identify it by (names, installers, pe…)")
 
@@ -408,6 +423,7 @@ def check_tool(
         domains=tuple(domains),
         ports=tuple(ports),
         sha256=tuple(sha256),
+        signers=tuple(signers),
         file=file,
     ), []
 
