@@ -10,9 +10,16 @@ Run directly to write a fixture: ``python tests/pe_builder.py OUT.exe ProductNam
 
 from __future__ import annotations
 
+import datetime as dt
 import struct
 import sys
 from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import pkcs7
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 FILE_ALIGN = 0x200
 SECTION_ALIGN = 0x1000
@@ -64,10 +71,68 @@ def _resource_section(blob: bytes) -> bytes:
     return _pad4(section + blob)
 
 
-def build_pe(strings: dict[str, str] | None) -> bytes:
-    """A PE32+ GUI executable; with ``strings`` None it has no resources at all."""
+def code_signature(publisher: str, organisation: str | None = None) -> bytes:
+    """A PKCS#7 SignedData as Authenticode carries it: the publisher's code-signing
+    certificate, the CA that issued it and a time-stamping authority's certificate (which
+    is not the signer). Validity dates are fixed and wide: nothing here checks them."""
+
+    def cert(
+        name: x509.Name, key: ec.EllipticCurvePrivateKey, issuer: x509.Name,
+        issuer_key: ec.EllipticCurvePrivateKey, *, ca: bool,
+        usage: list[x509.ObjectIdentifier],
+    ) -> x509.Certificate:  # fmt: skip
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(issuer)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+            .not_valid_after(dt.datetime(2200, 1, 1, tzinfo=dt.UTC))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        )
+        if usage:
+            builder = builder.add_extension(x509.ExtendedKeyUsage(usage), critical=False)
+        return builder.sign(issuer_key, hashes.SHA256())
+
+    def name(common: str, org: str | None = None) -> x509.Name:
+        parts = [x509.NameAttribute(NameOID.COMMON_NAME, common)]
+        if org:
+            parts.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, org))
+        return x509.Name(parts)
+
+    ca_key, leaf_key, ts_key = (ec.generate_private_key(ec.SECP256R1()) for _ in range(3))
+    ca_name = name("Test Code Signing CA")
+    signing = [ExtendedKeyUsageOID.CODE_SIGNING]
+    ca = cert(ca_name, ca_key, ca_name, ca_key, ca=True, usage=signing)
+    leaf = cert(name(publisher, organisation), leaf_key, ca_name, ca_key, ca=False, usage=signing)
+    stamp = cert(
+        name("Test Timestamp Authority"), ts_key, ca_name, ca_key, ca=False,
+        usage=[ExtendedKeyUsageOID.TIME_STAMPING],
+    )  # fmt: skip
+    return (
+        pkcs7.PKCS7SignatureBuilder()
+        .set_data(b"SpcIndirectDataContent stand-in")
+        .add_signer(leaf, leaf_key, hashes.SHA256())
+        .add_certificate(ca)
+        .add_certificate(stamp)
+        .sign(serialization.Encoding.DER, [pkcs7.PKCS7Options.Binary])
+    )
+
+
+def certificate_table(signature: bytes) -> bytes:
+    """One WIN_CERTIFICATE (revision 2.0, PKCS#7 signed data), padded to 8 bytes."""
+    entry = struct.pack("<LHH", 8 + len(signature), 0x0200, 0x0002) + signature
+    return entry + b"\0" * (-len(entry) % 8)
+
+
+def build_pe(strings: dict[str, str] | None, signature: bytes | None = None) -> bytes:
+    """A PE32+ GUI executable; with ``strings`` None it has no resources at all. With
+    ``signature`` (a PKCS#7, see ``code_signature``) a certificate table follows the image,
+    where Windows puts an Authenticode signature."""
     rsrc = _resource_section(version_info(strings)) if strings is not None else b"\0" * 16
     raw_size = -(-len(rsrc) // FILE_ALIGN) * FILE_ALIGN
+    table = certificate_table(signature) if signature is not None else b""
     image_size = RSRC_RVA + -(-len(rsrc) // SECTION_ALIGN) * SECTION_ALIGN
     dos = b"MZ" + b"\0" * 0x3A + struct.pack("<I", 0x40)
     coff = struct.pack("<HHIIIHH", 0x8664, 1, 0, 0, 0, 240, 0x0022)
@@ -99,18 +164,21 @@ def build_pe(strings: dict[str, str] | None) -> bytes:
     dirs = [(0, 0)] * 16
     if strings is not None:
         dirs[2] = (RSRC_RVA, len(rsrc))
+    if table:
+        dirs[4] = (FILE_ALIGN + raw_size, len(table))  # a file offset, not an address
     opt += b"".join(struct.pack("<II", rva, size) for rva, size in dirs)
     section = struct.pack(
         "<8sIIIIIIHHI", b".rsrc", len(rsrc), RSRC_RVA, raw_size, FILE_ALIGN, 0, 0, 0, 0, 0x40000040
     )
     headers = dos + b"PE\0\0" + coff + opt + section
     headers += b"\0" * (FILE_ALIGN - len(headers))
-    return headers + rsrc + b"\0" * (raw_size - len(rsrc))
+    return headers + rsrc + b"\0" * (raw_size - len(rsrc)) + table
 
 
-def write_pe(path: Path, **strings: str) -> Path:
-    """Write a PE whose version resource holds ``strings`` (CompanyName=…, ProductName=…)."""
-    path.write_bytes(build_pe(strings or None))
+def write_pe(path: Path, signature: bytes | None = None, **strings: str) -> Path:
+    """Write a PE whose version resource holds ``strings`` (CompanyName=…, ProductName=…),
+    signed with ``signature`` when given."""
+    path.write_bytes(build_pe(strings or None, signature))
     return path
 
 

@@ -23,6 +23,7 @@ import pytest
 
 from guard.watch.proc_connector import (
     FILTER_MIN_KERNEL,
+    PROC_EVENT_COMM,
     PROC_EVENT_EXEC,
     PROC_EVENT_EXIT,
     PROC_EVENT_FORK,
@@ -292,6 +293,17 @@ def test_parser_reads_every_exec_in_a_datagram_and_nothing_else() -> None:
         + message(PROC_EVENT_EXEC, 30, 31)
     )
     assert parse_exec_pids(datagram) == [11, 31]  # the thread-group id, in order
+
+
+def test_parser_reports_a_process_renaming_itself_but_not_its_threads() -> None:
+    """A rename of the main thread is the process's new name: looked at like an exec. A
+    thread naming itself ("Socket Thread") changes nothing the guard matches on."""
+    datagram = (
+        message(PROC_EVENT_COMM, 60, 60)  # main thread: pid == tgid
+        + message(PROC_EVENT_COMM, 61, 60)  # another thread of the same process
+        + message(PROC_EVENT_EXEC, 70, 70)
+    )
+    assert parse_exec_pids(datagram) == [60, 70]
 
 
 def test_parser_steps_over_the_padding_after_an_unaligned_message() -> None:

@@ -14,9 +14,11 @@ from guard.sigdb.globs import PREFIX_LEN, Glob
 from guard.sigdb.model import PeIdentity, SignatureSet, ToolSignature
 from guard.sigdb.names import (
     GENERIC_NAMES,
+    fold_lookalikes,
     key_of_normalized,
     name_key,
     normalize_file_name,
+    unwrapped_keys,
 )
 from guard.sigdb.protected import FAMILY_STARTS, LITERALS, category_of
 
@@ -74,43 +76,17 @@ class SignatureIndex:
         for that OS: Windows ITarian's ``RDesktop.exe`` must not claim Linux's ``rdesktop``
         RDP client. Files and bare names (``os_name`` None) match names from every OS, since
         a Windows installer can sit in any Downloads folder.
+
+        Names are compared after folding look-alike letters and invisible characters
+        (``АnyDesk`` with a Cyrillic А is AnyDesk); a name that matches nothing is tried
+        again without its wrapping (``memfd:``, ``.bin``, ``.AppImage``, ``-x86_64``).
         """
         file_key = normalize_file_name(name)
         key = key_of_normalized(file_key)
-        # explorer, python3.12, firefox, systemd-logind… (category_of, inlined for the few
-        # names that could be in a family: this runs for every new process)
-        category = LITERALS.get(key)
-        if category is None and key[:3] in FAMILY_STARTS:
-            category = category_of(key)
-        if category is not None:
-            return [
-                Evidence(
-                    "protected-name",
-                    name,
-                    f"{name!r} is a protected {category} and is never matched by name",
-                )
-            ]
-        found: list[Evidence] = []
-        hits = self.names.get(key)
-        if hits:
-            generic = key in GENERIC_NAMES
-            for tool, written, oses in hits:
-                if os_name is not None and os_name not in oses:
-                    continue
-                if generic:
-                    found.append(
-                        Evidence(
-                            "generic-name",
-                            name,
-                            f"{name!r} is a common name ({tool.name} uses it too); it needs "
-                            "a second piece of evidence",
-                            tool.id,
-                        )
-                    )
-                else:
-                    found.append(
-                        Evidence("name", name, f"{tool.name} runs as {written!r}", tool.id)
-                    )
+        protected = self._protected(name, key)
+        if protected is not None:
+            return protected
+        found = self._named(name, key, os_name, None)
         bucket = self.buckets.get(file_key[:PREFIX_LEN])
         if bucket:
             claimed = {e.tool_id for e in found if e.kind == "name"}
@@ -125,6 +101,63 @@ class SignatureIndex:
                             tool.id,
                         )
                     )
+        if found:
+            return found
+        for unwrapped in unwrapped_keys(key):
+            protected = self._protected(name, unwrapped)
+            if protected is not None:
+                return protected
+            found = self._named(name, unwrapped, os_name, unwrapped)
+            if found:
+                return found
+        return []
+
+    def _protected(self, name: str, key: str) -> list[Evidence] | None:
+        """The note for a protected name (explorer, python3.12, firefox, systemd-logind…),
+        or None. ``category_of`` is inlined for the few names that could be in a family:
+        this runs for every new process."""
+        category = LITERALS.get(key)
+        if category is None and key[:3] in FAMILY_STARTS:
+            category = category_of(key)
+        if category is None:
+            return None
+        return [
+            Evidence(
+                "protected-name",
+                name,
+                f"{name!r} is a protected {category} and is never matched by name",
+            )
+        ]
+
+    def _named(
+        self, name: str, key: str, os_name: str | None, unwrapped: str | None
+    ) -> list[Evidence]:
+        """Evidence from the tools that list the program name ``key``."""
+        hits = self.names.get(key)
+        if not hits:
+            return []
+        found: list[Evidence] = []
+        generic = key in GENERIC_NAMES
+        how = f" (here as {name!r})" if unwrapped is not None else ""
+        if not name.isascii() and fold_lookalikes(name) != name:
+            how += ", written with look-alike or hidden characters"
+        for tool, written, oses in hits:
+            if os_name is not None and os_name not in oses:
+                continue
+            if generic:
+                found.append(
+                    Evidence(
+                        "generic-name",
+                        name,
+                        f"{name!r} is a common name ({tool.name} uses it too); it needs "
+                        "a second piece of evidence",
+                        tool.id,
+                    )
+                )
+            else:
+                found.append(
+                    Evidence("name", name, f"{tool.name} runs as {written!r}{how}", tool.id)
+                )
         return found
 
     def lookup_pe(self, info: dict[str, str]) -> list[Evidence]:

@@ -15,6 +15,7 @@ Two lists live here, in code rather than in the signature data, on purpose: a si
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import PurePath, PureWindowsPath
 
 from guard.sigdb.protected import GUARD, LITERALS, MAX_NAME_LEN, RUNTIME, category_of
@@ -57,9 +58,91 @@ def strip_duplicate_suffix(file_name: str) -> str:
     return _DUPLICATE_RE.sub("", file_name, count=1)
 
 
+# Letters of other scripts that look like Latin ones in a file manager or task list: a
+# caller's "АnyDesk.exe" with a Cyrillic А is still AnyDesk. Unicode's confusables.txt is the
+# full list, but its "skeletons" also fold Latin into Latin ("rn" into "m", "l" into "I"),
+# which would make ordinary names collide; the letters a caller can type or paste from
+# another keyboard are these. NFKD already folds full-width, mathematical and accented
+# letters (Ａ, 𝐀, À) to plain ones.
+# fmt: off
+_LOOKALIKES = str.maketrans({
+    # Cyrillic
+    "а": "a", "в": "b", "е": "e", "ё": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x",
+    "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "һ": "h", "ӏ": "l", "ԛ": "q", "ԝ": "w",
+    "к": "k", "м": "m", "н": "h", "т": "t", "ь": "b", "г": "r", "п": "n", "д": "d",
+    "А": "A", "В": "B", "Е": "E", "Ё": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P",
+    "С": "C", "Т": "T", "Х": "X", "У": "Y", "І": "I", "Ї": "I", "Ј": "J", "Ѕ": "S", "Ԁ": "D",
+    "Һ": "H", "Ӏ": "I", "Ԛ": "Q", "Ԝ": "W", "Ь": "b",
+    # Greek
+    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
+    "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ς": "c", "γ": "y",
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
+    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
+    # Armenian, and Latin letters that are not plain ASCII after NFKD
+    "օ": "o", "ս": "u", "ց": "g", "ո": "n", "հ": "h", "ı": "i", "ȷ": "j", "ɡ": "g",
+    "ɑ": "a", "ʏ": "y", "ᴀ": "A", "ʙ": "B", "ᴄ": "C", "ᴅ": "D", "ᴇ": "E", "ɪ": "I",
+    "ᴋ": "K", "ᴍ": "M", "ɴ": "N", "ᴏ": "O", "ᴘ": "P", "ʀ": "R", "ᴛ": "T", "ᴜ": "U",
+    "ᴠ": "V", "ᴡ": "W", "ᴢ": "Z", "ł": "l", "đ": "d", "ø": "o", "ß": "ss",
+})
+# fmt: on
+
+
+def fold_lookalikes(text: str) -> str:
+    """Plain letters for look-alike ones, and no invisible characters.
+
+    Invisible characters (zero-width space and joiners, soft hyphen, the right-to-left
+    override that makes ``AnyDesk\u202egpj.exe`` show as ``AnyDeskexe.jpg``, byte-order
+    marks: Unicode's "format" category) are removed; accents and other combining marks are
+    dropped; other scripts' look-alike letters become the Latin letter they pass for. A plain
+    ASCII name (nearly every name) is returned as it is, at the cost of one check.
+    """
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(
+        ch for ch in decomposed if unicodedata.category(ch) not in ("Cf", "Mn", "Me", "Cc")
+    )
+    return unicodedata.normalize("NFC", kept.translate(_LOOKALIKES))
+
+
 def normalize_file_name(file_name: str) -> str:
-    """Case-fold a download or file name and drop browser duplicate markers (keeps extension)."""
-    return strip_duplicate_suffix(file_name.strip()).casefold()
+    """Case-fold a download or file name, fold look-alike letters and invisible characters
+    (``fold_lookalikes``) and drop browser duplicate markers (keeps the extension)."""
+    return strip_duplicate_suffix(fold_lookalikes(file_name).strip()).casefold()
+
+
+# How a program's file name is wrapped without changing what it is: a program run from
+# memory (``memfd:anydesk``), a download's packaging (``anydesk.bin``, ``AnyDesk.AppImage``,
+# ``anydesk.run``, ``anydesk.x86_64``) and an architecture tag (``anydesk-x86_64``).
+_MEMFD_PREFIX = "memfd:"
+_WRAPPER_SUFFIXES = (
+    ".bin", ".appimage", ".run", ".x86_64", ".x86-64", ".amd64", ".aarch64", ".arm64", ".elf",
+    ".real", ".orig",
+)  # fmt: skip
+_ARCH_TAGS = (
+    "-x86_64", "_x86_64", "-x86-64", "-amd64", "_amd64", "-x64", "_x64", "-arm64", "_arm64",
+    "-aarch64", "_aarch64", "-linux", "_linux", "-i386", "_i386", "-x86", "_x86",
+)  # fmt: skip
+
+
+def unwrapped_keys(key: str) -> list[str]:
+    """Other keys a name key stands for once its wrapping is removed (``memfd:anydesk.bin``
+    gives ``anydesk.bin`` and ``anydesk``), most specific first; [] for most names, cheaply
+    (two prefix/suffix checks)."""
+    out: list[str] = []
+    if key.startswith(_MEMFD_PREFIX):
+        key = key[len(_MEMFD_PREFIX) :].removesuffix(" (deleted)")
+        out.append(key)
+    if key.endswith(_WRAPPER_SUFFIXES):
+        key = key[: key.rfind(".")]
+        out.append(key)
+    if key.endswith(_ARCH_TAGS):
+        for tag in _ARCH_TAGS:
+            if key.endswith(tag):
+                key = key[: -len(tag)]
+                out.append(key)
+                break
+    return [k for k in out if len(k) >= 3]
 
 
 def name_key(name: str) -> str:

@@ -89,9 +89,11 @@ _PAYLOAD_OFFSET = _NLMSGHDR.size + _CN_MSG.size  # 36: where the proc_event star
 _EXEC_EVENT_SIZE = _EVENT_HEADER.size + _TWO_U32.size  # 24
 _FOUR_U32 = struct.Struct("=IIII")  # fork: parent pid, parent tgid, child pid, child tgid
 _FORK_EVENT_SIZE = _EVENT_HEADER.size + _FOUR_U32.size  # 32
-# What the kernel-side filter lets through: execs (a program started) and forks (who
-# started whom, for lineage.py).
-WANTED_EVENTS = PROC_EVENT_EXEC | PROC_EVENT_FORK
+_COMM_EVENT_SIZE = _EVENT_HEADER.size + _TWO_U32.size + 16  # pid, tgid, comm[16]
+# What the kernel-side filter lets through: execs (a program started), forks (who started
+# whom, for lineage.py) and name changes (a program that renames itself after it started,
+# prctl(PR_SET_NAME), is looked at again like a new program).
+WANTED_EVENTS = PROC_EVENT_EXEC | PROC_EVENT_FORK | PROC_EVENT_COMM
 
 FILTER_MIN_KERNEL = (6, 6)  # first kernel with struct proc_input (8-byte subscribe)
 DEFAULT_RCVBUF = 4 * 1024 * 1024  # a 4,000 execs/s storm fills this in about a second
@@ -125,8 +127,11 @@ def parse_exec_pids(data: bytes | bytearray | memoryview) -> list[int]:
 def parse_events(
     data: bytes | bytearray | memoryview,
 ) -> tuple[list[int], list[tuple[int, int]]]:
-    """Exec pids, and (child, parent) process starts, in one datagram, each in order. A new
-    thread is reported as a fork too; only new processes (child pid == child tgid) count."""
+    """Exec (and rename) pids, and (child, parent) process starts, in one datagram, each in
+    order. A new thread is reported as a fork too; only new processes (child pid == child
+    tgid) count. A rename counts only for a process's main thread, whose name is the
+    process's name: threads name themselves all the time ("Socket Thread") and change
+    nothing the guard matches on."""
     pids: list[int] = []
     forks: list[tuple[int, int]] = []
     for message in _split_messages(memoryview(data)):
@@ -136,6 +141,10 @@ def parse_events(
         what = _EVENT_HEADER.unpack_from(event)[0]
         if what == PROC_EVENT_EXEC and len(event) >= _EXEC_EVENT_SIZE:
             pids.append(_TWO_U32.unpack_from(event, _EVENT_HEADER.size)[1])
+        elif what == PROC_EVENT_COMM and len(event) >= _COMM_EVENT_SIZE:
+            pid, tgid = _TWO_U32.unpack_from(event, _EVENT_HEADER.size)
+            if pid == tgid:
+                pids.append(tgid)
         elif what == PROC_EVENT_FORK and len(event) >= _FORK_EVENT_SIZE:
             _ppid, ptgid, cpid, ctgid = _FOUR_U32.unpack_from(event, _EVENT_HEADER.size)
             if cpid == ctgid:

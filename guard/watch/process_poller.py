@@ -6,6 +6,18 @@ trap is fork-then-exec: a launcher's child first appears under the launcher's na
 and only becomes ``anydesk`` a moment later, so a naive diff that looks once missed 20 of 50
 such launches. Pids younger than ``recheck_window`` seconds are therefore looked at again on
 every tick until their name or executable settles.
+
+A program can also change later: rename itself (``prctl(PR_SET_NAME)``) or execute another
+program long after it started. The proc connector reports both at once (exec and comm
+events). Polling cannot see them as they happen, so it re-reads the name and program file
+of a few older processes on every full diff (``ROLLING_PER_SECOND``), a rolling round over
+every process: a change is seen within (processes / ROLLING_PER_SECOND) seconds, about 16 s
+at 500 processes, for about 1 ms of CPU a second. A change and change back between two
+reads of the same process is not seen by polling at all.
+
+Each process the names do not identify is handed to the content look (content_look.py),
+which reads its program file on another thread: a renamed tool is still caught, and a
+name-based freeze never waits for a file to be read.
 """
 
 from __future__ import annotations
@@ -23,9 +35,11 @@ from guard.identify.evidence import Identification
 from guard.identify.identifier import Identifier
 from guard.identify.process import UNREAD, ProcessInfo, read_process
 from guard.platform import process_exe, process_name
+from guard.watch.content_look import ContentLook
 
 OnMatch = Callable[[ProcessInfo, Identification], None]
 FULL_DIFF_SECONDS = 1.0
+ROLLING_PER_SECOND = 32  # older processes whose name and program are re-read per full diff
 _LOADAVG = "/proc/loadavg"
 
 
@@ -66,6 +80,7 @@ class ProcessPoller:
         clock: Callable[[], float] = time.monotonic,
         on_other: OnMatch | None = None,
         lineage: Lineage | None = None,
+        content: ContentLook | None = None,
     ):
         self.identifier = identifier
         self.on_match = on_match
@@ -77,6 +92,11 @@ class ProcessPoller:
         self.known: set[int] = set()
         self.young: dict[int, _Young] = {}
         self.matched: set[int] = set()
+        self.content = content
+        # (name, program file) of every process looked at: the rolling re-read compares.
+        self.seen: dict[int, tuple[str, str | None]] = {}
+        self._rolling: list[int] = []
+        self.rolling = ROLLING_PER_SECOND
         self.ignore = {os.getpid()}
         # The hint only describes our own pid namespace; a guard whose /proc shows another
         # one (unshare without remounting /proc) must diff every tick.
@@ -121,6 +141,8 @@ class ProcessPoller:
         for pid in gone:
             self.young.pop(pid, None)
             self.matched.discard(pid)
+            self.seen.pop(pid, None)
+        self._roll()
         for pid, state in list(self.young.items()):
             if pid in self.matched or now - state.first_seen > self.recheck_window:
                 del self.young[pid]
@@ -140,6 +162,21 @@ class ProcessPoller:
             self.known.add(pid)
         self.young.setdefault(pid, _Young(self.clock(), ("", None)))
         self._look(pid, young=True)
+
+    def _roll(self) -> None:
+        """Re-read the next few older processes (each at most once per call); look again at
+        any whose name or program changed since it was last looked at."""
+        if not self._rolling:
+            self._rolling = list(self.seen)
+        for _ in range(min(self.rolling, len(self._rolling))):
+            pid = self._rolling.pop()
+            before = self.seen.get(pid)
+            if before is None or pid in self.young or pid in self.ignore:
+                continue
+            now = _name_and_exe(pid)
+            if now is not None and now != before:
+                self.matched.discard(pid)
+                self._look(pid, young=False)
 
     def rescan(self) -> None:
         """After lost events (ENOBUFS): look again at every pid not already matched."""
@@ -166,25 +203,42 @@ class ProcessPoller:
             self.young[pid].seen_as = (info.name, info.exe)
             if self.lineage is not None and info.ppid:
                 self.lineage.note_parent(pid, info.ppid)  # who started it, while known
+        if info.name != UNREAD:
+            self.seen[pid] = (info.name, info.exe)
         verdict = self.identifier.identify_process(info, inspect_file=False)
         if verdict.matched:
             self.matched.add(pid)
             self.on_match(info, verdict)
-        elif self.on_other is not None:
+            return
+        if self.on_other is not None:
             self.on_other(info, verdict)
+        if self.content is not None:
+            self.content.submit(info)
+
+    def content_matched(self, info: ProcessInfo, verdict: Identification) -> None:
+        """The content look identified a process its name did not (on the content thread)."""
+        self.matched.add(info.pid)
+        self.on_match(info, verdict)
 
     def _recheck(self, pid: int, state: _Young) -> None:
-        try:
-            proc = psutil.Process(pid)
-            with proc.oneshot():
-                name = process_name(proc)
-                try:
-                    exe: str | None = process_exe(proc)
-                except (psutil.AccessDenied, psutil.ZombieProcess, OSError):
-                    exe = None
-        except (psutil.NoSuchProcess, psutil.AccessDenied, OSError):
-            # OSError: Windows under Wine fails a just-started process's name with "invalid
-            # handle" for a few ms; the next tick asks again, within the recheck window.
-            return
-        if (name, exe) != state.seen_as:
+        now = _name_and_exe(pid)
+        # None: gone, or (Windows under Wine) a just-started process whose name fails with
+        # "invalid handle" for a few ms; the next tick asks again, within the recheck window.
+        if now is not None and now != state.seen_as:
             self._look(pid, young=True)
+
+
+def _name_and_exe(pid: int) -> tuple[str, str | None] | None:
+    """A process's name and program file (None when unreadable), or None if it cannot be
+    read at all."""
+    try:
+        proc = psutil.Process(pid)
+        with proc.oneshot():
+            name = process_name(proc)
+            try:
+                exe: str | None = process_exe(proc)
+            except (psutil.AccessDenied, psutil.ZombieProcess, OSError):
+                exe = None
+    except (psutil.NoSuchProcess, psutil.AccessDenied, OSError):
+        return None
+    return name, exe or None

@@ -9,6 +9,10 @@
 * Without one (Windows, macOS, Linux in a container or with an old kernel): the pid-set
   diff every ``interval`` with young pids re-checked (process_poller.py).
 
+Either way each new process gets two looks: by its names at once on this thread, and by
+its program file's content right after on the content-look thread (content_look.py), so a
+renamed tool is caught without a name-based freeze ever waiting for a disk read.
+
 Windows ETW and macOS NSWorkspace sources slot in to process_source.py's table behind the
 same ``ProcessSource`` interface and feed the same poller.
 """
@@ -24,6 +28,7 @@ from guard.identify.evidence import Identification
 from guard.identify.identifier import Identifier
 from guard.identify.process import ProcessInfo
 from guard.watch import process_source
+from guard.watch.content_look import ContentLook
 from guard.watch.proc_connector import ConnectorOverflow
 from guard.watch.process_poller import ProcessPoller
 from guard.watch.process_source import SOURCES, ProcessSource
@@ -57,6 +62,9 @@ class ProcessWatcher:
         self.poller = ProcessPoller(
             identifier, sink, interval=interval, on_other=sink, lineage=self.lineage
         )
+        # The second look, by program-file content, on its own thread (content_look.py).
+        self.content = ContentLook(identifier, self.poller.content_matched, report)
+        self.poller.content = self.content
         self.report = report
         self.interval = interval
         chosen = process_source.choose(source)
@@ -70,6 +78,7 @@ class ProcessWatcher:
         self.ready = threading.Event()  # set once the initial scan is done
 
     def start(self) -> None:
+        self.content.start()
         self._thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:
@@ -78,6 +87,7 @@ class ProcessWatcher:
             self._thread.join(timeout)
         if self.events is not None:
             self.events.close()
+        self.content.stop(timeout)
 
     def _run(self) -> None:
         try:

@@ -1,0 +1,127 @@
+"""The second look at a new process: what its program file *is*, on a thread of its own.
+
+The watcher's first look uses names only and nothing from disk, so a tool started under its
+own name is frozen within a millisecond of its exec. A tool renamed by the caller ("save it
+as notes") passes that look; this one reads the program file (hash, PE version, signer:
+identify/executable.py, each file read once) and reports a match exactly as the first look
+would. It runs on its own thread so that reading a large program file never delays the
+first look at the next process: a name-based freeze is never kept waiting behind it.
+
+Backlog is bounded: a burst of thousands of new processes (a build) queues at most
+``MAX_QUEUE`` looks; past that, looks are dropped and counted, and the watcher says so once
+per burst, because a silent gap would be worse than a slow one. (Names are still checked
+for every process; each file is read once, so a build that runs the same compiler 5,000
+times costs one read and 5,000 cache hits.)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+from collections.abc import Callable
+
+import psutil
+
+from guard.identify.evidence import Identification
+from guard.identify.identifier import Identifier
+from guard.identify.process import ProcessInfo
+
+MAX_QUEUE = 4096
+OnMatch = Callable[[ProcessInfo, Identification], None]
+
+
+class ContentLook:
+    """Identifies submitted processes by their program file's content; ``on_match`` is called
+    from this object's thread for each one that turns out to be a tool."""
+
+    def __init__(
+        self,
+        identifier: Identifier,
+        on_match: OnMatch,
+        report: Callable[[str], None],
+        max_queue: int = MAX_QUEUE,
+    ):
+        self.identifier = identifier
+        self.on_match = on_match
+        self.report = report
+        self._queue: queue.Queue[ProcessInfo | None] = queue.Queue(max_queue)
+        self._thread = threading.Thread(target=self._run, name="content-look", daemon=True)
+        self.dropped = 0
+        self._dropping = False
+        self.looked = 0
+        self._pending = 0  # queued or being looked at
+        self._done = threading.Condition()
+        self._stopping = threading.Event()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stopping.set()  # a full backlog is abandoned, not worked through
+        with contextlib.suppress(queue.Full):
+            self._queue.put_nowait(None)
+        if self._thread.ident is not None:
+            self._thread.join(timeout)
+
+    def submit(self, info: ProcessInfo) -> None:
+        """Queue a look at ``info``'s program file; never blocks the caller."""
+        if not info.exe:  # a kernel thread, or a program whose file cannot be read
+            return
+        with self._done:
+            self._pending += 1
+        try:
+            self._queue.put_nowait(info)
+        except queue.Full:
+            self._finished()
+            self.dropped += 1
+            if not self._dropping:
+                self._dropping = True
+                self.report(
+                    "too many programs started at once to read every program file; "
+                    "their names were still checked"
+                )
+        else:
+            self._dropping = False
+
+    def wait_idle(self, timeout: float) -> bool:
+        """For tests and benchmarks: wait until everything submitted has been looked at."""
+        with self._done:
+            return self._done.wait_for(lambda: self._pending == 0, timeout)
+
+    def _finished(self) -> None:
+        with self._done:
+            self._pending -= 1
+            if self._pending == 0:
+                self._done.notify_all()
+
+    def _run(self) -> None:
+        while True:
+            info = self._queue.get()
+            if info is None or self._stopping.is_set():
+                return
+            try:
+                self._look(info)
+            except Exception as exc:  # one odd file must never stop the second look
+                self.report(f"reading the program file of {info.label} failed ({exc!r})")
+            finally:
+                self.looked += 1
+                self._finished()
+
+    def _look(self, info: ProcessInfo) -> None:
+        verdict = self.identifier.identify_process(info, inspect_file=True)
+        if verdict.matched and _still_the_same(info):
+            self.on_match(info, verdict)
+
+
+def _still_the_same(info: ProcessInfo) -> bool:
+    """The pid still runs the process we looked at (not a new one that reused the pid). A
+    process that has ended still counts: the engine records a tool that came and went."""
+    if info.create_time is None:
+        return True
+    try:
+        return abs(psutil.Process(info.pid).create_time() - info.create_time) < 0.01
+    except psutil.NoSuchProcess:
+        return True
+    except (psutil.Error, OSError):
+        return True
