@@ -50,6 +50,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/live_guard.py
 	$(BIN)/python benchmarks/tray.py
 	$(BIN)/python benchmarks/hold.py
+	$(BIN)/python benchmarks/renamed_tools.py
 
 # The warning as a person sees it, for the README and for ISPs to compare against.
 previews: $(STAMP)

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import contextlib
 import struct
+from typing import TYPE_CHECKING
 
-from cryptography import x509
-from cryptography.hazmat.primitives.serialization import pkcs7
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+if TYPE_CHECKING:
+    from cryptography import x509
 
 # Real signatures are a few KB to a few tens of KB (the whole chain); a larger blob is not
 # parsed.
@@ -37,6 +37,11 @@ def signer_names(der: bytes) -> tuple[str, ...]:
     blob = _exact_der(der)
     if blob is None:
         return ()
+    # Imported on the first signature seen: the PKCS#7 bindings cost about 9 MB of memory,
+    # which a guard that never meets a signed program (most Linux desktops) need not pay.
+    from cryptography.hazmat.primitives.serialization import pkcs7  # noqa: PLC0415
+    from cryptography.x509.oid import NameOID  # noqa: PLC0415
+
     try:
         certificates = pkcs7.load_der_pkcs7_certificates(blob)
     except Exception:  # malformed, truncated, not PKCS#7: no signer evidence
@@ -83,6 +88,9 @@ def _exact_der(data: bytes) -> bytes | None:
 
 
 def _is_code_signer(cert: x509.Certificate) -> bool:
+    from cryptography import x509  # noqa: PLC0415 - see signer_names
+    from cryptography.x509.oid import ExtendedKeyUsageOID  # noqa: PLC0415
+
     # No basic constraints (an end certificate) or unparsable ones: judge by the usages.
     with contextlib.suppress(Exception):
         if cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca:
