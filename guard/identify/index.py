@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from guard.identify.evidence import Evidence
+from guard.identify.server_names import is_generic
 from guard.sigdb.globs import PREFIX_LEN, Glob
 from guard.sigdb.model import PeIdentity, SignatureSet, ToolSignature
 from guard.sigdb.names import (
-    GENERIC_NAMES,
     key_of_normalized,
     name_key,
     normalize_file_name,
@@ -93,7 +93,7 @@ class SignatureIndex:
         found: list[Evidence] = []
         hits = self.names.get(key)
         if hits:
-            generic = key in GENERIC_NAMES
+            generic = is_generic(key, os_name)
             for tool, written, oses in hits:
                 if os_name is not None and os_name not in oses:
                     continue
