@@ -149,6 +149,11 @@ class Engine(Detection, Holding, Allowing, Removals, Membership, ExemptionRules,
         """An event not tied to an incident (started, stopped, error)."""
         self._post(GuardEvent(kind, message, data=data, time=self.clock()), None)
 
+    def note_event(self, event: GuardEvent) -> None:
+        """A whole event not tied to an incident (a remote-access setting found on at the
+        guard's first look: about a tool, but no warning)."""
+        self._post(event, None)
+
     # --- decisions (the tray, the CLI) ---
 
     def block(self, incident_id: str) -> IncidentView:
