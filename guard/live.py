@@ -24,6 +24,8 @@ from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
 from guard.instance import GuardInstance
 from guard.locations import WatchFolder
+from guard.platform import remote_switches
+from guard.platform.remote_switches import SwitchAdapter
 from guard.sigdb.problems import SignatureError
 from guard.state import journal, paths, settings, settings_edits
 from guard.state.events import EventKind, GuardEvent
@@ -31,6 +33,7 @@ from guard.state.journal import Journal
 from guard.state.paths import journal_path, quarantine_dir
 from guard.watch.install_watcher import InstallWatcher
 from guard.watch.process_watcher import ProcessWatcher
+from guard.watch.remote_switches import MEMORY_FILE, RemoteSwitches
 
 # Quick while an incident is open (a tool that exits, an allowance that ends, a decision
 # from 'scamguard block'); slow when there is nothing to look after.
@@ -54,6 +57,11 @@ class GuardOptions:
     # Why the database in use is not the installed update (load_active's warning, e.g. an
     # update folder copied in by hand was refused): journalled when the guard starts.
     database_warning: str = ""
+    # The OS's own remote-access switches (Remote Desktop...: guard/watch/remote_switches.py):
+    # this adapter, or None for this OS's own. Confined to a folder (only_under: trying it
+    # out, tests), the guard leaves the computer's real settings alone unless given one.
+    switches: SwitchAdapter | None = None
+    watch_switches: bool = True
 
 
 class TrustedTools:
@@ -131,6 +139,9 @@ class LiveGuard:
             self.journal.record,  # a hand edit of the settings file: journalled, not an error
             names=lambda tool_id: getattr(self.identifier.index.tools.get(tool_id), "name", None),
         )
+        adapter = self.options.switches
+        if adapter is None and self.options.watch_switches and not self.options.only_under:
+            adapter = remote_switches.for_this_os(identifier.os_name)
         # The engine's own report (a failing listener) goes to stderr, not back into events.
         self.engine = Engine(
             Quarantine(quarantine_dir()),
@@ -138,6 +149,17 @@ class LiveGuard:
             journal=self.journal,
             trusted=trusted,
             only_under=str(self.options.only_under) if self.options.only_under else None,
+            switch_off=adapter.switch_off if adapter is not None else None,
+        )
+        self.switches = (
+            RemoteSwitches(
+                adapter,
+                self.engine,
+                lambda: self.identifier.index.tools,
+                memory=paths.state_dir() / MEMORY_FILE,
+            )
+            if adapter is not None
+            else None
         )
         self.journal.report = trusted.report = self.engine.problem
         self._early = early
@@ -177,6 +199,11 @@ class LiveGuard:
         self.processes.start()
         self.installs.start()
         self.processes.ready.wait(ready_timeout)
+        if self.switches is not None:
+            try:
+                self.switches.start()  # after the first process scan: a running server joins
+            except Exception as exc:  # the rest of the guard protects without it
+                self.engine.problem(f"remote-access settings are not watched ({exc!r})")
         self.inbox.expire_stale()
         self._housekeeper.start()
         self._holder.start()
@@ -201,6 +228,8 @@ class LiveGuard:
         self._stop.set()
         self.processes.stop()
         self.installs.stop()
+        if self.switches is not None:
+            self.switches.stop()
         for thread in (self._housekeeper, self._holder):
             if thread.is_alive():
                 thread.join(timeout=5)

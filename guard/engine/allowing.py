@@ -44,6 +44,7 @@ class Allowing(EngineCore):
             if inc.state is State.BLOCKED:
                 raise DecisionError(f"{inc.tool.name} has already been removed")
             result = self._resume(inc)
+            self._leave_switches_on(inc)
             now = self.clock()
             inc.state, inc.allow, inc.allowed_at, inc.closed = State.ALLOWED, scope, now, None
             inc.allow_expires = now + min(scope.seconds or MAX_ALLOW_SECONDS, MAX_ALLOW_SECONDS)
@@ -122,6 +123,7 @@ class Allowing(EngineCore):
         if inc.state is State.ALLOWED and inc.allow and inc.allow.kind == "trusted":
             return
         result = self._resume(inc)
+        self._leave_switches_on(inc)
         now = self.clock()
         inc.state, inc.allow, inc.allowed_at, inc.closed = (
             State.ALLOWED,

@@ -19,7 +19,7 @@ from typing import Any
 import psutil
 
 from guard.engine.exemptions import Exemptions
-from guard.engine.incidents import Incident, Member, MemberState, State
+from guard.engine.incidents import Incident, Member, MemberState, State, SwitchMember
 from guard.engine.lineage import Lineage
 from guard.engine.process_tree import ProcessControl, TreeResult
 from guard.engine.quarantine import Quarantine
@@ -127,6 +127,17 @@ class EngineCore:
         raise NotImplementedError
 
     def _get(self, incident_id: str) -> Incident:
+        raise NotImplementedError
+
+    def _forget(self, inc: Incident) -> None:
+        raise NotImplementedError
+
+    # --- switching.py ---
+
+    def _turn_off(self, members: list[SwitchMember]) -> list[tuple[SwitchMember, str | None]]:
+        raise NotImplementedError
+
+    def _leave_switches_on(self, inc: Incident) -> None:
         raise NotImplementedError
 
     # --- exempt_rules.py ---

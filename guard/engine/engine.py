@@ -42,6 +42,7 @@ from guard.engine.membership import Membership
 from guard.engine.process_tree import ProcessControl, is_alive
 from guard.engine.quarantine import Quarantine
 from guard.engine.removals import Removal, Removals
+from guard.engine.switching import Switching
 from guard.identify.evidence import Identification
 from guard.identify.process import ProcessInfo
 from guard.state.events import EventKind, GuardEvent, Listener
@@ -53,7 +54,7 @@ JOIN_WINDOW = 600.0
 _TIMELINE_CAP = 500
 
 
-class Engine(Detection, Holding, Allowing, Removals, Membership, ExemptionRules):
+class Engine(Detection, Holding, Allowing, Removals, Membership, ExemptionRules, Switching):
     """One guard's incidents and the actions on them; thread-safe behind one lock."""
 
     def __init__(
@@ -69,6 +70,7 @@ class Engine(Detection, Holding, Allowing, Removals, Membership, ExemptionRules)
         report: Callable[[str], None] | None = None,
         only_under: str | None = None,
         lineage: Lineage | None = None,
+        switch_off: Callable[[str], None] | None = None,
     ):
         self.quarantine = quarantine
         # Act only on tools whose executable lies under this folder (trying ScamGuard out,
@@ -87,6 +89,9 @@ class Engine(Detection, Holding, Allowing, Removals, Membership, ExemptionRules)
         self._member_of: dict[int, str] = {}
         self._removals: list[Removal] = []
         self.exemptions = Exemptions()
+        # Switches an OS remote-access setting off ("Remove" of Remote Desktop...): the
+        # platform adapter's (guard/platform/remote_switches.py); None where there is none.
+        self.switch_off = switch_off
         self.lineage = lineage if lineage is not None else Lineage()
         self.froze = threading.Event()  # set at each freeze: wakes whoever keeps them frozen
         self._dispatch = EventDispatch(journal, self._lock, self.report)
@@ -144,13 +149,23 @@ class Engine(Detection, Holding, Allowing, Removals, Membership, ExemptionRules)
         """An event not tied to an incident (started, stopped, error)."""
         self._post(GuardEvent(kind, message, data=data, time=self.clock()), None)
 
+    def note_event(self, event: GuardEvent) -> None:
+        """A whole event not tied to an incident (a remote-access setting found on at the
+        guard's first look: about a tool, but no warning)."""
+        self._post(event, None)
+
     # --- decisions (the tray, the CLI) ---
 
     def block(self, incident_id: str) -> IncidentView:
         """Remove the tool: kill its whole tree, move its installers to quarantine."""
         with self._lock:
             inc = self._get(incident_id)
-            if inc.state is not State.BLOCKED or inc.live_members() or inc.pending_files():
+            if (
+                inc.state is not State.BLOCKED
+                or inc.live_members()
+                or inc.pending_files()
+                or inc.switches_on()
+            ):
                 self._block(inc)
         self._finish_removals()
         with self._lock:
@@ -224,7 +239,13 @@ class Engine(Detection, Holding, Allowing, Removals, Membership, ExemptionRules)
         live = inc.live_members()
         had_processes = bool(inc.members)
         had_anything = had_processes or bool(inc.files)
-        if inc.state in PENDING and had_anything and not live and not inc.files_present():
+        if (
+            inc.state in PENDING
+            and had_anything
+            and not live
+            and not inc.files_present()
+            and not inc.switches_on()  # a setting still on waits for the person's decision
+        ):
             if had_processes:
                 how = " while it was frozen" if inc.state is State.FROZEN else ""
                 message = f"{inc.tool.name} closed{how}"

@@ -27,6 +27,7 @@ import psutil
 
 from guard.engine.process_tree import ancestors_of_self
 from guard.identify.evidence import Evidence, Identification
+from guard.identify.installpaths import InstallPaths
 from guard.identify.process import ProcessInfo
 from guard.platform import (
     DPKG_INFO,
@@ -130,9 +131,19 @@ class Exemptions:
         kinds = {e.kind for e in verdict.evidence if e.tool_id == tool.id}
         if kinds & CORROBORATING:
             return None, []
+        declared = InstallPaths((tool,), self.os_name, self.env).under(path)
+        if declared:  # a script (vncserver on perl): its own file is where the tool says
+            where = declared[0][1]
+            detail = f"lies in {tool.name}'s install location {where}"
+            return None, [Evidence("install-path", path, detail, tool.id)]
         if self.os_name == "linux":
+            # A name from the alternatives system (/usr/bin/vncserver) is a link to the file
+            # the package installed (/usr/bin/tigervncserver).
+            real = os.path.realpath(path)
             for package in tool.packages:
-                if dpkg_owns(package, path, self.dpkg_info):
+                if dpkg_owns(package, path, self.dpkg_info) or (
+                    real != path and dpkg_owns(package, real, self.dpkg_info)
+                ):
                     detail = f"the {package} package installed this file"
                     return None, [Evidence("package", package, detail, tool.id)]
         return (

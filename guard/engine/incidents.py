@@ -60,6 +60,39 @@ class DecisionError(ScamGuardError):
     """A decision that cannot be carried out (unknown incident, already removed)."""
 
 
+class SwitchState(StrEnum):
+    """Where one of the operating system's remote-access switches stands (Remote Desktop,
+    Screen Sharing...: guard/platform/remote_switches.py)."""
+
+    ON = "on"  # switched on: a decision is due
+    SWITCHING_OFF = "switching-off"  # being switched off (outside the engine's lock)
+    OFF = "off"  # switched off, by the guard or by the person
+    FAILED = "failed"  # could not be switched off: the note says why and what to do
+    LEFT_ON = "left-on"  # the person allowed it
+
+
+@dataclass
+class SwitchMember:
+    """A switch of the operating system that belongs to the incident of its tool."""
+
+    id: str
+    title: str
+    how: str  # turned-on | while-not-watching | still-on
+    state: SwitchState = SwitchState.ON
+    note: str = ""
+    seen: float = field(default_factory=time.time)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "switch": self.id,
+            "title": self.title,
+            "how": self.how,
+            "state": self.state,
+            "note": self.note,
+            "seen": iso(self.seen),
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class AllowScope:
     """How long a person's "I started this myself" lasts. Never permanent: permanent trust
@@ -168,6 +201,7 @@ class IncidentView:
     allow_expires: float | None
     problems: tuple[str, ...]
     timeline: tuple[GuardEvent, ...]
+    switches: tuple[dict[str, Any], ...] = ()  # the OS switches turned on (remote_switches)
 
     @property
     def pending(self) -> bool:
@@ -187,6 +221,7 @@ class IncidentView:
             "allow": self.allow,
             "allow_expires": iso(self.allow_expires) if self.allow_expires else None,
             "problems": list(self.problems),
+            "switches": list(self.switches),
         }
 
 
@@ -209,6 +244,7 @@ class Incident:
     closed: float | None = None  # when it became blocked/ended (for the join window)
     problems: list[str] = field(default_factory=list)
     timeline: list[GuardEvent] = field(default_factory=list)
+    switches: dict[str, SwitchMember] = field(default_factory=dict)
 
     def live_members(self) -> list[Member]:
         return [
@@ -220,6 +256,13 @@ class Incident:
     def files_present(self) -> bool:
         """Any installer or installation still where it was found (a decision is due)."""
         return any(f.state in (FileState.PRESENT, FileState.MOVING) for f in self.files.values())
+
+    def switches_on(self) -> list[SwitchMember]:
+        """Switches still on that a "Remove" should switch off (one that failed is tried
+        again)."""
+        return [
+            s for s in self.switches.values() if s.state in (SwitchState.ON, SwitchState.FAILED)
+        ]
 
     def pending_files(self) -> list[FileMember]:
         return [f for f in self.files.values() if f.state == FileState.PRESENT and f.quarantinable]
@@ -248,4 +291,5 @@ class Incident:
             allow_expires=self.allow_expires,
             problems=tuple(self.problems),
             timeline=tuple(self.timeline),
+            switches=tuple(s.to_json() for s in self.switches.values()),
         )

@@ -8,11 +8,19 @@ removal told, with what was stopped, what was moved and what could not be.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from guard.engine.core import EngineCore
-from guard.engine.incidents import FileMember, FileState, Incident, MemberState, State
+from guard.engine.incidents import (
+    FileMember,
+    FileState,
+    Incident,
+    MemberState,
+    State,
+    SwitchMember,
+    SwitchState,
+)
 from guard.engine.process_tree import TreeResult, kill_tree
 from guard.engine.quarantine import QuarantineError
 from guard.state.events import EventKind
@@ -31,6 +39,7 @@ class Removal:
     files: list[FileMember]
     first_time: bool
     reason: str = ""  # why the guard removed it on its own ("could-not-hold"), else a person
+    switches: list[SwitchMember] = field(default_factory=list)  # switched off after the lock
 
 
 class Removals(EngineCore):
@@ -51,6 +60,9 @@ class Removals(EngineCore):
         files = inc.pending_files()
         for f in files:
             f.state = FileState.MOVING
+        switches = inc.switches_on()
+        for s in switches:
+            s.state = SwitchState.SWITCHING_OFF
         first_time = inc.state is not State.BLOCKED
         inc.state, inc.allow, inc.allow_expires, inc.closed = (
             State.BLOCKED,
@@ -58,8 +70,8 @@ class Removals(EngineCore):
             None,
             self.clock(),
         )
-        if first_time or result.done or result.denied or files:
-            self._removals.append(Removal(inc, result, files, first_time, reason))
+        if first_time or result.done or result.denied or files or switches:
+            self._removals.append(Removal(inc, result, files, first_time, reason, switches))
 
     def _finish_removals(self) -> None:
         """Move the installers of blocked incidents to quarantine, then tell. Runs without
@@ -84,16 +96,26 @@ class Removals(EngineCore):
                 else:
                     done.append((f, record.id))
                     moved.append(record.to_json())
+            switched = self._turn_off(removal.switches)
             with self._lock:
                 for f, qid in done:
                     f.state, f.quarantine_id = FileState.QUARANTINED, qid
                 for f, why in failed:
                     f.state, f.note = FileState.FAILED, why
                     removal.inc.note_problem(why)
-                self._emit_removal(removal, moved, [why for _, why in failed])
+                for s, reason in switched:
+                    s.state = SwitchState.OFF if reason is None else SwitchState.FAILED
+                    s.note = reason or "switched off by ScamGuard"
+                    if reason is not None:
+                        removal.inc.note_problem(reason)
+                self._emit_removal(removal, moved, [why for _, why in failed], switched)
 
     def _emit_removal(
-        self, removal: Removal, moved: list[dict[str, Any]], file_problems: list[str]
+        self,
+        removal: Removal,
+        moved: list[dict[str, Any]],
+        file_problems: list[str],
+        switched: list[tuple[SwitchMember, str | None]],
     ) -> None:
         inc, result = removal.inc, removal.killed
         parts = []
@@ -101,7 +123,10 @@ class Removals(EngineCore):
             parts.append(f"{len(result.done)} program(s) stopped")
         if moved:
             parts.append(f"{len(moved)} file(s) moved to quarantine")
-        problems = result.problems() + file_problems
+        parts += [f"{s.title} switched off" for s, why in switched if why is None]
+        parts += [f"{s.title} could not be switched off" for s, why in switched if why]
+        switch_problems = [why for _, why in switched if why]
+        problems = result.problems() + file_problems + switch_problems
         if result.denied:
             head = (
                 f"{inc.tool.name} could not be fully removed: {len(result.denied)} "
@@ -125,8 +150,12 @@ class Removals(EngineCore):
                 "quarantined": moved,
                 "problems": problems,
                 "reason": removal.reason or "decision",
+                "switched_off": [s.id for s, why in switched if why is None],
             },
         )
+        for s, why in switched:
+            if why:  # the one line the person (or their helper) acts on
+                self._emit(inc, EventKind.ERROR, why, data={"switch": s.id, "problem": why})
         if not removal.first_time and (result.done or moved):
             # A relaunch or a new download after Remove: stopped at once, and said out loud
             # (a small notice), never in silence.

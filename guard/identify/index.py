@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from guard.identify.evidence import Evidence
+from guard.identify.server_names import is_generic
 from guard.sigdb.globs import PREFIX_LEN, Glob
 from guard.sigdb.model import PeIdentity, SignatureSet, ToolSignature
 from guard.sigdb.names import (
-    GENERIC_NAMES,
     fold_lookalikes,
     key_of_normalized,
     name_key,
@@ -137,7 +137,7 @@ class SignatureIndex:
         if not hits:
             return []
         found: list[Evidence] = []
-        generic = key in GENERIC_NAMES
+        generic = is_generic(key, os_name)
         how = f" (here as {name!r})" if unwrapped is not None else ""
         if not name.isascii() and fold_lookalikes(name) != name:
             how += ", written with look-alike or hidden characters"

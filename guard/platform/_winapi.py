@@ -216,3 +216,13 @@ def registry_delete(path: str, name: str) -> None:
         access = winreg.KEY_SET_VALUE
         with winreg.OpenKey(winreg.HKEY_CURRENT_USER, path, 0, access) as key:
             winreg.DeleteValue(key, name)
+
+
+def registry_set_machine_dword(path: str, name: str, value: int) -> None:
+    """Store ``value`` as ``REG_DWORD`` under ``HKEY_LOCAL_MACHINE\\path`` (the 64-bit view).
+    Needs an administrator: raises ``PermissionError`` (``OSError`` with ``winerror`` 5)
+    otherwise, which the caller words for the person."""
+    winreg = _winreg()
+    access = winreg.KEY_SET_VALUE | winreg.KEY_WOW64_64KEY
+    with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, path, 0, access) as key:
+        winreg.SetValueEx(key, name, 0, winreg.REG_DWORD, int(value))

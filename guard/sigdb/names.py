@@ -37,7 +37,7 @@ GENERIC_NAMES: frozenset[str] = frozenset({
     "launcher", "remote", "service", "server", "setup", "install", "installer", "update",
     "updater", "uninstall", "uninst", "unins000", "support", "viewer", "app", "main",
     "run", "start", "tray", "monitor", "session", "bootstrapper", "download",
-    "downloader", "svc", "winvnc", "vncviewer", "vncserver", "x11vnc", "remotedesktop",
+    "downloader", "svc", "winvnc", "vncviewer", "vncserver", "x11vnc", "xvnc", "remotedesktop",
     "desktop", "access", "assist", "control", "daemon", "core", "worker",
     # plain words, or well-known programs of their own, that a tool's helper happens to share
     "rdesktop", "level", "rhost", "raccess", "rviewer", "pservice",
