@@ -47,6 +47,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/identify_names.py
+	$(BIN)/python benchmarks/catalog_coverage.py
 	$(BIN)/python benchmarks/live_guard.py
 	$(BIN)/python benchmarks/tray.py
 	$(BIN)/python benchmarks/hold.py

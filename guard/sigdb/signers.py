@@ -24,6 +24,24 @@ SHARED_SIGNERS: frozenset[str] = frozenset(s.casefold() for s in (
     "Opera Norway AS", "Brave Software, Inc.", "Citrix Systems, Inc.", "VMware, Inc.",
     "Canonical Ltd.", "Red Hat, Inc.", "Ivanti, Inc.", "SolarWinds Worldwide, LLC",
     "Zoho Corporation Private Limited", "Western Digital Technologies, Inc.",
+    # Publishers in the LOLRMM catalog that also sign programs that are not remote access
+    # (so a tool of theirs is identified by names, version info and paths, never by signer):
+    "GoTo Technologies USA, LLC", "LogMeIn, Inc.",  # GoTo Meeting, LastPass
+    "ConnectWise, LLC", "ConnectWise, Inc.",  # ticketing and business clients too
+    "N-ABLE TECHNOLOGIES LTD", "Kaseya Holdings Inc.",  # backup, antivirus, documentation
+    "Famatech Corp.",  # Advanced IP Scanner besides Radmin
+    "IDrive, Inc.", "MSPBytes Corp", "MSPBytes, Corp.",  # backup software besides RemotePC/MSP360
+    "ENTER S.R.L.",  # Iperius Backup besides Iperius Remote
+    "Electronic Team, Inc.",  # dozens of utilities and players besides HelpWire
+    "AOMEI International Network Limited",  # backup and partition tools besides AnyViewer
+    "Unity Technologies SF",  # the Unity editor besides Parsec
+    "Laplink Software", "Laplink Software Inc.",  # PCmover besides Laplink Everywhere
+    "EASYVISTA SAS", "Quest Software Inc.", "Rocket Software, Inc.",  # large software houses
+    "Comodo Security Solutions", "Comodo Security Solutions, Inc.",  # antivirus, browser
+    "ESET, spol. s r.o.", "Symantec Corporation", "PDQ.com Corporation",
+    "Tencent Technology (Shenzhen) Company Limited", "LG Uplus Corp.",
+    "ALIBABA (CHINA) NETWORK TECHNOLOGY CO.,LTD.", "win.rar GmbH", "Martin Prikryl",
+    "Devolutions Inc", "LANDesk Software, Inc.",
 ))
 # fmt: on
 
