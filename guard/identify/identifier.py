@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from pathlib import Path, PurePath, PureWindowsPath
 
 from guard.errors import ScamGuardError, describe_os_error
-from guard.identify.archive import archive_evidence, is_archive, look_inside
 from guard.identify.bundle import enclosing_app, read_bundle_info
+from guard.identify.contents import look_at_contents
 from guard.identify.evidence import Evidence, Identification, decide
 from guard.identify.hashing import sha256_file
 from guard.identify.index import SignatureIndex
@@ -111,8 +111,10 @@ class Identifier:
                     evidence += self.index.lookup_pe(info)
                 if sha:
                     evidence += self.index.lookup_exact("sha256", sha)
-                if is_archive(p):  # a zip holding a tool is that tool (archive.py)
-                    evidence += archive_evidence(look_inside(p), self.index, shown)
+                # A zip, MSI, ISO, package... holding or naming a tool is that tool.
+                inside = look_at_contents(p, self.index, shown)
+                evidence += inside.evidence
+                facts.update({k: v for k, v in inside.facts.items() if k not in facts})
         evidence += self.path_evidence(os.path.abspath(p))
         return decide(
             shown,
