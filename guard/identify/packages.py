@@ -95,7 +95,15 @@ def read_package(path: str | Path) -> PackageLook:
             return PackageLook("rpm", _rpm(fh, st.st_size))
         except _Bad as exc:
             return PackageLook(kind, problem=str(exc))
-        except (OSError, ValueError, EOFError, struct.error, tarfile.TarError, lzma.LZMAError):
+        except (
+            OSError,
+            ValueError,
+            EOFError,
+            struct.error,
+            tarfile.TarError,
+            lzma.LZMAError,
+            zlib.error,
+        ):
             return PackageLook(kind, problem=f"is not a readable .{kind} package")
 
 
