@@ -25,6 +25,7 @@ def demo_identifier(root: Path) -> Identifier:
                 """
             [names]
             windows = ["DemoDesk.exe", "DemoDesk.WindowsClient.exe"]
+            macos = ["DemoDesk"]
             [[pe]]
             product = "DemoDesk"
             [[pe]]

@@ -179,8 +179,9 @@ def _collect(info: list[Element], ids: list[str], names: list[str]) -> None:
         elif el.name == "bundle":
             if el.attrs.get("id"):
                 ids.append(el.attrs["id"])
-            if el.attrs.get("path"):
-                names.append(PurePosixPath(el.attrs["path"]).name)
+            if el.attrs.get("path"):  # "./TeamViewer.app": the app's name, as for a bundle
+                app = PurePosixPath(el.attrs["path"])
+                names.append(app.stem if app.suffix.casefold() == ".app" else app.name)
         elif el.name in ("pkg-ref", "product") and el.attrs.get("id"):
             ids.append(el.attrs["id"])
         elif el.name == "title" and el.text:
