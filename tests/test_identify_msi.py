@@ -75,7 +75,7 @@ def test_manufacturer_and_product_match_a_company_identity(tmp_path: Path) -> No
     verdict = ident.identify_file(_copy(tmp_path, "setup.msi", data))
     assert verdict.tool is not None and verdict.tool.id == "demodesk"
     [ev] = [e for e in verdict.evidence if e.tool_id]
-    assert "CompanyName 'Demo Remote Desk GmbH'" in ev.detail
+    assert "Manufacturer 'Demo Remote Desk GmbH'" in ev.detail
     assert "ProductName 'HelperX'" in ev.detail
     assert verdict.facts["company"] == "Demo Remote Desk GmbH"
     # The unchanged fixture (AnyDesk) is nothing to this one-tool database.

@@ -107,9 +107,8 @@ def appx_evidence(
 
 
 def _inside(ev: Evidence, name: str, field_name: str) -> Evidence:
-    return Evidence(
-        ev.kind,
-        f"{ev.value} (app manifest {field_name} in {name})",
-        f"the app manifest of {name} says: {ev.detail}",
-        ev.tool_id,
-    )
+    if ev.kind == "pe-version":
+        said = ev.detail.replace("version information says", f"the app manifest of {name} says")
+    else:
+        said = f"the app manifest of {name} names {ev.value!r}: {ev.detail}"
+    return Evidence(ev.kind, f"{ev.value} (app manifest {field_name} in {name})", said, ev.tool_id)

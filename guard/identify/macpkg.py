@@ -198,9 +198,14 @@ def pkg_evidence(
     for ident in look.ids:
         found += [
             Evidence(
-                ev.kind, f"{ident} (in {name})", f"{name} declares it: {ev.detail}", ev.tool_id
+                ev.kind,
+                f"{ident} (in {name})",
+                f"{name} declares the identifier {ident!r}, which belongs to "
+                f"{index.tools[ev.tool_id].name}",
+                ev.tool_id,
             )
             for ev in index.lookup_exact("bundle-id", ident)
+            if ev.tool_id is not None
         ]
     named = [Member(n) for n in look.names] + [Member(p) for p in look.files]
     found += member_evidence(named, index, shown)

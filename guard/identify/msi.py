@@ -309,8 +309,10 @@ def msi_evidence(
     evidence = [
         Evidence(
             ev.kind,
-            f"{ev.value} (installer properties of {name})",
-            ev.detail.replace("version information says", "the installer's properties say"),
+            f"{ev.value.replace('CompanyName', 'Manufacturer')} (installer properties of {name})",
+            ev.detail.replace("version information says", "the installer's properties say").replace(
+                "CompanyName", "Manufacturer"
+            ),
             ev.tool_id,
         )
         for ev in index.lookup_pe(pe_like)
