@@ -371,6 +371,17 @@ def test_a_renamed_program_with_a_tools_signer_is_that_tool(tmp_path: Path) -> N
     assert not Identifier(index).identify_file(other).matched
 
 
+def test_an_installer_signature_names_its_publisher(tmp_path: Path) -> None:
+    """An MSI carries its Authenticode signature in a stream of its own (msi.py reads the
+    bytes); the identifier turns them into the same signer evidence as a program's."""
+    identifier = Identifier(_index(tmp_path, '[signing]\nsigners = ["Demo Remote Ltd"]\n'))
+    facts: dict[str, str] = {}
+    [evidence] = identifier.signature_evidence(code_signature("Demo Remote Ltd"), facts)
+    assert (evidence.kind, evidence.tool_id) == ("signer", "demo-tool")
+    assert facts == {"Signer": "Demo Remote Ltd"}
+    assert identifier.signature_evidence(b"\x30\x03\x02\x01\x00", {}) == []
+
+
 @pytest.mark.parametrize("publisher", ["Microsoft Corporation", "google llc"])
 def test_a_publisher_of_ordinary_programs_cannot_be_a_tools_signer(
     tmp_path: Path, publisher: str

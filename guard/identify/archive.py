@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import struct
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from guard.errors import ScamGuardError, describe_os_error
 from guard.identify.evidence import Evidence
 from guard.identify.index import SignatureIndex
+from guard.identify.members import Member, member_evidence
 from guard.identify.pe import version_info_from_bytes
 from guard.identify.regular_file import open_regular
 
@@ -63,18 +64,6 @@ _ZIP64_EOCD_SIG = b"PK\x06\x06"
 
 class ArchiveRefused(ScamGuardError):
     """The zip is over a limit: the message is one line for the person."""
-
-
-@dataclass(frozen=True)
-class Member:
-    """One file inside the zip: its name as stored (shortened) and version info if read."""
-
-    name: str
-    version_info: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def basename(self) -> str:
-        return PurePosixPath(self.name.replace("\\", "/")).name
 
 
 @dataclass(frozen=True)
@@ -217,27 +206,10 @@ def _version_info(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict[str, str]:
 
 
 def archive_evidence(look: ArchiveLook, index: SignatureIndex, shown: str) -> list[Evidence]:
-    """Evidence from the members, each saying it was found inside the zip, plus a note when
-    the zip could not be (fully) looked into. One piece per kind and tool is enough, so a zip
-    of a thousand matching names does not make a thousand-line verdict."""
+    """Evidence from the members (members.py), plus a note when the zip could not be (fully)
+    looked into."""
     zip_name = Path(shown).name
-    found: list[Evidence] = []
-    seen: set[tuple[str, str | None]] = set()
-    for member in look.members:
-        inner = index.lookup_name(member.basename) if member.basename else []
-        inner += index.lookup_pe(member.version_info)
-        for ev in inner:
-            if ev.tool_id is None or (ev.kind, ev.tool_id) in seen:
-                continue  # a protected name inside a zip is nothing to note
-            seen.add((ev.kind, ev.tool_id))
-            found.append(
-                Evidence(
-                    ev.kind,
-                    f"{member.name} (inside {zip_name})",
-                    f"inside {zip_name}: {ev.detail}",
-                    ev.tool_id,
-                )
-            )
+    found = member_evidence(look.members, index, shown)
     if look.refused:
         why = f"not unpacked to look inside: {look.refused}"
         found.append(Evidence(REFUSED_KIND, shown, why))

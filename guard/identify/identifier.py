@@ -14,13 +14,14 @@ from collections.abc import Mapping
 from pathlib import Path, PurePath, PureWindowsPath
 
 from guard.errors import ScamGuardError, describe_os_error
-from guard.identify.archive import archive_evidence, is_archive, look_inside
 from guard.identify.bundle import enclosing_app, read_bundle_info
+from guard.identify.contents import look_at_contents
 from guard.identify.evidence import Evidence, Identification, decide
 from guard.identify.executable import ExecutableFacts, FileFacts
 from guard.identify.index import SignatureIndex
 from guard.identify.installpaths import InstallPaths
 from guard.identify.process import ProcessInfo
+from guard.identify.signer import signer_names
 from guard.platform import current_os, program_images
 
 
@@ -107,8 +108,12 @@ class Identifier:
                     facts.update(content.as_facts())
                     evidence += self.content_evidence(content)
                     sha = content.sha256
-                if is_archive(p):  # a zip holding a tool is that tool (archive.py)
-                    evidence += archive_evidence(look_inside(p), self.index, shown)
+                # A zip, MSI, ISO, package... holding or naming a tool is that tool.
+                inside = look_at_contents(p, self.index, shown)
+                evidence += inside.evidence
+                facts.update({k: v for k, v in inside.facts.items() if k not in facts})
+                if inside.signature:  # an MSI's Authenticode signature
+                    evidence += self.signature_evidence(inside.signature, facts)
         evidence += self.path_evidence(os.path.abspath(p))
         return decide(
             shown,
@@ -118,6 +123,14 @@ class Identifier:
             sha256=sha,
             facts=facts,
         )
+
+    def signature_evidence(self, signature: bytes, facts: dict[str, str]) -> list[Evidence]:
+        """Evidence from a detached Authenticode signature (an MSI's ``DigitalSignature``
+        stream): its publisher, as for a signed program; the publisher joins ``facts``."""
+        signers = signer_names(signature)
+        if signers:
+            facts.setdefault("Signer", signers[0])
+        return self.index.lookup_signers(signers)
 
     def identify_folder(self, path: str | Path) -> Identification:
         """A folder that just appeared in a program folder (``/opt/teamviewer``,
