@@ -14,6 +14,7 @@ from guard.engine.detection import OnDetect
 from guard.identify.identifier import Identifier
 from guard.live import GuardOptions, LiveGuard
 from guard.platform import process_status
+from guard.platform.remote_switches import SwitchAdapter
 from guard.state.events import GuardEvent
 from tests.helpers import wait_for
 
@@ -28,6 +29,7 @@ class Rig:
         on_detect: OnDetect = OnDetect.FREEZE,
         source: str = "polling",
         interval: float = 0.02,
+        switches: SwitchAdapter | None = None,
     ):
         options = GuardOptions(
             on_detect=on_detect,
@@ -36,6 +38,7 @@ class Rig:
             default_folders=False,
             extra_folders=folders or [],
             only_under=only_under,
+            switches=switches,  # the OS's remote-access settings, through a test's adapter
         )
         self.guard = LiveGuard(identifier, options)
         self.engine = self.guard.engine

@@ -22,7 +22,6 @@ import pytest
 
 from guard.engine.incidents import AllowScope
 from guard.identify.identifier import Identifier
-from guard.live import GuardOptions, LiveGuard
 from guard.platform.remote_switches import (
     TS_KEY,
     LinuxSwitches,
@@ -35,51 +34,26 @@ from guard.state import paths
 from guard.state.events import GuardEvent
 from guard.watch.remote_switches import MEMORY_FILE
 from tests.conftest import Spawner
-from tests.guard_rig import is_stopped
+from tests.guard_rig import Rig, is_stopped
 from tests.helpers import not_on_windows, wait_for
 
 GRD = "gnome-remote-desktop.service"
 
 
-class Watched:
+class Watched(Rig):
     """A live guard confined to a temp folder, watching the switches through ``adapter``."""
 
     def __init__(self, identifier: Identifier, root: Path, adapter: SwitchAdapter):
-        options = GuardOptions(
-            interval=0.02,
-            source="polling",
-            default_folders=False,
-            only_under=root,
-            switches=adapter,
-        )
-        self.guard = LiveGuard(identifier, options)
+        super().__init__(identifier, root, switches=adapter)
         assert self.guard.switches is not None
         self.guard.switches.interval = 0.02  # look often: the tests wait on what it sees
-        self.engine = self.guard.engine
-        self.events: list[GuardEvent] = []
-        self._lock = threading.Lock()
-        self.engine.add_listener(self._collect)
-
-    def _collect(self, event: GuardEvent, _view: Any) -> None:
-        with self._lock:
-            self.events.append(event)
 
     def start(self) -> Watched:
-        self.guard.start()
+        super().start()
         return self
 
-    def stop(self) -> None:
-        self.guard.stop()
-
-    def matching(self, kind: str, **fields: Any) -> list[GuardEvent]:
-        with self._lock:
-            return [
-                e
-                for e in self.events
-                if e.kind == kind and all(getattr(e, k) == v for k, v in fields.items())
-            ]
-
-    def wait_event(self, kind: str, **fields: Any) -> GuardEvent:
+    def wait_event(self, kind: str, **fields: Any) -> GuardEvent:  # type: ignore[override]
+        """The latest such event (a switch turned on again is a second one)."""
         return wait_for(
             lambda: (hits := self.matching(kind, **fields)) and hits[-1],
             message=f"a {kind} event {fields}; saw {[e.message for e in self.events]}",

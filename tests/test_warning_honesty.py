@@ -181,6 +181,44 @@ def test_a_download_that_never_ran_is_not_called_stopped(profiles, frozen):
     assert "has not been opened" in line
 
 
+def _switched_on(view: IncidentView, shipped, *, with_server: bool) -> IncidentView:
+    """Remote Desktop switched on (guard/watch/remote_switches.py); with its server program
+    frozen too, or as a setting alone."""
+    rdp = next(t for t in shipped.tools if t.id == "windows-remote-desktop")
+    switch = {"switch": "windows-rdp", "title": "Remote Desktop", "how": "turned-on",
+              "state": "on", "note": "", "seen": "2000-01-01T00:00:00"}  # fmt: skip
+    return dataclasses.replace(
+        view,
+        tool=rdp,
+        state=State.FROZEN if with_server else State.DETECTED,
+        processes=view.processes if with_server else (),
+        files=(),
+        switches=(switch,),
+    )
+
+
+def test_a_setting_switched_on_is_never_called_stopped(profiles, frozen, shipped):
+    """A setting cannot be frozen: the warning says it is on, and how to switch it off."""
+    view = _switched_on(frozen, shipped, with_server=False)
+    generic = profiles.get("generic-uk")
+    said = warning_text.build([Caught.from_incident(view)], generic, generic, TODAY)
+    assert "was just switched on" in said.caught
+    assert "stopped" not in said.frozen
+    assert "still switched on" in said.frozen and "Switch it off" in said.frozen
+    # The safe button says what it does to a setting, and closing the screen is not
+    # passed off as safe: nothing is frozen.
+    assert said.remove.startswith("Switch") and said.yes == "Yes: switch it off"
+    assert "Closing this screen leaves it switched on" in said.remove_explains
+    assert "Remove" not in said.remove_explains
+
+
+def test_a_frozen_server_with_its_setting_still_on_says_both(profiles, frozen, shipped):
+    line = _frozen_line(profiles, _switched_on(frozen, shipped, with_server=True))
+    first, second = line.split("\n")
+    assert "has stopped it" in first
+    assert "still switched on" in second
+
+
 # --- the window ---
 
 

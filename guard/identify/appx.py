@@ -20,6 +20,7 @@ from guard.errors import describe_os_error
 from guard.identify.archive import ArchiveRefused, _check_directory
 from guard.identify.evidence import Evidence
 from guard.identify.index import SignatureIndex
+from guard.identify.members import problem_note
 from guard.identify.regular_file import open_regular
 from guard.identify.xmlsafe import UnsafeXml, find_elements
 
@@ -86,7 +87,7 @@ def appx_evidence(
     """Evidence from the identity, and the identity as facts for Details."""
     name = Path(shown).name
     if look.problem:
-        return [Evidence(UNREADABLE_KIND, shown, f"{name} {look.problem}")], {}
+        return [problem_note(UNREADABLE_KIND, look.problem, shown)], {}
     ident = look.identity
     found: list[Evidence] = []
     for key in ("Name", "DisplayName"):

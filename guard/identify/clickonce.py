@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from guard.errors import describe_os_error
 from guard.identify.evidence import Evidence
 from guard.identify.index import SignatureIndex
+from guard.identify.members import one_per_kind_and_tool, problem_note
 from guard.identify.regular_file import open_regular
 from guard.identify.xmlsafe import MAX_XML_BYTES, UnsafeXml, find_elements
 
@@ -79,7 +80,7 @@ def clickonce_evidence(
 ) -> tuple[list[Evidence], dict[str, str]]:
     name = Path(shown).name
     if look.problem:
-        return [Evidence(UNREADABLE_KIND, shown, f"{name} {look.problem}")], {}
+        return [problem_note(UNREADABLE_KIND, look.problem, shown)], {}
     found: list[Evidence] = []
     for assembly in look.names:
         # "ScreenConnect.Client.application" is matched as "ScreenConnect.Client" too.
@@ -102,7 +103,7 @@ def clickonce_evidence(
         facts["company"] = look.publisher
     if look.host:
         facts["ClickOnce server"] = look.host
-    return _unique(found), facts
+    return one_per_kind_and_tool(found), facts
 
 
 def _domain_evidence(host: str, index: SignatureIndex, name: str) -> list[Evidence]:
@@ -129,13 +130,3 @@ def _domain_evidence(host: str, index: SignatureIndex, name: str) -> list[Eviden
 
 def _said(ev: Evidence, name: str, how: str) -> Evidence:
     return Evidence(ev.kind, f"{ev.value} (in {name})", f"{name} {how}: {ev.detail}", ev.tool_id)
-
-
-def _unique(evidence: list[Evidence]) -> list[Evidence]:
-    seen: set[tuple[str, str | None]] = set()
-    out = []
-    for ev in evidence:
-        if (ev.kind, ev.tool_id) not in seen:
-            seen.add((ev.kind, ev.tool_id))
-            out.append(ev)
-    return out

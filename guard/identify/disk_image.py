@@ -28,7 +28,7 @@ from guard.errors import describe_os_error
 from guard.identify import archive
 from guard.identify.evidence import Evidence
 from guard.identify.index import SignatureIndex
-from guard.identify.members import Member, member_evidence
+from guard.identify.members import Member, member_evidence, problem_note
 from guard.identify.pe import version_info_from_bytes
 from guard.identify.regular_file import open_regular
 
@@ -235,9 +235,8 @@ def image_evidence(look: ImageLook, index: SignatureIndex, shown: str) -> list[E
     """Evidence from the files inside (members.py), plus a note when the image could not be
     (fully) looked into."""
     found = member_evidence(look.members, index, shown)
-    name = Path(shown).name
     if look.refused:
         found.append(Evidence(REFUSED_KIND, shown, f"not fully looked into: {look.refused}"))
     elif look.problem:
-        found.append(Evidence(UNREADABLE_KIND, shown, f"{name} {look.problem}"))
+        found.append(problem_note(UNREADABLE_KIND, look.problem, shown))
     return found

@@ -28,7 +28,7 @@ from typing import BinaryIO
 from guard.errors import describe_os_error
 from guard.identify.evidence import Evidence
 from guard.identify.index import SignatureIndex
-from guard.identify.members import Member, member_evidence
+from guard.identify.members import Member, member_evidence, one_per_kind_and_tool, problem_note
 from guard.identify.regular_file import open_regular
 from guard.identify.xmlsafe import Element, UnsafeXml, find_elements
 
@@ -193,7 +193,7 @@ def pkg_evidence(
 ) -> tuple[list[Evidence], dict[str, str]]:
     name = Path(shown).name
     if look.problem:
-        return [Evidence(UNREADABLE_KIND, shown, f"{name} {look.problem}")], {}
+        return [problem_note(UNREADABLE_KIND, look.problem, shown)], {}
     found: list[Evidence] = []
     for ident in look.ids:
         found += [
@@ -210,14 +210,4 @@ def pkg_evidence(
     named = [Member(n) for n in look.names] + [Member(p) for p in look.files]
     found += member_evidence(named, index, shown)
     facts = {"Installer package ids": ", ".join(look.ids[:8])} if look.ids else {}
-    return _unique(found), facts
-
-
-def _unique(evidence: list[Evidence]) -> list[Evidence]:
-    seen: set[tuple[str, str | None]] = set()
-    out = []
-    for ev in evidence:
-        if (ev.kind, ev.tool_id) not in seen:
-            seen.add((ev.kind, ev.tool_id))
-            out.append(ev)
-    return out
+    return one_per_kind_and_tool(found), facts

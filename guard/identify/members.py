@@ -50,3 +50,20 @@ def member_evidence(members: Iterable[Member], index: SignatureIndex, shown: str
                 )
             )
     return found
+
+
+def problem_note(kind: str, problem: str, shown: str) -> Evidence:
+    """The one-line note (evidence for no tool) that ``shown`` could not be read as what it
+    claims to be: ``"invoice.iso is damaged (…)"``."""
+    return Evidence(kind, shown, f"{Path(shown).name} {problem}")
+
+
+def one_per_kind_and_tool(evidence: list[Evidence]) -> list[Evidence]:
+    """The first piece of each kind for each tool: what a container says twice counts once."""
+    seen: set[tuple[str, str | None]] = set()
+    out = []
+    for ev in evidence:
+        if (ev.kind, ev.tool_id) not in seen:
+            seen.add((ev.kind, ev.tool_id))
+            out.append(ev)
+    return out

@@ -34,6 +34,7 @@ import olefile
 from guard.errors import describe_os_error
 from guard.identify.evidence import Evidence
 from guard.identify.index import SignatureIndex
+from guard.identify.members import problem_note
 from guard.identify.pe import MAX_VALUE_CHARS
 from guard.identify.regular_file import open_regular
 
@@ -297,7 +298,7 @@ def msi_evidence(
     if look.problem:
         if not look.is_msi and Path(path).suffix.casefold() not in MSI_SUFFIXES:
             return [], {}
-        return [Evidence(UNREADABLE_KIND, shown, f"{name} {look.problem}")], {}
+        return [problem_note(UNREADABLE_KIND, look.problem, shown)], {}
     facts = {**look.summary, **look.properties}
     if "Manufacturer" in look.properties:
         facts["company"] = look.properties["Manufacturer"]  # Details' "Publisher:" line

@@ -32,6 +32,7 @@ from typing import BinaryIO
 from guard.errors import describe_os_error
 from guard.identify.evidence import Evidence
 from guard.identify.index import SignatureIndex
+from guard.identify.members import problem_note
 from guard.identify.regular_file import open_regular
 
 SUFFIXES = frozenset({".deb", ".udeb", ".rpm"})
@@ -235,7 +236,7 @@ def package_evidence(
 ) -> tuple[list[Evidence], dict[str, str]]:
     name = Path(shown).name
     if look.problem:
-        return [Evidence(UNREADABLE_KIND, shown, f"{name} {look.problem}")], {}
+        return [problem_note(UNREADABLE_KIND, look.problem, shown)], {}
     fields = dict(look.fields)
     package = fields["Package"]
     found = [

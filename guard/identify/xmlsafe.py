@@ -16,12 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
+from guard.errors import ScamGuardError
+
 MAX_XML_BYTES = 4 * 1024 * 1024
 MAX_ELEMENTS = 10_000
 MAX_TEXT_CHARS = 1000
 
 
-class UnsafeXml(ValueError):
+class UnsafeXml(ValueError, ScamGuardError):
     """The document declares a DOCTYPE or entities, is too large or is not well-formed."""
 
 

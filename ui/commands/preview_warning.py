@@ -11,7 +11,8 @@ from guard.output import warn
 from guard.providers.active import load_active_profiles
 from guard.sigdb.problems import SignatureError
 
-PAGES = ("choice", "question", "scope", "done")  # the pages ui.warning.preview.paint can draw
+# The pages ui.warning.preview.paint can draw.
+PAGES = ("choice", "question", "scope", "done", "switched-on")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,7 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="choice",
         help="which moment to draw: the first choice (default); 'question', the "
         "'is anyone on the phone?' check after the small link; 'scope', how long it may run; "
-        "'done', after Remove",
+        "'done', after Remove; 'switched-on', a setting of the system turned on (Remote "
+        "Desktop, Screen Sharing) rather than a program started",
     )
     parser.add_argument(
         "--providers-dir",

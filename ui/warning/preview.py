@@ -78,6 +78,9 @@ def paint(
     window = WarningWindow(provider, generic, allow_wait=30, today=today)
     window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     view = sample_incident(tool)
+    if page == "switched-on":  # a setting, not a program: nothing to freeze (remote_switches)
+        switch = {"switch": tool.id, "title": tool.name, "how": "turned-on", "state": "on"}
+        view = dataclasses.replace(view, state=State.DETECTED, processes=(), switches=(switch,))
     window.show_incidents([view])
     if page in ("question", "scope"):
         window.skip_wait()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from guard.engine.incidents import IncidentView
 from guard.providers.model import ContactNumber, Profile
@@ -48,6 +48,11 @@ class WarningText:
     checked: str
     tools: str  # "AnyDesk" or "AnyDesk and TeamViewer"
     remove: str  # the safe button: "Remove AnyDesk", or "Remove these programs"
+    # What the safe button does, under it and as its tooltip; "Yes: remove it" on the
+    # question page. A setting of the system is switched off, not removed (Caught.switched_on).
+    remove_explains: str = ""
+    remove_tip: str = ""
+    yes: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,10 @@ class Caught:
     frozen: bool = True  # False: a freeze was refused, or it runs again (resumed from outside)
     closed: bool = False  # it ran, and nothing of it runs now (only a download waits)
     restarted: bool = False  # resumed from outside ScamGuard, and frozen again
+    # A setting of the operating system (Remote Desktop, Screen Sharing) is switched on. A
+    # setting cannot be frozen: only "Remove" switches it off, and the warning must say so.
+    switched_on: bool = False
+    programs: bool = True  # False: nothing of it runs or ran, only the setting is on
 
     @classmethod
     def from_incident(cls, view: IncidentView) -> Caught:
@@ -72,6 +81,7 @@ class Caught:
         live = [p for p in view.processes if running(p)]
         frozen = str(view.state) == "frozen" and all(p.get("state") == "frozen" for p in live)
         restarted = bool(live) and frozen and resumed_from_outside(view)
+        switched_on = any(str(s.get("state")) in SWITCH_STILL_ON for s in view.switches)
         return cls(
             view.tool.name,
             view.tool.kind,
@@ -79,7 +89,13 @@ class Caught:
             frozen or not live,
             closed=started and not live,
             restarted=restarted,
+            switched_on=switched_on,
+            programs=bool(view.processes or view.files),
         )
+
+
+# Switch states (guard/engine/incidents.py SwitchState) in which the setting is still on.
+SWITCH_STILL_ON = frozenset({"on", "switching-off", "failed"})
 
 
 def resumed_from_outside(view: IncidentView) -> bool:
@@ -132,6 +148,13 @@ def _caught_sentence(caught: Sequence[Caught]) -> str:
             if sees_only
             else tr("They let another person control this computer.")
         )
+    elif caught and all(c.switched_on and not c.programs for c in caught):
+        what = tr("{names} was just switched on.")
+        does = (
+            tr("It lets another person see this computer's screen.")
+            if sees_only
+            else tr("It lets another person control this computer.")
+        )
     else:
         what = tr("{names} was just started.") if started else tr("{names} was just downloaded.")
         does = (
@@ -177,6 +200,15 @@ def _frozen_sentence(caught: Sequence[Caught]) -> str:
     """Whether it is stopped, in words that are true now: "stopped" only while every
     program that runs is frozen (a refused freeze, or a resume from outside not yet undone,
     says it may be working; a program that closed by itself is called closed)."""
+    switched = [c.name for c in caught if c.switched_on]
+    if switched:  # a setting cannot be frozen: never claim it was stopped
+        still_on = tr(
+            "{names} is still switched on, so someone may be able to connect. Switch it off below."
+        ).format(names=join_names(switched))
+        if all(not c.programs for c in caught):
+            return still_on
+        programs = [replace(c, switched_on=False) for c in caught if c.programs]
+        return f"{_frozen_sentence(programs)}\n{still_on}"
     names = list(dict.fromkeys(c.name for c in caught))
     several = len(names) > 1
     ran = [c for c in caught if c.started]
@@ -262,10 +294,30 @@ def build(
             else tr("Call a fraud helpline")
         )
     others = [n for n in everything if n not in own]
-    if len(names) == 1 and len(names[0]) <= MAX_NAME_ON_BUTTON:
-        remove = tr("Remove {name}").format(name=names[0])
-    else:  # a long name or a list would be cut off on the button; the sentence names them
-        remove = tr("Remove this program") if len(names) == 1 else tr("Remove these programs")
+    if caught and all(c.switched_on and not c.programs for c in caught):
+        # Only settings are on: "Remove" switches them off, and closing the warning leaves
+        # them on (nothing is frozen), which the person must be told.
+        short = len(names) == 1 and len(names[0]) <= MAX_NAME_ON_BUTTON
+        remove = tr("Switch off {name}").format(name=names[0]) if short else tr("Switch it off")
+        explains = tr(
+            "Switch off turns {tools} off again. It is always safe. Closing this screen leaves "
+            "it switched on."
+        ).format(tools=tools)
+        tip = tr("Turns {tools} off again. Always safe.").format(tools=tools)
+        yes = tr("Yes: switch it off")
+    else:
+        if len(names) == 1 and len(names[0]) <= MAX_NAME_ON_BUTTON:
+            remove = tr("Remove {name}").format(name=names[0])
+        else:  # a long name or a list would be cut off on the button; the sentence names them
+            remove = tr("Remove this program") if len(names) == 1 else tr("Remove these programs")
+        explains = tr(
+            "Remove closes {tools} and moves what was downloaded out of the way. It is "
+            "always safe. Closing this screen does not let it run."
+        ).format(tools=tools)
+        tip = tr(
+            "Closes {tools} and moves what was downloaded out of the way. Always safe."
+        ).format(tools=tools)
+        yes = tr("Yes: remove it")
     return WarningText(
         headline=tr("Hang up."),
         caught=_caught_sentence(caught),
@@ -297,4 +349,7 @@ def build(
         checked=_checked([*own, *others], today),
         tools=tools,
         remove=remove,
+        remove_explains=explains,
+        remove_tip=tip,
+        yes=yes,
     )

@@ -284,7 +284,7 @@ class WarningWindow(QWidget):
         outer.setContentsMargins(BAR_MARGIN, 14, BAR_MARGIN, 16)
         outer.addWidget(self.pages)
         self._lines: list[tuple[QBoxLayout, list[tuple[QBoxLayout, list[QPushButton]]]]] = []
-        self.remove_button = self._safe(text.remove, text.tools)
+        self.remove_button = self._safe(text.remove, text.remove_tip)
         self.details_button = button(
             tr("Details"), tr("Shows where the program is and why it was caught."), styled=True
         )
@@ -299,15 +299,12 @@ class WarningWindow(QWidget):
         self.pages.addWidget(
             self._page(
                 [self.remove_button, self.details_button, None, self.allow_button],
-                tr(
-                    "Remove closes {tools} and moves what was downloaded out of the way. It is "
-                    "always safe. Closing this screen does not let it run."
-                ).format(tools=text.tools),
+                text.remove_explains,
             )
         )
 
         # The second check: a plain question whose safe answer is the big button.
-        self.yes_button = self._safe(tr("Yes: remove it"), text.tools)
+        self.yes_button = self._safe(text.yes, text.remove_tip)
         self.no_button = button(
             tr("No"), tr("Only if nobody is on the phone and nobody asked you."), styled=True
         )
@@ -323,7 +320,7 @@ class WarningWindow(QWidget):
         self.pages.addWidget(self._page([self.yes_button, None, self.no_button], "", self.question))
 
         # How long: never for good (that is a setting, away from any caller's script).
-        self.remove_again = self._safe(text.remove, text.tools)
+        self.remove_again = self._safe(text.remove, text.remove_tip)
         self.until_closed_button = button(
             tr("Let it run until it closes"),
             tr("It is stopped again if it starts again later."),
@@ -360,12 +357,10 @@ class WarningWindow(QWidget):
         outer.addWidget(self.hint)
         return bar
 
-    def _safe(self, text: str, tools: str) -> QPushButton:
+    def _safe(self, text: str, tip: str) -> QPushButton:
         safe = button(
             text,
-            tr("Closes {tools} and moves what was downloaded out of the way. Always safe.").format(
-                tools=tools
-            ),
+            tip,
             points=style.BUTTON_PT,
             bold=True,
             styled=True,
