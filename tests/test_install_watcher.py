@@ -26,6 +26,8 @@ from guard.watch.install_watcher import FILE_EVENTS, InstallWatcher
 from tests.conftest import Spawner
 from tests.guard_rig import Rig
 from tests.helpers import ON_WINDOWS, wait_for
+from tests.pe_builder import build_pe
+from tests.test_identify_disk_image import make_iso
 
 
 @pytest.fixture
@@ -76,6 +78,25 @@ def test_ordinary_files_and_partial_downloads_are_ignored(rig: Rig, downloads: P
     event = rig.wait_event("installer")
     assert event.tool == "rustdesk"
     assert [e.tool for e in rig.matching("installer")] == ["rustdesk"]
+
+
+@pytest.mark.parametrize("name", ["invoice.iso", "scan.img", "Setup.cpl", "update.msp"])
+def test_a_disk_image_or_other_runnable_file_is_looked_into(
+    rig: Rig, downloads: Path, tmp_path: Path, name: str
+) -> None:
+    """ "Open the invoice I sent": one double-click opens an ISO in Explorer, and AnyDesk.exe
+    inside runs from there. Nothing in its name says AnyDesk: only what is inside does."""
+    tool = build_pe({"ProductName": "AnyDesk", "CompanyName": "AnyDesk Software GmbH"})
+    made = tmp_path / "made"
+    if name.endswith((".iso", ".img")):
+        make_iso(made, {"AnyDesk.exe": tool})
+    else:
+        made.write_bytes(tool)  # a program under a runnable suffix: read for its version info
+    part = downloads / (name + ".part")
+    shutil.copy(made, part)
+    os.rename(part, downloads / name)
+    event = rig.wait_event("installer", timeout=10)
+    assert event.tool == "anydesk" and event.path == str(downloads / name)
 
 
 def test_block_quarantines_and_restore_puts_it_back(rig: Rig, downloads: Path) -> None:

@@ -79,11 +79,13 @@ FILE_EVENTS = [
 ]
 PARENT_EVENTS = [DirCreatedEvent, DirMovedEvent]
 RECURSION_LIMIT = 2000
-# Kinds of file that can run or install something; other files are checked by name only.
+# Kinds of file that can run or install something, or that a person opens with one
+# double-click to find one inside (a disk image); other files are checked by name only.
 RUNNABLE_SUFFIXES = frozenset({
-    "", ".exe", ".msi", ".msix", ".msixbundle", ".appx", ".appxbundle", ".com", ".scr", ".pif",
-    ".bat", ".cmd", ".ps1", ".vbs", ".hta", ".lnk", ".dmg", ".pkg", ".mpkg", ".app", ".deb",
-    ".rpm", ".appimage", ".run", ".sh", ".bin", ".jar", ".desktop", ".flatpakref", ".snap",
+    "", ".exe", ".msi", ".msp", ".msix", ".msixbundle", ".appx", ".appxbundle", ".com", ".scr",
+    ".pif", ".cpl", ".application", ".appinstaller", ".bat", ".cmd", ".ps1", ".vbs", ".hta",
+    ".lnk", ".iso", ".img", ".dmg", ".pkg", ".mpkg", ".app", ".deb", ".rpm", ".appimage",
+    ".run", ".sh", ".bin", ".jar", ".desktop", ".flatpakref", ".snap",
 })  # fmt: skip
 PARTIAL_SUFFIXES = (".crdownload", ".part", ".partial", ".download", ".opdownload", ".tmp")
 SETTLE_SECONDS = 0.5  # a created file whose size holds still this long is complete
