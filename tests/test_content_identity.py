@@ -422,3 +422,35 @@ def test_a_real_signed_windows_program_names_its_publisher() -> None:
     if not python_exe.exists():
         pytest.skip("no Windows CPython here (make test-windows installs one)")
     assert "Python Software Foundation" in read_pe(python_exe).signers
+
+
+# --- the package that installed it (Linux, dpkg) ---
+
+
+@not_on_windows("dpkg's file lists are Linux's")
+def test_a_helper_the_signatures_never_name_is_known_by_its_package(
+    tmp_path: Path, spawn: Spawner
+) -> None:
+    """A tool's next release adds a helper under a new name; dpkg recorded that the tool's
+    package installed it, which is enough (a real process, a temp dpkg info folder)."""
+    helper = spawn.binary("new-session-helper")
+    info = tmp_path / "dpkg-info"
+    info.mkdir()
+    (info / "demotool.list").write_bytes(b"/.\n/opt\n" + os.fsencode(helper) + b"\n")
+    index = _index(tmp_path, '[linux]\npackages = ["demotool"]\n')
+    identifier = Identifier(index, os_name="linux", dpkg_info=info)
+    seen = _Seen()
+    watcher = _watch(identifier, seen, "polling")
+    tool = _start(helper, "30")
+    try:
+        seen.pids = {tool.pid}
+        wait_for(lambda: tool.pid in seen.tools, timeout=10, message="the packaged helper")
+    finally:
+        watcher.stop()
+        _reap(tool)
+    verdict = identifier.identify_file(helper)
+    assert [e.kind for e in verdict.evidence] == ["package"]
+    assert "the demotool package installed" in verdict.evidence[0].detail
+    # dpkg removes the package: its list goes, the folder changes, the file is nobody's.
+    (info / "demotool.list").unlink()
+    assert not identifier.identify_file(helper).matched

@@ -20,9 +20,10 @@ from guard.identify.evidence import Evidence, Identification, decide
 from guard.identify.executable import ExecutableFacts, FileFacts
 from guard.identify.index import SignatureIndex
 from guard.identify.installpaths import InstallPaths
+from guard.identify.packaged import PackagedPrograms
 from guard.identify.process import ProcessInfo
 from guard.identify.signer import signer_names
-from guard.platform import current_os, program_images
+from guard.platform import DPKG_INFO, current_os, program_images
 
 
 class InspectError(ScamGuardError):
@@ -44,10 +45,13 @@ class Identifier:
         os_name: str | None = None,
         env: Mapping[str, str] | None = None,
         home: str | None = None,
+        *,
         hash_files: bool = False,
+        dpkg_info: Path = DPKG_INFO,
     ):
         self.os_name = os_name or current_os()
         self._env, self._home, self._hash_asked = env, home, hash_files
+        self._dpkg_info = dpkg_info
         self.executables = ExecutableFacts()
         self.use(index)
 
@@ -59,6 +63,10 @@ class Identifier:
         )
         # Hash files when asked (quarantine records) or when the database has hashes to match.
         self.hash_files = self._hash_asked or bool(index.sha256)
+        # Linux: which installed file a tool's own package put there (packaged.py).
+        self.packaged = (
+            PackagedPrograms(index.packages, self._dpkg_info) if self.os_name == "linux" else None
+        )
         self.index = index
 
     # --- names ---
@@ -115,6 +123,8 @@ class Identifier:
                 if inside.signature:  # an MSI's Authenticode signature
                     evidence += self.signature_evidence(inside.signature, facts)
         evidence += self.path_evidence(os.path.abspath(p))
+        if stat.S_ISREG(st.st_mode):
+            evidence += self.package_evidence(os.path.abspath(p))
         return decide(
             shown,
             _dedupe(evidence),
@@ -123,6 +133,16 @@ class Identifier:
             sha256=sha,
             facts=facts,
         )
+
+    def package_evidence(self, path: str) -> list[Evidence]:
+        """The tool package that installed the program file ``path`` (Linux, dpkg)."""
+        package = self.packaged.owner(path) if self.packaged is not None else None
+        if package is None:
+            return []
+        return [
+            Evidence(e.kind, e.value, f"the {package} package installed {path}", e.tool_id)
+            for e in self.index.lookup_exact("package", package)
+        ]
 
     def signature_evidence(self, signature: bytes, facts: dict[str, str]) -> list[Evidence]:
         """Evidence from a detached Authenticode signature (an MSI's ``DigitalSignature``
@@ -201,6 +221,7 @@ class Identifier:
                 if content is not None:
                     facts.update(content.as_facts())
                     evidence += self.content_evidence(content)
+                evidence += self.package_evidence(proc.exe)
         evidence += [Evidence("unreadable", proc.label, p) for p in proc.problems]
         return decide(proc.label, _dedupe(evidence), self.index.tools, path=proc.exe, facts=facts)
 

@@ -1,0 +1,72 @@
+"""Which running program a tool's own Linux package installed, whatever it is called.
+
+A tool installed from its .deb brings helpers the signature files may not name (a new
+daemon in the next release, a renamed session helper); the package that installed the file
+still says whose it is. Only the tools' packages are read (``/var/lib/dpkg/info/<package>
+.list``, a few kilobytes each, for the dozen or so packages the database names), once, and
+again only when dpkg changes something (the info folder's modification time), so a lookup
+costs one ``stat`` and one dict hit. RPM-based systems keep their database in SQLite or
+Berkeley DB and are not read (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from guard.platform import DPKG_INFO
+
+MAX_LIST_BYTES = 8 * 1024 * 1024
+MAX_FILES = 200_000  # all the tools' packages together; far more than any real set
+
+
+class PackagedPrograms:
+    """Path → package for the files of the given packages, as dpkg recorded them."""
+
+    def __init__(self, packages: Iterable[str], info_dir: Path = DPKG_INFO):
+        self.packages = sorted({p for p in packages if p and "/" not in p and p[0] != "."})
+        self.info_dir = info_dir
+        self._owners: dict[bytes, str] = {}
+        self._stamp: int | None = None
+        self._lock = threading.Lock()
+
+    def owner(self, path: str) -> str | None:
+        """The tool package that installed ``path`` (or the file a link there leads to), or
+        None."""
+        if not self.packages:
+            return None
+        try:
+            stamp = os.stat(self.info_dir).st_mtime_ns
+        except OSError:
+            return None  # no dpkg here
+        with self._lock:
+            if stamp != self._stamp:
+                self._owners = self._read()
+                self._stamp = stamp
+            owners = self._owners
+        found = owners.get(os.fsencode(path))
+        if found is None:
+            real = os.path.realpath(path)
+            if real != path:
+                found = owners.get(os.fsencode(real))
+        return found
+
+    def _read(self) -> dict[bytes, str]:
+        owners: dict[bytes, str] = {}
+        for package in self.packages:
+            lists = [self.info_dir / f"{package}.list"]
+            with contextlib.suppress(OSError):
+                lists += sorted(self.info_dir.glob(f"{package}:*.list"))
+            for listing in lists:
+                try:
+                    if listing.stat().st_size > MAX_LIST_BYTES:
+                        continue
+                    lines = listing.read_bytes().splitlines()
+                except OSError:
+                    continue
+                for line in lines[: MAX_FILES - len(owners)]:
+                    owners.setdefault(line, package)
+        return owners
