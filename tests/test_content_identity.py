@@ -31,6 +31,7 @@ from guard.watch.content_look import ContentLook
 from guard.watch.process_watcher import ProcessWatcher
 from tests.conftest import TOOL_PROGRAM, Spawner
 from tests.helpers import ON_WINDOWS, not_on_windows, tool_toml, wait_for, write_database
+from tests.macho_builder import build_fat, build_macho
 from tests.pe_builder import build_pe, certificate_table, code_signature, write_pe
 from tests.test_process_watcher import CONNECTOR
 
@@ -454,3 +455,44 @@ def test_a_helper_the_signatures_never_name_is_known_by_its_package(
     # dpkg removes the package: its list goes, the folder changes, the file is nobody's.
     (info / "demotool.list").unlink()
     assert not identifier.identify_file(helper).matched
+
+
+# --- macOS: the Developer ID in a program's code signature ---
+
+
+DEVELOPER_ID = ("Developer ID Application: Demo Remote Ltd (ABCDE12345)", "Demo Remote Ltd")
+
+
+@pytest.mark.parametrize("universal", [False, True])
+def test_a_renamed_mac_program_is_known_by_its_developer_id(
+    tmp_path: Path, universal: bool
+) -> None:
+    signed = build_macho(code_signature(*DEVELOPER_ID))
+    data = build_fat(build_macho(None), signed) if universal else signed
+    program = tmp_path / "Notes"
+    program.write_bytes(data)
+    index = _index(tmp_path, '[signing]\nsigners = ["Demo Remote Ltd"]\n')
+    verdict = Identifier(index).identify_file(program)
+    assert verdict.tool is not None and verdict.tool.id == "demo-tool"
+    assert verdict.facts["Signer"] == DEVELOPER_ID[0]
+
+
+@pytest.mark.parametrize("damage", ["truncated", "ncmds", "offset", "blob-length", "slots"])
+def test_a_damaged_mac_signature_gives_no_signer_and_no_error(tmp_path: Path, damage: str) -> None:
+    data = bytearray(build_macho(code_signature(*DEVELOPER_ID)))
+    if damage == "truncated":
+        data = data[:140]
+    elif damage == "ncmds":
+        data[16:20] = (10**6).to_bytes(4, "little")
+    elif damage == "offset":
+        data[40:44] = (2**31).to_bytes(4, "little")  # the signature's file offset
+    elif damage == "blob-length":
+        at = data.index(b"\xfa\xde\x0b\x01")
+        data[at + 4 : at + 8] = (2**30).to_bytes(4, "big")
+    else:
+        at = data.index(b"\xfa\xde\x0c\xc0")
+        data[at + 8 : at + 12] = (2**31).to_bytes(4, "big")
+    program = tmp_path / "Notes"
+    program.write_bytes(bytes(data))
+    facts = ExecutableFacts().read(program, want_hash=False)
+    assert facts is not None and facts.signers == ()

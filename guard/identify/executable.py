@@ -21,6 +21,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from guard.identify.hashing import sha256_handle
+from guard.identify.macho import macho_signers
 from guard.identify.pe import pe_from_handle
 from guard.identify.regular_file import open_regular
 
@@ -32,7 +33,7 @@ class FileFacts:
     """The content identity of one program file."""
 
     version: dict[str, str] = field(default_factory=dict)  # PE version strings
-    signers: tuple[str, ...] = ()  # Authenticode publishers
+    signers: tuple[str, ...] = ()  # Authenticode publishers, or a Mac program's Developer ID
     sha256: str | None = None  # None when not asked for, too large or unreadable
 
     def as_facts(self) -> dict[str, str]:
@@ -75,11 +76,14 @@ class ExecutableFacts:
                     return cached
                 self.misses += 1
             pe = pe_from_handle(fh, st.st_size)
+            signers = pe.signers
+            if not pe.version and not signers:  # not Windows: a Mac program's Developer ID?
+                signers = macho_signers(fh, st.st_size)
             try:
                 digest = sha256_handle(fh, st.st_size) if want_hash else None
             except OSError:
                 digest = None
-        facts = FileFacts(pe.version, pe.signers, digest)
+        facts = FileFacts(pe.version, signers, digest)
         with self._lock:
             self._cache[key] = facts
             self._cache.move_to_end(key)
