@@ -168,6 +168,7 @@ def pe_phase(root: Path, identifier: Identifier) -> None:
         ("signer", with_signer, lambda t: build_pe(None, code_signature(t.signers[0]))),
     ):
         right = 0
+        sibling: list[str] = []
         wrong: list[str] = []
         for tool in chosen:
             file = root / "Invoice.exe"
@@ -175,15 +176,22 @@ def pe_phase(root: Path, identifier: Identifier) -> None:
             t0 = time.perf_counter()
             verdict = identifier.identify_file(file)
             times.append(time.perf_counter() - t0)
-            if verdict.tool is not None and verdict.tool.id == tool.id:
+            found = verdict.tool
+            if found is not None and found.id == tool.id:
                 right += 1
+            elif found is not None and found.vendor == tool.vendor:
+                sibling.append(f"{tool.id}→{found.id}")  # one certificate, two products
             else:
-                wrong.append(f"{tool.id}→{verdict.tool.id if verdict.tool else 'nothing'}")
+                wrong.append(f"{tool.id}→{found.id if found else 'nothing'}")
         print(
-            f"  tools with {label}: {len(chosen)}; renamed copy identified: {right}/{len(chosen)}"
+            f"  tools with {label}: {len(chosen)}; renamed copy identified as itself: "
+            f"{right}/{len(chosen)}, as another product of its vendor: {len(sibling)}, "
+            f"missed: {len(wrong)}"
         )
+        if sibling:
+            print(f"    same vendor: {', '.join(sibling[:20])}")
         if wrong:
-            print(f"    not identified as themselves: {', '.join(wrong[:20])}")
+            print(f"    not identified: {', '.join(wrong[:20])}")
     if times:
         p50, p95 = us(statistics.median(times)), us(pct(times, 95))
         print(f"  identify_file (uncached files): p50 {p50}, p95 {p95}")
