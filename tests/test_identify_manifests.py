@@ -132,6 +132,16 @@ def test_xmlsafe_refuses_entities_and_oversize(monkeypatch: pytest.MonkeyPatch) 
     assert len(find_elements(many, {"a"})) == xmlsafe.MAX_ELEMENTS
 
 
+def test_xmlsafe_refuses_deep_nesting_before_it_costs_memory() -> None:
+    """A few KB compressed: half a million nested elements with wanted ones inside would keep
+    an ancestor chain per element (gigabytes). Refused at the depth limit, at once."""
+    deep = b"<a>" * 500_000 + b"<file/>" * 10_000 + b"</a>" * 500_000
+    with pytest.raises(UnsafeXml, match="more than 64 deep"):
+        find_elements(deep, {"file"})
+    fine = b"<a>" * 60 + b"<file/>" + b"</a>" * 60
+    assert [e.name for e in find_elements(fine, {"file"})] == ["file"]
+
+
 def _appx(path: Path, manifest: str | None, members: dict[str, bytes] | None = None) -> Path:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         if manifest is not None:

@@ -162,6 +162,19 @@ def test_damaged_packages_are_one_line_notes(tmp_path: Path, data: bytes) -> Non
     assert note.kind == packages.UNREADABLE_KIND and "\n" not in note.detail
 
 
+def test_a_negative_member_size_is_damage_not_a_read_of_everything(tmp_path: Path) -> None:
+    """``int(b"-1")`` would make the member "the rest of the file": a 100 MB file (sparse)
+    must not be read into memory."""
+    header = f"{'control.tar.gz':<16}{0:<12}{0:<6}{0:<6}{'100644':<8}{'-1':<10}`\n".encode()
+    path = tmp_path / "support.deb"
+    with open(path, "wb") as fh:
+        fh.write(b"!<arch>\n" + header)
+        fh.truncate(100_000_000)
+    verdict = demo_identifier(tmp_path).identify_file(path)
+    [note] = verdict.evidence
+    assert note.kind == packages.UNREADABLE_KIND and "damaged" in note.detail
+
+
 def test_a_control_archive_bomb_is_cut_at_the_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -122,7 +122,10 @@ def _deb(fh: BinaryIO, size: int) -> tuple[tuple[str, str], ...]:
         if end != b"`\n":
             raise _Bad("is a damaged .deb package")
         member = name.rstrip(b" ").rstrip(b"/").decode("ascii", errors="replace")
-        length_n = int(length.strip() or b"0")
+        digits = length.strip() or b"0"
+        if not digits.isdigit():  # "-1" would read the whole file
+            raise _Bad("is a damaged .deb package")
+        length_n = int(digits)
         start = at + _AR_HEADER.size
         if start + length_n > size:
             raise _Bad("is a truncated .deb package")

@@ -22,9 +22,13 @@ import pefile
 from guard.identify.regular_file import open_regular
 from guard.identify.signer import MAX_SIGNATURE_BYTES, pkcs7_from_certificate_table, signer_names
 
-# Larger files are not parsed: no real remote-access executable is this big, and a huge map
-# on a slow disk is not worth the guard's time.
+# An executable already in memory (a member read out of a zip) larger than this is not parsed.
+# Files on disk are parsed whatever their size: padding a tool past a size limit must not
+# hide it, and every read from a file is capped (MAX_SLICE_BYTES) instead.
 MAX_PE_FILE_BYTES = 1024 * 1024 * 1024
+# The most pefile is handed in one slice of a file: headers and version resources are a
+# few KB, and a forged size field must not make the guard read (and hold) gigabytes.
+MAX_SLICE_BYTES = 16 * 1024 * 1024
 MAX_VALUE_CHARS = 200
 KEYS = ("CompanyName", "ProductName", "OriginalFilename", "FileDescription", "InternalName")
 
@@ -49,7 +53,7 @@ class _FileView:
             if stop <= start:
                 return b""
             self._fh.seek(start)
-            data = self._fh.read(stop - start)
+            data = self._fh.read(min(stop - start, MAX_SLICE_BYTES))  # short, never huge
             return data if step == 1 else data[::step]
         index = key + self._size if key < 0 else key
         if not 0 <= index < self._size:
@@ -88,7 +92,7 @@ def pe_from_handle(fh: BinaryIO, size: int) -> PeFacts:
     """The same from a file already open (unbuffered, from regular_file), never raising."""
     try:
         fh.seek(0)
-        if size > MAX_PE_FILE_BYTES or fh.read(2) != b"MZ":
+        if fh.read(2) != b"MZ":
             return NOT_PE
         return _parse(_FileView(fh, size))
     except Exception:  # malformed, truncated mid-read, unreadable: no PE evidence
@@ -134,9 +138,11 @@ def _signers(pe: pefile.PE, data: bytes | _FileView) -> tuple[str, ...]:
     except (AttributeError, IndexError):
         return ()
     offset, size = entry.VirtualAddress, entry.Size
-    if not offset or not 0 < size <= MAX_SIGNATURE_BYTES or offset + size > len(data):
+    if not offset or size <= 0 or offset + size > len(data):
         return ()
-    table = data[offset : offset + size]
+    # Only the table's start is read: a signature padded inside its entry (which leaves it
+    # valid) must not push the signer past a size limit; the DER says where it ends.
+    table = data[offset : offset + min(size, MAX_SIGNATURE_BYTES + 8)]
     blob = pkcs7_from_certificate_table(table if isinstance(table, bytes) else b"")
     return signer_names(blob) if blob else ()
 

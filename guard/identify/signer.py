@@ -65,15 +65,16 @@ def pkcs7_from_certificate_table(table: bytes) -> bytes | None:
     if len(table) < _WIN_CERTIFICATE.size:
         return None
     length, _revision, kind = _WIN_CERTIFICATE.unpack_from(table)
-    if kind != WIN_CERT_TYPE_PKCS_SIGNED_DATA or not _WIN_CERTIFICATE.size < length <= len(table):
+    if kind != WIN_CERT_TYPE_PKCS_SIGNED_DATA or length <= _WIN_CERTIFICATE.size:
         return None
+    # ``table`` may be only the start of a padded entry; the DER's own length decides.
     return table[_WIN_CERTIFICATE.size : length]
 
 
 def _exact_der(data: bytes) -> bytes | None:
     """The outer DER SEQUENCE alone: a certificate table pads its entry to 8 bytes, and
     trailing bytes would make cryptography fall back to (deprecated) BER parsing."""
-    if len(data) < 2 or len(data) > MAX_SIGNATURE_BYTES or data[0] != 0x30:
+    if len(data) < 2 or data[0] != 0x30:
         return None
     first = data[1]
     if first < 0x80:
@@ -84,7 +85,7 @@ def _exact_der(data: bytes) -> bytes | None:
             return None
         header, length = 2 + count, int.from_bytes(data[2 : 2 + count], "big")
     end = header + length
-    return data[:end] if end <= len(data) else None
+    return data[:end] if end <= min(len(data), MAX_SIGNATURE_BYTES) else None
 
 
 def _is_code_signer(cert: x509.Certificate) -> bool:

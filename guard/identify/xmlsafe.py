@@ -23,6 +23,11 @@ MAX_ELEMENTS = 10_000
 MAX_TEXT_CHARS = 1000
 
 
+# Real manifests nest a dozen deep; a document nested thousands deep with wanted elements
+# inside would cost depth x elements in ancestor chains (a few KB compressed, gigabytes here).
+MAX_DEPTH = 64
+
+
 class UnsafeXml(ValueError, ScamGuardError):
     """The document declares a DOCTYPE or entities, is too large or is not well-formed."""
 
@@ -56,6 +61,8 @@ def find_elements(data: bytes, wanted: set[str]) -> list[Element]:
         raise UnsafeXml("declares a document type or entities, which a manifest never needs")
 
     def start(name: str, attrs: dict[str, str]) -> None:
+        if len(stack) >= MAX_DEPTH:  # each wanted element keeps its ancestors' names
+            raise UnsafeXml(f"nests elements more than {MAX_DEPTH} deep")
         local = _local(name)
         element = None
         if local in wanted and len(found) < MAX_ELEMENTS:
