@@ -251,33 +251,38 @@ def test_the_name_look_never_waits_for_a_file_being_read(tmp_path: Path, spawn: 
         watcher.stop()
 
 
-def test_a_flood_of_programs_is_bounded_and_said_once(tmp_path: Path) -> None:
-    """More new programs than the second look can queue: the excess is dropped, counted,
-    and said in one line per burst, never queued without bound."""
+def test_a_flood_of_programs_is_bounded_said_once_and_caught_up(tmp_path: Path) -> None:
+    """More new programs than the second look can queue: the excess is set aside (bounded
+    too), said in one line per burst, and looked at once there is room again."""
     lines: list[str] = []
     gate = threading.Event()
+    looked: list[int] = []
 
     class Stuck(Identifier):
         def identify_process(self, proc: ProcessInfo, inspect_file: bool = True) -> Identification:
             gate.wait(30)
+            looked.append(proc.pid)
             return super().identify_process(proc, inspect_file)
 
-    look = ContentLook(
-        Stuck(_index(tmp_path, '[names]\nlinux = ["demotool"]\n')),
-        lambda *_: None,
-        lines.append,
-        max_queue=4,
-    )
+    index = _index(tmp_path, '[names]\nlinux = ["demotool"]\n')
+    look = ContentLook(Stuck(index), lambda *_: None, lines.append, max_queue=4)
     look.start()
+    me = psutil.Process()
+    alive = ProcessInfo(me.pid, "x", exe="/nonexistent/x", create_time=me.create_time())
     try:
-        for pid in range(100, 120):
-            look.submit(ProcessInfo(pid, "x", exe="/nonexistent/x"))
-        assert look.dropped >= 20 - 5  # 4 queued, 1 being looked at
+        for _ in range(20):
+            look.submit(alive)
+        # 4 queued, at most 1 being looked at, 4 set aside: the rest are dropped and counted.
+        assert look.dropped in (11, 12)
         assert len(lines) == 1 and "too many programs" in lines[0]
     finally:
         gate.set()
-        assert look.wait_idle(10)
-        look.stop()
+    assert look.wait_idle(10)
+    before = len(looked)
+    look.retry()
+    assert look.wait_idle(10)
+    assert len(looked) == before + 4  # the set-aside ones, now looked at
+    look.stop()
 
 
 # --- the file cache ---
@@ -544,3 +549,31 @@ def test_a_damaged_mac_signature_gives_no_signer_and_no_error(tmp_path: Path, da
     program.write_bytes(bytes(data))
     facts = ExecutableFacts().read(program, want_hash=False)
     assert facts is not None and facts.signers == ()
+
+
+def test_the_rolling_re_read_runs_once_a_second_even_when_every_tick_is_a_full_diff(
+    tmp_path: Path,
+) -> None:
+    """Windows and macOS have no cheap "nothing new" hint, so every 50 ms tick diffs all
+    pids; the re-read of older processes must still cost ``rolling`` reads a second."""
+    from guard.watch.process_poller import ProcessPoller
+
+    now = [1000.0]
+    poller = ProcessPoller(
+        Identifier(_index(tmp_path, '[names]\nlinux = ["demotool"]\n')),
+        lambda *_: None,
+        clock=lambda: now[0],
+    )
+    poller._hint = False  # as on Windows: every tick is a full diff
+    poller.rolling = 5
+    poller.initial_scan()
+    assert len(poller.seen) > 10
+    poller.tick()
+    left = len(poller._rolling)
+    for _ in range(19):  # the rest of that second
+        now[0] += 0.05
+        poller.tick()
+    assert len(poller._rolling) == left
+    now[0] = 1001.0  # one second after the first
+    poller.tick()
+    assert len(poller._rolling) == left - 5

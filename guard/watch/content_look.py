@@ -8,14 +8,17 @@ would. It runs on its own thread so that reading a large program file never dela
 first look at the next process: a name-based freeze is never kept waiting behind it.
 
 Backlog is bounded: a burst of thousands of new processes (a build) queues at most
-``MAX_QUEUE`` looks; past that, looks are dropped and counted, and the watcher says so once
-per burst, because a silent gap would be worse than a slow one. (Names are still checked
+``MAX_QUEUE`` looks; past that, looks are set aside (at most ``MAX_QUEUE`` more; beyond
+that dropped and counted) and the watcher says so once per burst, because a silent gap
+would be worse than a slow one. Set-aside looks are queued again once a second
+(``retry``, from the poller's full diff) as room frees up. (Names are still checked
 for every process; each file is read once, so a build that runs the same compiler 5,000
 times costs one read and 5,000 cache hits.)
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import queue
 import threading
@@ -49,6 +52,7 @@ class ContentLook:
         self._thread = threading.Thread(target=self._run, name="content-look", daemon=True)
         self.dropped = 0
         self._dropping = False
+        self._aside: collections.deque[ProcessInfo] = collections.deque(maxlen=max_queue)
         self.looked = 0
         self._pending = 0  # queued or being looked at
         self._done = threading.Condition()
@@ -74,15 +78,25 @@ class ContentLook:
             self._queue.put_nowait(info)
         except queue.Full:
             self._finished()
-            self.dropped += 1
+            if len(self._aside) == self._aside.maxlen:
+                self.dropped += 1  # the oldest set-aside look goes
+            self._aside.append(info)
             if not self._dropping:
                 self._dropping = True
                 self.report(
-                    "too many programs started at once to read every program file; "
-                    "their names were still checked"
+                    "too many programs started at once to read every program file at once; "
+                    "their names were checked, their files will be read in turn"
                 )
         else:
             self._dropping = False
+
+    def retry(self) -> None:
+        """Queue set-aside looks again while there is room (the poller calls this once a
+        second). A process that has ended since is skipped by the look itself."""
+        while self._aside and not self._queue.full():
+            info = self._aside.popleft()
+            if _running(info):
+                self.submit(info)
 
     def wait_idle(self, timeout: float) -> bool:
         """For tests and benchmarks: wait until everything submitted has been looked at."""
@@ -112,6 +126,15 @@ class ContentLook:
         verdict = self.identifier.identify_process(info, inspect_file=True)
         if verdict.matched and _still_the_same(info):
             self.on_match(info, verdict)
+
+
+def _running(info: ProcessInfo) -> bool:
+    """Is the process still there (the same one, not a new one under its number)?"""
+    try:
+        started = psutil.Process(info.pid).create_time()
+    except (psutil.Error, OSError):
+        return False
+    return info.create_time is None or abs(started - info.create_time) < 0.01
 
 
 def _still_the_same(info: ProcessInfo) -> bool:

@@ -97,6 +97,7 @@ class ProcessPoller:
         self.seen: dict[int, tuple[str, str | None]] = {}
         self._rolling: list[int] = []
         self.rolling = ROLLING_PER_SECOND
+        self._roll_at = 0.0  # once a second, by the clock (a full diff can run every tick)
         self.ignore = {os.getpid()}
         # The hint only describes our own pid namespace; a guard whose /proc shows another
         # one (unshare without remounting /proc) must diff every tick.
@@ -142,7 +143,11 @@ class ProcessPoller:
             self.young.pop(pid, None)
             self.matched.discard(pid)
             self.seen.pop(pid, None)
-        self._roll()
+        if now >= self._roll_at:
+            self._roll_at = now + 1.0
+            self._roll()
+            if self.content is not None:
+                self.content.retry()
         for pid, state in list(self.young.items()):
             if pid in self.matched or now - state.first_seen > self.recheck_window:
                 del self.young[pid]
@@ -216,8 +221,11 @@ class ProcessPoller:
             self.content.submit(info)
 
     def content_matched(self, info: ProcessInfo, verdict: Identification) -> None:
-        """The content look identified a process its name did not (on the content thread)."""
-        self.matched.add(info.pid)
+        """The content look identified a process its name did not (on the content thread).
+        A pid already forgotten (it ended) is not marked: the number may come back as a new
+        process, which must get its young re-checks."""
+        if info.pid in self.known:
+            self.matched.add(info.pid)
         self.on_match(info, verdict)
 
     def _recheck(self, pid: int, state: _Young) -> None:
