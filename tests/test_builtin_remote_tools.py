@@ -28,7 +28,6 @@ from tests.helpers import not_on_windows, wait_for
 
 # (process name, tool) for every Linux server and switch command of issue 14.
 LINUX_NAMES = [
-    ("gnome-remote-desktop-daemon", "gnome-remote-desktop"),
     ("grdctl", "gnome-remote-desktop"),
     ("krfb", "krfb"),
     ("krfb-virtualmonitor", "krfb"),
@@ -48,8 +47,6 @@ LINUX_NAMES = [
 # Where each really lives (Debian 12's packages: `apt-get download P && dpkg -c P.deb`; the
 # macOS and Windows places from the vendors' documentation). (os, name, program file, tool)
 SYSTEM_PLACES = [
-    ("linux", "gnome-remote-de", "/usr/libexec/gnome-remote-desktop-daemon",
-     "gnome-remote-desktop"),
     ("linux", "grdctl", "/usr/bin/grdctl", "gnome-remote-desktop"),
     ("linux", "krfb", "/usr/bin/krfb", "krfb"),
     ("linux", "vino-server", "/usr/libexec/vino-server", "vino"),
@@ -110,6 +107,24 @@ def test_each_builtin_is_frozen_in_its_real_system_place(
     verdict = identifier.identify_process(info, inspect_file=False)
     assert verdict.tool is not None and verdict.tool.id == tool
     assert exemptions.name_alone(info, verdict.tool, verdict, None)[0] is None
+
+
+@pytest.mark.parametrize(
+    "args", [("--system",), ("--handover",), ()], ids=["system", "handover", "session"]
+)
+def test_the_gnome_daemon_that_runs_in_ordinary_sessions_is_not_a_tool(
+    shipped_index: SignatureIndex, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """Newer GNOME releases start gnome-remote-desktop-daemon at login whether or not sharing
+    is on: matching it would warn at every login. Its package does not count either; the
+    switch is what is watched."""
+    exe = "/usr/libexec/gnome-remote-desktop-daemon"
+    info_dir = tmp_path / "dpkg-info"
+    info_dir.mkdir()
+    (info_dir / "gnome-remote-desktop.list").write_text(f"/.\n/usr/libexec\n{exe}\n")
+    identifier = Identifier(shipped_index, os_name="linux", dpkg_info=info_dir)
+    info = ProcessInfo(pid=4242, name="gnome-remote-de", exe=exe, cmdline=(exe, *args))
+    assert not identifier.identify_process(info, inspect_file=True).matched
 
 
 def test_a_script_started_under_an_alternatives_name_is_frozen_in_the_system_folder(
