@@ -213,10 +213,14 @@ def test_a_setting_switched_on_is_never_called_stopped(profiles, frozen, shipped
 
 
 def test_a_frozen_server_with_its_setting_still_on_says_both(profiles, frozen, shipped):
-    line = _frozen_line(profiles, _switched_on(frozen, shipped, with_server=True))
+    view = _switched_on(frozen, shipped, with_server=True)
+    line = _frozen_line(profiles, view)
     first, second = line.split("\n")
     assert "has stopped it" in first
     assert "still switched on" in second
+    generic = profiles.get("generic-uk")
+    said = warning_text.build([Caught.from_incident(view)], generic, generic, TODAY)
+    assert "Closing this screen leaves it switched on" in said.remove_explains
 
 
 # --- the window ---
@@ -255,6 +259,34 @@ def test_a_tool_that_could_not_be_held_is_said_to_be_closed_not_frozen_or_remove
     assert "frozen" not in said and "has stopped" not in said and "removed" not in said
     assert "Hang up now" in said and "0345 172 0088" in said
     assert said == w.caught_label.accessibleName()
+
+
+NEEDS_ADMIN = (
+    "Windows did not let ScamGuard switch Remote Desktop off (it needs an administrator): "
+    "open Settings > System > Remote Desktop and turn it off"
+)
+
+
+@pytest.mark.parametrize("outcome", ["failed", "off"])
+def test_after_remove_a_setting_is_said_switched_off_or_not(window, frozen, shipped, outcome):
+    """Switching Remote Desktop off needs an administrator: when it failed, the done page
+    says so and how to do it by hand, never "removed"; when it worked, "switched off"."""
+    view = _switched_on(frozen, shipped, with_server=False)
+    w = window(view)
+    switch = {
+        **view.switches[0],
+        "state": outcome,
+        "note": NEEDS_ADMIN if outcome == "failed" else "",
+    }
+    w.update_incident(dataclasses.replace(view, state=State.BLOCKED, switches=(switch,)))
+    assert w.pages.currentIndex() == DONE
+    said = w.caught_label.text()
+    assert "removed" not in said
+    if outcome == "failed":
+        assert "could not switch off Remote Desktop" in said and NEEDS_ADMIN in said
+        assert "turn off the internet" in said
+    else:
+        assert "Windows Remote Desktop has been switched off." in said and "Hang up now" in said
 
 
 def test_one_tool_closed_by_scamguard_and_one_removed_are_each_said_as_they_happened(

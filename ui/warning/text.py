@@ -310,10 +310,16 @@ def build(
             remove = tr("Remove {name}").format(name=names[0])
         else:  # a long name or a list would be cut off on the button; the sentence names them
             remove = tr("Remove this program") if len(names) == 1 else tr("Remove these programs")
-        explains = tr(
-            "Remove closes {tools} and moves what was downloaded out of the way. It is "
-            "always safe. Closing this screen does not let it run."
-        ).format(tools=tools)
+        if any(c.switched_on for c in caught):  # its program frozen, its setting still on
+            explains = tr(
+                "Remove closes {tools}, switches it off and moves what was downloaded out of "
+                "the way. It is always safe. Closing this screen leaves it switched on."
+            ).format(tools=tools)
+        else:
+            explains = tr(
+                "Remove closes {tools} and moves what was downloaded out of the way. It is "
+                "always safe. Closing this screen does not let it run."
+            ).format(tools=tools)
         tip = tr(
             "Closes {tools} and moves what was downloaded out of the way. Always safe."
         ).format(tools=tools)

@@ -48,7 +48,15 @@ from ui.warning.parts import (
     safe_style,
     scrolling,
 )
-from ui.warning.text import Caught, WarningText, build, could_not_hold, join_names, running
+from ui.warning.text import (
+    SWITCH_STILL_ON,
+    Caught,
+    WarningText,
+    build,
+    could_not_hold,
+    join_names,
+    running,
+)
 from ui.widgets import button, label
 
 DEFAULT_ALLOW_WAIT = 30  # seconds before the "nobody is on the phone" link can be pressed
@@ -527,8 +535,23 @@ class WarningWindow(QWidget):
             call = tr("Then call {number} ({label}) from a different phone.").format(
                 number=first.number, label=first.label
             )
+        still_on = self._switches_still_on()
         if states == {"allowed"}:
             happened = tr("{tools} was allowed to run.").format(tools=tools)
+        elif "blocked" in states and still_on:
+            # Switching a setting off needs an administrator on Windows and macOS: say so,
+            # and how to do it by hand (the engine's note), never "removed".
+            settings = join_names([name for name, _ in still_on])
+            notes = " ".join(dict.fromkeys(note for _, note in still_on if note))
+            happened = " ".join(
+                part
+                for part in (
+                    tr("ScamGuard could not switch off {tools}.").format(tools=settings),
+                    notes,
+                    tr("Until it is off, turn off the internet, and hang up."),
+                )
+                if part
+            )
         elif "blocked" in states and self._still_running():
             happened = tr(
                 "ScamGuard could not remove all of {tools}: part of it is still there. Turn "
@@ -560,7 +583,15 @@ class WarningWindow(QWidget):
         ScamGuard because it kept being started again from outside (never "frozen")."""
         blocked = [v for v in self.resolved.values() if str(v.state) == "blocked"]
         held_names = list(dict.fromkeys(v.tool.name for v in blocked if could_not_hold(v)))
-        removed_names = [v.tool.name for v in blocked if v.tool.name not in held_names]
+        # A setting alone (nothing ran or was downloaded) is switched off, not removed.
+        switched_names = [
+            v.tool.name for v in blocked if v.switches and not (v.processes or v.files)
+        ]
+        removed_names = [
+            v.tool.name
+            for v in blocked
+            if v.tool.name not in held_names and v.tool.name not in switched_names
+        ]
         said = []
         if held_names:
             said.append(
@@ -576,6 +607,10 @@ class WarningWindow(QWidget):
                     )
                 ).format(tools=join_names(held_names))
             )
+        if switched_names:
+            said.append(
+                tr("{tools} has been switched off.").format(tools=join_names(switched_names))
+            )
         if removed_names:
             said.append(
                 (
@@ -585,6 +620,16 @@ class WarningWindow(QWidget):
                 ).format(tools=join_names(removed_names))
             )
         return " ".join(said)
+
+    def _switches_still_on(self) -> list[tuple[str, str]]:
+        """(setting, what to do by hand) for each setting a removal did not switch off."""
+        blocked = [v for v in self.resolved.values() if str(v.state) == "blocked"]
+        return [
+            (str(s.get("title") or v.tool.name), str(s.get("note") or ""))
+            for v in blocked
+            for s in v.switches
+            if str(s.get("state")) in SWITCH_STILL_ON
+        ]
 
     def _still_running(self) -> bool:
         """A removal that left a process alive (access denied, a system name) or a download
