@@ -186,26 +186,62 @@ def test_switched_off_by_the_person_ends_the_warning(linux: Watched, unit_dir: P
 
 
 @not_on_windows("systemd user units")
-def test_allow_leaves_it_on_and_the_next_start_does_not_warn_again(
+def test_an_allowance_leaves_it_on_for_that_long_only(
     identifier: Identifier, spawn: Spawner, unit_dir: Path
 ) -> None:
+    """ "Press Allow, it's the bank's secure line": the setting stays on for the time
+    allowed, then it is a warning again (the caller cannot come back that night unseen),
+    and an allowance is never remembered as a decision for the next start."""
     systemctl = FakeSystemctl(unit_dir)
     first = Watched(identifier, spawn.root, LinuxSwitches(unit_dir, run=systemctl)).start()
     try:
         enable(unit_dir)
         event = first.wait_event("detected", tool="gnome-remote-desktop")
         assert event.incident is not None
-        view = first.engine.allow(event.incident, AllowScope.parse("1h"))
+        view = first.engine.allow(event.incident, AllowScope.parse("1s"))
         assert view.switches[0]["state"] == "left-on"
-        wait_for(lambda: memory().get(GRD) == "on", message="the allowance remembered")
+        again = wait_for(
+            lambda: [
+                e
+                for e in first.matching("detected", incident=event.incident)
+                if e.data.get("how") == "still-on"
+            ],
+            timeout=10,
+            message="the warning back when the time is up",
+        )[0]
+        assert "The time allowed ran out" in again.message and "still switched on" in again.message
+        assert [v.id for v in first.pending()] == [event.incident]
+        assert first.engine.incident(event.incident).switches[0]["state"] == "on"
+        wait_for(lambda: memory().get(GRD) == "on-pending", message="undecided again")
     finally:
         first.stop()
     assert systemctl.calls == [] and links(unit_dir)
     second = Watched(identifier, spawn.root, LinuxSwitches(unit_dir, run=systemctl)).start()
     try:
+        event = second.wait_event("detected", tool="gnome-remote-desktop")
+        assert "still switched on" in event.message and second.pending()
+    finally:
+        second.stop()
+
+
+@not_on_windows("systemd user units")
+def test_trust_in_settings_leaves_it_on_and_the_next_start_does_not_warn_again(
+    identifier: Identifier, spawn: Spawner, unit_dir: Path
+) -> None:
+    systemctl = FakeSystemctl(unit_dir)
+    first = Watched(identifier, spawn.root, LinuxSwitches(unit_dir, run=systemctl)).start()
+    first.engine.trusted = lambda: frozenset({"gnome-remote-desktop"})  # as settings would say
+    try:
+        enable(unit_dir)
+        first.wait_event("allowed", tool="gnome-remote-desktop")
+        wait_for(lambda: memory().get(GRD) == "on", message="the trust remembered")
+    finally:
+        first.stop()
+    second = Watched(identifier, spawn.root, LinuxSwitches(unit_dir, run=systemctl)).start()
+    try:
         assert second.guard.switches is not None
         second.guard.switches.check()
-        assert not second.matching("detected") and not second.pending()
+        assert not second.pending()
     finally:
         second.stop()
 

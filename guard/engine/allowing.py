@@ -21,6 +21,8 @@ from guard.engine.incidents import (
     Member,
     MemberState,
     State,
+    SwitchMember,
+    SwitchState,
 )
 from guard.engine.process_tree import TreeResult, is_alive, resume_all
 from guard.identify.process import read_process
@@ -150,6 +152,16 @@ class Allowing(EngineCore):
         self, inc: Incident, scope: AllowScope, live: list[Member], had: bool, now: float
     ) -> None:
         original_gone = bool(inc.allowed_pids) and not any(m.pid in inc.allowed_pids for m in live)
+        left_on = [s for s in inc.switches.values() if s.state is SwitchState.LEFT_ON]
+        if left_on and scope.kind != "trusted":
+            # A setting allowed from the warning is allowed for that long only: when the
+            # time is up it is a warning again, never a setting quietly left on for good.
+            # ("Until it closes" holds until the setting is switched off: switching.py.)
+            if inc.allow_expires is not None and now >= inc.allow_expires:
+                self._settings_allowance_over(inc, live, left_on, "The time allowed ran out: ")
+            elif scope.kind == "until-closed" and original_gone:
+                self._refreeze(inc, live, f"{inc.tool.name} closed, so the allowance ended: ")
+            return
         if inc.allow_expires is not None and now >= inc.allow_expires:
             if live:
                 self._refreeze(inc, live, "The time allowed ran out: ")
@@ -169,6 +181,22 @@ class Allowing(EngineCore):
             self._refreeze(inc, live, f"{inc.tool.name} closed, so the allowance ended: ")
         elif not had and inc.allowed_at is not None and now - inc.allowed_at > self.join_window:
             self._end(inc, now, f"the allowance for {inc.tool.name} was not used and has ended")
+
+    def _settings_allowance_over(
+        self, inc: Incident, live: list[Member], left_on: list[SwitchMember], why: str
+    ) -> None:
+        """The allowance of a setting ended while it is still on: on again (a decision is
+        due), what of it runs is frozen again, and the warning comes back."""
+        for member in left_on:
+            member.state, member.note = SwitchState.ON, ""
+        self._refreeze(inc, live, why)
+        titles = " and ".join(m.title for m in left_on)
+        self._emit(
+            inc,
+            EventKind.DETECTED,
+            f"{why}{titles} is still switched on",
+            data={"switch": left_on[0].id, "how": "still-on"},
+        )
 
     def _refreeze(self, inc: Incident, live: list[Member], why: str) -> None:
         inc.allow = inc.allow_expires = None

@@ -172,16 +172,24 @@ class RemoteSwitches:
     # --- the person's decision, remembered ---
 
     def _on_event(self, event: GuardEvent, _view: Any) -> None:
-        """An allowance (or trust) of a tool settles its switches that are on: the next start
-        does not warn about them again."""
-        if event.kind != EventKind.ALLOWED or event.tool is None:
+        """Trust in settings settles a tool's switches that are on: the next start does not
+        warn about them again. An allowance from the warning does not (it always ends: at
+        the next start a setting still on is a warning again), and a setting whose allowance
+        ran out is undecided again."""
+        if event.tool is None:
+            return
+        if event.kind == EventKind.ALLOWED and event.data.get("scope") == "trusted":
+            state = ON_SETTLED
+        elif event.kind == EventKind.DETECTED and event.data.get("how") == "still-on":
+            state = ON_PENDING
+        else:
             return
         with self._lock:
             changed = False
             for switch in self._by_id.values():
                 if switch.tool_id == event.tool and self._last.get(switch.id):
-                    changed |= self._memory.get(switch.id) != ON_SETTLED
-                    self._memory[switch.id] = ON_SETTLED
+                    changed |= self._memory.get(switch.id) != state
+                    self._memory[switch.id] = state
             if changed:
                 self._write_memory()
 
