@@ -30,6 +30,8 @@ DISGUISES = [
     "A\u0301nyDesk.exe",  # a combining accent
     "AnyDesk\u202e.exe",  # right-to-left override
     "\U0001d400nyDesk.exe",  # mathematical bold A
+    "\u13aanyDesk.exe",  # Cherokee A
+    "\ua4eenyDesk.exe",  # Lisu A
 ]
 
 
