@@ -95,6 +95,25 @@ def test_an_ordinary_image_is_nothing(tmp_path: Path) -> None:
     assert ident.identify_file(path).evidence == ()
 
 
+def test_a_bridge_image_whose_udf_list_may_differ_says_so(tmp_path: Path) -> None:
+    """Windows shows an image's UDF file list when it has one; the ISO/Joliet list read here
+    can be a decoy ("readme.txt") beside AnyDesk.exe in the UDF list. Not read yet, so said."""
+    iso = pycdlib.PyCdlib()
+    iso.new(joliet=3, udf="2.60")
+    iso.add_fp(
+        io.BytesIO(ANYDESK_PE), len(ANYDESK_PE), "/README.TXT;1",
+        joliet_path="/readme.txt", udf_path="/AnyDesk.exe",
+    )  # fmt: skip
+    path = tmp_path / "invoice.iso"
+    iso.write(str(path))
+    iso.close()
+    look = look_inside(path)
+    assert [m.name for m in look.members] == ["readme.txt"]
+    assert "UDF file list" in look.refused
+    notes = [e for e in demo_identifier(tmp_path).identify_file(path).evidence if not e.tool_id]
+    assert any("UDF file list" in e.detail for e in notes)
+
+
 def test_a_udf_only_image_gets_a_one_line_note(tmp_path: Path) -> None:
     path = make_iso(tmp_path / "u.iso", {"DemoDesk.exe": b"MZ"})
     data = bytearray(path.read_bytes())

@@ -76,8 +76,13 @@ def look_inside(path: str | Path) -> ImageLook:
         return ImageLook(problem=f"could not be opened ({describe_os_error(exc)})")
     with fh:
         try:
-            root, joliet = _root(fh, st.st_size)
+            root, joliet, bridge = _root(fh, st.st_size)
             files, refused = _walk(fh, st.st_size, root, joliet)
+            if bridge and not refused:
+                refused = (
+                    "it also holds a UDF file list, which Windows shows and ScamGuard cannot "
+                    "read yet; it may name other files"
+                )
             info = _programs(fh, st.st_size, files)
         except _Bad as exc:
             return ImageLook(problem=str(exc))
@@ -97,21 +102,28 @@ def _read(fh: BinaryIO, offset: int, length: int, size: int) -> bytes:
     return data
 
 
-def _root(fh: BinaryIO, size: int) -> tuple[tuple[int, int], bool]:
-    """(extent, size) of the root directory to list, and whether its names are Joliet."""
+def _root(fh: BinaryIO, size: int) -> tuple[tuple[int, int], bool, bool]:
+    """(extent, size) of the root directory to list, whether its names are Joliet, and
+    whether the image also carries a UDF file list (a "bridge" image: Windows shows the UDF
+    list, which may name other files than the one read here)."""
     primary = joliet = None
-    udf = False
+    udf = terminated = False
     for n in range(MAX_DESCRIPTORS):
         offset = FIRST_DESCRIPTOR + n * SECTOR
         if offset + SECTOR > size:
             break
         block = _read(fh, offset, SECTOR, size)
         kind, marker = block[0], block[1:6]
-        if marker in UDF_MARKERS:
+        if marker in UDF_MARKERS:  # UDF's descriptors follow the ISO set's terminator
             udf = True
             continue
-        if marker != ISO_MARKER or kind == 255:  # the set's terminator, or past the set
+        if marker != ISO_MARKER:
             break
+        if kind == 255:  # the ISO set's terminator: only UDF descriptors may follow
+            terminated = True
+            continue
+        if terminated:
+            continue
         record = block[156:190]
         extent, length = _RECORD.unpack_from(record)[2:4]
         if kind == 1 and primary is None:
@@ -119,9 +131,9 @@ def _root(fh: BinaryIO, size: int) -> tuple[tuple[int, int], bool]:
         elif kind == 2 and block[88:91] in JOLIET_ESCAPES and joliet is None:
             joliet = (extent, length)
     if joliet is not None:
-        return joliet, True
+        return joliet, True, udf
     if primary is not None:
-        return primary, False
+        return primary, False, udf
     if udf:
         raise _Bad("is a UDF disk image, which cannot be looked inside yet")
     raise _Bad("is not a disk image ScamGuard can read")
