@@ -9,6 +9,9 @@ a running process on its own OS and as a bare file name (a download, a scan hit)
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -89,3 +92,33 @@ def test_a_catalog_name_on_the_list_would_be_caught(identifiers: dict[str, Ident
         assert ident.identify_name(name).matched, name
         proc = ident.identify_process(ProcessInfo(pid=1, name=name), inspect_file=False)
         assert proc.matched, name
+
+
+def _system_programs() -> list[Path]:
+    """The real program files of the machine the suite runs on: /usr/bin and /usr/sbin, or
+    Windows' System32 in the Windows lane. Read whole, as the guard reads a new program."""
+    if sys.platform == "win32":
+        folders = [Path(os.environ.get("SYSTEMROOT", "C:\\Windows")) / "System32"]
+    else:
+        folders = [Path("/usr/bin"), Path("/usr/sbin")]
+    found: list[Path] = []
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            found += sorted(p for p in folder.iterdir() if p.is_file() and not p.is_symlink())
+    return found[:MAX_SYSTEM_FILES]
+
+
+MAX_SYSTEM_FILES = 4000
+
+
+def test_no_real_program_file_on_this_machine_is_a_tool(identifier: Identifier) -> None:
+    """Content evidence (hash, version information, signer, package) must not claim the
+    system's own programs either: each real file is identified as the guard would."""
+    programs = _system_programs()
+    assert len(programs) > 50, "too few program files to say anything"
+    claimed = []
+    for path in programs:
+        verdict = identifier.identify_file(path)
+        if verdict.matched:
+            claimed.append(f"{path} -> {verdict.tool.id}")  # type: ignore[union-attr]
+    assert not claimed, claimed
