@@ -565,9 +565,9 @@ def test_the_rolling_re_read_runs_once_a_second_even_when_every_tick_is_a_full_d
         clock=lambda: now[0],
     )
     poller._hint = False  # as on Windows: every tick is a full diff
-    poller.rolling = 5
+    poller.rolling = 2
     poller.initial_scan()
-    assert len(poller.seen) > 10
+    assert len(poller.seen) > 4  # (a Wine prefix runs only a handful of processes)
     poller.tick()
     left = len(poller._rolling)
     for _ in range(19):  # the rest of that second
@@ -576,4 +576,4 @@ def test_the_rolling_re_read_runs_once_a_second_even_when_every_tick_is_a_full_d
     assert len(poller._rolling) == left
     now[0] = 1001.0  # one second after the first
     poller.tick()
-    assert len(poller._rolling) == left - 5
+    assert len(poller._rolling) == left - 2
