@@ -11,15 +11,13 @@ Berkeley DB and are not read (docs/architecture.md).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-from guard.platform import DPKG_INFO
+from guard.platform import DPKG_INFO, dpkg_listed_files
 
-MAX_LIST_BYTES = 8 * 1024 * 1024
 MAX_FILES = 200_000  # all the tools' packages together; far more than any real set
 
 
@@ -27,7 +25,7 @@ class PackagedPrograms:
     """Path → package for the files of the given packages, as dpkg recorded them."""
 
     def __init__(self, packages: Iterable[str], info_dir: Path = DPKG_INFO):
-        self.packages = sorted({p for p in packages if p and "/" not in p and p[0] != "."})
+        self.packages = sorted(set(packages))
         self.info_dir = info_dir
         self._owners: dict[bytes, str] = {}
         self._stamp: int | None = None
@@ -57,16 +55,6 @@ class PackagedPrograms:
     def _read(self) -> dict[bytes, str]:
         owners: dict[bytes, str] = {}
         for package in self.packages:
-            lists = [self.info_dir / f"{package}.list"]
-            with contextlib.suppress(OSError):
-                lists += sorted(self.info_dir.glob(f"{package}:*.list"))
-            for listing in lists:
-                try:
-                    if listing.stat().st_size > MAX_LIST_BYTES:
-                        continue
-                    lines = listing.read_bytes().splitlines()
-                except OSError:
-                    continue
-                for line in lines[: MAX_FILES - len(owners)]:
-                    owners.setdefault(line, package)
+            for line in dpkg_listed_files(package, self.info_dir)[: MAX_FILES - len(owners)]:
+                owners.setdefault(line, package)
         return owners

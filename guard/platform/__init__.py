@@ -22,6 +22,7 @@ from guard.platform import _linux
 from guard.platform._linux import (
     DPKG_INFO,
     DPKG_STATUS,
+    dpkg_listed_files,
     dpkg_owns,
     installed_dpkg_packages,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "application_folders",
     "current_os",
     "desktop_entry_folders",
+    "dpkg_listed_files",
     "dpkg_owns",
     "facts",
     "in_system_folder",

@@ -119,22 +119,26 @@ MAX_LIST_BYTES = 8 * 1024 * 1024
 def dpkg_owns(package: str, path: str, info_dir: Path = DPKG_INFO) -> bool:
     """Did dpkg install ``path`` as part of ``package``? Reads that one package's file list
     (``/var/lib/dpkg/info/<package>[:<arch>].list``): a few kilobytes, no subprocess."""
+    return path.encode("utf-8", "surrogateescape") in dpkg_listed_files(package, info_dir)
+
+
+def dpkg_listed_files(package: str, info_dir: Path = DPKG_INFO) -> list[bytes]:
+    """The paths dpkg recorded for ``package`` (every architecture's list), as bytes; [] when
+    it is not installed, or its list cannot be read or is implausibly large."""
     if not package or "/" in package or package.startswith("."):
-        return False
-    wanted = path.encode("utf-8", "surrogateescape")
+        return []
     candidates = [info_dir / f"{package}.list"]
     with contextlib.suppress(OSError):
         candidates += sorted(info_dir.glob(f"{package}:*.list"))
+    lines: list[bytes] = []
     for listing in candidates:
         try:
             if listing.stat().st_size > MAX_LIST_BYTES:
                 continue
-            lines = listing.read_bytes().splitlines()
+            lines += listing.read_bytes().splitlines()
         except OSError:
             continue
-        if wanted in lines:
-            return True
-    return False
+    return lines
 
 
 def flock_holder(path: Path, locks: Path = Path("/proc/locks")) -> int | None:
