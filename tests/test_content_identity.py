@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -20,6 +21,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from guard.identify.elf import elf_build_id
 from guard.identify.evidence import Identification
 from guard.identify.executable import ExecutableFacts, FileFacts
 from guard.identify.identifier import Identifier
@@ -577,3 +579,77 @@ def test_the_rolling_re_read_runs_once_a_second_even_when_every_tick_is_a_full_d
     now[0] = 1001.0  # one second after the first
     poller.tick()
     assert len(poller._rolling) == left - 2
+
+
+# --- Linux: the GNU build ID ---
+
+
+def _build_id_of(path: str) -> str:
+    with open(path, "rb") as fh:
+        found = elf_build_id(fh, os.fstat(fh.fileno()).st_size)
+    assert found is not None
+    return found
+
+
+@not_on_windows("Linux programs (ELF)")
+def test_the_build_id_read_is_the_one_binutils_reads() -> None:
+    if shutil.which("readelf") is None:
+        pytest.skip("no readelf here to compare with")
+    said = subprocess.run(
+        ["readelf", "-n", "/bin/sleep"], capture_output=True, text=True, check=True
+    )
+    [line] = [ln for ln in said.stdout.splitlines() if "Build ID:" in ln]
+    assert _build_id_of("/bin/sleep") == line.split("Build ID:")[1].strip()
+
+
+@not_on_windows("Linux programs (ELF)")
+def test_a_renamed_copy_of_a_known_build_is_that_tool(tmp_path: Path, spawn: Spawner) -> None:
+    """Copied, renamed and even changed (so its hash is new), one build keeps its build ID."""
+    notes = spawn.root / "notes"
+    _unique_program(notes)  # a few bytes appended: a new hash, the same build
+    build_id = _build_id_of(str(notes))
+    identifier = Identifier(_index(tmp_path, f'[linux]\nbuild_ids = ["{build_id.upper()}"]\n'))
+    seen = _Seen()
+    watcher = _watch(identifier, seen, "polling")
+    tool = _start(notes, "30")
+    try:
+        seen.pids = {tool.pid}
+        wait_for(lambda: tool.pid in seen.tools, timeout=10, message="the known build")
+    finally:
+        watcher.stop()
+        _reap(tool)
+    verdict = identifier.identify_file(notes)
+    assert [e.kind for e in verdict.evidence] == ["build-id"]
+    assert verdict.facts["Build ID"] == build_id
+
+
+@pytest.mark.parametrize("damage", ["truncated", "phnum", "note-size", "not-elf"])
+def test_a_damaged_elf_gives_no_build_id_and_no_error(tmp_path: Path, damage: str) -> None:
+    data = bytearray(Path(TOOL_PROGRAM or sys.executable).read_bytes())
+    if data[:4] != b"\x7fELF":
+        pytest.skip("the stand-in program is not an ELF here")
+    if damage == "truncated":
+        data = data[:100]
+    elif damage == "phnum":
+        data[56:58] = (60000).to_bytes(2, "little")
+    elif damage == "note-size":
+        at = data.index((4).to_bytes(4, "little") + (20).to_bytes(4, "little") + b"\3\0\0\0GNU\0")
+        data[at + 4 : at + 8] = (2**31).to_bytes(4, "little")  # the build ID note's size
+    else:
+        data[:4] = b"\x7fELG"
+    program = tmp_path / "x"
+    program.write_bytes(bytes(data))
+    with open(program, "rb") as fh:
+        assert elf_build_id(fh, len(data)) is None
+
+
+def test_a_build_id_is_validated_and_claimed_by_one_tool_only(tmp_path: Path) -> None:
+    with pytest.raises(SignatureError, match="GNU build ID"):
+        _index(tmp_path / "a", '[linux]\nbuild_ids = ["not-hex"]\n')
+    same = '[linux]\nbuild_ids = ["0123456789abcdef0123"]\n'
+    tools = {
+        "tool-a": tool_toml("tool-a", "Tool A", same),
+        "tool-b": tool_toml("tool-b", "Tool B", same),
+    }
+    with pytest.raises(SignatureError, match="already claimed"):
+        load_database(write_database(tmp_path / "b", tools))

@@ -44,7 +44,7 @@ from guard.sigdb.names import is_command_runner, is_protected_program, name_key
 # Evidence that says more than a name: a match backed by one of these may freeze a program in
 # a system folder.
 CORROBORATING = frozenset(
-    {"sha256", "pe-version", "signer", "bundle-id", "package", "install-path"}
+    {"sha256", "build-id", "pe-version", "signer", "bundle-id", "package", "install-path"}
 )
 # The kernel keeps 15 characters of a program's name (Linux ``comm``).
 _COMM_LEN = 15

@@ -16,6 +16,7 @@ from guard.sigdb.model import ToolSignature
 # beats names because renaming a file is the scammer's cheapest trick.
 WEIGHTS: dict[str, int] = {
     "sha256": 100,
+    "build-id": 90,
     "pe-version": 60,
     "signer": 55,
     "bundle-id": 50,

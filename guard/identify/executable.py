@@ -20,6 +20,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from guard.identify.elf import elf_build_id
 from guard.identify.hashing import sha256_handle
 from guard.identify.macho import macho_signers
 from guard.identify.pe import pe_from_handle
@@ -35,12 +36,15 @@ class FileFacts:
     version: dict[str, str] = field(default_factory=dict)  # PE version strings
     signers: tuple[str, ...] = ()  # Authenticode publishers, or a Mac program's Developer ID
     sha256: str | None = None  # None when not asked for, too large or unreadable
+    build_id: str | None = None  # a Linux program's GNU build ID (elf.py)
 
     def as_facts(self) -> dict[str, str]:
         """For an identification's Details: version strings, then the signer."""
         shown = dict(self.version)
         if self.signers:
             shown["Signer"] = self.signers[0]
+        if self.build_id:
+            shown["Build ID"] = self.build_id
         return shown
 
 
@@ -77,13 +81,16 @@ class ExecutableFacts:
                 self.misses += 1
             pe = pe_from_handle(fh, st.st_size)
             signers = pe.signers
-            if not pe.version and not signers:  # not Windows: a Mac program's Developer ID?
+            build_id = None
+            if not pe.version and not signers:  # not Windows: a Mac or a Linux program?
                 signers = macho_signers(fh, st.st_size)
+                if not signers:
+                    build_id = elf_build_id(fh, st.st_size)
             try:
                 digest = sha256_handle(fh, st.st_size) if want_hash else None
             except OSError:
                 digest = None
-        facts = FileFacts(pe.version, signers, digest)
+        facts = FileFacts(pe.version, signers, digest, build_id)
         with self._lock:
             self._cache[key] = facts
             self._cache.move_to_end(key)

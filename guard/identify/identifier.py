@@ -170,6 +170,8 @@ class Identifier:
             evidence += self.index.lookup_signers(content.signers)
         if content.sha256:
             evidence += self.index.lookup_exact("sha256", content.sha256)
+        if content.build_id:
+            evidence += self.index.lookup_exact("build-id", content.build_id)
         return evidence
 
     def _bundle_evidence(self, app: Path, facts: dict[str, str]) -> list[Evidence]:

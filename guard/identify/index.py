@@ -38,6 +38,7 @@ class SignatureIndex:
         self.desktop_ids: dict[str, ToolSignature] = {}
         self.packages: dict[str, ToolSignature] = {}
         self.sha256: dict[str, ToolSignature] = {}
+        self.build_ids: dict[str, ToolSignature] = {}
         # Publisher (case-folded) -> the tools it signs; several only within one vendor.
         signers: dict[str, list[ToolSignature]] = defaultdict(list)
         for tool in signatures.tools:
@@ -57,6 +58,7 @@ class SignatureIndex:
             self.desktop_ids.update({d.casefold(): tool for d in tool.desktop_ids})
             self.packages.update({p.casefold(): tool for p in tool.packages})
             self.sha256.update({h: tool for h in tool.sha256})
+            self.build_ids.update({b: tool for b in tool.build_ids})
             for signer in tool.signers:
                 signers[signer.casefold()].append(tool)
         self.names = {k: tuple(v) for k, v in names.items()}
@@ -209,8 +211,9 @@ class SignatureIndex:
             "desktop-id": self.desktop_ids,
             "package": self.packages,
             "sha256": self.sha256,
+            "build-id": self.build_ids,
         }[kind]
-        tool = table.get(value.casefold() if kind != "sha256" else value.lower())
+        tool = table.get(value.lower() if kind in ("sha256", "build-id") else value.casefold())
         if tool is None:
             return []
         what = {
@@ -218,5 +221,6 @@ class SignatureIndex:
             "desktop-id": "desktop entry",
             "package": "package",
             "sha256": "file hash",
+            "build-id": "build ID",
         }[kind]
         return [Evidence(kind, value, f"{what} {value!r} belongs to {tool.name}", tool.id)]

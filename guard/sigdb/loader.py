@@ -163,6 +163,8 @@ def _cross_check(tools: list[ToolSignature]) -> list[Problem]:
             claim("package", "linux.packages", tool, p.casefold(), p)
         for h in tool.sha256:
             claim("sha256", "hashes.sha256", tool, h, h)
+        for b in tool.build_ids:
+            claim("build-id", "linux.build_ids", tool, b, b)
         for signer in tool.signers:  # one publisher may sign several products of its own
             signer_vendors[signer.casefold()].add(tool.vendor.casefold())
             if len(signer_vendors[signer.casefold()]) > 1:

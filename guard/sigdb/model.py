@@ -61,6 +61,7 @@ class ToolSignature:
     bundle_ids: tuple[str, ...] = ()
     desktop_ids: tuple[str, ...] = ()
     packages: tuple[str, ...] = ()
+    build_ids: tuple[str, ...] = ()  # GNU build IDs of the tool's Linux builds (hex)
     paths: dict[str, tuple[str, ...]] = field(default_factory=dict)  # os -> install paths
     domains: tuple[str, ...] = ()
     ports: tuple[int, ...] = ()

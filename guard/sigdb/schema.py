@@ -30,6 +30,7 @@ DESKTOP_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.desktop$")
 PACKAGE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9+._-]*$")
 DOMAIN_RE = re.compile(r"^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+BUILD_ID_RE = re.compile(r"^[0-9a-f]{16,128}$")
 NAME_BAD_CHARS = set('/\\:*?"<>|\x00')
 PATH_VAR_RE = re.compile(r"%([A-Za-z0-9()_]+)%")
 
@@ -99,7 +100,7 @@ SUB_FIELDS: dict[str, set[str]] = {
     "names": set(OSES),
     "installers": {"patterns"},
     "macos": {"bundle_ids"},
-    "linux": {"desktop_ids", "packages"},
+    "linux": {"desktop_ids", "packages", "build_ids"},
     "paths": set(OSES),
     "network": {"domains", "ports"},
     "hashes": {"sha256"},
@@ -373,6 +374,12 @@ def check_tool(
         lin.get("packages", []),
         c.regex_item(PACKAGE_RE, "a package name", program=True),
     )
+    build_ids = c.string_list(
+        "linux.build_ids",
+        [b.lower() if isinstance(b, str) else b for b in lin.get("build_ids", [])],
+        c.regex_item(BUILD_ID_RE, "a GNU build ID: 16-128 hexadecimal characters"),
+        max_items=1000,
+    )
     paths: dict[str, tuple[str, ...]] = {}
     for os_name, value in c.table("paths").items():
         if os_name in OSES:
@@ -419,6 +426,7 @@ def check_tool(
         bundle_ids=tuple(bundle_ids),
         desktop_ids=tuple(desktop_ids),
         packages=tuple(packages),
+        build_ids=tuple(build_ids),
         paths=paths,
         domains=tuple(domains),
         ports=tuple(ports),
