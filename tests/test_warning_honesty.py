@@ -261,6 +261,19 @@ def test_a_tool_that_could_not_be_held_is_said_to_be_closed_not_frozen_or_remove
     assert said == w.caught_label.accessibleName()
 
 
+def test_the_questions_for_a_setting_ask_about_switching_it_on_and_keeping_it_on(
+    window, frozen, shipped
+):
+    """A setting does not "run" or "close": the later pages ask whether anyone asked to
+    switch it on, and how long it may stay on (and say the warning comes back)."""
+    w = window(_switched_on(frozen, shipped, with_server=False))
+    assert "ask you to switch on Windows Remote Desktop" in w.question.text()
+    assert w.yes_button.text() == "Yes: switch it off"
+    assert w.until_closed_button.text() == "Leave it on until I switch it off"
+    assert w.hour_button.text() == "Leave it on for 1 hour"
+    assert "warns again" in w.hour_button.accessibleDescription()
+
+
 NEEDS_ADMIN = (
     "Windows did not let ScamGuard switch Remote Desktop off (it needs an administrator): "
     "open Settings > System > Remote Desktop and turn it off"

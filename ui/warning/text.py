@@ -53,6 +53,7 @@ class WarningText:
     remove_explains: str = ""
     remove_tip: str = ""
     yes: str = ""
+    settings_only: bool = False  # only settings are on: "stay on", not "run" (Caught)
 
 
 @dataclass(frozen=True)
@@ -358,4 +359,5 @@ def build(
         remove_explains=explains,
         remove_tip=tip,
         yes=yes,
+        settings_only=bool(caught) and all(c.switched_on and not c.programs for c in caught),
     )

@@ -318,26 +318,36 @@ class WarningWindow(QWidget):
         )
         self.no_button.setStyleSheet(quiet_style())
         self.no_button.clicked.connect(self._ask_scope)
-        self.question = label(
-            tr("Is anyone on the phone with you, or did anyone ask you to install {tools}?").format(
-                tools=text.tools
-            ),
-            style.LEAD_PT,
-            bold=True,
+        asked = (
+            tr("Is anyone on the phone with you, or did anyone ask you to switch on {tools}?")
+            if text.settings_only
+            else tr("Is anyone on the phone with you, or did anyone ask you to install {tools}?")
         )
+        self.question = label(asked.format(tools=text.tools), style.LEAD_PT, bold=True)
         self.pages.addWidget(self._page([self.yes_button, None, self.no_button], "", self.question))
 
         # How long: never for good (that is a setting, away from any caller's script).
         self.remove_again = self._safe(text.remove, text.remove_tip)
-        self.until_closed_button = button(
-            tr("Let it run until it closes"),
-            tr("It is stopped again if it starts again later."),
-            styled=True,
-        )
+        if text.settings_only:  # a setting stays on; it does not run or close
+            until, until_tip = (
+                tr("Leave it on until I switch it off"),
+                tr("ScamGuard warns again if it is switched on again later."),
+            )
+            hour, hour_tip = (
+                tr("Leave it on for 1 hour"),
+                tr("After an hour ScamGuard warns again."),
+            )
+            how_long = tr("How long may {tools} stay switched on?").format(tools=text.tools)
+        else:
+            until, until_tip = (
+                tr("Let it run until it closes"),
+                tr("It is stopped again if it starts again later."),
+            )
+            hour, hour_tip = tr("Let it run for 1 hour"), tr("After an hour it is stopped again.")
+            how_long = tr("How long may {tools} run?").format(tools=text.tools)
+        self.until_closed_button = button(until, until_tip, styled=True)
         self.until_closed_button.clicked.connect(lambda: self._allow("until-closed"))
-        self.hour_button = button(
-            tr("Let it run for 1 hour"), tr("After an hour it is stopped again."), styled=True
-        )
+        self.hour_button = button(hour, hour_tip, styled=True)
         self.hour_button.clicked.connect(lambda: self._allow("1h"))
         for quiet in (self.until_closed_button, self.hour_button):
             quiet.setStyleSheet(quiet_style())
@@ -345,9 +355,7 @@ class WarningWindow(QWidget):
             self._page(
                 [self.remove_again, None, self.until_closed_button, self.hour_button],
                 "",
-                label(
-                    tr("How long may {tools} run?").format(tools=text.tools), style.BODY_PT, True
-                ),
+                label(how_long, style.BODY_PT, True),
             )
         )
 
@@ -537,7 +545,11 @@ class WarningWindow(QWidget):
             )
         still_on = self._switches_still_on()
         if states == {"allowed"}:
-            happened = tr("{tools} was allowed to run.").format(tools=tools)
+            happened = (
+                tr("{tools} was left switched on.")
+                if text.settings_only
+                else tr("{tools} was allowed to run.")
+            ).format(tools=tools)
         elif "blocked" in states and still_on:
             # Switching a setting off needs an administrator on Windows and macOS: say so,
             # and how to do it by hand (the engine's note), never "removed".
