@@ -21,6 +21,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from guard import clock
+
 FILE_ALIGN = 0x200
 SECTION_ALIGN = 0x1000
 RSRC_RVA = 0x1000
@@ -74,7 +76,9 @@ def _resource_section(blob: bytes) -> bytes:
 def code_signature(publisher: str, organisation: str | None = None) -> bytes:
     """A PKCS#7 SignedData as Authenticode carries it: the publisher's code-signing
     certificate, the CA that issued it and a time-stamping authority's certificate (which
-    is not the signer). Validity dates are fixed and wide: nothing here checks them."""
+    is not the signer). Valid from the one clock's today (guard/clock.py) for three years;
+    nothing here checks validity, but no test file carries a calendar date."""
+    issued = clock.now()
 
     def cert(
         name: x509.Name, key: ec.EllipticCurvePrivateKey, issuer: x509.Name,
@@ -87,8 +91,8 @@ def code_signature(publisher: str, organisation: str | None = None) -> bytes:
             .issuer_name(issuer)
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
-            .not_valid_after(dt.datetime(2200, 1, 1, tzinfo=dt.UTC))
+            .not_valid_before(issued - dt.timedelta(days=1))
+            .not_valid_after(issued + dt.timedelta(days=3 * 365))
             .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
         )
         if usage:
