@@ -95,6 +95,21 @@ def _reap(*procs: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=10)
 
 
+def caught_while_running(identifier: Identifier, program: Path, source: str, what: str) -> str:
+    """Start ``program`` under a live watcher and wait until it is reported as a tool; the
+    tool's id. The program is ended either way."""
+    seen = _Seen()
+    watcher = _watch(identifier, seen, source)
+    tool = _start(program, "30")
+    try:
+        seen.pids = {tool.pid}
+        wait_for(lambda: tool.pid in seen.tools, timeout=10, message=what)
+        return seen.tools[tool.pid]
+    finally:
+        watcher.stop()
+        _reap(tool)
+
+
 # --- running programs: renamed, deleted, run from memory, renamed while running ---
 
 
@@ -109,16 +124,7 @@ def test_a_renamed_copy_is_known_by_its_hash(tmp_path: Path, spawn: Spawner, sou
     # The first look, by name, cannot know it:
     by_name = identifier.identify_process(ProcessInfo(1, notes.name, str(notes)), False)
     assert not by_name.matched
-    seen = _Seen()
-    watcher = _watch(identifier, seen, source)
-    tool = _start(notes, "30")
-    try:
-        seen.pids = {tool.pid}
-        wait_for(lambda: tool.pid in seen.tools, timeout=10, message="the renamed copy")
-        assert seen.tools[tool.pid] == "demo-tool"
-    finally:
-        watcher.stop()
-        _reap(tool)
+    assert caught_while_running(identifier, notes, source, "the renamed copy") == "demo-tool"
 
 
 @not_on_windows("a running program's file cannot be deleted on Windows")
@@ -495,15 +501,7 @@ def test_a_helper_the_signatures_never_name_is_known_by_its_package(
     (info / "demotool.list").write_bytes(b"/.\n/opt\n" + os.fsencode(helper) + b"\n")
     index = _index(tmp_path, '[linux]\npackages = ["demotool"]\n')
     identifier = Identifier(index, os_name="linux", dpkg_info=info)
-    seen = _Seen()
-    watcher = _watch(identifier, seen, "polling")
-    tool = _start(helper, "30")
-    try:
-        seen.pids = {tool.pid}
-        wait_for(lambda: tool.pid in seen.tools, timeout=10, message="the packaged helper")
-    finally:
-        watcher.stop()
-        _reap(tool)
+    caught_while_running(identifier, helper, "polling", "the packaged helper")
     verdict = identifier.identify_file(helper)
     assert [e.kind for e in verdict.evidence] == ["package"]
     assert "the demotool package installed" in verdict.evidence[0].detail
@@ -609,15 +607,7 @@ def test_a_renamed_copy_of_a_known_build_is_that_tool(tmp_path: Path, spawn: Spa
     _unique_program(notes)  # a few bytes appended: a new hash, the same build
     build_id = _build_id_of(str(notes))
     identifier = Identifier(_index(tmp_path, f'[linux]\nbuild_ids = ["{build_id.upper()}"]\n'))
-    seen = _Seen()
-    watcher = _watch(identifier, seen, "polling")
-    tool = _start(notes, "30")
-    try:
-        seen.pids = {tool.pid}
-        wait_for(lambda: tool.pid in seen.tools, timeout=10, message="the known build")
-    finally:
-        watcher.stop()
-        _reap(tool)
+    caught_while_running(identifier, notes, "polling", "the known build")
     verdict = identifier.identify_file(notes)
     assert [e.kind for e in verdict.evidence] == ["build-id"]
     assert verdict.facts["Build ID"] == build_id

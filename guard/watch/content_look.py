@@ -95,7 +95,7 @@ class ContentLook:
         second). A process that has ended since is skipped by the look itself."""
         while self._aside and not self._queue.full():
             info = self._aside.popleft()
-            if _running(info):
+            if _same_process(info):  # ended since: nothing to look at
                 self.submit(info)
 
     def wait_idle(self, timeout: float) -> bool:
@@ -124,27 +124,17 @@ class ContentLook:
 
     def _look(self, info: ProcessInfo) -> None:
         verdict = self.identifier.identify_process(info, inspect_file=True)
-        if verdict.matched and _still_the_same(info):
+        # An ended process still counts (the engine records a tool that came and went); a
+        # reused pid does not.
+        if verdict.matched and _same_process(info) is not False:
             self.on_match(info, verdict)
 
 
-def _running(info: ProcessInfo) -> bool:
-    """Is the process still there (the same one, not a new one under its number)?"""
+def _same_process(info: ProcessInfo) -> bool | None:
+    """True: the pid still runs the process we looked at; False: the number now belongs to a
+    new process; None: it has ended (or cannot be asked)."""
     try:
         started = psutil.Process(info.pid).create_time()
     except (psutil.Error, OSError):
-        return False
+        return None
     return info.create_time is None or abs(started - info.create_time) < 0.01
-
-
-def _still_the_same(info: ProcessInfo) -> bool:
-    """The pid still runs the process we looked at (not a new one that reused the pid). A
-    process that has ended still counts: the engine records a tool that came and went."""
-    if info.create_time is None:
-        return True
-    try:
-        return abs(psutil.Process(info.pid).create_time() - info.create_time) < 0.01
-    except psutil.NoSuchProcess:
-        return True
-    except (psutil.Error, OSError):
-        return True
