@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
     except (SourceUnavailable, AlreadyRunning) as exc:
         raise UsageError(str(exc)) from None
     stop = threading.Event()
-    printer = _json_printer if args.json else _HumanPrinter()
+    printer = json_printer if args.json else HumanPrinter()
 
     def print_or_stop(event: GuardEvent, incident: Any) -> None:
         try:
@@ -128,11 +128,11 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _json_printer(event: GuardEvent, _incident: Any) -> None:
+def json_printer(event: GuardEvent, _incident: Any) -> None:
     print(json.dumps(event.to_json(), ensure_ascii=False), flush=True)
 
 
-class _HumanPrinter:
+class HumanPrinter:
     """One line per event; the first freeze of an incident says how to decide."""
 
     def __init__(self) -> None:
