@@ -14,9 +14,11 @@ import contextlib
 import json
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
+from guard import files
 from guard.commands.common import add_folder_options, add_signatures_option, load_database
 from guard.commands.watch import HumanPrinter, json_printer
 from guard.errors import EXIT_NOT_FOUND, EXIT_OK, UsageError
@@ -166,19 +168,14 @@ def run_check(_args: argparse.Namespace) -> int:
     folder = paths.state_dir()
     record = health.read(folder)
     since = record.last if record is not None else None
-    noted = _read_check(folder)
     state = unit_state()
-    if since is None or noted.get("since") != since:
-        import time  # noqa: PLC0415
-
+    if _read_check(folder).get("since", "never checked") != since:  # once per gap
         how = "the ScamGuard service is not running" + (
             f" (service manager: {state})" if state else ""
         )
-        event = health.off_event(since if since is not None else time.time(), time.time(), how)
-        record_now(paths.journal_path(), [event], warn)
+        now = time.time()
+        record_now(paths.journal_path(), [health.off_event(since or now, now, how)], warn)
         with contextlib.suppress(OSError):
-            from guard import files  # noqa: PLC0415
-
             files.write_atomic(folder / CHECK_RECORD, json.dumps({"since": since}).encode())
     warn("the ScamGuard service is not running" + (f" ({state})" if state else ""))
     return EXIT_NOT_FOUND

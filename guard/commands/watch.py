@@ -121,11 +121,29 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it
         guard.start()
+        warn(_tamper_line())
         stop.wait()
     with contextlib.suppress(KeyboardInterrupt):
         guard.stop()
     sys.stdout.flush()
     return EXIT_OK
+
+
+def _tamper_line() -> str:
+    """One line on what this guard can and cannot withstand: it runs as the person, so one
+    dictated command stops it; the service (root) is the tamper-protected one."""
+    from guard.service.client import running  # noqa: PLC0415
+
+    if running():
+        return (
+            "the ScamGuard service is also protecting this computer; this guard runs as you "
+            "beside it"
+        )
+    return (
+        "running without tamper protection: this guard runs as you, so one command can stop "
+        "it. The ScamGuard service (installed with the package) protects every account and "
+        "only an administrator can stop it"
+    )
 
 
 def json_printer(event: GuardEvent, _incident: Any) -> None:
