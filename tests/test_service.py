@@ -309,3 +309,18 @@ def test_service_check_journals_a_stopped_service_once(shared: Path) -> None:
     again = run_cli("service", "check")
     assert again.returncode == 1
     assert len(_journal_events("protection-off")) == 1
+
+
+def test_block_from_the_command_line_goes_through_the_service(
+    service: ServiceProcess, tools: Tools
+) -> None:
+    from tests.conftest import run_cli  # noqa: PLC0415
+
+    tool = tools.start("anydesk")
+    frozen = service.wait_event("frozen", pid=tool.pid)
+    done = run_cli("block", frozen["incident"])
+    assert done.returncode == 0, done.stderr
+    assert "was removed" in done.stdout
+    assert wait_for(lambda: tool.poll() is not None)
+    refused = run_cli("block", "00000000")
+    assert refused.returncode == 2 and "00000000" in refused.stderr
