@@ -27,7 +27,7 @@ import pytest
 from guard.service import health
 from guard.service.client import ServiceClient
 from guard.state import journal, paths
-from tests.conftest import REPO
+from tests.conftest import REPO, run_cli
 from tests.guard_rig import is_stopped
 from tests.helpers import wait_for
 from tests.test_watch_cli import WatchProcess
@@ -314,8 +314,6 @@ def test_service_check_journals_a_stopped_service_once(shared: Path) -> None:
 def test_block_from_the_command_line_goes_through_the_service(
     service: ServiceProcess, tools: Tools
 ) -> None:
-    from tests.conftest import run_cli  # noqa: PLC0415
-
     tool = tools.start("anydesk")
     frozen = service.wait_event("frozen", pid=tool.pid)
     done = run_cli("block", frozen["incident"])

@@ -117,7 +117,8 @@ class GuardService:
             sessions = list(self._sessions.values())
         for session in sessions:
             self._post(session, {"type": "bye", "message": "the ScamGuard service is stopping"})
-            session.outbox.put(None) if not session.outbox.full() else None
+            with contextlib.suppress(queue.Full):
+                session.outbox.put_nowait(None)
         for session in sessions:
             session.channel.close()
         self._acceptor.join(timeout=5)
@@ -403,8 +404,8 @@ class GuardService:
         for session in self.clients(subscribed_only=True):
             peer = session.channel.peer
             if incident is None:
-                # Errors name other people's files: administrators only.
-                if event.kind is EventKind.ERROR and not peer.admin:
+                # Errors and refusals name other people's files and programs: administrators.
+                if event.kind in (EventKind.ERROR, EventKind.REFUSED) and not peer.admin:
                     continue
             elif owner not in (EVERYONE, peer.name) and not peer.admin:
                 continue
