@@ -23,14 +23,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 
 from guard.service import health
 from guard.service.client import ServiceClient
+from guard.service.remote import RemoteGuard
 from guard.state import journal, paths
 from tests.conftest import REPO, run_cli
 from tests.guard_rig import is_stopped
 from tests.helpers import wait_for
 from tests.test_watch_cli import WatchProcess
+from ui.app import AppOptions, TrayApp
 
 pytestmark = pytest.mark.skipif(
     not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("useradd") is None,
@@ -159,6 +162,7 @@ def _as(person: pwd.struct_passwd, code: str) -> dict[str, Any]:
 CLIENT = """
 import json
 from guard.service.client import ServiceClient
+from guard.service.remote import RemoteGuard
 c = ServiceClient.connect("cli")
 answers = {{"admin": c.welcome["admin"], "user": c.welcome["user"]}}
 {body}
@@ -322,3 +326,40 @@ def test_block_from_the_command_line_goes_through_the_service(
     assert wait_for(lambda: tool.poll() is not None)
     refused = run_cli("block", "00000000")
     assert refused.returncode == 2 and "00000000" in refused.stderr
+
+
+def test_the_tray_shows_the_services_owed_warning_removes_through_it_and_says_when_it_was_off(
+    qtbot, service: ServiceProcess, tools: Tools
+) -> None:
+    tool = tools.start("anydesk")  # frozen by the service while no window is open
+    service.wait_event("frozen", pid=tool.pid)
+    app = TrayApp(AppOptions(use_tray=False, allow_wait=30))
+    qtbot.addWidget(app.status_window)
+    app.start()
+    try:
+        qtbot.waitUntil(lambda: app.running, timeout=10_000)
+        assert isinstance(app.guard, RemoteGuard)
+        assert app.alerts is not None
+        qtbot.waitUntil(lambda: app.alerts.window is not None, timeout=10_000)  # owed
+        window = app.alerts.window
+        assert "AnyDesk" in window.caught_label.text()
+        qtbot.mouseClick(window.remove_button, Qt.MouseButton.LeftButton)
+        assert wait_for(lambda: tool.poll() is not None, timeout=10)  # killed by the service
+        service.wait_event("blocked")
+
+        os.kill(service.proc.pid, signal.SIGSTOP)
+        try:
+            threading.Event().wait(2.0)  # the pause under test
+        finally:
+            os.kill(service.proc.pid, signal.SIGCONT)
+        qtbot.waitUntil(
+            lambda: any("switched off" in b.windowTitle() for b in app.boxes), timeout=10_000
+        )
+        said = next(b for b in app.boxes if "switched off" in b.windowTitle()).text()
+        assert "paused from outside" in said and "it is a scam" in said
+
+        service.stop(signal.SIGTERM)
+        qtbot.waitUntil(lambda: not app.running, timeout=10_000)
+        assert "not answering" in app.reason
+    finally:
+        app.stop("test over")

@@ -62,8 +62,8 @@ class ServiceRunner:
 
     def start(self) -> None:
         self.guard.start()
+        self.server.start()  # first, so the gap found at start reaches the windows too
         self.health.start()
-        self.server.start()
 
     def request_stop(self, reason: str = "") -> None:
         self.reason = self.reason or reason

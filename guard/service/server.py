@@ -46,6 +46,7 @@ ALLOW_WAIT = 30.0  # seconds a warning is up before "I started this myself" is a
 MAX_CLIENTS = 64
 OUTBOX = 512  # messages waiting for a slow client before it is dropped
 EVERYONE = None  # the owner of a tool running as a system account
+MAX_NOTICES = 20
 
 
 @dataclass
@@ -99,6 +100,9 @@ class GuardService:
         self._sessions: dict[int, Session] = {}
         self._numbers = iter(range(1, 2**62))
         self._owners: dict[str, str | None] = {}  # incident -> person (None: everyone)
+        # "Protection was off" since this service started: each person's window says it once.
+        self._notices: list[tuple[int, dict[str, Any]]] = []  # (number, message)
+        self._noticed: set[tuple[int, str]] = set()  # (number, person) sent
         self._shown: dict[tuple[str, str], float] = {}  # (incident, person) -> first shown
         self._stopping = threading.Event()
         self._acceptor = threading.Thread(target=self._accept, name="service-accept", daemon=True)
@@ -279,6 +283,7 @@ class GuardService:
             if v.state in (State.DETECTED, State.FROZEN, State.ALLOWED)
         ]
         self._post(session, protocol.reply(message, True, "subscribed", owed=len(owed)))
+        self._send_notices(session)
         for view in owed:
             if view.pending:
                 self._mark_shown(view.id, session.channel.peer.name)
@@ -306,6 +311,7 @@ class GuardService:
             return
         if message["action"] == "block":
             view = self.engine.block(incident_id)
+            self.engine.wait_delivered()  # its events reach the client before this reply
             self._post(session, protocol.reply(message, True, f"{view.tool.name} was removed"))
             return
         why, retry = self._allow_refusal(view, peer.name, message)
@@ -318,6 +324,7 @@ class GuardService:
         except DecisionError as exc:
             self._refuse(session, str(exc), request=message)
             return
+        self.engine.wait_delivered()
         self._post(
             session, protocol.reply(message, True, f"{view.tool.name} was allowed {scope.label}")
         )
@@ -401,6 +408,13 @@ class GuardService:
             "event": event_to_wire(event),
             "incident": incident_to_wire(incident) if incident is not None else None,
         }
+        if event.kind is EventKind.PROTECTION_OFF and event.data.get("notice"):
+            with self._lock:
+                number = self._notices[-1][0] + 1 if self._notices else 1
+                self._notices = [*self._notices[-(MAX_NOTICES - 1) :], (number, payload)]
+            for session in self.clients(subscribed_only=True):
+                self._send_notices(session)
+            return
         for session in self.clients(subscribed_only=True):
             peer = session.channel.peer
             if incident is None:
@@ -412,6 +426,15 @@ class GuardService:
             if incident is not None and incident.pending:
                 self._mark_shown(incident.id, peer.name)
             self._post(session, payload)
+
+    def _send_notices(self, session: Session) -> None:
+        """Every "protection was off" notice this person has not been sent yet."""
+        person = session.channel.peer.name
+        with self._lock:
+            due = [(key, n) for key, n in self._notices if (key, person) not in self._noticed]
+            self._noticed.update((key, person) for key, _n in due)
+        for _key, notice in due:
+            self._post(session, notice)
 
     def _mark_shown(self, incident_id: str, person: str) -> float:
         with self._lock:
