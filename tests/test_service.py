@@ -363,3 +363,43 @@ def test_the_tray_shows_the_services_owed_warning_removes_through_it_and_says_wh
         assert "not answering" in app.reason
     finally:
         app.stop("test over")
+
+
+def test_trust_is_the_services_and_only_an_administrator_changes_it(
+    service: ServiceProcess, tools: Tools, person: pwd.struct_passwd
+) -> None:
+    script = "--yes-i-am-not-on-the-phone"
+    as_person = subprocess.run(
+        [
+            "setpriv",
+            f"--reuid={person.pw_uid}",
+            f"--regid={person.pw_gid}",
+            "--clear-groups",
+            sys.executable,
+            "-m",
+            "guard",
+            "trust",
+            "add",
+            "anydesk",
+            script,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=False,
+        start_new_session=True,
+    )
+    assert as_person.returncode == 2 and "administrator" in as_person.stderr
+    done = run_cli("trust", "add", "anydesk", "--note", "my son's", script)
+    assert done.returncode == 0, done.stderr
+    assert "every account" in done.stdout
+    assert "anydesk" in run_cli("trust", "list").stdout
+    trusted = wait_for(lambda: _journal_events("trusted"), timeout=5)
+    assert "by root" in json.dumps(trusted)  # who did it is in the journal
+    tool = tools.start("anydesk")
+    allowed = service.wait_event("allowed", scope="trusted")
+    assert service.wait_event("detected", pid=tool.pid)["incident"] == allowed["incident"]
+    assert not is_stopped(tool.pid)
+    assert run_cli("trust", "remove", "anydesk").returncode == 0

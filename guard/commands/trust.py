@@ -10,7 +10,7 @@ from guard.commands.pause import add_script_flag, journal_skipped, think_first
 from guard.database import load_active
 from guard.errors import EXIT_OK, UsageError
 from guard.output import print_json, warn
-from guard.state import changes, settings
+from guard.state import changes, paths, settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -55,13 +55,31 @@ def run_add(args: argparse.Namespace) -> int:
             f"trust add {tool.id}", warn, tool=tool.id, tool_name=tool.name
         ),
     )
+    if _through_service("add", tool.id, args.note):
+        return EXIT_OK
     changes.add_trust(tool, args.note, report=warn)
     print(f"{tool.name} is trusted: it will be recorded but not frozen.")
     return EXIT_OK
 
 
+def _through_service(action: str, tool_id: str, note: str = "") -> bool:
+    """When the guard service runs, its trust list is the one that counts, and only an
+    administrator may change it (``sudo scamguard trust ...``): True once it said yes."""
+    from guard.service.client import ask  # noqa: PLC0415
+
+    answer = ask("trust", tool=tool_id, action=action, note=note)
+    if answer is None:
+        return False
+    if not answer.get("ok"):
+        raise UsageError(f"the ScamGuard service refused: {answer.get('message')}")
+    print(f"{answer.get('message')} (for every account on this computer).")
+    return True
+
+
 def run_remove(args: argparse.Namespace) -> int:
     tool_id = args.tool.casefold()
+    if _through_service("remove", tool_id):
+        return EXIT_OK
     if not changes.remove_trust(tool_id, report=warn):
         raise UsageError(f"{args.tool!r} is not trusted")
     print(f"{tool_id} is no longer trusted: the guard freezes it whenever it runs.")
@@ -69,7 +87,10 @@ def run_remove(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    current = _load()
+    from guard.service.client import running  # noqa: PLC0415
+
+    # With the service running, its list (the machine folder's, readable by all) counts.
+    current = settings.load(paths.service_settings_path()) if running() else _load()
     if args.json:
         print_json({"trusted": current.trusted})
     elif not current.trusted:

@@ -138,6 +138,21 @@ class ServiceClient:
                 self.on_event({"type": "closed", "message": self.close_reason})
 
 
+def ask(kind: str, **fields: Any) -> dict[str, Any] | None:
+    """One request to the service, or None when no service runs here (the command then
+    does it the way it always has, for the person's own guard)."""
+    try:
+        client = ServiceClient.connect("cli")
+    except ServiceUnavailable:
+        return None
+    try:
+        return client.request(kind, **fields)
+    except ServiceUnavailable as exc:
+        return {"ok": False, "message": str(exc)}
+    finally:
+        client.close()
+
+
 def running() -> bool:
     """Does the service answer here now?"""
     try:

@@ -21,13 +21,14 @@ import threading
 from pathlib import Path
 from typing import Any, Protocol
 
+from guard.errors import ScamGuardError
 from guard.platform.service_host import Peer, unix_peer
 from guard.service.protocol import HEADER, ProtocolError, decode, encode, frame_length
 
 SEND_TIMEOUT = 2.0  # a client that stops reading is dropped, never waited for
 
 
-class ChannelClosed(ConnectionError):
+class ChannelClosed(ScamGuardError, ConnectionError):
     """The other end went away."""
 
 

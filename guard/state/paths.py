@@ -138,8 +138,14 @@ def config_dir() -> Path:
 
 
 def settings_path() -> Path:
-    """The person's settings file (guard/state/settings.py)."""
+    """The person's settings file (guard/state/settings.py); the service's own."""
     return config_dir() / SETTINGS_FILE
+
+
+def service_settings_path() -> Path:
+    """The guard service's settings (its trust list, its provider), in the machine folder,
+    for the commands and windows that show them to a person."""
+    return machine_dir() / SETTINGS_FILE
 
 
 def configured_state_dir() -> Path:
