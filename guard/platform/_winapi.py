@@ -704,3 +704,142 @@ def _token_facts(token: int) -> TokenFacts:
         if entry.Attributes & SE_GROUP_ENABLED and entry.Sid:
             groups.append(_sid_string(entry.Sid))
     return TokenFacts(sid, name, elevated, tuple(groups))
+
+
+# --- the Windows service (the Service Control Manager) -----------------------------------
+
+SERVICE_WIN32_OWN_PROCESS = 0x10
+SERVICE_STOPPED, SERVICE_START_PENDING, SERVICE_STOP_PENDING, SERVICE_RUNNING = 1, 2, 3, 4
+SERVICE_ACCEPT_STOP, SERVICE_ACCEPT_SHUTDOWN = 0x1, 0x4
+SERVICE_CONTROL_STOP, SERVICE_CONTROL_INTERROGATE, SERVICE_CONTROL_SHUTDOWN = 1, 4, 5
+SERVICE_CONTROL_PRESHUTDOWN = 0xF
+NO_ERROR = 0
+ERROR_CALL_NOT_IMPLEMENTED = 120
+ERROR_SERVICE_DOES_NOT_EXIST = 1060
+ERROR_FAILED_SERVICE_CONTROLLER_CONNECT = 1063  # not started by the SCM: a console
+ERROR_SERVICE_SPECIFIC_ERROR = 1066
+SC_MANAGER_CONNECT = 0x1
+SERVICE_QUERY_CONFIG, SERVICE_QUERY_STATUS = 0x1, 0x4
+
+
+def service_dispatch(name: str, main: Callable[[], None]) -> bool:
+    """Hand this process's main thread to the Service Control Manager
+    (``StartServiceCtrlDispatcherW``): ``main`` runs as the service's ServiceMain on a thread
+    of the SCM's, and this returns True once the service has stopped. False at once when the
+    process was not started by the SCM (a console), which is how ``service run`` tells."""
+    from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+    adv = _dll("advapi32")
+    service_main = ctypes.WINFUNCTYPE(None, wintypes.DWORD, ctypes.POINTER(wintypes.LPWSTR))  # type: ignore[attr-defined]
+    callback = service_main(lambda _argc, _argv: main())
+
+    class TableEntry(ctypes.Structure):
+        _fields_ = [("lpServiceName", wintypes.LPWSTR), ("lpServiceProc", ctypes.c_void_p)]
+
+    table = (TableEntry * 2)(
+        TableEntry(name, ctypes.cast(callback, ctypes.c_void_p)), TableEntry(None, None)
+    )
+    adv.StartServiceCtrlDispatcherW.argtypes = [ctypes.c_void_p]
+    adv.StartServiceCtrlDispatcherW.restype = wintypes.BOOL
+    if adv.StartServiceCtrlDispatcherW(ctypes.addressof(table)):
+        return True
+    code = _last_error()
+    if code == ERROR_FAILED_SERVICE_CONTROLLER_CONNECT:
+        return False
+    raise _win_error(code)
+
+
+def service_register(name: str, handler: Callable[[int], int]) -> int:
+    """``RegisterServiceCtrlHandlerExW`` from ServiceMain: ``handler(control) -> error code``
+    answers the SCM's controls (stop, shutdown, interrogate). The handle it returns is for
+    ``service_set_status`` and is never closed."""
+    from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+    adv = _dll("advapi32")
+    handler_ex = ctypes.WINFUNCTYPE(  # type: ignore[attr-defined]
+        wintypes.DWORD, wintypes.DWORD, wintypes.DWORD, ctypes.c_void_p, ctypes.c_void_p
+    )
+    callback = handler_ex(lambda control, _kind, _data, _context: handler(int(control)))
+    _API[f"handler:{name}"] = callback  # the SCM calls it until the process ends
+    adv.RegisterServiceCtrlHandlerExW.argtypes = [
+        wintypes.LPCWSTR,
+        ctypes.c_void_p,
+        ctypes.c_void_p,
+    ]
+    adv.RegisterServiceCtrlHandlerExW.restype = ctypes.c_void_p
+    handle = adv.RegisterServiceCtrlHandlerExW(name, ctypes.cast(callback, ctypes.c_void_p), None)
+    if not handle:
+        raise _error("RegisterServiceCtrlHandlerExW")
+    return int(handle)
+
+
+def service_set_status(
+    handle: int,
+    state: int,
+    *,
+    accepted: int = 0,
+    exit_code: int = NO_ERROR,
+    specific: int = 0,
+    checkpoint: int = 0,
+    wait_hint_ms: int = 0,
+) -> None:
+    """``SetServiceStatus`` for this own-process service."""
+    from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+    class ServiceStatus(ctypes.Structure):
+        _fields_ = [
+            (field, wintypes.DWORD)
+            for field in (
+                "dwServiceType", "dwCurrentState", "dwControlsAccepted", "dwWin32ExitCode",
+                "dwServiceSpecificExitCode", "dwCheckPoint", "dwWaitHint",
+            )
+        ]  # fmt: skip
+
+    status = ServiceStatus(
+        SERVICE_WIN32_OWN_PROCESS, state, accepted, exit_code, specific, checkpoint, wait_hint_ms
+    )
+    adv = _dll("advapi32")
+    adv.SetServiceStatus.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+    adv.SetServiceStatus.restype = wintypes.BOOL
+    if not adv.SetServiceStatus(handle, ctypes.addressof(status)):
+        raise _error("SetServiceStatus")
+
+
+def service_query(name: str) -> tuple[int, int]:
+    """(start type, current state) of service ``name`` as the SCM has them
+    (``QueryServiceConfigW``, ``QueryServiceStatusEx``); ``OSError`` with ``winerror``
+    ERROR_SERVICE_DOES_NOT_EXIST when it is not installed."""
+    from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+    adv = _dll("advapi32")
+    p, d = ctypes.c_void_p, wintypes.DWORD
+    adv.OpenSCManagerW.argtypes = [wintypes.LPCWSTR, wintypes.LPCWSTR, d]
+    adv.OpenSCManagerW.restype = p
+    adv.OpenServiceW.argtypes = [p, wintypes.LPCWSTR, d]
+    adv.OpenServiceW.restype = p
+    adv.QueryServiceConfigW.argtypes = [p, p, d, ctypes.POINTER(d)]
+    adv.QueryServiceStatusEx.argtypes = [p, ctypes.c_int, p, d, ctypes.POINTER(d)]
+    adv.CloseServiceHandle.argtypes = [p]
+    manager = adv.OpenSCManagerW(None, None, SC_MANAGER_CONNECT)
+    if not manager:
+        raise _error("OpenSCManagerW")
+    try:
+        service = adv.OpenServiceW(manager, name, SERVICE_QUERY_CONFIG | SERVICE_QUERY_STATUS)
+        if not service:
+            raise _error(f"OpenServiceW {name}")
+        try:
+            needed = d(0)
+            adv.QueryServiceConfigW(service, None, 0, ctypes.byref(needed))
+            config = ctypes.create_string_buffer(max(needed.value, 64))
+            if not adv.QueryServiceConfigW(service, config, len(config), ctypes.byref(needed)):
+                raise _error("QueryServiceConfigW")
+            start_type = ctypes.c_uint32.from_buffer(config, 4).value  # dwStartType
+            process = ctypes.create_string_buffer(36)  # SERVICE_STATUS_PROCESS
+            if not adv.QueryServiceStatusEx(service, 0, process, 36, ctypes.byref(needed)):
+                raise _error("QueryServiceStatusEx")
+            state = ctypes.c_uint32.from_buffer(process, 4).value  # dwCurrentState
+            return start_type, state
+        finally:
+            adv.CloseServiceHandle(service)
+    finally:
+        adv.CloseServiceHandle(manager)
