@@ -313,6 +313,16 @@ def test_an_elevated_client_is_an_administrator(
     assert server.peer.admin
 
 
+def test_an_elevated_impersonation_needs_an_elevated_process_too(
+    win: FakeWindows, listener: pipe.PipeListener
+) -> None:
+    """The client process's own token is asked as well (under Wine the impersonation token
+    is the server's own): a limited process is no administrator, whatever the pipe says."""
+    win.processes[777] = ALICE  # the client's process: limited
+    _client, server = connect(win, listener, ALICE_ELEVATED)
+    assert server.peer.name == "PC\\alice" and not server.peer.admin
+
+
 @pytest.mark.parametrize(
     ("facts", "admin"),
     [

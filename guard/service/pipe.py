@@ -23,12 +23,14 @@ program cannot set to either).
 Who a client is comes from its token, never from what it says: the service impersonates the
 client for a moment (``ImpersonateNamedPipeClient``; the client allows identification only,
 so a false server could not act as the person), reads the token's user and whether it is
-elevated, and reverts. Every Windows call is in ``guard/platform/_winapi.py``.
+elevated, and reverts; the client's process token must agree that it is an administrator
+(``_primary_admin``). Every Windows call is in ``guard/platform/_winapi.py``.
 """
 
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from typing import Any
 
 from guard.platform import _winapi
@@ -99,6 +101,17 @@ def server_peer(handle: int) -> Peer:
     owner = _winapi.handle_owner_sid(handle)
     name = {SYSTEM: "NT AUTHORITY\\SYSTEM", ADMINISTRATORS: "BUILTIN\\Administrators"}
     return Peer(uid=0, gid=0, pid=pid or None, admin=owner in name, name=name.get(owner, owner))
+
+
+def _primary_admin(pid: int) -> bool:
+    """Does the client's process token agree that it is an administrator? A second opinion
+    beside the impersonation token, so both must say so: a thread can carry a token its
+    process has not, and Wine 8.0 implements ``ImpersonateNamedPipeClient`` as impersonating
+    the server itself. A token the service may not read leaves the impersonation's word."""
+    try:
+        return is_admin(_winapi.process_token(pid))
+    except OSError:
+        return True
 
 
 class PipeChannel:
@@ -306,9 +319,12 @@ class PipeListener:
         except OSError:
             _winapi.handle_close(handle)
             return None
+        peer = peer_of(facts, pid)
+        if peer.admin and not _primary_admin(pid):
+            peer = replace(peer, admin=False)
         return PipeChannel(
             handle,
-            peer_of(facts, pid),
+            peer,
             send_limit=self.send_limit,
             receive_limit=self.receive_limit,
             buffered=buffered,
