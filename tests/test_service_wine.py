@@ -241,3 +241,24 @@ def run_limited(argv: list[str], timeout: float = 60.0) -> int:
     finally:
         _winapi.handle_close(int(info.hProcess or 0))
         _winapi.handle_close(int(info.hThread or 0))
+
+
+def test_a_pipe_name_taken_before_the_service_starts_stops_it_with_a_reason(
+    spawn: Spawner, downloads: Path
+) -> None:
+    """A program of the person's made the service's pipe first (squatting, to answer trays
+    itself): the service refuses to become a second instance beside it, and says why."""
+    from guard.platform import _winapi
+
+    squatter = _winapi.pipe_create(
+        paths.service_endpoint(), "D:(A;;GA;;;WD)", first=False, buffer_size=4096
+    )
+    try:
+        done = run_cli(
+            "service", "run", "--no-default-dirs", "--only-under", str(spawn.root),
+            "--dirs", str(downloads), timeout=60,
+        )  # fmt: skip
+    finally:
+        _winapi.handle_close(squatter)
+    assert done.returncode != 0
+    assert "another program already made this pipe" in done.stderr
