@@ -108,6 +108,16 @@ def run_service(args: argparse.Namespace) -> int:
         follow_updates=getattr(args, "signatures", None) is None,
         database_warning=active.warning,
     )
+    if sys.platform == "win32":  # started by the Windows service manager: run as its service
+        from guard.service.windows_host import dispatch  # noqa: PLC0415
+
+        ran = dispatch(
+            lambda: ServiceRunner(Identifier(SignatureIndex(active.signatures)), options)
+        )
+        if ran is not None:  # None: from a console, so in the foreground as elsewhere
+            if ran:
+                raise UsageError(ran)
+            return EXIT_OK
     try:
         runner = ServiceRunner(Identifier(SignatureIndex(active.signatures)), options)
     except (SourceUnavailable, AlreadyRunning, ServiceError) as exc:

@@ -12,8 +12,10 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 # FOLDERID_ProgramData: asked of Windows itself, never of an environment variable (platformdirs
 # would honour %WIN_PD_OVERRIDE_COMMON_APPDATA%, which any user can set).
@@ -235,3 +237,609 @@ def registry_set_machine_dword(path: str, name: str, value: int) -> None:
     access = winreg.KEY_SET_VALUE | winreg.KEY_WOW64_64KEY
     with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, path, 0, access) as key:
         winreg.SetValueEx(key, name, 0, winreg.REG_DWORD, int(value))
+
+
+# --- the guard service's named pipe ------------------------------------------------------
+# Every handle is opened for overlapped I/O: with synchronous handles Windows runs one
+# operation at a time per handle, so a send would wait behind a read that waits for the
+# client, and nothing could end a pending read or ConnectNamedPipe when the service stops.
+# Each operation here waits on its own event *and* a cancel event: setting the cancel
+# event ends every pending operation on that handle (``CancelIoEx``) with
+# ``ConnectionAbortedError``.
+
+PIPE_ACCESS_DUPLEX = 0x00000003
+FILE_FLAG_OVERLAPPED = 0x40000000
+FILE_FLAG_FIRST_PIPE_INSTANCE = 0x00080000
+PIPE_TYPE_BYTE = 0x00000000  # with PIPE_READMODE_BYTE and PIPE_WAIT, also 0
+PIPE_REJECT_REMOTE_CLIENTS = 0x00000008
+PIPE_UNLIMITED_INSTANCES = 255
+GENERIC_READ = 0x80000000
+GENERIC_WRITE = 0x40000000
+OPEN_EXISTING = 3
+# The client lets the server *identify* it (read its token), never act as it: a server that
+# is not the real service learns who connected but cannot use the person's rights.
+SECURITY_SQOS_PRESENT = 0x00100000
+SECURITY_IDENTIFICATION = 0x00010000
+ERROR_FILE_NOT_FOUND = 2
+ERROR_ACCESS_DENIED = 5
+ERROR_BROKEN_PIPE = 109
+ERROR_INSUFFICIENT_BUFFER = 122
+ERROR_PIPE_BUSY = 231
+ERROR_NO_DATA = 232
+ERROR_PIPE_NOT_CONNECTED = 233
+ERROR_SEM_TIMEOUT = 121
+ERROR_PIPE_CONNECTED = 535
+ERROR_OPERATION_ABORTED = 995
+ERROR_IO_PENDING = 997
+ERROR_CANNOT_IMPERSONATE = 1368
+WAIT_OBJECT_0 = 0
+WAIT_TIMEOUT = 0x102
+INFINITE = 0xFFFFFFFF
+TOKEN_QUERY = 0x0008
+TOKEN_USER_CLASS, TOKEN_GROUPS_CLASS, TOKEN_ELEVATION_CLASS = 1, 2, 20
+SE_GROUP_ENABLED = 0x00000004
+SDDL_REVISION_1 = 1
+CLOSED_ERRORS = (ERROR_BROKEN_PIPE, ERROR_NO_DATA, ERROR_PIPE_NOT_CONNECTED)
+
+
+class TokenFacts:
+    """What a token says about its user: the SID ("S-1-5-21-...-1001"), the account as
+    ``DOMAIN\\user`` (psutil's ``username()`` form; the SID when it has no name), whether it
+    is elevated (``TokenElevation``; None when the token would not say), and the SIDs of its
+    *enabled* groups (under UAC an administrator has Administrators only as a deny-only
+    group until elevated)."""
+
+    __slots__ = ("elevated", "groups", "name", "sid")
+
+    def __init__(self, sid: str, name: str, elevated: bool | None, groups: tuple[str, ...]):
+        self.sid, self.name, self.elevated, self.groups = sid, name, elevated, groups
+
+    def __repr__(self) -> str:
+        return f"TokenFacts({self.sid!r}, {self.name!r}, elevated={self.elevated})"
+
+
+_API: dict[str, Any] = {}
+
+
+def _kernel32() -> Any:
+    """kernel32 with the prototypes the pipe needs (64-bit handles must not be cut to int)."""
+    if "kernel32" in _API:
+        return _API["kernel32"]
+    from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+    k = _dll("kernel32")
+    h, d, b, p = wintypes.HANDLE, wintypes.DWORD, wintypes.BOOL, ctypes.c_void_p
+    dp = ctypes.POINTER(wintypes.DWORD)
+    protos = {
+        "CreateNamedPipeW": (h, [wintypes.LPCWSTR, d, d, d, d, d, d, p]),
+        "ConnectNamedPipe": (b, [h, p]),
+        "CreateFileW": (h, [wintypes.LPCWSTR, d, d, p, d, d, h]),
+        "WaitNamedPipeW": (b, [wintypes.LPCWSTR, d]),
+        "ReadFile": (b, [h, p, d, dp, p]),
+        "WriteFile": (b, [h, p, d, dp, p]),
+        "GetOverlappedResult": (b, [h, p, dp, b]),
+        "CancelIoEx": (b, [h, p]),
+        "CreateEventW": (h, [p, b, b, wintypes.LPCWSTR]),
+        "SetEvent": (b, [h]),
+        "WaitForMultipleObjects": (d, [d, ctypes.POINTER(h), b, d]),
+        "CloseHandle": (b, [h]),
+        "GetNamedPipeClientProcessId": (b, [h, dp]),
+        "GetNamedPipeServerProcessId": (b, [h, dp]),
+        "GetCurrentThread": (h, []),
+        "OpenProcess": (h, [d, b, d]),
+        "LocalFree": (p, [p]),
+    }
+    for name, (restype, argtypes) in protos.items():
+        fn = getattr(k, name)
+        fn.restype, fn.argtypes = restype, argtypes
+    _API["kernel32"] = k
+    return k
+
+
+def _advapi32() -> Any:
+    if "advapi32" in _API:
+        return _API["advapi32"]
+    from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+    a = _dll("advapi32")
+    h, d, b, p = wintypes.HANDLE, wintypes.DWORD, wintypes.BOOL, ctypes.c_void_p
+    dp = ctypes.POINTER(wintypes.DWORD)
+    protos = {
+        "ConvertStringSecurityDescriptorToSecurityDescriptorW": (
+            b, [wintypes.LPCWSTR, d, ctypes.POINTER(p), dp],
+        ),
+        "ImpersonateNamedPipeClient": (b, [h]),
+        "RevertToSelf": (b, []),
+        "OpenThreadToken": (b, [h, d, b, ctypes.POINTER(h)]),
+        "OpenProcessToken": (b, [h, d, ctypes.POINTER(h)]),
+        "GetTokenInformation": (b, [h, ctypes.c_int, p, d, dp]),
+        "ConvertSidToStringSidW": (b, [p, ctypes.POINTER(wintypes.LPWSTR)]),
+        "LookupAccountSidW": (
+            b, [wintypes.LPCWSTR, p, wintypes.LPWSTR, dp, wintypes.LPWSTR, dp, dp],
+        ),
+        "GetSecurityInfo": (d, [h, ctypes.c_int, d, ctypes.POINTER(p), p, p, p, ctypes.POINTER(p)]),
+    }  # fmt: skip
+    for name, (restype, argtypes) in protos.items():
+        fn = getattr(a, name)
+        fn.restype, fn.argtypes = restype, argtypes
+    _API["advapi32"] = a
+    return a
+
+
+def _dll(name: str) -> Any:
+    return ctypes.WinDLL(name, use_last_error=True)  # type: ignore[attr-defined]
+
+
+def _last_error() -> int:
+    return int(ctypes.get_last_error())  # type: ignore[attr-defined]
+
+
+def _win_error(code: int) -> OSError:
+    return ctypes.WinError(code)  # type: ignore[attr-defined]
+
+
+def _error(what: str) -> OSError:
+    code = _last_error()
+    err = _win_error(code)
+    err.strerror = f"{what}: {err.strerror}"
+    return err
+
+
+def _overlapped_type() -> type:
+    if "OVERLAPPED" not in _API:
+        from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+        class Overlapped(ctypes.Structure):
+            _fields_ = [
+                ("Internal", ctypes.c_void_p), ("InternalHigh", ctypes.c_void_p),
+                ("Offset", wintypes.DWORD), ("OffsetHigh", wintypes.DWORD),
+                ("hEvent", wintypes.HANDLE),
+            ]  # fmt: skip
+
+        _API["OVERLAPPED"] = Overlapped
+    return _API["OVERLAPPED"]
+
+
+def event_create() -> int:
+    """A manual-reset event, not set: a channel's "stop waiting" switch."""
+    handle = _kernel32().CreateEventW(None, True, False, None)
+    if not handle:
+        raise _error("CreateEventW")
+    return int(handle)
+
+
+def event_set(handle: int) -> None:
+    _kernel32().SetEvent(handle)
+
+
+def handle_close(handle: int) -> None:
+    _kernel32().CloseHandle(handle)
+
+
+def _overlapped_call(
+    what: str, handle: int, start: Callable[[int], bool], cancel: int, timeout: float | None
+) -> int:
+    """Run one overlapped operation (``start(overlapped_pointer) -> bool``) to its end: the
+    bytes it moved. Ends early on ``cancel`` (ConnectionAbortedError) or ``timeout``
+    (TimeoutError), after cancelling it and waiting until Windows lets go of its buffer."""
+    from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+    k = _kernel32()
+    event = event_create()
+    try:
+        overlapped = _overlapped_type()()
+        overlapped.hEvent = event
+        pointer = ctypes.addressof(overlapped)
+        if start(pointer):
+            pending = False
+        else:
+            code = _last_error()
+            if code == ERROR_PIPE_CONNECTED:  # a client connected before we asked
+                return 0
+            if code != ERROR_IO_PENDING:
+                raise _win_error(code)
+            pending = True
+        woke = WAIT_OBJECT_0
+        if pending:
+            waits = (wintypes.HANDLE * 2)(event, cancel)
+            ms = INFINITE if timeout is None else max(0, int(timeout * 1000))
+            woke = k.WaitForMultipleObjects(2, waits, False, ms)
+            if woke != WAIT_OBJECT_0:
+                k.CancelIoEx(handle, pointer)
+        done = wintypes.DWORD(0)
+        if k.GetOverlappedResult(handle, pointer, ctypes.byref(done), True):
+            return int(done.value)
+        code = _last_error()
+        if code == ERROR_OPERATION_ABORTED and woke == WAIT_TIMEOUT:
+            raise TimeoutError(f"{what} timed out")
+        if code == ERROR_OPERATION_ABORTED:
+            raise ConnectionAbortedError(f"{what}: the pipe was closed")
+        raise _win_error(code)
+    finally:
+        handle_close(event)
+
+
+def pipe_create(name: str, sddl: str, *, first: bool, buffer_size: int) -> int:
+    """One instance of the service's pipe, locked down by ``sddl``, local clients only.
+    ``first``: FILE_FLAG_FIRST_PIPE_INSTANCE, so the call fails if anyone else already made
+    a pipe of this name (squatting) instead of quietly becoming its second instance."""
+    from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+    class SecurityAttributes(ctypes.Structure):
+        _fields_ = [
+            ("nLength", wintypes.DWORD), ("lpSecurityDescriptor", ctypes.c_void_p),
+            ("bInheritHandle", wintypes.BOOL),
+        ]  # fmt: skip
+
+    descriptor = ctypes.c_void_p()
+    adv = _advapi32()
+    convert = adv.ConvertStringSecurityDescriptorToSecurityDescriptorW
+    if not convert(sddl, SDDL_REVISION_1, ctypes.byref(descriptor), None):
+        raise _error("ConvertStringSecurityDescriptorToSecurityDescriptorW")
+    try:
+        attributes = SecurityAttributes(ctypes.sizeof(SecurityAttributes), descriptor, False)
+        mode = PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED
+        if first:
+            mode |= FILE_FLAG_FIRST_PIPE_INSTANCE
+        handle = _kernel32().CreateNamedPipeW(
+            name, mode, PIPE_TYPE_BYTE | PIPE_REJECT_REMOTE_CLIENTS,
+            PIPE_UNLIMITED_INSTANCES, buffer_size, buffer_size, 0, ctypes.byref(attributes),
+        )  # fmt: skip
+        if handle in (None, INVALID_HANDLE_VALUE):
+            raise _error(f"CreateNamedPipeW {name}")
+        return int(handle)
+    finally:
+        _kernel32().LocalFree(descriptor)
+
+
+def pipe_accept(handle: int, cancel: int) -> None:
+    """Wait for a client on this instance (``ConnectNamedPipe``) until one comes or
+    ``cancel`` is set."""
+    k = _kernel32()
+    _overlapped_call(
+        "ConnectNamedPipe", handle, lambda ov: k.ConnectNamedPipe(handle, ov), cancel, None
+    )
+
+
+def pipe_open(name: str, timeout: float) -> int:
+    """A client's end of the pipe; FileNotFoundError when nothing listens, TimeoutError when
+    every instance stayed busy for ``timeout`` seconds."""
+    import time  # noqa: PLC0415
+
+    k = _kernel32()
+    deadline = time.monotonic() + timeout
+    while True:
+        handle = k.CreateFileW(
+            name, GENERIC_READ | GENERIC_WRITE, 0, None, OPEN_EXISTING,
+            FILE_FLAG_OVERLAPPED | SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION, None,
+        )  # fmt: skip
+        if handle not in (None, INVALID_HANDLE_VALUE):
+            return int(handle)
+        code = _last_error()
+        left = deadline - time.monotonic()
+        if code != ERROR_PIPE_BUSY or left <= 0:
+            raise _win_error(code)
+        k.WaitNamedPipeW(name, max(1, int(left * 1000)))
+
+
+def pipe_read(handle: int, size: int, cancel: int, timeout: float | None = None) -> bytes:
+    """Up to ``size`` bytes; b"" when the other end has closed."""
+    k = _kernel32()
+    buffer = ctypes.create_string_buffer(size)
+    try:
+        got = _overlapped_call(
+            "ReadFile",
+            handle,
+            lambda ov: k.ReadFile(handle, buffer, size, None, ov),
+            cancel,
+            timeout,
+        )
+    except OSError as exc:
+        if getattr(exc, "winerror", None) in CLOSED_ERRORS:
+            return b""
+        raise
+    return buffer.raw[:got]
+
+
+def pipe_write(handle: int, data: bytes, cancel: int, timeout: float | None) -> int:
+    """Write ``data`` (some of it, as Windows took it): the bytes written."""
+    k = _kernel32()
+    buffer = ctypes.create_string_buffer(data, len(data))
+    return _overlapped_call(
+        "WriteFile",
+        handle,
+        lambda ov: k.WriteFile(handle, buffer, len(data), None, ov),
+        cancel,
+        timeout,
+    )
+
+
+def pipe_client_pid(handle: int) -> int:
+    from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+    pid = wintypes.DWORD()
+    if not _kernel32().GetNamedPipeClientProcessId(handle, ctypes.byref(pid)):
+        raise _error("GetNamedPipeClientProcessId")
+    return int(pid.value)
+
+
+def pipe_server_pid(handle: int) -> int:
+    from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+    pid = wintypes.DWORD()
+    if not _kernel32().GetNamedPipeServerProcessId(handle, ctypes.byref(pid)):
+        raise _error("GetNamedPipeServerProcessId")
+    return int(pid.value)
+
+
+def pipe_client_token(handle: int) -> TokenFacts:
+    """The connected client's token: ``ImpersonateNamedPipeClient`` (this thread becomes the
+    client, at the identification level the client allowed), ``OpenThreadToken``, read it,
+    ``RevertToSelf``. ``ERROR_CANNOT_IMPERSONATE`` (OSError) until the client has written."""
+    import os  # noqa: PLC0415
+    from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+    adv, k = _advapi32(), _kernel32()
+    if not adv.ImpersonateNamedPipeClient(handle):
+        raise _error("ImpersonateNamedPipeClient")
+    token = wintypes.HANDLE()
+    try:
+        # OpenAsSelf: open it with the service's own rights, not the client's.
+        thread = k.GetCurrentThread()
+        if not adv.OpenThreadToken(thread, TOKEN_QUERY, True, ctypes.byref(token)):
+            raise _error("OpenThreadToken")
+    finally:
+        if not adv.RevertToSelf():
+            # A thread left running as the client must not go on serving: Microsoft's rule
+            # for a failed RevertToSelf is to end the process (the service manager restarts it).
+            os._exit(70)
+    try:
+        return _token_facts(int(token.value or 0))
+    finally:
+        handle_close(int(token.value or 0))
+
+
+def process_token(pid: int) -> TokenFacts:
+    """The token of process ``pid`` (OpenProcess with the limited query right, then
+    OpenProcessToken). PermissionError when its token is not ours to read."""
+    from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+    k, adv = _kernel32(), _advapi32()
+    process = k.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, False, pid)
+    if not process:
+        raise _error(f"OpenProcess {pid}")
+    try:
+        token = wintypes.HANDLE()
+        if not adv.OpenProcessToken(process, TOKEN_QUERY, ctypes.byref(token)):
+            raise _error(f"OpenProcessToken {pid}")
+        try:
+            return _token_facts(int(token.value or 0))
+        finally:
+            handle_close(int(token.value or 0))
+    finally:
+        handle_close(int(process))
+
+
+def own_token() -> TokenFacts:
+    """This process's own token (a test home's pipe grants its user; the lane's checks)."""
+    import os  # noqa: PLC0415
+
+    return process_token(os.getpid())
+
+
+def handle_owner_sid(handle: int) -> str:
+    """The owner of a kernel object (the pipe a client opened) as a SID string: the account
+    that created it, unless it ran as an administrator (then Administrators) or SYSTEM."""
+    owner, descriptor = ctypes.c_void_p(), ctypes.c_void_p()
+    se_kernel_object, owner_security_information = 6, 1
+    status = _advapi32().GetSecurityInfo(
+        handle, se_kernel_object, owner_security_information,
+        ctypes.byref(owner), None, None, None, ctypes.byref(descriptor),
+    )  # fmt: skip
+    if status != 0:
+        raise OSError(status, f"cannot read the pipe's owner (error {status})")
+    try:
+        return _sid_string(owner.value or 0)
+    finally:
+        _kernel32().LocalFree(descriptor)
+
+
+def _token_information(token: int, info_class: int) -> ctypes.Array[ctypes.c_char]:
+    from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+    adv = _advapi32()
+    needed = wintypes.DWORD(0)
+    adv.GetTokenInformation(token, info_class, None, 0, ctypes.byref(needed))
+    buffer = ctypes.create_string_buffer(max(needed.value, 4))
+    if not adv.GetTokenInformation(token, info_class, buffer, len(buffer), ctypes.byref(needed)):
+        raise _error(f"GetTokenInformation {info_class}")
+    return buffer
+
+
+def _sid_string(sid: int) -> str:
+    from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+    text = wintypes.LPWSTR()
+    if not _advapi32().ConvertSidToStringSidW(sid, ctypes.byref(text)):
+        raise _error("ConvertSidToStringSidW")
+    try:
+        return text.value or ""
+    finally:
+        _kernel32().LocalFree(ctypes.cast(text, ctypes.c_void_p))
+
+
+def _account_name(sid: int, fallback: str) -> str:
+    """``DOMAIN\\user`` as psutil's ``Process.username()`` gives it (the fallback: the SID)."""
+    from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+    name, domain = ctypes.create_unicode_buffer(256), ctypes.create_unicode_buffer(256)
+    name_len, domain_len, use = wintypes.DWORD(256), wintypes.DWORD(256), wintypes.DWORD()
+    if not _advapi32().LookupAccountSidW(
+        None, sid, name, ctypes.byref(name_len), domain, ctypes.byref(domain_len),
+        ctypes.byref(use),
+    ):  # fmt: skip
+        return fallback
+    return f"{domain.value}\\{name.value}" if domain.value else name.value
+
+
+def _token_facts(token: int) -> TokenFacts:
+    from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+    class SidAndAttributes(ctypes.Structure):
+        _fields_ = [("Sid", ctypes.c_void_p), ("Attributes", wintypes.DWORD)]
+
+    user = SidAndAttributes.from_buffer(_token_information(token, TOKEN_USER_CLASS))
+    sid = _sid_string(user.Sid or 0)
+    name = _account_name(user.Sid or 0, sid)
+    try:
+        elevation = _token_information(token, TOKEN_ELEVATION_CLASS)
+        elevated: bool | None = bool(ctypes.c_uint32.from_buffer(elevation).value)
+    except OSError:
+        elevated = None
+    groups: list[str] = []
+    raw = _token_information(token, TOKEN_GROUPS_CLASS)
+    count = ctypes.c_uint32.from_buffer(raw).value
+    entries = (SidAndAttributes * count).from_buffer(raw, ctypes.alignment(SidAndAttributes))
+    for entry in entries:
+        if entry.Attributes & SE_GROUP_ENABLED and entry.Sid:
+            groups.append(_sid_string(entry.Sid))
+    return TokenFacts(sid, name, elevated, tuple(groups))
+
+
+# --- the Windows service (the Service Control Manager) -----------------------------------
+
+SERVICE_WIN32_OWN_PROCESS = 0x10
+SERVICE_STOPPED, SERVICE_START_PENDING, SERVICE_STOP_PENDING, SERVICE_RUNNING = 1, 2, 3, 4
+SERVICE_ACCEPT_STOP, SERVICE_ACCEPT_SHUTDOWN = 0x1, 0x4
+SERVICE_CONTROL_STOP, SERVICE_CONTROL_INTERROGATE, SERVICE_CONTROL_SHUTDOWN = 1, 4, 5
+SERVICE_CONTROL_PRESHUTDOWN = 0xF
+NO_ERROR = 0
+ERROR_CALL_NOT_IMPLEMENTED = 120
+ERROR_SERVICE_DOES_NOT_EXIST = 1060
+ERROR_FAILED_SERVICE_CONTROLLER_CONNECT = 1063  # not started by the SCM: a console
+ERROR_SERVICE_SPECIFIC_ERROR = 1066
+SC_MANAGER_CONNECT = 0x1
+SERVICE_QUERY_CONFIG, SERVICE_QUERY_STATUS = 0x1, 0x4
+
+
+def service_dispatch(name: str, main: Callable[[], None]) -> bool:
+    """Hand this process's main thread to the Service Control Manager
+    (``StartServiceCtrlDispatcherW``): ``main`` runs as the service's ServiceMain on a thread
+    of the SCM's, and this returns True once the service has stopped. False at once when the
+    process was not started by the SCM (a console), which is how ``service run`` tells."""
+    from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+    adv = _dll("advapi32")
+    service_main = ctypes.WINFUNCTYPE(None, wintypes.DWORD, ctypes.POINTER(wintypes.LPWSTR))  # type: ignore[attr-defined]
+    callback = service_main(lambda _argc, _argv: main())
+
+    class TableEntry(ctypes.Structure):
+        _fields_ = [("lpServiceName", wintypes.LPWSTR), ("lpServiceProc", ctypes.c_void_p)]
+
+    table = (TableEntry * 2)(
+        TableEntry(name, ctypes.cast(callback, ctypes.c_void_p)), TableEntry(None, None)
+    )
+    adv.StartServiceCtrlDispatcherW.argtypes = [ctypes.c_void_p]
+    adv.StartServiceCtrlDispatcherW.restype = wintypes.BOOL
+    if adv.StartServiceCtrlDispatcherW(ctypes.addressof(table)):
+        return True
+    code = _last_error()
+    if code == ERROR_FAILED_SERVICE_CONTROLLER_CONNECT:
+        return False
+    raise _win_error(code)
+
+
+def service_register(name: str, handler: Callable[[int], int]) -> int:
+    """``RegisterServiceCtrlHandlerExW`` from ServiceMain: ``handler(control) -> error code``
+    answers the SCM's controls (stop, shutdown, interrogate). The handle it returns is for
+    ``service_set_status`` and is never closed."""
+    from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+    adv = _dll("advapi32")
+    handler_ex = ctypes.WINFUNCTYPE(  # type: ignore[attr-defined]
+        wintypes.DWORD, wintypes.DWORD, wintypes.DWORD, ctypes.c_void_p, ctypes.c_void_p
+    )
+    callback = handler_ex(lambda control, _kind, _data, _context: handler(int(control)))
+    _API[f"handler:{name}"] = callback  # the SCM calls it until the process ends
+    adv.RegisterServiceCtrlHandlerExW.argtypes = [
+        wintypes.LPCWSTR,
+        ctypes.c_void_p,
+        ctypes.c_void_p,
+    ]
+    adv.RegisterServiceCtrlHandlerExW.restype = ctypes.c_void_p
+    handle = adv.RegisterServiceCtrlHandlerExW(name, ctypes.cast(callback, ctypes.c_void_p), None)
+    if not handle:
+        raise _error("RegisterServiceCtrlHandlerExW")
+    return int(handle)
+
+
+def service_set_status(
+    handle: int,
+    state: int,
+    *,
+    accepted: int = 0,
+    exit_code: int = NO_ERROR,
+    specific: int = 0,
+    checkpoint: int = 0,
+    wait_hint_ms: int = 0,
+) -> None:
+    """``SetServiceStatus`` for this own-process service."""
+    from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+    class ServiceStatus(ctypes.Structure):
+        _fields_ = [
+            (field, wintypes.DWORD)
+            for field in (
+                "dwServiceType", "dwCurrentState", "dwControlsAccepted", "dwWin32ExitCode",
+                "dwServiceSpecificExitCode", "dwCheckPoint", "dwWaitHint",
+            )
+        ]  # fmt: skip
+
+    status = ServiceStatus(
+        SERVICE_WIN32_OWN_PROCESS, state, accepted, exit_code, specific, checkpoint, wait_hint_ms
+    )
+    adv = _dll("advapi32")
+    adv.SetServiceStatus.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+    adv.SetServiceStatus.restype = wintypes.BOOL
+    if not adv.SetServiceStatus(handle, ctypes.addressof(status)):
+        raise _error("SetServiceStatus")
+
+
+def service_query(name: str) -> tuple[int, int]:
+    """(start type, current state) of service ``name`` as the SCM has them
+    (``QueryServiceConfigW``, ``QueryServiceStatusEx``); ``OSError`` with ``winerror``
+    ERROR_SERVICE_DOES_NOT_EXIST when it is not installed."""
+    from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+    adv = _dll("advapi32")
+    p, d = ctypes.c_void_p, wintypes.DWORD
+    adv.OpenSCManagerW.argtypes = [wintypes.LPCWSTR, wintypes.LPCWSTR, d]
+    adv.OpenSCManagerW.restype = p
+    adv.OpenServiceW.argtypes = [p, wintypes.LPCWSTR, d]
+    adv.OpenServiceW.restype = p
+    adv.QueryServiceConfigW.argtypes = [p, p, d, ctypes.POINTER(d)]
+    adv.QueryServiceStatusEx.argtypes = [p, ctypes.c_int, p, d, ctypes.POINTER(d)]
+    adv.CloseServiceHandle.argtypes = [p]
+    manager = adv.OpenSCManagerW(None, None, SC_MANAGER_CONNECT)
+    if not manager:
+        raise _error("OpenSCManagerW")
+    try:
+        service = adv.OpenServiceW(manager, name, SERVICE_QUERY_CONFIG | SERVICE_QUERY_STATUS)
+        if not service:
+            raise _error(f"OpenServiceW {name}")
+        try:
+            needed = d(0)
+            adv.QueryServiceConfigW(service, None, 0, ctypes.byref(needed))
+            config = ctypes.create_string_buffer(max(needed.value, 64))
+            if not adv.QueryServiceConfigW(service, config, len(config), ctypes.byref(needed)):
+                raise _error("QueryServiceConfigW")
+            start_type = ctypes.c_uint32.from_buffer(config, 4).value  # dwStartType
+            process = ctypes.create_string_buffer(36)  # SERVICE_STATUS_PROCESS
+            if not adv.QueryServiceStatusEx(service, 0, process, 36, ctypes.byref(needed)):
+                raise _error("QueryServiceStatusEx")
+            state = ctypes.c_uint32.from_buffer(process, 4).value  # dwCurrentState
+            return start_type, state
+        finally:
+            adv.CloseServiceHandle(service)
+    finally:
+        adv.CloseServiceHandle(manager)

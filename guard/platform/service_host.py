@@ -144,11 +144,13 @@ UNIT = "scamguard.service"
 
 def unit_state() -> str:
     """What the OS's service manager says about the service, in a few words ("enabled,
-    inactive", "masked"), or "" where it cannot be asked. Linux only for now: ``systemctl``
-    (Windows' service control manager and launchd are asked by their adapters)."""
+    inactive", "masked"), or "" where it cannot be asked: ``systemctl`` on Linux, the
+    Service Control Manager on Windows (launchd is asked by its adapter)."""
     import shutil  # noqa: PLC0415
     import subprocess  # noqa: PLC0415
 
+    if current_os() == "windows":
+        return windows_unit_state()
     if current_os() != "linux" or shutil.which("systemctl") is None:
         return ""
     answers = []
@@ -165,6 +167,34 @@ def unit_state() -> str:
             return ""
         answers.append(done.stdout.strip() or "unknown")
     return ", ".join(answers)
+
+
+WINDOWS_SERVICE = "ScamGuard"
+_START_TYPES = {0: "boot", 1: "system", 2: "automatic", 3: "manual", 4: "disabled"}
+_STATES = {
+    1: "stopped",
+    2: "starting",
+    3: "stopping",
+    4: "running",
+    5: "resuming",
+    6: "pausing",
+    7: "paused",
+}
+
+
+def windows_unit_state() -> str:
+    """The SCM's word on the ``ScamGuard`` service: "automatic, running", "disabled,
+    stopped", "not installed"; "" when the SCM cannot be asked."""
+    from guard.platform import _winapi  # noqa: PLC0415 - Windows only
+
+    try:
+        start_type, state = _winapi.service_query(WINDOWS_SERVICE)
+    except OSError as exc:
+        if getattr(exc, "winerror", None) == _winapi.ERROR_SERVICE_DOES_NOT_EXIST:
+            return "not installed"
+        return ""
+    start = _START_TYPES.get(start_type, f"start type {start_type}")
+    return f"{start}, {_STATES.get(state, f'state {state}')}"
 
 
 def person_homes(os_name: str | None = None) -> list[Path]:
