@@ -36,6 +36,7 @@ DOCUMENTED = {
     "stopped",
     "resumed-from-outside",
     "stopped-again",
+    "denied",
 }
 
 

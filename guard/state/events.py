@@ -38,6 +38,8 @@ class EventKind(StrEnum):
     RESUMED_FROM_OUTSIDE = "resumed-from-outside"
     # A removed tool started or downloaded again, and stopped at once.
     STOPPED_AGAIN = "stopped-again"
+    # A tool's program file refused by the kernel before it ran (Linux exec gate, fanotify).
+    DENIED = "denied"
 
 
 def iso(timestamp: float) -> str:
