@@ -7,6 +7,7 @@ root and a kernel with fanotify exec permission events; skipped with the reason 
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import errno
 import hashlib
@@ -202,6 +203,19 @@ def test_without_root_fanotify_is_refused_with_a_one_line_reason() -> None:
     if result.returncode != 0:
         pytest.skip(f"cannot run Python as nobody here: {result.stderr.strip()[-200:]}")
     assert "needs root" in result.stdout and len(result.stdout.strip().splitlines()) == 1
+
+
+def test_the_guard_never_execs_through_posix_spawn() -> None:
+    """CPython's os.posix_spawn holds the GIL while the kernel holds the child's exec for
+    the gate's answer, and the gate's thread needs the GIL to answer: one such call in the
+    guard's process would stop every exec on the marked mounts for good."""
+    root = Path(__file__).resolve().parent.parent
+    offenders = []
+    for path in [*(root / "guard").rglob("*.py"), *(root / "ui").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in ("posix_spawn", "posix_spawnp"):
+                offenders.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert offenders == []
 
 
 # --- the engine's question: lock-free, the same exemptions as a freeze ---

@@ -173,6 +173,8 @@ class Fanotify:
         """Wrap a descriptor from ``fanotify_init``; use :meth:`open`."""
         self.fd = fd
         self._closed = False
+        self._poller = select.poll()  # one, reused: every exec waits on this loop
+        self._poller.register(fd, select.POLLIN)
 
     @classmethod
     def open(cls, flags: int = FAN_CLASS_CONTENT | FAN_CLOEXEC | FAN_NONBLOCK) -> Fanotify:
@@ -204,10 +206,8 @@ class Fanotify:
     def wait(self, timeout: float | None) -> bool:
         """Whether records are waiting within ``timeout`` s (None: until there are)."""
         self._check_open()
-        poller = select.poll()
-        poller.register(self.fd, select.POLLIN)
         millis = None if timeout is None else max(0.0, timeout) * 1000.0
-        return bool(poller.poll(millis))
+        return bool(self._poller.poll(millis))
 
     def read(self) -> list[FanEvent]:
         """The records waiting now ([] if none). Raises FanotifyError (see parse_events)."""
