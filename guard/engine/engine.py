@@ -16,7 +16,8 @@ This module holds the engine's entry points and the incident state machine; each
 of its work has a module of its own, mixed into ``Engine``: ``detection`` (a sighting becomes
 an incident and a freeze), ``holding`` (frozen stays frozen), ``allowing`` (allowances and
 trust), ``removals`` (kill now, move files after the lock), ``membership`` (which incident a
-process belongs to), ``exempt_rules`` (what is left alone) and ``dispatch`` (telling the
+process belongs to), ``exempt_rules`` (what is left alone), ``exec_denial`` (the Linux exec
+gate's question and report) and ``dispatch`` (telling the
 journal and the listeners, on their own thread). The mixins share one base, ``core``, which
 declares the state and methods they use across modules, for the type checker.
 """
