@@ -280,6 +280,8 @@ class LiveGuard:
         root or kernel support the guard carries on: the freeze still protects."""
         if self.gate is None:
             return "off"
+        # Read now, so the gate's first question never reads the settings file.
+        self.engine.trusted_seen = frozenset(self.engine.trusted())
         try:
             self.gate.start()
         except GateUnavailable as exc:
