@@ -32,6 +32,7 @@ from guard.instance import AlreadyRunning
 from guard.live import GuardOptions, LiveGuard
 from guard.platform import autostart
 from guard.providers.model import Profile
+from guard.service.remote import RemoteGuard
 from guard.state import changes, machine_config, paths, settings
 from guard.state.events import EventKind, GuardEvent
 from guard.updates import client as update_client
@@ -71,6 +72,8 @@ class AppOptions:
     allow_wait: int = DEFAULT_ALLOW_WAIT
     use_tray: bool | None = None  # None: wherever the desktop has a tray
     signatures: Path | None = None
+    # Connect to the guard service when it runs (False: always the tray's own guard).
+    use_service: bool = True
     # What "today" is when judging whether the built-in signatures are out of date.
     today: Callable[[], dt.date] = clock.today
 
@@ -90,7 +93,7 @@ class TrayApp(QObject):
         self.options = options or AppOptions()
         self.database: ActiveDatabase = load_active(self.options.signatures)
         self.identifier = Identifier(SignatureIndex(self.database.signatures))
-        self.guard: LiveGuard | None = None
+        self.guard: LiveGuard | RemoteGuard | None = None
         self.alerts: AlertController | None = None
         self.running = False
         self.reason = ""
@@ -138,7 +141,7 @@ class TrayApp(QObject):
         else:
             self.status_window.show()
         try:
-            guard = LiveGuard(self.identifier, self.options.guard)
+            guard = self._service_guard() or LiveGuard(self.identifier, self.options.guard)
         except (AlreadyRunning, SourceUnavailable, OSError) as exc:
             self._on_failed(None, str(exc))
             return
@@ -163,6 +166,23 @@ class TrayApp(QObject):
         QTimer.singleShot(0, self._prewarm)
         if not self._update_timer.isActive():
             self._schedule_updates(first=True)
+
+    def _service_guard(self) -> RemoteGuard | None:
+        """The guard service's engine, when the service runs here: then this window only
+        shows and asks, and the service (root) decides and cannot be stopped by the person.
+        Without it (pip, a source checkout) the tray runs its own guard as before."""
+        if not self.options.use_service:
+            return None
+        return RemoteGuard.find(
+            lambda: self.identifier.index.tools,
+            lambda line: print(f"scamguard: {line}", file=sys.stderr),
+            on_reconnected=self._service_back,
+        )
+
+    def _service_back(self) -> None:
+        """The service answers again (on the link's thread): protecting again."""
+        if self.guard is not None:
+            self.guard_running.emit(self.guard)
 
     def _prewarm(self) -> None:
         """Paint one warning offscreen while nothing is happening, so fonts and styles are
@@ -254,8 +274,12 @@ class TrayApp(QObject):
     def _on_event(self, event: GuardEvent, _view: IncidentView | None) -> None:
         if event.kind == EventKind.STOPPED:
             self.running = False
+            if event.data.get("reason") == "service-gone":  # the link tries again itself
+                self.reason = event.message
         if event.kind == EventKind.ALLOWED and event.data.get("scope") == "trusted":
             self._notice_trusted(event, _view)
+        if event.kind == EventKind.PROTECTION_OFF and event.data.get("notice"):
+            self._notice_protection_off(event)
         if event.kind == EventKind.ENDED and event.incident:
             self._noticed.discard(event.incident)  # its next start gets a notice again
         self._refresh()
@@ -313,9 +337,36 @@ class TrayApp(QObject):
         self.notices.append(notice)
         notice.destroyed.connect(lambda *_: self.notices.remove(notice))
 
+    def _notice_protection_off(self, event: GuardEvent) -> None:
+        """Once, in plain words: protection was off, and what to do if a caller did it."""
+        provider, _generic = self.profiles()
+        number = next((n.number for n in provider.numbers), "")
+        call = (
+            tr("hang up and call {name} on {number} from another phone.").format(
+                name=provider.name, number=number
+            )
+            if number
+            else tr("hang up and call your provider from another phone.")
+        )
+        self._box(
+            tr("ScamGuard was switched off"),
+            tr("ScamGuard was not protecting this computer for a while: {what}").format(
+                what=event.message
+            )
+            + "\n\n"
+            + tr("If someone on the phone asked you to switch it off, it is a scam:")
+            + " "
+            + call,
+        )
+
     def _remove_trusted(self, incident: str, tool_id: str) -> None:
         name = next((t.name for t in self.database.signatures.tools if t.id == tool_id), tool_id)
-        changes.remove_trust(tool_id, name=name, report=self._report)
+        if isinstance(self.guard, RemoteGuard):  # the service's trust list: administrators'
+            said = self.guard.request("trust", tool=tool_id, action="remove")
+            if not said.get("ok"):
+                self._box(tr("Trusted programs"), str(said.get("message", "")))
+        else:
+            changes.remove_trust(tool_id, name=name, report=self._report)
         if self.alerts is not None:
             self.alerts.remove([incident])
 

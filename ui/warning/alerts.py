@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
+from typing import Protocol
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
-from guard.engine.engine import Engine
 from guard.engine.incidents import AllowScope, DecisionError, IncidentView
 from guard.providers.model import Profile
 from guard.state.events import GuardEvent
@@ -36,6 +36,18 @@ class EngineBridge(QObject):
 
     def __call__(self, event: GuardEvent, view: IncidentView | None) -> None:
         self.received.emit(event, view)  # queued: the receiver lives on the GUI thread
+
+
+class Decisions(Protocol):
+    """What the warning needs of an engine: the tray's own (``Engine``) or the guard
+    service's as the tray sees it (``guard/service/remote.py``, which sends each decision
+    to the service and raises DecisionError when the service refuses it)."""
+
+    def incidents(self, pending_only: bool = False) -> list[IncidentView]: ...
+    def incident(self, incident_id: str) -> IncidentView: ...
+    def block(self, incident_id: str) -> IncidentView: ...
+    def allow(self, incident_id: str, scope: AllowScope) -> IncidentView: ...
+    def problem(self, message: str) -> None: ...
 
 
 class AlertController(QObject):
@@ -56,7 +68,7 @@ class AlertController(QObject):
 
     def __init__(
         self,
-        engine: Engine,
+        engine: Decisions,
         profiles: Callable[[], tuple[Profile, Profile | None]],
         allow_wait: int = DEFAULT_ALLOW_WAIT,
         today: Callable[[], dt.date] = dt.date.today,
