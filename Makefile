@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/tray.py
 	$(BIN)/python benchmarks/hold.py
 	$(BIN)/python benchmarks/renamed_tools.py
+	$(BIN)/python benchmarks/exec_gate.py
 
 # The warning as a person sees it, for the README and for ISPs to compare against.
 previews: $(STAMP)

@@ -31,6 +31,7 @@ from guard.state import journal, paths, settings, settings_edits
 from guard.state.events import EventKind, GuardEvent
 from guard.state.journal import Journal
 from guard.state.paths import journal_path, quarantine_dir
+from guard.watch.exec_gate import ExecGate, GateUnavailable
 from guard.watch.install_watcher import InstallWatcher
 from guard.watch.process_watcher import ProcessWatcher
 from guard.watch.remote_switches import MEMORY_FILE, RemoteSwitches
@@ -64,6 +65,9 @@ class GuardOptions:
     watch_switches: bool = True
     # The service's guard: every person's Downloads and Desktop, not this account's.
     everyone: bool = False
+    # Linux, as root: refuse a known tool before it runs (fanotify; guard/watch/exec_gate.py).
+    # Confined to a folder (only_under), it watches that folder only, never whole mounts.
+    exec_gate: bool = False
 
 
 class TrustedTools:
@@ -188,6 +192,7 @@ class LiveGuard:
             self.engine.problem,
             ignore_under=[paths.state_dir()],
         )
+        self.gate = self._build_gate()
         self.inbox = RequestInbox(journal_path(), self.engine)
         self._installed = paths.installed_signatures_dir()  # the update in use (or none)
         self._stop = threading.Event()
@@ -210,6 +215,7 @@ class LiveGuard:
                 self.switches.start()  # after the first process scan: a running server joins
             except Exception as exc:  # the rest of the guard protects without it
                 self.engine.problem(f"remote-access settings are not watched ({exc!r})")
+        gate = self._start_gate()
         self.inbox.expire_stale()
         self._housekeeper.start()
         self._holder.start()
@@ -224,6 +230,7 @@ class LiveGuard:
             interval_ms=round(self.options.interval * 1000),
             folders=status,
             tools=len(self.identifier.index),
+            exec_gate=gate,
         )
 
     def stop(self, reason: str = "") -> None:
@@ -232,6 +239,8 @@ class LiveGuard:
         ``reason`` (the tray's "Quit", a restart for new folders) goes into the journal.
         """
         self._stop.set()
+        if self.gate is not None:
+            self.gate.stop()  # first: execs are never left waiting for a stopping guard
         self.processes.stop()
         self.installs.stop()
         if self.switches is not None:
@@ -253,6 +262,45 @@ class LiveGuard:
         self.journal.flush()
         self.journal.close()
         self.instance.release()
+
+    # --- the exec gate (Linux, root): guard/watch/exec_gate.py ---
+
+    def _build_gate(self) -> ExecGate | None:
+        if not self.options.exec_gate:
+            return None
+        confined = self.options.only_under
+        gate = ExecGate(
+            self.identifier,
+            self.engine.exec_spared,
+            self.engine.exec_denied,
+            self.engine.problem,
+            content=self.processes.content,
+            folders=[confined] if confined else None,
+        )
+        self.installs.on_identified = gate.landed
+        self.engine.add_listener(gate.on_event)  # a decision empties its cache
+        return gate
+
+    def _start_gate(self) -> str:
+        """Start the exec gate if asked; what the ``started`` event says about it. Without
+        root or kernel support the guard carries on: the freeze still protects."""
+        if self.gate is None:
+            return "off"
+        # Read now, so the gate's first question never reads the settings file.
+        self.engine.trusted_seen = frozenset(self.engine.trusted())
+        try:
+            self.gate.start()
+        except GateUnavailable as exc:
+            self.engine.problem(
+                f"programs are not checked before they start ({exc}); freezing continues"
+            )
+            return f"unavailable: {exc}"
+        if self.gate.problems:
+            self.engine.problem(
+                f"{len(self.gate.problems)} place(s) are not checked before programs start "
+                f"(first: {self.gate.problems[0]})"
+            )
+        return self.gate.describe()
 
     def _follow_updates(self) -> None:
         """An update installed by ``scamguard update`` (or the tray) moves the pointer; the

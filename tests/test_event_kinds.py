@@ -38,6 +38,7 @@ DOCUMENTED = {
     "stopped-again",
     "refused",
     "protection-off",
+    "denied",
 }
 
 

@@ -16,7 +16,8 @@ This module holds the engine's entry points and the incident state machine; each
 of its work has a module of its own, mixed into ``Engine``: ``detection`` (a sighting becomes
 an incident and a freeze), ``holding`` (frozen stays frozen), ``allowing`` (allowances and
 trust), ``removals`` (kill now, move files after the lock), ``membership`` (which incident a
-process belongs to), ``exempt_rules`` (what is left alone) and ``dispatch`` (telling the
+process belongs to), ``exempt_rules`` (what is left alone), ``exec_denial`` (the Linux exec
+gate's question and report) and ``dispatch`` (telling the
 journal and the listeners, on their own thread). The mixins share one base, ``core``, which
 declares the state and methods they use across modules, for the type checker.
 """
@@ -33,6 +34,7 @@ from typing import Any
 from guard.engine.allowing import Allowing
 from guard.engine.detection import Detection, OnDetect
 from guard.engine.dispatch import EventDispatch
+from guard.engine.exec_denial import ExecDenial
 from guard.engine.exempt_rules import ExemptionRules
 from guard.engine.exemptions import Exemptions
 from guard.engine.holding import Holding
@@ -54,7 +56,9 @@ JOIN_WINDOW = 600.0
 _TIMELINE_CAP = 500
 
 
-class Engine(Detection, Holding, Allowing, Removals, Membership, ExemptionRules, Switching):
+class Engine(
+    Detection, Holding, Allowing, Removals, Membership, ExemptionRules, Switching, ExecDenial
+):
     """One guard's incidents and the actions on them; thread-safe behind one lock."""
 
     def __init__(
@@ -79,6 +83,8 @@ class Engine(Detection, Holding, Allowing, Removals, Membership, ExemptionRules,
         self.on_detect = OnDetect(on_detect)
         self.journal = journal
         self.trusted = trusted
+        # The trusted tools as housekeeping last read them: the exec gate asks without I/O.
+        self.trusted_seen: frozenset[str] | None = None
         self.control = control or ProcessControl()
         self.join_window = join_window
         self.clock = clock
@@ -202,6 +208,7 @@ class Engine(Detection, Holding, Allowing, Removals, Membership, ExemptionRules,
         with self._lock:
             now = self.clock()
             trusted = self.trusted()
+            self.trusted_seen = frozenset(trusted)
             for inc in list(self._incidents.values()):
                 self._check_members(inc, gone)
                 self._check_state(inc, now, trusted)

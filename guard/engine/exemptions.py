@@ -109,7 +109,11 @@ class Exemptions:
             name = process_name(proc)
         except psutil.Error:
             return None
-        exe = exe_of(proc)
+        return self.system_program(name, exe_of(proc), root)
+
+    def system_program(self, name: str, exe: str | None, root: bool = True) -> str | None:
+        """Why the program ``name`` (file ``exe``) is the operating system's own and what it
+        claims to be, or None. Also asked by the exec gate, before the program runs."""
         reason = is_protected_program(name, exe, self.os_name)
         if reason is None:
             return None  # whatever interpreter it runs on, its own name is not the system's
@@ -120,11 +124,19 @@ class Exemptions:
         return reason
 
     def name_alone(
-        self, info: ProcessInfo, tool: ToolSignature, verdict: Identification, cwd: str | None
+        self,
+        info: ProcessInfo,
+        tool: ToolSignature,
+        verdict: Identification,
+        cwd: str | None,
+        *,
+        read_packages: bool = True,
     ) -> tuple[str | None, list[Evidence]]:
         """Why a matched program in a system folder is held back from freezing (None when it
         may be frozen), and any corroborating evidence found on the way (the tool's own
-        package owns the file)."""
+        package owns the file). Without ``read_packages`` (the exec gate, which reads nothing
+        from disk while an exec waits) dpkg's file lists are not asked, so a program only
+        its package could vouch for is held back here and left to the freeze."""
         path = program_file(info.name, info.exe, info.cmdline, cwd)
         if path is None or not in_system_folder(path, self.os_name, self.env):
             return None, []
@@ -136,7 +148,7 @@ class Exemptions:
             where = declared[0][1]
             detail = f"lies in {tool.name}'s install location {where}"
             return None, [Evidence("install-path", path, detail, tool.id)]
-        if self.os_name == "linux":
+        if self.os_name == "linux" and read_packages:
             # A name from the alternatives system (/usr/bin/vncserver) is a link to the file
             # the package installed (/usr/bin/tigervncserver).
             real = os.path.realpath(path)

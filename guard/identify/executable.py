@@ -98,6 +98,20 @@ class ExecutableFacts:
                 self._cache.popitem(last=False)
         return facts
 
+    def peek(
+        self, path: str | os.PathLike[str], st: os.stat_result, want_hash: bool
+    ) -> FileFacts | None:
+        """The facts already read for the file ``st`` describes (``path`` only names it on a
+        file system without inode numbers), or None. Never touches the file: the exec gate
+        asks while an exec waits for its answer (guard/watch/exec_gate.py)."""
+        key = _key(path, st)
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is None or (want_hash and cached.sha256 is None):
+                return None
+            self._cache.move_to_end(key)
+            return cached
+
     def __len__(self) -> int:
         return len(self._cache)
 

@@ -42,6 +42,8 @@ class EventKind(StrEnum):
     REFUSED = "refused"
     # Protection was off for a while: the service stopped, killed, or paused from outside.
     PROTECTION_OFF = "protection-off"
+    # A tool's program file refused by the kernel before it ran (Linux exec gate, fanotify).
+    DENIED = "denied"
 
 
 def iso(timestamp: float) -> str:

@@ -48,7 +48,8 @@ class ContentLook:
         self.identifier = identifier
         self.on_match = on_match
         self.report = report
-        self._queue: queue.Queue[ProcessInfo | None] = queue.Queue(max_queue)
+        # A process to look at, or a program file's path (the exec gate's hand-off).
+        self._queue: queue.Queue[ProcessInfo | str | None] = queue.Queue(max_queue)
         self._thread = threading.Thread(target=self._run, name="content-look", daemon=True)
         self.dropped = 0
         self._dropping = False
@@ -90,6 +91,19 @@ class ContentLook:
         else:
             self._dropping = False
 
+    def submit_file(self, path: str) -> bool:
+        """Queue a read of the program file at ``path``, so its content is known at its next
+        exec: the exec gate let it start without knowing it (guard/watch/exec_gate.py). Never
+        blocks; False when the queue is full (the process's own look still follows)."""
+        with self._done:
+            self._pending += 1
+        try:
+            self._queue.put_nowait(path)
+        except queue.Full:
+            self._finished()
+            return False
+        return True
+
     def retry(self) -> None:
         """Queue set-aside looks again while there is room (the poller calls this once a
         second). A process that has ended since is skipped by the look itself."""
@@ -115,9 +129,13 @@ class ContentLook:
             if info is None or self._stopping.is_set():
                 return
             try:
-                self._look(info)
+                if isinstance(info, str):  # read into the cache the exec gate peeks at
+                    self.identifier.executables.read(info, self.identifier.hash_files)
+                else:
+                    self._look(info)
             except Exception as exc:  # one odd file must never stop the second look
-                self.report(f"reading the program file of {info.label} failed ({exc!r})")
+                label = info if isinstance(info, str) else info.label
+                self.report(f"reading the program file of {label} failed ({exc!r})")
             finally:
                 self.looked += 1
                 self._finished()

@@ -153,6 +153,9 @@ class InstallWatcher:
         self.identifier = identifier
         self.on_file = on_file
         self.report = report
+        # Also told of each tool identified, with the file's stat then (the exec gate:
+        # a file identified on arrival is refused at its first exec).
+        self.on_identified: Callable[[str, os.stat_result, Identification], None] | None = None
         # Real paths: events arrive under the real folders watched (links resolved).
         self.ignore_under = [os.path.join(os.path.realpath(p), "") for p in ignore_under or []]
         self._folders = [_Folder(f) for f in folders]
@@ -626,6 +629,8 @@ class InstallWatcher:
         for ev in verdict.evidence:
             if ev.kind == REFUSED_KIND:  # a zip over a limit (a bomb?): one line, said once
                 self.report(f"{item.path}: {ev.detail}")
+        if verdict.matched and self.on_identified is not None and not is_dir:
+            self.on_identified(item.path, st, verdict)
         if verdict.matched:
             quarantinable = item.folder.quarantine and (
                 not is_dir or item.path.casefold().endswith(".app")
