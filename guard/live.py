@@ -62,6 +62,8 @@ class GuardOptions:
     # out, tests), the guard leaves the computer's real settings alone unless given one.
     switches: SwitchAdapter | None = None
     watch_switches: bool = True
+    # The service's guard: every person's Downloads and Desktop, not this account's.
+    everyone: bool = False
 
 
 class TrustedTools:
@@ -172,7 +174,11 @@ class LiveGuard:
             lineage=self.engine.lineage,
             interest=self.engine.is_member,
         )
-        folders = locations.watch_folders() if self.options.default_folders else []
+        folders = (
+            locations.watch_folders(everyone=self.options.everyone)
+            if self.options.default_folders
+            else []
+        )
         folders += [WatchFolder(Path(p)) for p in self.options.extra_folders]
         # A second identifier over the same index: each watcher thread keeps its own cache.
         self.installs = InstallWatcher(

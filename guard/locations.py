@@ -15,6 +15,7 @@ from pathlib import Path
 import platformdirs
 
 from guard import platform
+from guard.platform import service_host
 from guard.platform.folders import WatchFolder, unique
 
 __all__ = [
@@ -47,13 +48,26 @@ def desktop_entry_folders(os_name: str | None = None) -> list[Path]:
 
 
 def watch_folders(
-    os_name: str | None = None, env: Mapping[str, str] | None = None
+    os_name: str | None = None, env: Mapping[str, str] | None = None, *, everyone: bool = False
 ) -> list[WatchFolder]:
-    """The per-OS folders tools arrive in (issue 3's list), in the order they are armed."""
+    """The per-OS folders tools arrive in (issue 3's list), in the order they are armed.
+
+    ``everyone``: the service's list, every person's Downloads and Desktop (by the usual
+    names in each home) instead of this account's own."""
     env = os.environ if env is None else env
+    if everyone:
+        personal = [
+            WatchFolder(home / sub)
+            for home in service_host.person_homes(os_name)
+            for sub in ("Downloads", "Desktop")
+        ]
+    else:
+        personal = [
+            WatchFolder(Path(platformdirs.user_downloads_dir())),
+            WatchFolder(Path(platformdirs.user_desktop_dir())),
+        ]
     folders = [
-        WatchFolder(Path(platformdirs.user_downloads_dir())),
-        WatchFolder(Path(platformdirs.user_desktop_dir())),
+        *personal,
         # Busy with other programs' scratch folders, so its top level only; but a zip opened
         # from Explorer or 7-Zip unpacks into a new folder here (Temp1_x.zip, 7zXXXX), and
         # those new folders are watched too.

@@ -36,6 +36,8 @@ DOCUMENTED = {
     "stopped",
     "resumed-from-outside",
     "stopped-again",
+    "refused",
+    "protection-off",
 }
 
 

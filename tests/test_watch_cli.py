@@ -28,8 +28,10 @@ from tests.helpers import ON_WINDOWS, wait_for
 class WatchProcess:
     """``python -m guard watch --json`` confined to the test's folders, its events parsed."""
 
+    COMMAND = ("watch", "--json", "--no-default-dirs")
+
     def __init__(self, *args: str, cwd: Path = REPO, launcher: list[str] | None = None):
-        cmd = [sys.executable, "-m", "guard", "watch", "--json", "--no-default-dirs", *args]
+        cmd = [sys.executable, "-m", "guard", *self.COMMAND, *args]
         self.proc = subprocess.Popen(
             [*(launcher or []), *cmd],
             stdout=subprocess.PIPE,
@@ -118,6 +120,8 @@ def test_ctrl_c_exits_cleanly_and_leaves_tools_frozen(watch: WatchProcess, spawn
     watch.wait_event("frozen", pid=tool.pid)
     assert watch.stop(signal.SIGINT) == 0
     assert "Traceback" not in watch.stderr
+    # No service in a test home: the person is told this guard can be stopped by one command.
+    assert "running without tamper protection" in watch.stderr
     assert watch.events[-1]["event"] == "stopped" and watch.events[-1]["frozen"]
     assert is_stopped(tool.pid)
 

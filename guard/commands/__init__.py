@@ -10,6 +10,7 @@ from guard.commands import (
     provider,
     quarantine,
     scan,
+    service,
     signatures,
     trust,
     update,
@@ -30,4 +31,5 @@ COMMANDS = (
     keys,
     feed,
     keep_running,
+    service,
 )

@@ -9,6 +9,9 @@ permanent trust is ``scamguard trust``.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import time
+from typing import Any
 
 from guard.commands.pause import add_script_flag, journal_skipped, think_first
 from guard.engine.incidents import AllowScope
@@ -62,6 +65,9 @@ def run(args: argparse.Namespace) -> int:
         scope_text = args.duration or "until-closed"
     else:
         scope_text = None
+    service = _service()
+    if service is not None:
+        return _through_service(service, args, scope_text)
     if not is_running():
         raise UsageError(
             "ScamGuard is not running, so nothing was changed. A tool it froze before it "
@@ -96,6 +102,53 @@ def run(args: argparse.Namespace) -> int:
             }
         )
     if state != "done":
+        raise UsageError(message)
+    if not args.json:
+        print(message)
+    return EXIT_OK
+
+
+def _service() -> Any:
+    """The guard service when it runs (it, not a guard of the person's, holds the tools)."""
+    from guard.service.client import ServiceClient, ServiceUnavailable  # noqa: PLC0415
+
+    try:
+        return ServiceClient.connect("cli")
+    except ServiceUnavailable:
+        return None
+
+
+def _through_service(client: Any, args: argparse.Namespace, scope_text: str | None) -> int:
+    """The decision, made by the service under its own rules: an "allow" comes after this
+    terminal's pause, and the service may still ask for its own wait (``retry_after``: the
+    warning must have been in front of the person for 30 seconds), which is waited out once."""
+    with contextlib.closing(client):
+        fields: dict[str, Any] = {"incident": args.incident, "action": args.action}
+        if args.action == "allow":
+            think_first(
+                f"let the tool of incident {args.incident} run again",
+                scripted=args.not_on_the_phone,
+                on_skipped=lambda: None,  # the service journals every decision and refusal
+            )
+            fields.update(scope=scope_text, nobody_on_phone=True)
+        answer = client.request("decide", **fields)
+        wait = answer.get("retry_after")
+        if not answer.get("ok") and isinstance(wait, (int, float)) and 0 < wait <= 60:
+            print(f"The ScamGuard service asks for {wait:.0f} more seconds; waiting.", flush=True)
+            time.sleep(wait)  # the service's own rule: nothing to wait on but time
+            answer = client.request("decide", **fields)
+    message = str(answer.get("message", ""))
+    if args.json:
+        print_json(
+            {
+                "incident": args.incident,
+                "action": args.action,
+                "state": "done" if answer.get("ok") else "refused",
+                "answer": message,
+                "scope": scope_text,
+            }
+        )
+    if not answer.get("ok"):
         raise UsageError(message)
     if not args.json:
         print(message)

@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
     except (SourceUnavailable, AlreadyRunning) as exc:
         raise UsageError(str(exc)) from None
     stop = threading.Event()
-    printer = _json_printer if args.json else _HumanPrinter()
+    printer = json_printer if args.json else HumanPrinter()
 
     def print_or_stop(event: GuardEvent, incident: Any) -> None:
         try:
@@ -121,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a person stops it
         guard.start()
+        warn(_tamper_line())
         stop.wait()
     with contextlib.suppress(KeyboardInterrupt):
         guard.stop()
@@ -128,11 +129,28 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _json_printer(event: GuardEvent, _incident: Any) -> None:
+def _tamper_line() -> str:
+    """One line on what this guard can and cannot withstand: it runs as the person, so one
+    dictated command stops it; the service (root) is the tamper-protected one."""
+    from guard.service.client import running  # noqa: PLC0415
+
+    if running():
+        return (
+            "the ScamGuard service is also protecting this computer; this guard runs as you "
+            "beside it"
+        )
+    return (
+        "running without tamper protection: this guard runs as you, so one command can stop "
+        "it. The ScamGuard service (installed with the package) protects every account and "
+        "only an administrator can stop it"
+    )
+
+
+def json_printer(event: GuardEvent, _incident: Any) -> None:
     print(json.dumps(event.to_json(), ensure_ascii=False), flush=True)
 
 
-class _HumanPrinter:
+class HumanPrinter:
     """One line per event; the first freeze of an incident says how to decide."""
 
     def __init__(self) -> None:

@@ -54,6 +54,15 @@ def program_data() -> Path | None:
     return None
 
 
+def is_elevated() -> bool:
+    """Does this process hold an administrator's rights now (an elevated token, or SYSTEM)?
+    ``IsUserAnAdmin`` answers for the process's own token; False when it cannot be asked."""
+    try:
+        return bool(_windll().shell32.IsUserAnAdmin())
+    except (AttributeError, OSError):
+        return False
+
+
 def owner_sid(path: Path) -> str:
     """The owner of ``path`` as a SID string ("S-1-5-18"), from the Windows API."""
     windll = _windll()

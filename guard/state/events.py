@@ -38,6 +38,10 @@ class EventKind(StrEnum):
     RESUMED_FROM_OUTSIDE = "resumed-from-outside"
     # A removed tool started or downloaded again, and stopped at once.
     STOPPED_AGAIN = "stopped-again"
+    # The guard service refused a client's request (a rule, a right, a malformed message).
+    REFUSED = "refused"
+    # Protection was off for a while: the service stopped, killed, or paused from outside.
+    PROTECTION_OFF = "protection-off"
 
 
 def iso(timestamp: float) -> str:

@@ -32,6 +32,7 @@ import platformdirs
 
 from guard import platform
 from guard.errors import FILE_IN_THE_WAY, describe_os_error
+from guard.platform import service_host
 from guard.platform.ownership import admin_owned_reason
 
 APP = platform.APP
@@ -40,6 +41,36 @@ ENV_ONLY_UNDER = "SCAMGUARD_ONLY_UNDER"
 ALLOW_TEST_HOME = "allow_test_home"
 MACHINE_CONFIG = "config.json"
 SETTINGS_FILE = "settings.json"
+
+
+_SERVICE_LAYOUT = threading.Event()  # set once, by the service process, before any path use
+
+
+def use_service_layout() -> None:
+    """This process is the privileged guard service: its settings (trust list, provider) are
+    the machine folder's and its state (journal, quarantine, updates) the service's own
+    administrator-only folder, so nothing a user can write steers it."""
+    _SERVICE_LAYOUT.set()
+
+
+def service_layout() -> bool:
+    return _SERVICE_LAYOUT.is_set()
+
+
+def service_endpoint() -> str:
+    """Where the service listens (``guard/platform/service_host.py``); in a test home, a
+    socket of that home's own (kept under the 108 bytes a Unix socket path may have) or a
+    pipe named after it, so tests never meet a real service."""
+    home = _home()
+    if home is None:
+        return service_host.service_endpoint()
+    digest = hashlib.sha256(str(home).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    if platform.current_os() == "windows":
+        return f"{service_host.PIPE_NAME}.{digest}"
+    socket_path = home / "run" / "service.sock"
+    if len(str(socket_path).encode()) <= 100:
+        return str(socket_path)
+    return str(Path(tempfile.gettempdir()) / f"scamguard-{digest}.sock")
 
 
 def _home() -> Path | None:
@@ -99,7 +130,9 @@ def test_homes_allowed() -> bool:
 
 
 def config_dir() -> Path:
-    """Per-user settings (active provider, trusted tools)."""
+    """Per-user settings (active provider, trusted tools); the service's are the machine's."""
+    if service_layout():
+        return machine_dir()
     home = _home()
     return home / "config" if home else Path(platformdirs.user_config_dir(APP, appauthor=False))
 
@@ -112,6 +145,8 @@ def settings_path() -> Path:
 def configured_state_dir() -> Path:
     """Where state belongs (``SCAMGUARD_HOME/state`` or the per-OS folder), usable or not."""
     home = _home()
+    if service_layout():
+        return home / "service" if home else service_host.service_state_dir()
     return home / "state" if home else Path(platformdirs.user_state_dir(APP, appauthor=False))
 
 

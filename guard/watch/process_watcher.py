@@ -76,6 +76,7 @@ class ProcessWatcher:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="process-watcher", daemon=True)
         self.ready = threading.Event()  # set once the initial scan is done
+        self._rescan = threading.Event()
 
     def start(self) -> None:
         self.content.start()
@@ -105,8 +106,16 @@ class ProcessWatcher:
             time.sleep(self.interval)
             self._tick()
 
+    def rescan_soon(self) -> None:
+        """Look at every process again on this watcher's own thread, at its next turn (the
+        guard was held still from outside: what started meanwhile must be found)."""
+        self._rescan.set()
+
     def _tick(self) -> None:
         try:
+            if self._rescan.is_set():
+                self._rescan.clear()
+                self.poller.rescan()
             self.poller.tick()
         except Exception as exc:  # one odd process must never stop the watcher
             self.report(f"a process check failed ({exc!r}); carrying on")
@@ -155,7 +164,7 @@ class ProcessWatcher:
                 except Exception as exc:
                     self.report(f"a process check failed ({exc!r}); carrying on")
             self._look_at_forks_of_members(forks)
-            if time.monotonic() >= next_tick:
+            if time.monotonic() >= next_tick or self._rescan.is_set():
                 self._tick()
                 next_tick = time.monotonic() + SAFETY_INTERVAL
         return True

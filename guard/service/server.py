@@ -1,0 +1,447 @@
+"""The privileged guard service's server: one engine for the whole computer, and a socket
+through which each person's tray (and the command line) sees it and answers it.
+
+What the split buys: the engine, its journal and its trust list run as root (LocalSystem),
+so one dictated command run as the person (``kill``, ``systemctl --user stop``, editing a
+settings file) no longer turns protection off, and a tool running as root or as another user
+is frozen like any other. The tray only shows and asks; every decision comes back here, and
+the **rules are enforced here**, not in the window, so a script or a second client cannot
+skip them:
+
+- "allow" only after the warning has been in front of that person for ``ALLOW_WAIT`` seconds
+  (counted from when this service first showed it to one of their trays, or, with no tray,
+  from their first request), only with the warning's question answered ("nobody is on the
+  phone with me"), and only for a scope that ends (until it closes, or at most 24 hours);
+- "block" by the incident's person or an administrator; a tool of a system account belongs
+  to everyone signed in;
+- trust, the provider and stopping the service: administrators only, journalled with who.
+
+A person's tray that is killed or was never started loses nothing: the incident stays
+frozen and its warning is *owed*: every tray of that person that connects (subscribes) gets
+the open incidents first. Every refusal (a rule, a right, a malformed or oversized
+message) is answered in one line and journalled as a ``refused`` event; none reaches the
+engine, and none can stop the service.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from guard.engine.engine import Engine
+from guard.engine.incidents import AllowScope, DecisionError, IncidentView, State
+from guard.platform.service_host import file_owner, process_owner
+from guard.service import protocol
+from guard.service.protocol import ProtocolError
+from guard.service.transport import Channel, ChannelClosed, Listener
+from guard.service.wire import event_to_wire, incident_to_wire
+from guard.state.events import EventKind, GuardEvent
+
+ALLOW_WAIT = 30.0  # seconds a warning is up before "I started this myself" is accepted
+MAX_CLIENTS = 64
+OUTBOX = 512  # messages waiting for a slow client before it is dropped
+EVERYONE = None  # the owner of a tool running as a system account
+
+
+@dataclass
+class Session:
+    """One connected client."""
+
+    channel: Channel
+    number: int
+    client: str = ""
+    subscribed: bool = False
+    said_bye: bool = False
+    outbox: queue.Queue[dict[str, Any] | None] = field(
+        default_factory=lambda: queue.Queue(maxsize=OUTBOX)
+    )
+
+    @property
+    def who(self) -> str:
+        peer = self.channel.peer
+        where = f", pid {peer.pid}" if peer.pid else ""
+        return f"{peer.name}{where}{', ' + self.client if self.client else ''}"
+
+
+@dataclass
+class Actions:
+    """What the service does for an administrator's request, outside the engine (the
+    settings the engine reads): injected, so the server is tested with real files."""
+
+    trust: Callable[[str, str, str, str], str]  # tool id, add/remove, note, who -> message
+    provider: Callable[[str, str], str]  # profile id, who -> message
+    stop: Callable[[str], None]  # reason
+
+
+class GuardService:
+    def __init__(
+        self,
+        engine: Engine,
+        listener: Listener,
+        actions: Actions,
+        *,
+        status: Callable[[], dict[str, Any]] = dict,
+        allow_wait: float = ALLOW_WAIT,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.engine = engine
+        self.listener = listener
+        self.actions = actions
+        self.status = status
+        self.allow_wait = allow_wait
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._sessions: dict[int, Session] = {}
+        self._numbers = iter(range(1, 2**62))
+        self._owners: dict[str, str | None] = {}  # incident -> person (None: everyone)
+        self._shown: dict[tuple[str, str], float] = {}  # (incident, person) -> first shown
+        self._stopping = threading.Event()
+        self._acceptor = threading.Thread(target=self._accept, name="service-accept", daemon=True)
+
+    # --- running ---
+
+    def start(self) -> None:
+        self.engine.add_listener(self._on_event)
+        self._acceptor.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.engine.remove_listener(self._on_event)
+        self.listener.close()
+        with self._lock:
+            sessions = list(self._sessions.values())
+        for session in sessions:
+            self._post(session, {"type": "bye", "message": "the ScamGuard service is stopping"})
+            with contextlib.suppress(queue.Full):
+                session.outbox.put_nowait(None)
+        for session in sessions:
+            session.channel.close()
+        self._acceptor.join(timeout=5)
+
+    def clients(self, subscribed_only: bool = False) -> list[Session]:
+        with self._lock:
+            return [s for s in self._sessions.values() if s.subscribed or not subscribed_only]
+
+    def _accept(self) -> None:
+        while not self._stopping.is_set():
+            channel = self.listener.accept()
+            if channel is None:
+                return
+            with self._lock:
+                full = len(self._sessions) >= MAX_CLIENTS
+                session = Session(channel, next(self._numbers))
+                if not full:
+                    self._sessions[session.number] = session
+            if full:
+                self._refuse(session, "too many connections at once", close=True)
+                continue
+            threading.Thread(
+                target=self._serve,
+                args=(session,),
+                name=f"service-client-{session.number}",
+                daemon=True,
+            ).start()
+            threading.Thread(
+                target=self._send_loop,
+                args=(session,),
+                name=f"service-send-{session.number}",
+                daemon=True,
+            ).start()
+
+    def _serve(self, session: Session) -> None:
+        try:
+            while not self._stopping.is_set():
+                try:
+                    message = session.channel.receive()
+                except ProtocolError as exc:
+                    # The frame cannot be trusted to end where it says: drop the connection.
+                    self._refuse(session, str(exc), close=True)
+                    return
+                self._handle(session, message)
+        except (ChannelClosed, TimeoutError, OSError):
+            pass
+        finally:
+            self._drop(session)
+
+    def _send_loop(self, session: Session) -> None:
+        while True:
+            message = session.outbox.get()
+            if message is None:
+                return
+            try:
+                session.channel.send(message)
+            except (ChannelClosed, ProtocolError, OSError):
+                session.channel.close()
+                return
+
+    def _post(self, session: Session, message: dict[str, Any]) -> None:
+        """Queue a message for one client; a client that has stopped reading is dropped
+        (its warnings stay owed), never waited for."""
+        try:
+            session.outbox.put_nowait(message)
+        except queue.Full:
+            self.engine.problem(
+                f"the ScamGuard window of {session.channel.peer.name} stopped reading; "
+                "disconnected it (its warnings will be shown when it connects again)"
+            )
+            session.channel.close()
+
+    def _drop(self, session: Session) -> None:
+        with self._lock:
+            self._sessions.pop(session.number, None)
+        with contextlib.suppress(queue.Full):
+            session.outbox.put_nowait(None)
+        session.channel.close()
+        if session.client == "tray" and not session.said_bye and not self._stopping.is_set():
+            self.engine.note(
+                EventKind.ERROR,
+                f"the ScamGuard window of {session.channel.peer.name} closed without Quit "
+                "(killed or crashed); protection goes on, and its warnings are kept for it",
+                user=session.channel.peer.name,
+            )
+
+    # --- requests ---
+
+    def _handle(self, session: Session, message: dict[str, Any]) -> None:
+        why = protocol.validate_request(message)
+        if why:
+            self._refuse(session, why, request=message)
+            return
+        kind = message["type"]
+        if not session.client and kind != "hello":
+            self._refuse(session, "say hello first", request=message)
+            return
+        if kind in protocol.ADMIN_ONLY and not session.channel.peer.admin:
+            self._refuse(
+                session,
+                f"only an administrator can do this ({kind}); ask the person who looks "
+                "after this computer, or run it with sudo",
+                request=message,
+            )
+            return
+        handler = getattr(self, f"_on_{kind}")
+        try:
+            handler(session, message)
+        except ValueError as exc:  # not a tool, not a profile...: a plain refusal
+            self._refuse(session, str(exc), request=message)
+        except Exception as exc:  # a request never takes the service down
+            self.engine.problem(f"a request from {session.who} failed ({exc!r})")
+            self._post(
+                session, protocol.reply(message, False, f"the service could not do this ({exc!r})")
+            )
+
+    def _on_hello(self, session: Session, message: dict[str, Any]) -> None:
+        if message["v"] != protocol.VERSION:
+            self._refuse(
+                session,
+                f"protocol version {message['v']} is not {protocol.VERSION}",
+                request=message,
+                close=True,
+            )
+            return
+        session.client = message["client"]
+        peer = session.channel.peer
+        self._post(
+            session,
+            {
+                "type": "welcome",
+                "v": protocol.VERSION,
+                "re": message.get("id"),
+                "user": peer.name,
+                "admin": peer.admin,
+                **self.status(),
+            },
+        )
+
+    def _on_bye(self, session: Session, message: dict[str, Any]) -> None:
+        session.said_bye = True
+        self._post(session, protocol.reply(message, True, "goodbye"))
+
+    def _on_status(self, session: Session, message: dict[str, Any]) -> None:
+        views = [incident_to_wire(v) for v in self._visible(session)]
+        self._post(
+            session, protocol.reply(message, True, "protecting", incidents=views, **self.status())
+        )
+
+    def _on_subscribe(self, session: Session, message: dict[str, Any]) -> None:
+        """From now on this client hears its person's events; first it gets every open
+        incident of theirs: the warnings owed while no tray of theirs was there."""
+        with self._lock:
+            session.subscribed = True
+        owed = [
+            v
+            for v in self._visible(session)
+            if v.state in (State.DETECTED, State.FROZEN, State.ALLOWED)
+        ]
+        self._post(session, protocol.reply(message, True, "subscribed", owed=len(owed)))
+        for view in owed:
+            if view.pending:
+                self._mark_shown(view.id, session.channel.peer.name)
+            last = view.timeline[-1] if view.timeline else None
+            self._post(
+                session,
+                {
+                    "type": "event",
+                    "owed": True,
+                    "event": event_to_wire(last) if last else None,
+                    "incident": incident_to_wire(view),
+                },
+            )
+
+    def _on_decide(self, session: Session, message: dict[str, Any]) -> None:
+        peer = session.channel.peer
+        incident_id = message["incident"]
+        try:
+            view = self.engine.incident(incident_id)
+        except DecisionError as exc:
+            self._refuse(session, str(exc), request=message)
+            return
+        if not (peer.admin or self._owner(view) in (EVERYONE, peer.name)):
+            self._refuse(session, f"incident {incident_id} is not yours to decide", request=message)
+            return
+        if message["action"] == "block":
+            view = self.engine.block(incident_id)
+            self._post(session, protocol.reply(message, True, f"{view.tool.name} was removed"))
+            return
+        why, retry = self._allow_refusal(view, peer.name, message)
+        if why:
+            self._refuse(session, why, request=message, retry_after=retry)
+            return
+        scope = AllowScope.parse(message.get("scope") or "until-closed")
+        try:
+            view = self.engine.allow(incident_id, scope)
+        except DecisionError as exc:
+            self._refuse(session, str(exc), request=message)
+            return
+        self._post(
+            session, protocol.reply(message, True, f"{view.tool.name} was allowed {scope.label}")
+        )
+
+    def _allow_refusal(
+        self, view: IncidentView, person: str, message: dict[str, Any]
+    ) -> tuple[str, float | None]:
+        """Why an "allow" is refused now ("" when it is not), and when to ask again."""
+        try:
+            scope = AllowScope.parse(message.get("scope") or "until-closed")
+        except ValueError as exc:
+            return str(exc), None
+        if scope.kind == "trusted":
+            return "permanent trust is a setting for an administrator, not a decision", None
+        shown = self._mark_shown(view.id, person)
+        waited = self.clock() - shown
+        if waited < self.allow_wait:
+            left = self.allow_wait - waited
+            return (
+                f"the warning has been up for {int(waited)} s; a tool can be let run only "
+                f"after {int(self.allow_wait)} s (ask again in {left:.0f} s)"
+            ), round(left, 1)
+        if message.get("nobody_on_phone") is not True:
+            return "the warning's question was not answered: is anyone on the phone with you?", None
+        return "", None
+
+    def _on_trust(self, session: Session, message: dict[str, Any]) -> None:
+        said = self.actions.trust(
+            message["tool"], message["action"], message.get("note") or "", session.who
+        )
+        self._post(session, protocol.reply(message, True, said))
+
+    def _on_provider(self, session: Session, message: dict[str, Any]) -> None:
+        said = self.actions.provider(message["profile"], session.who)
+        self._post(session, protocol.reply(message, True, said))
+
+    def _on_stop(self, session: Session, message: dict[str, Any]) -> None:
+        self._post(session, protocol.reply(message, True, "stopping"))
+        reason = message.get("reason") or "stopped"
+        threading.Thread(
+            target=self.actions.stop, args=(f"{reason} (by {session.who})",), daemon=True
+        ).start()
+
+    def _refuse(
+        self,
+        session: Session,
+        why: str,
+        *,
+        request: dict[str, Any] | None = None,
+        close: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
+        kind = request.get("type") if isinstance(request, dict) else None
+        what = f"a {str(kind)[:24]} request" if isinstance(kind, str) else "a message"
+        self.engine.note(
+            EventKind.REFUSED,
+            f"refused {what} from {session.who}: {why}",
+            user=session.channel.peer.name,
+            uid=session.channel.peer.uid,
+            client_pid=session.channel.peer.pid,
+            reason=why,
+        )
+        extra = {"retry_after": retry_after} if retry_after is not None else {}
+        answer = protocol.reply(request or {}, False, why, **extra)
+        if close:
+            with contextlib.suppress(ChannelClosed, ProtocolError, OSError):
+                session.channel.send(answer)
+            session.channel.close()
+        else:
+            self._post(session, answer)
+
+    # --- events to trays ---
+
+    def _on_event(self, event: GuardEvent, incident: IncidentView | None) -> None:
+        """Runs on the engine's events thread: only queues."""
+        if self._stopping.is_set():
+            return
+        owner = self._owner(incident) if incident is not None else EVERYONE
+        payload = {
+            "type": "event",
+            "event": event_to_wire(event),
+            "incident": incident_to_wire(incident) if incident is not None else None,
+        }
+        for session in self.clients(subscribed_only=True):
+            peer = session.channel.peer
+            if incident is None:
+                # Errors and refusals name other people's files and programs: administrators.
+                if event.kind in (EventKind.ERROR, EventKind.REFUSED) and not peer.admin:
+                    continue
+            elif owner not in (EVERYONE, peer.name) and not peer.admin:
+                continue
+            if incident is not None and incident.pending:
+                self._mark_shown(incident.id, peer.name)
+            self._post(session, payload)
+
+    def _mark_shown(self, incident_id: str, person: str) -> float:
+        with self._lock:
+            return self._shown.setdefault((incident_id, person), self.clock())
+
+    def _visible(self, session: Session) -> list[IncidentView]:
+        peer = session.channel.peer
+        return [
+            v
+            for v in self.engine.incidents()
+            if peer.admin or self._owner(v) in (EVERYONE, peer.name)
+        ]
+
+    def _owner(self, view: IncidentView) -> str | None:
+        """Whose incident this is: the person its first process runs as, or who owns its
+        first installer; a system account's tool (or a system setting) is everyone's."""
+        with self._lock:
+            if view.id in self._owners:
+                return self._owners[view.id]
+        owner: str | None = EVERYONE
+        for proc in view.processes:
+            pid = proc.get("pid")
+            if isinstance(pid, int):
+                owner = process_owner(pid)
+                break
+        else:
+            for item in view.files:
+                path = item.get("path")
+                if isinstance(path, str):
+                    owner = file_owner(path)
+                    break
+        with self._lock:
+            return self._owners.setdefault(view.id, owner)

@@ -1,0 +1,324 @@
+"""The guard service as root: a real ``scamguard service run`` in a test home, real tools
+started by another account and by root, real clients on its socket (one of them running as
+an ordinary account), and the ways a caller would talk a person around it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import pwd
+import secrets
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from guard.service import health
+from guard.service.client import ServiceClient
+from guard.state import journal, paths
+from tests.conftest import REPO, run_cli
+from tests.guard_rig import is_stopped
+from tests.helpers import wait_for
+from tests.test_watch_cli import WatchProcess
+
+pytestmark = pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("useradd") is None,
+    reason="the service runs as root: these tests need root and useradd (CI runs as root)",
+)
+
+
+class ServiceProcess(WatchProcess):
+    """``python -m guard service run --json`` confined to the test's folders."""
+
+    COMMAND = ("service", "run", "--json", "--no-default-dirs")
+
+
+@pytest.fixture(scope="module")
+def person() -> Iterator[pwd.struct_passwd]:
+    """An ordinary account made for these tests, removed afterwards."""
+    name = f"sgt{secrets.token_hex(3)}"
+    subprocess.run(
+        ["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", name],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield pwd.getpwnam(name)
+    finally:
+        subprocess.run(["userdel", name], check=False, capture_output=True)
+
+
+@pytest.fixture
+def shared(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A folder every account can run programs from and reach the service's socket in
+    (pytest's own temp folder is root's alone): the tools, and the test home."""
+    folder = Path(tempfile.mkdtemp(prefix="scamguard-service-", dir="/tmp"))
+    folder.chmod(0o755)
+    monkeypatch.setenv(paths.ENV_HOME, str(folder / "home"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+class Tools:
+    """Stand-in tools (``/bin/sleep`` under a tool's name) started as any account."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    def start(self, name: str, as_user: pwd.struct_passwd | None = None) -> subprocess.Popen[bytes]:
+        binary = self.folder / name
+        if not binary.exists():
+            shutil.copy("/bin/sleep", binary)
+            binary.chmod(0o755)
+        prefix = []
+        if as_user is not None:
+            prefix = [
+                "setpriv",
+                f"--reuid={as_user.pw_uid}",
+                f"--regid={as_user.pw_gid}",
+                "--clear-groups",
+            ]
+        proc = subprocess.Popen([*prefix, str(binary), "60"])
+        self.procs.append(proc)
+        return proc
+
+    def cleanup(self) -> None:
+        for proc in self.procs:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(proc.pid, signal.SIGKILL)
+                os.kill(proc.pid, signal.SIGCONT)
+            proc.wait(timeout=5)
+
+
+@pytest.fixture
+def tools(shared: Path) -> Iterator[Tools]:
+    made = Tools(shared)
+    yield made
+    made.cleanup()
+
+
+@pytest.fixture
+def service(shared: Path) -> Iterator[ServiceProcess]:
+    started = ServiceProcess("--only-under", str(shared))
+    started.wait_event("started", timeout=20)
+    wait_for(_answers, timeout=10, message="the service's socket")
+    yield started
+    if started.proc.poll() is None:
+        os.kill(started.proc.pid, signal.SIGCONT)
+        started.stop(signal.SIGTERM)
+
+
+def _answers() -> bool:
+    try:
+        ServiceClient.connect(timeout=1.0).close()
+    except Exception:
+        return False
+    return True
+
+
+def _journal_events(kind: str) -> list[dict[str, Any]]:
+    path = Path(os.environ[paths.ENV_HOME]) / "service" / "journal.db"
+    return [{**e, **e["data"]} for e in journal.read(path) if e["kind"] == kind]
+
+
+def _as(person: pwd.struct_passwd, code: str) -> dict[str, Any]:
+    """Run ``code`` (which prints one JSON line) as ``person``, in a fresh interpreter."""
+    done = subprocess.run(
+        [
+            "setpriv",
+            f"--reuid={person.pw_uid}",
+            f"--regid={person.pw_gid}",
+            "--clear-groups",
+            sys.executable,
+            "-c",
+            code,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+CLIENT = """
+import json
+from guard.service.client import ServiceClient
+c = ServiceClient.connect("cli")
+answers = {{"admin": c.welcome["admin"], "user": c.welcome["user"]}}
+{body}
+print(json.dumps(answers))
+"""
+
+
+def test_tools_of_another_account_and_of_root_are_frozen(
+    service: ServiceProcess, tools: Tools, person: pwd.struct_passwd
+) -> None:
+    theirs = tools.start("anydesk", as_user=person)
+    roots = tools.start("teamviewer")
+    service.wait_event("frozen", pid=theirs.pid)
+    service.wait_event("frozen", pid=roots.pid)
+    assert wait_for(lambda: is_stopped(theirs.pid) and is_stopped(roots.pid))
+
+
+def test_an_ordinary_account_cannot_trust_change_the_provider_or_stop_it(
+    service: ServiceProcess, person: pwd.struct_passwd
+) -> None:
+    body = """
+for kind, fields in [("trust", {"tool": "anydesk", "action": "add"}),
+                     ("provider", {"profile": "talktalk"}), ("stop", {})]:
+    answers[kind] = c.request(kind, **fields)
+"""
+    answers = _as(person, CLIENT.format(body=body))
+    assert answers["admin"] is False and answers["user"] == person.pw_name
+    for kind in ("trust", "provider", "stop"):
+        assert answers[kind]["ok"] is False, answers[kind]
+        assert "administrator" in answers[kind]["message"]
+    assert _answers(), "the service still runs"
+    refused = wait_for(lambda: _journal_events("refused"), timeout=5)
+    assert any(person.pw_name in e["message"] for e in refused)
+    settings = Path(os.environ[paths.ENV_HOME]) / "machine" / "settings.json"
+    assert not settings.exists() or "anydesk" not in settings.read_text()
+
+
+def test_forged_oversized_and_malformed_messages_are_refused_and_the_service_goes_on(
+    service: ServiceProcess,
+) -> None:
+    endpoint = paths.service_endpoint()
+
+    def raw(payload: bytes) -> bytes:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(5)
+            sock.connect(endpoint)
+            sock.sendall(payload)
+            chunks = b""
+            with contextlib.suppress(OSError):
+                while chunk := sock.recv(65536):
+                    chunks += chunk
+            return chunks
+
+    # Ten megabytes announced: refused on the header alone, the connection closed.
+    answer = raw(struct.pack(">I", 10 * 1024 * 1024) + b"{")
+    assert b"refused" in answer and b"limit" in answer
+    # Not JSON, then a frame cut short: refused / dropped, nothing crashes.
+    assert b"not a JSON message" in raw(struct.pack(">I", 5) + b"\xff\xfe{{{")
+    raw(struct.pack(">I", 100) + b'{"type": "hello"')
+    with contextlib.closing(ServiceClient.connect()) as client:
+        # A request before hello is refused by the server's own rule, not reached.
+        for bad, why in [
+            ({"type": "decide", "incident": "x", "action": "allow", "evil": 1}, "unexpected field"),
+            ({"type": "launch-missiles"}, "unknown message type"),
+            ({"type": "decide", "incident": "x" * 100, "action": "block"}, "longer than"),
+            ({"type": "trust", "tool": ["anydesk"], "action": "add"}, "must be text"),
+        ]:
+            kind = bad.pop("type")
+            answer = client.request(kind, **bad)
+            assert answer["ok"] is False and why in answer["message"], answer
+    assert _answers()
+    assert len(wait_for(lambda: _journal_events("refused"), timeout=5)) >= 4
+
+
+def test_the_tray_killed_a_tool_stays_frozen_and_the_next_tray_is_owed_the_warning(
+    service: ServiceProcess, tools: Tools
+) -> None:
+    tray = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from guard.service.client import ServiceClient\n"
+            "import time\nc = ServiceClient.connect('tray')\nc.request('subscribe')\n"
+            "print('ready', flush=True)\ntime.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
+    assert tray.stdout is not None and tray.stdout.readline().strip() == "ready"
+    tray.kill()
+    tray.wait(timeout=5)
+    service.wait_event("error", timeout=5)  # "... closed without Quit (killed or crashed)"
+    tool = tools.start("anydesk")
+    frozen = service.wait_event("frozen", pid=tool.pid)
+    assert wait_for(lambda: is_stopped(tool.pid))
+    got: list[dict[str, Any]] = []
+    with contextlib.closing(ServiceClient.connect("tray", on_event=got.append)) as later:
+        assert later.request("subscribe")["owed"] >= 1
+        owed = wait_for(
+            lambda: [m for m in got if m.get("owed") and m["incident"]["id"] == frozen["incident"]]
+        )
+    assert owed[0]["incident"]["state"] == "frozen"
+
+
+def test_a_service_held_still_for_two_seconds_journals_the_gap_and_freezes_what_started(
+    service: ServiceProcess, tools: Tools
+) -> None:
+    os.kill(service.proc.pid, signal.SIGSTOP)
+    try:
+        tool = tools.start("anydesk")
+        threading.Event().wait(2.0)  # the pause under test: the service is held for 2 s
+    finally:
+        os.kill(service.proc.pid, signal.SIGCONT)
+    gap = service.wait_event("protection-off", timeout=10)
+    assert gap["seconds"] >= 1.5 and "paused from outside" in gap["message"]
+    service.wait_event("frozen", pid=tool.pid)
+    assert wait_for(lambda: is_stopped(tool.pid))
+
+
+def test_a_killed_or_stopped_service_leaves_the_gap_on_record_at_its_next_start(
+    shared: Path,
+) -> None:
+    first = ServiceProcess("--only-under", str(shared))
+    first.wait_event("started", timeout=20)
+    wait_for(lambda: health.read(Path(os.environ[paths.ENV_HOME]) / "service"))
+    first.stop(signal.SIGKILL)
+    second = ServiceProcess("--only-under", str(shared))
+    try:
+        gap = second.wait_event("protection-off", timeout=20)
+        assert "killed or crashed" in gap["message"] and gap["notice"] is True
+        second.wait_event("started", timeout=20)
+    finally:
+        second.stop(signal.SIGTERM)
+    third = ServiceProcess("--only-under", str(shared))
+    try:
+        gap = third.wait_event("protection-off", timeout=20)
+        assert "was stopped (SIGTERM)" in gap["message"]
+    finally:
+        third.stop(signal.SIGTERM)
+
+
+def test_service_check_journals_a_stopped_service_once(shared: Path) -> None:
+    from tests.conftest import run_cli
+
+    first = run_cli("service", "check")
+    assert first.returncode == 1 and "not running" in first.stderr
+    again = run_cli("service", "check")
+    assert again.returncode == 1
+    assert len(_journal_events("protection-off")) == 1
+
+
+def test_block_from_the_command_line_goes_through_the_service(
+    service: ServiceProcess, tools: Tools
+) -> None:
+    tool = tools.start("anydesk")
+    frozen = service.wait_event("frozen", pid=tool.pid)
+    done = run_cli("block", frozen["incident"])
+    assert done.returncode == 0, done.stderr
+    assert "was removed" in done.stdout
+    assert wait_for(lambda: tool.poll() is not None)
+    refused = run_cli("block", "00000000")
+    assert refused.returncode == 2 and "00000000" in refused.stderr

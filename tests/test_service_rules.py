@@ -1,0 +1,125 @@
+"""The rules the service enforces for every client, whatever its window does: the 30-second
+wait, the warning's question, scopes that end; and the protocol's own checks. A real engine
+freezing a real process, a real Unix socket, a clock the test moves."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from guard.identify.identifier import Identifier
+from guard.service import protocol
+from guard.service.client import ServiceClient
+from guard.service.protocol import MAX_REPLY, MAX_REQUEST, ProtocolError
+from guard.service.server import Actions, GuardService
+from guard.service.transport import UnixListener
+from tests.conftest import Spawner
+from tests.guard_rig import Rig, is_stopped
+from tests.helpers import not_on_windows, wait_for
+
+pytestmark = not_on_windows("the Unix socket; the named pipe has its own tests")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def served(
+    identifier: Identifier, spawn: Spawner
+) -> Iterator[tuple[Rig, GuardService, Clock, str]]:
+    folder = Path(tempfile.mkdtemp(prefix="sg-rules-", dir="/tmp"))  # a short socket path
+    endpoint = str(folder / "s.sock")
+    rig = Rig(identifier, spawn.root).start()
+    clock = Clock()
+    stopped: list[str] = []
+    service = GuardService(
+        rig.engine,
+        UnixListener(endpoint, send_limit=MAX_REPLY, receive_limit=MAX_REQUEST),
+        Actions(trust=lambda *a: "trusted", provider=lambda *a: "set", stop=stopped.append),
+        clock=clock,
+    )
+    service.start()
+    try:
+        yield rig, service, clock, endpoint
+    finally:
+        service.stop()
+        rig.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_allow_needs_the_wait_the_question_and_a_scope_that_ends(served, spawn: Spawner) -> None:
+    rig, _service, clock, endpoint = served
+    tool = spawn.start("anydesk")
+    frozen = rig.wait_event("frozen", pid=tool.pid)
+    with contextlib.closing(ServiceClient.connect("tray", endpoint=endpoint)) as client:
+        client.request("subscribe")  # the warning reaches this person's window now
+
+        def allow(**fields: object) -> dict[str, object]:
+            return client.request("decide", incident=frozen.incident, action="allow", **fields)
+
+        early = allow(nobody_on_phone=True)
+        assert early["ok"] is False and early["retry_after"] == pytest.approx(30, abs=1)
+        clock.now += 29
+        assert allow(nobody_on_phone=True)["ok"] is False
+        clock.now += 2
+        unanswered = allow()
+        assert unanswered["ok"] is False and "question" in unanswered["message"]
+        for scope in ("trusted", "25h", "forever"):
+            answer = allow(nobody_on_phone=True, scope=scope)
+            assert answer["ok"] is False, scope
+        assert is_stopped(tool.pid), "nothing refused let the tool run"
+        done = allow(nobody_on_phone=True, scope="30m")
+        assert done["ok"] is True and "30 minutes" in done["message"]
+    assert wait_for(lambda: not is_stopped(tool.pid))
+    assert len(rig.matching("refused")) == 6
+
+
+def test_with_no_window_the_wait_starts_at_the_first_request(served, spawn: Spawner) -> None:
+    rig, _service, clock, endpoint = served
+    tool = spawn.start("anydesk")
+    frozen = rig.wait_event("frozen", pid=tool.pid)
+    with contextlib.closing(ServiceClient.connect("cli", endpoint=endpoint)) as client:
+        clock.now += 3600  # frozen an hour ago, but never shown to anyone
+        first = client.request(
+            "decide", incident=frozen.incident, action="allow", nobody_on_phone=True
+        )
+        assert first["ok"] is False and first["retry_after"] == pytest.approx(30, abs=1)
+        clock.now += 30
+        assert client.request(
+            "decide", incident=frozen.incident, action="allow", nobody_on_phone=True
+        )["ok"]
+
+
+def test_block_is_immediate_and_unknown_incidents_are_refused(served, spawn: Spawner) -> None:
+    rig, _service, _clock, endpoint = served
+    tool = spawn.start("anydesk")
+    frozen = rig.wait_event("frozen", pid=tool.pid)
+    with contextlib.closing(ServiceClient.connect("cli", endpoint=endpoint)) as client:
+        assert client.request("decide", incident="00000000", action="block")["ok"] is False
+        assert client.request("decide", incident=frozen.incident, action="block")["ok"] is True
+    assert wait_for(lambda: tool.poll() is not None)
+
+
+def test_a_message_must_be_one_of_the_shapes() -> None:
+    good = {"type": "decide", "incident": "ab12", "action": "block", "id": 3}
+    assert protocol.validate_request(good) == ""
+    assert "unexpected field" in protocol.validate_request({**good, "pid": 1})
+    assert "id must be" in protocol.validate_request({**good, "id": -1})
+    assert "must be true or false" in protocol.validate_request({**good, "nobody_on_phone": "yes"})
+    assert "missing field" in protocol.validate_request({"type": "trust", "tool": "x"})
+    with pytest.raises(ProtocolError, match="limit"):
+        protocol.encode({"type": "status", "pad": "x" * MAX_REQUEST}, MAX_REQUEST)
+    with pytest.raises(ProtocolError, match="refused"):
+        protocol.frame_length(protocol.HEADER.pack(MAX_REQUEST + 1), MAX_REQUEST)
+    with pytest.raises(ProtocolError, match="JSON object"):
+        protocol.decode(b"[1, 2]")
