@@ -209,9 +209,11 @@ def test_the_service_and_its_check_timer_are_enabled(installed):
 
 
 def _service_processes() -> list[psutil.Process]:
+    """The installed service's live processes (a zombie has ended: here PID 1 may not reap
+    the daemon start-stop-daemon detached)."""
     found = []
-    for proc in psutil.process_iter(["exe"]):
-        if proc.info["exe"] == str(SERVICE_PROGRAM):
+    for proc in psutil.process_iter(["exe", "status"]):
+        if proc.info["exe"] == str(SERVICE_PROGRAM) and proc.info["status"] != psutil.STATUS_ZOMBIE:
             found.append(proc)
     return found
 
