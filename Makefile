@@ -61,7 +61,8 @@ previews: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/scamguard preview-warning --tool anydesk --provider talktalk --page question --out docs/images/warning-talktalk-question.png
 
 # Installable builds (docs/isp-bundling.md). `make package` builds for the platform it runs
-# on: dist/scamguard/ (one folder; on macOS also dist/ScamGuard.app).
+# on: dist/scamguard/ (the tray and CLI, one folder; on macOS also dist/ScamGuard.app) and
+# dist/scamguard-service/ (the service, no Qt), then prints both sizes in MiB.
 PKG_STAMP := $(VENV)/.package-stamp
 
 $(PKG_STAMP): $(STAMP)
@@ -72,6 +73,7 @@ package: $(PKG_STAMP)
 	$(BIN)/python packaging/check_release.py
 	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
 		--workpath build/pyinstaller packaging/pyinstaller/scamguard.spec
+	$(BIN)/python packaging/sizes.py
 
 # The Debian/Ubuntu package, from dist/scamguard: dist/scamguard_<version>_<arch>.deb
 deb: package

@@ -1,8 +1,20 @@
-"""Build the Debian/Ubuntu package from the one-folder build (``make deb``).
+"""Build the Debian/Ubuntu package from the two one-folder builds (``make deb``).
 
-The package puts the program under ``/opt/scamguard`` with ``scamguard`` on PATH, a menu
-entry, and two ways of starting the tray at every login for every user, so that whichever
-one the desktop uses, a tray that is killed comes back:
+The package puts the program under ``/opt/scamguard`` with ``scamguard`` on PATH, and the
+service (``dist/scamguard-service``, no Qt) under ``/opt/scamguard/service``. It installs:
+
+- the system unit ``scamguard.service``: ``scamguard-service service run`` as root, started
+  at boot and again whenever it ends (``Restart=always``). Being a system unit, stopping,
+  disabling or masking it needs an administrator (``sudo``);
+- the watchdog ``scamguard-check.timer`` (+ ``.service``): ``scamguard-service service
+  check`` every minute, which journals a stopped service, so switching it off leaves a trace;
+- maintainer scripts that enable and start both at install (with systemd running:
+  ``deb-systemd-helper`` and ``deb-systemd-invoke``; without it, in a container or WSL:
+  the same enable links, and the service started with ``start-stop-daemon`` and a pid
+  file), stop them before removal or upgrade, and on purge remove the service's state
+  (``/var/lib/scamguard``) and the machine-wide settings;
+- a menu entry, and two ways of starting the tray at every login for every user, so that
+  whichever one the desktop uses, a tray that is killed comes back:
 
 - a systemd user service (``Restart=always``, but not after Quit, which exits 0), enabled
   for graphical sessions: GNOME and KDE Plasma start those;
@@ -13,8 +25,9 @@ one the desktop uses, a tray that is killed comes back:
   the first and exits).
 
 Built with ``dpkg-deb`` alone: nothing to install beyond what every Debian system has.
-Removing the package (``apt remove``) removes all of it; purging also removes the
-machine-wide settings an installer wrote (``/etc/xdg/ScamGuard``).
+Removing the package (``apt remove``) stops the service and removes all of it, enable links
+included (so a later install enables it again); purging also removes the machine-wide
+settings an installer wrote (``/etc/xdg/ScamGuard``) and the service's state.
 """
 
 from __future__ import annotations
@@ -31,6 +44,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFIX = "/opt/scamguard"
+SERVICE_DIR = f"{PREFIX}/service"
+SERVICE_PROGRAM = f"{SERVICE_DIR}/scamguard-service"
+SYSTEM_UNITS = "usr/lib/systemd/system"
 # Bundled by PyInstaller at build time, except these system libraries (libc, the GL
 # dispatch libraries, libxcb, libdrm, wayland-client), which must come from the system.
 # The xcb helpers are bundled too when the build machine has them; listing them makes a
@@ -115,15 +131,199 @@ RestartMaxDelaySec=300
 WantedBy=graphical-session.target
 """
 
-POSTRM = """\
+# The service, as root, for every account. Hardening keeps only what it needs, and nothing
+# that would stop it acting on other people's programs:
+# - CAP_KILL: freeze (SIGSTOP) and end the tools of every account;
+# - CAP_SYS_PTRACE: read /proc/PID/exe of other accounts' processes (to identify them by
+#   content), which the kernel allows only with ptrace read access;
+# - CAP_NET_ADMIN: the proc connector (netlink) that reports every new process at once;
+# - CAP_SYS_ADMIN: fanotify permission events (deny a known tool before it runs);
+# - CAP_DAC_READ_SEARCH, CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_CHOWN: read a download in a
+#   person's private folder, and quarantine it (move it away, give it back).
+# No mount-namespace options (ProtectSystem, ProtectHome, PrivateTmp, PrivateDevices,
+# ReadWritePaths, ProtectProc...): they give the service its own copies of the mounts, so
+# fanotify marks on "the mount holding /usr" would be on the service's copy and never see a
+# person's exec; ProtectHome and PrivateTmp would also hide the very folders it watches.
+SYSTEM_SERVICE = f"""\
+[Unit]
+Description=ScamGuard service: stops remote-access scams for every account
+Documentation=file://{PREFIX}/README
+After=local-fs.target
+# Up before anyone can log in, so every tray finds it.
+Before=systemd-user-sessions.service display-manager.service
+# Never give up restarting.
+StartLimitIntervalSec=0
+
+[Service]
+Type=simple
+# Only an administrator can write this file (tests confine the service with --only-under).
+EnvironmentFile=-/etc/default/scamguard
+ExecStart={SERVICE_PROGRAM} service run $SCAMGUARD_SERVICE_ARGS
+# Exits 0 on SIGTERM. Started again whenever it ends, unless systemd itself stopped it
+# (systemctl stop, which only an administrator can do, and the check timer journals).
+Restart=always
+RestartSec=1
+RuntimeDirectory=scamguard
+RuntimeDirectoryMode=0755
+StateDirectory=scamguard
+StateDirectoryMode=0755
+UMask=0022
+OOMScoreAdjust=-900
+CapabilityBoundingSet=CAP_KILL CAP_SYS_PTRACE CAP_NET_ADMIN CAP_SYS_ADMIN
+CapabilityBoundingSet=CAP_DAC_READ_SEARCH CAP_DAC_OVERRIDE CAP_FOWNER CAP_CHOWN
+NoNewPrivileges=yes
+RestrictAddressFamilies=AF_UNIX AF_NETLINK AF_INET AF_INET6
+RestrictNamespaces=yes
+RestrictRealtime=yes
+RestrictSUIDSGID=yes
+LockPersonality=yes
+SystemCallArchitectures=native
+
+[Install]
+WantedBy=multi-user.target
+"""
+
+CHECK_SERVICE = f"""\
+[Unit]
+Description=ScamGuard: journal it if the ScamGuard service is not running
+Documentation=file://{PREFIX}/README
+
+[Service]
+Type=oneshot
+ExecStart={SERVICE_PROGRAM} service check
+# Exit 1 is its finding ("not running", journalled), not a failure of the check.
+SuccessExitStatus=1
+NoNewPrivileges=yes
+"""
+
+CHECK_TIMER = """\
+[Unit]
+Description=ScamGuard: check every minute that the ScamGuard service is running
+
+[Timer]
+OnBootSec=2min
+OnUnitActiveSec=1min
+AccuracySec=10s
+
+[Install]
+WantedBy=timers.target
+"""
+
+# Shared by the maintainer scripts. Without systemd as PID 1 (containers, WSL without
+# systemd, chroots) the service is started with start-stop-daemon and a pid file; nothing
+# restarts it there, and the check timer does not run.
+SCRIPT_HEAD = f"""\
 #!/bin/sh
 set -e
-# Purge also removes the machine-wide settings an installer wrote (provider, feed).
+UNITS="scamguard.service scamguard-check.timer"
+DAEMON={SERVICE_PROGRAM}
+PIDFILE=/run/scamguard-service.pid
+LOG=/var/log/scamguard-service.log
+
+have() {{ command -v "$1" >/dev/null 2>&1; }}
+systemd_running() {{ [ -d /run/systemd/system ]; }}
+
+# Stop a service started without systemd (or left from before systemd came up).
+stop_without_systemd() {{
+    if [ -f "$PIDFILE" ]; then
+        start-stop-daemon --stop --quiet --oknodo --retry TERM/15/KILL/5 \\
+            --pidfile "$PIDFILE" --exec "$DAEMON" || true
+        rm -f "$PIDFILE"
+    fi
+}}
+"""
+
+POSTINST = (
+    SCRIPT_HEAD
+    + """
+start_without_systemd() {
+    SCAMGUARD_SERVICE_ARGS=
+    if [ -r /etc/default/scamguard ]; then
+        . /etc/default/scamguard
+    fi
+    # shellcheck disable=SC2086 # the options are separate words
+    start-stop-daemon --start --quiet --oknodo --background --make-pidfile \\
+        --pidfile "$PIDFILE" --output "$LOG" --exec "$DAEMON" -- service run $SCAMGUARD_SERVICE_ARGS
+}
+
+case "$1" in
+configure | abort-upgrade | abort-deconfigure | abort-remove)
+    # Enable: the links in /etc/systemd/system, made whether or not systemd runs now.
+    for unit in $UNITS; do
+        if have deb-systemd-helper; then
+            deb-systemd-helper unmask "$unit" >/dev/null || true
+            deb-systemd-helper enable "$unit" >/dev/null || true
+        elif have systemctl; then
+            systemctl --no-reload enable "$unit" >/dev/null 2>&1 || true
+        fi
+    done
+    if systemd_running; then
+        stop_without_systemd
+        systemctl --system daemon-reload >/dev/null || true
+        if have deb-systemd-invoke; then
+            deb-systemd-invoke restart $UNITS >/dev/null || true
+        else
+            systemctl restart $UNITS >/dev/null || true
+        fi
+    else
+        start_without_systemd
+    fi
+    ;;
+esac
+exit 0
+"""
+)
+
+PRERM = (
+    SCRIPT_HEAD
+    + """
+case "$1" in
+remove | upgrade | deconfigure | failed-upgrade)
+    # Stopped before its files are replaced or removed (a frozen Python program reads its
+    # own files while it runs).
+    if systemd_running; then
+        if have deb-systemd-invoke; then
+            deb-systemd-invoke stop $UNITS scamguard-check.service >/dev/null || true
+        else
+            systemctl stop $UNITS scamguard-check.service >/dev/null || true
+        fi
+    fi
+    stop_without_systemd
+    ;;
+esac
+exit 0
+"""
+)
+
+POSTRM = (
+    SCRIPT_HEAD
+    + """
+case "$1" in
+remove | purge)
+    # No enable links left behind; a later install enables the service again.
+    for unit in $UNITS; do
+        if have deb-systemd-helper; then
+            deb-systemd-helper purge "$unit" >/dev/null || true
+        fi
+        rm -f "/etc/systemd/system/multi-user.target.wants/scamguard.service" \\
+            "/etc/systemd/system/timers.target.wants/scamguard-check.timer"
+    done
+    if systemd_running; then
+        systemctl --system daemon-reload >/dev/null || true
+    fi
+    rm -rf /run/scamguard
+    rm -f "$PIDFILE"
+    ;;
+esac
+# Purge also removes the service's state (journal, quarantine, updates), its log, and the
+# machine-wide settings an installer wrote (provider, feed).
 if [ "$1" = purge ]; then
-    rm -rf /etc/xdg/ScamGuard
+    rm -rf /var/lib/scamguard /etc/xdg/ScamGuard
+    rm -f "$LOG"
 fi
 exit 0
 """
+)
 
 README = """\
 ScamGuard {version}
@@ -167,12 +367,14 @@ def _md5sums(root: Path) -> str:
     return "".join(lines)
 
 
-def stage(payload: Path, root: Path, ver: str, arch: str) -> None:
+def stage(payload: Path, service: Path, root: Path, ver: str, arch: str) -> None:
     """Lay out the package's files under ``root`` (the future ``/``)."""
-    if not (payload / "scamguard").is_file() or not (payload / "_internal").is_dir():
-        raise SystemExit(f"{payload}: not a one-folder build (run make package first)")
+    for folder, program in ((payload, "scamguard"), (service, "scamguard-service")):
+        if not (folder / program).is_file() or not (folder / "_internal").is_dir():
+            raise SystemExit(f"{folder}: not a one-folder build (run make package first)")
     opt = root / PREFIX.lstrip("/")
     shutil.copytree(payload, opt, symlinks=True)
+    shutil.copytree(service, root / SERVICE_DIR.lstrip("/"), symlinks=True)
     _write(opt / "README", README.format(version=ver))
     (root / "usr" / "bin").mkdir(parents=True)
     (root / "usr" / "bin" / "scamguard").symlink_to(f"{PREFIX}/scamguard")
@@ -186,14 +388,20 @@ def stage(payload: Path, root: Path, ver: str, arch: str) -> None:
     wants = units / "graphical-session.target.wants"
     wants.mkdir()
     (wants / "scamguard.service").symlink_to("../scamguard.service")
+    system = root / SYSTEM_UNITS
+    _write(system / "scamguard.service", SYSTEM_SERVICE)
+    _write(system / "scamguard-check.service", CHECK_SERVICE)
+    _write(system / "scamguard-check.timer", CHECK_TIMER)
     debian = root / "DEBIAN"
     control = CONTROL.format(version=ver, arch=arch, size_kb=_tree_size_kb(root), depends=DEPENDS)
     _write(debian / "control", control)
+    _write(debian / "postinst", POSTINST, 0o755)
+    _write(debian / "prerm", PRERM, 0o755)
     _write(debian / "postrm", POSTRM, 0o755)
     _write(debian / "md5sums", _md5sums(root))
 
 
-def build(payload: Path, out_dir: Path, compression: str = "xz") -> Path:
+def build(payload: Path, service: Path, out_dir: Path, compression: str = "xz") -> Path:
     ver, arch = version(), architecture()
     out_dir.mkdir(parents=True, exist_ok=True)
     out = out_dir / f"scamguard_{ver}_{arch}.deb"
@@ -201,7 +409,7 @@ def build(payload: Path, out_dir: Path, compression: str = "xz") -> Path:
         root = Path(scratch) / "root"
         root.mkdir(mode=0o755)
         os.chmod(root, 0o755)  # noqa: S103 - becomes / : everyone must read it
-        stage(payload, root, ver, arch)
+        stage(payload, service, root, ver, arch)
         subprocess.run(
             ["dpkg-deb", "--root-owner-group", f"-Z{compression}", "--build", str(root), str(out)],
             check=True,
@@ -213,6 +421,9 @@ def build(payload: Path, out_dir: Path, compression: str = "xz") -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--payload", type=Path, default=ROOT / "dist" / "scamguard")
+    parser.add_argument(
+        "--service", type=Path, help="the service build (default: beside --payload)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "dist")
     parser.add_argument(
         "--compression", choices=("xz", "gzip", "none"), default="xz",
@@ -222,7 +433,8 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("dpkg-deb") is None:
         print("build_deb: dpkg-deb not found (needs Debian or Ubuntu)", file=sys.stderr)
         return 2
-    out = build(args.payload, args.out, args.compression)
+    service = args.service or args.payload.parent / "scamguard-service"
+    out = build(args.payload, service, args.out, args.compression)
     print(out)
     return 0
 

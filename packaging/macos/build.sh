@@ -2,9 +2,11 @@
 # Build ScamGuard for macOS on a Mac: the app, its signatures, the installer package,
 # notarisation and stapling. Run from anywhere:   packaging/macos/build.sh
 #
-# Makes dist/ScamGuard.app (`make package`, the spec's BUNDLE step) and
-# dist/ScamGuard-<version>.pkg, which installs the app in /Applications and the machine-wide
-# LaunchAgent (packaging/macos/scripts/postinstall explains what the install does).
+# Makes dist/ScamGuard.app (`make package`, the spec's BUNDLE step, with the service's own
+# build, dist/scamguard-service, copied into Contents/Helpers/scamguard-service) and
+# dist/ScamGuard-<version>.pkg, which installs the app in /Applications, the LaunchDaemon
+# that runs the service as root, and the machine-wide LaunchAgent for the tray
+# (packaging/macos/scripts/postinstall explains what the install does).
 #
 # Environment. No keys or passwords live in the repository; all of this comes from the
 # keychain of the Mac (or CI runner) doing the build. With no identity the build is unsigned
@@ -32,6 +34,8 @@ REPO=$(pwd)
 HERE="$REPO/packaging/macos"
 APP="$REPO/dist/ScamGuard.app"
 ENTITLEMENTS="$HERE/entitlements.plist"
+SERVICE_BUILD="$REPO/dist/scamguard-service"
+SERVICE_IN_APP="$APP/Contents/Helpers/scamguard-service"
 WORK="$REPO/build/macos-pkg"
 PKG_ID=uk.co.scamguard.pkg
 PY=${PYTHON:-python3}
@@ -62,6 +66,11 @@ fi
 for exe in scamguard scamguard-tray; do
 	[ -x "$APP/Contents/MacOS/$exe" ] || die "$APP/Contents/MacOS/$exe is missing"
 done
+# The service (no Qt), where the LaunchDaemon runs it from; signed with the app below.
+[ -x "$SERVICE_BUILD/scamguard-service" ] || die "$SERVICE_BUILD/scamguard-service is missing: 'make package' makes it"
+rm -rf "$SERVICE_IN_APP"
+mkdir -p "$(dirname "$SERVICE_IN_APP")"
+ditto "$SERVICE_BUILD" "$SERVICE_IN_APP"
 rm -rf "$WORK"
 mkdir -p "$WORK/root" "$WORK/scripts"
 
@@ -82,9 +91,10 @@ deepest_first() { awk -F/ '{ print NF "\t" $0 }' | sort -rn -k1,1 | cut -f2-; }
 if [ -n "$SIGN_APP" ]; then
 	say "signing $APP as $SIGN_APP"
 	xattr -cr "$APP" # Finder info or quarantine attributes make codesign refuse a bundle
-	# Every Mach-O file outside Contents/MacOS: .so, .dylib, Qt framework binaries.
+	# Every Mach-O file outside Contents/MacOS (.so, .dylib, Qt framework binaries), except
+	# the service's program, which is signed with the entitlements below.
 	# (-type f: PyInstaller's cross-links between Frameworks and Resources are symlinks.)
-	find "$APP/Contents" -type f ! -path "$APP/Contents/MacOS/*" | while IFS= read -r f; do
+	find "$APP/Contents" -type f ! -path "$APP/Contents/MacOS/*" ! -path "$SERVICE_IN_APP/scamguard-service" | while IFS= read -r f; do
 		case $(file -b "$f") in
 		*Mach-O*) echo "$f" ;;
 		esac
@@ -102,12 +112,13 @@ if [ -n "$SIGN_APP" ]; then
 			say "not a complete framework bundle (no Info.plist), binary signed on its own: $fw"
 		fi
 	done
-	# The two programs, with the entitlements, then the app itself.
+	# The three programs, with the entitlements, then the app itself.
 	find "$APP/Contents/MacOS" -type f | while IFS= read -r f; do
 		case $(file -b "$f") in
 		*Mach-O*) codesign_with_id --entitlements "$ENTITLEMENTS" "$f" ;;
 		esac
 	done
+	codesign_with_id --entitlements "$ENTITLEMENTS" "$SERVICE_IN_APP/scamguard-service"
 	codesign_with_id --entitlements "$ENTITLEMENTS" "$APP"
 	codesign --verify --deep --strict --verbose=2 "$APP"
 	codesign --display --entitlements - "$APP"
@@ -118,9 +129,10 @@ fi
 
 # --- 3. The installer package ----------------------------------------------------------------
 ditto "$APP" "$WORK/root/ScamGuard.app"
-cp "$HERE/scripts/preinstall" "$HERE/scripts/postinstall" "$HERE/uk.co.scamguard.agent.plist" "$WORK/scripts/"
+cp "$HERE/scripts/preinstall" "$HERE/scripts/postinstall" "$HERE/uk.co.scamguard.agent.plist" \
+	"$HERE/uk.co.scamguard.service.plist" "$WORK/scripts/"
 chmod 755 "$WORK/scripts/preinstall" "$WORK/scripts/postinstall"
-chmod 644 "$WORK/scripts/uk.co.scamguard.agent.plist"
+chmod 644 "$WORK/scripts/uk.co.scamguard.agent.plist" "$WORK/scripts/uk.co.scamguard.service.plist"
 # Not relocatable: otherwise Installer updates any other copy of the bundle id it finds (a
 # build tree, a copy on a USB stick) instead of putting the app in /Applications, where the
 # LaunchAgent looks for it.

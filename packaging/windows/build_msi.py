@@ -12,6 +12,9 @@ Why a script rather than a plain ``wixl scamguard.wxs``:
   the build instead of being dropped silently.
 - ``--stand-in`` packages a Linux build under the Windows names (``scamguard`` as
   ``scamguard.exe``), so the MSI's tables can be checked on Linux.
+- The service (``--service``, default ``scamguard-service`` beside ``--payload``) is a second
+  one-folder build, installed in the ``service`` folder under the install folder; the template
+  declares its executable and the Windows service, this script its other files.
 
 Needs ``wixl``, ``msibuild`` and ``msiinfo`` (Debian packages ``wixl`` and ``msitools``).
 
@@ -47,12 +50,16 @@ ICON = REPO / "packaging" / "icons" / "scamguard.png"
 WIX_NS = "http://schemas.microsoft.com/wix/2006/wi"
 ARCH = "x64"
 INSTALL_DIR_ID = "INSTALLFOLDER"
+SERVICE_DIR_ID = "SERVICEFOLDER"
+SERVICE_DIR = "service"  # under INSTALLFOLDER
 PAYLOAD_GROUP_ID = "Payload"
 CLI_NAME = "scamguard"
 TRAY_NAME = "scamguard-tray"
+SERVICE_NAME = "scamguard-service"
 UPGRADE_PROPERTY = "WIX_UPGRADE_DETECTED"
 VERSION_MAX_INCLUSIVE = 512  # msidbUpgradeAttributesVersionMaxInclusive
 DEFERRED = 1024  # msidbCustomActionTypeInScript
+SERVICE_VITAL = 0x8000  # msidbServiceInstallErrorControlVital
 SECURE = "SecureCustomProperties"
 # wixl reports what it ignores or cannot do on stderr and still exits 0.
 WIXL_COMPLAINTS = re.compile(r"WARNING|CRITICAL|ERROR|unimplemented|unhandled", re.IGNORECASE)
@@ -103,13 +110,16 @@ def msi_version(version: str) -> str:
 
 @dataclass(frozen=True)
 class Payload:
-    """The one-folder build: the two executables (declared in the template) and the paths
-    of all other files, relative to ``root`` (and to INSTALLFOLDER once installed)."""
+    """The two one-folder builds: the three executables (declared in the template) and the
+    paths of all other files as installed under INSTALLFOLDER: the tray build's relative to
+    ``root``, the service build's under ``service/``, relative to ``service_root``."""
 
     root: Path
     cli: Path
     tray: Path
     files: tuple[PurePosixPath, ...]
+    service_root: Path
+    service: Path
 
 
 def executable_names(stand_in: bool) -> tuple[str, str]:
@@ -152,20 +162,34 @@ def check_windows_paths(rels: Sequence[PurePosixPath]) -> None:
         seen[key] = rel
 
 
-def collect_payload(root: Path, stand_in: bool) -> Payload:
-    """The payload of the one-folder build at ``root``, checked for what an MSI can hold."""
-    if not root.is_dir():
-        raise BuildError(f"{root}: no such folder (expected a PyInstaller one-folder build)")
+def collect_payload(root: Path, stand_in: bool, service_root: Path | None = None) -> Payload:
+    """The payload of the one-folder builds at ``root`` and ``service_root`` (default:
+    ``scamguard-service`` beside ``root``), checked for what an MSI can hold."""
+    service_root = service_root or root.parent / SERVICE_NAME
+    suffix = "" if stand_in else ".exe"
+    hint = "" if stand_in else " (a Linux build needs --stand-in)"
+    for folder in (root, service_root):
+        if not folder.is_dir():
+            raise BuildError(f"{folder}: no such folder (expected a PyInstaller one-folder build)")
     cli_name, tray_name = executable_names(stand_in)
     cli, tray = root / cli_name, root / tray_name
     for exe in (cli, tray):
         if not exe.is_file():
-            hint = "" if stand_in else " (a Linux build needs --stand-in)"
             raise BuildError(f"{exe}: missing from the payload{hint}")
+    service = service_root / (SERVICE_NAME + suffix)
+    if not service.is_file():
+        raise BuildError(f"{service}: missing from the service build{hint}")
     executables = {PurePosixPath(cli_name), PurePosixPath(tray_name)}
-    files = tuple(rel for rel in walk_files(root) if rel not in executables)
-    check_windows_paths([*files, *(PurePosixPath(n + ".exe") for n in (CLI_NAME, TRAY_NAME))])
-    return Payload(root=root, cli=cli, tray=tray, files=files)
+    files = [rel for rel in walk_files(root) if rel not in executables]
+    files += [
+        PurePosixPath(SERVICE_DIR) / rel
+        for rel in walk_files(service_root)
+        if rel != PurePosixPath(service.name)
+    ]
+    exe_names = [PurePosixPath(n + ".exe") for n in (CLI_NAME, TRAY_NAME)]
+    exe_names.append(PurePosixPath(SERVICE_DIR, SERVICE_NAME + ".exe"))
+    check_windows_paths([*files, *exe_names])
+    return Payload(root, cli, tray, tuple(files), service_root, service)
 
 
 # --- payload.wxs -----------------------------------------------------------------------
@@ -195,16 +219,30 @@ def directory_element(
     return element
 
 
+def source_of(rel: PurePosixPath) -> str:
+    """Where WiX finds an installed file: the service build's under ``$(var.ServiceDir)``,
+    the tray build's under ``$(var.PayloadDir)``."""
+    if rel.parts[0] == SERVICE_DIR:
+        return f"$(var.ServiceDir)/{PurePosixPath(*rel.parts[1:])}"
+    return f"$(var.PayloadDir)/{rel}"
+
+
 def payload_wxs(files: Sequence[PurePosixPath], namespace: uuid.UUID) -> ET.ElementTree:
     """A WiX fragment installing ``files`` under INSTALLFOLDER, one component per file (the
     file is its key path), and the ``Payload`` component group that lists them. Sources are
-    under ``$(var.PayloadDir)``, so the fragment also works with real WiX on Windows."""
+    under ``$(var.PayloadDir)`` and ``$(var.ServiceDir)``, so the fragment also works with
+    real WiX on Windows."""
     root = ET.Element(wix("Wix"))
     tree_ref = ET.SubElement(ET.SubElement(root, wix("Fragment")), wix("DirectoryRef"))
     tree_ref.set("Id", INSTALL_DIR_ID)
+    service_ref = ET.SubElement(ET.SubElement(root, wix("Fragment")), wix("DirectoryRef"))
+    service_ref.set("Id", SERVICE_DIR_ID)  # declared in the template
     group = ET.SubElement(ET.SubElement(root, wix("Fragment")), wix("ComponentGroup"))
     group.set("Id", PAYLOAD_GROUP_ID)
-    made: dict[PurePosixPath, ET.Element] = {PurePosixPath("."): tree_ref}
+    made: dict[PurePosixPath, ET.Element] = {
+        PurePosixPath("."): tree_ref,
+        PurePosixPath(SERVICE_DIR): service_ref,
+    }
     for rel in files:
         key = stable_uuid(namespace, "file", rel)
         component = ET.SubElement(
@@ -219,7 +257,7 @@ def payload_wxs(files: Sequence[PurePosixPath], namespace: uuid.UUID) -> ET.Elem
             wix("File"),
             Id="f" + key.hex,
             Name=rel.name,
-            Source=f"$(var.PayloadDir)/{rel}",
+            Source=source_of(rel),
             KeyPath="yes",
         )
         ET.SubElement(group, wix("ComponentRef"), Id=component.get("Id", ""))
@@ -238,12 +276,27 @@ class LockPermission:
     sddl: str
 
 
+@dataclass(frozen=True)
+class FailureActions:
+    """A <ServiceConfigFailureActions> (MSI 5): one MsiServiceConfigFailureActions row."""
+
+    key: str
+    service: str
+    event: int
+    reset_period: str
+    actions: str  # "1[~]1[~]1": what to do on the 1st, 2nd, 3rd failure
+    delays: str  # "1000[~]1000[~]5000": milliseconds before each
+    component: str
+
+
 @dataclass
 class Lowered:
     """What was taken out of wixl's copy of the template, to be written into the MSI later."""
 
     secure_properties: list[str] = field(default_factory=list)
     permissions: list[LockPermission] = field(default_factory=list)
+    failure_actions: list[FailureActions] = field(default_factory=list)
+    vital_services: list[str] = field(default_factory=list)  # ServiceInstall ids
     same_version_upgrades: bool = False
     plain_shortcuts: dict[str, str] = field(default_factory=dict)  # shortcut id -> file id
 
@@ -283,6 +336,38 @@ def lower_permissions(tree: ET.ElementTree, lowered: Lowered) -> None:
         create_folder.remove(element)
 
 
+# msidbServiceConfigEvent*: when MsiConfigureServices applies a row.
+CONFIG_EVENTS = {"OnInstall": 1, "OnUninstall": 2, "OnReinstall": 4}
+FAILURE_ACTIONS = {"none": "0", "restartService": "1", "restartComputer": "2", "runCommand": "3"}
+
+
+def lower_failure_actions(tree: ET.ElementTree, lowered: Lowered) -> None:
+    """Move each <ServiceConfigFailureActions> under a <ServiceInstall> into
+    ``lowered.failure_actions`` (wixl does not know it)."""
+    parents = parents_of(tree)
+    for element in list(tree.iter(wix("ServiceConfigFailureActions"))):
+        install = parents[element]
+        if install.tag != wix("ServiceInstall"):
+            raise BuildError("ServiceConfigFailureActions is only supported in ServiceInstall")
+        failures = element.findall(wix("Failure"))
+        unknown = [f.get("Action") for f in failures if f.get("Action") not in FAILURE_ACTIONS]
+        if unknown:
+            raise BuildError(f"Failure/@Action {unknown[0]!r}: not one of {list(FAILURE_ACTIONS)}")
+        event = sum(bit for name, bit in CONFIG_EVENTS.items() if element.get(name) == "yes")
+        lowered.failure_actions.append(
+            FailureActions(
+                key=element.get("Id") or install.get("Id", ""),
+                service=install.get("Name", ""),
+                event=event,
+                reset_period=element.get("ResetPeriod", ""),
+                actions="[~]".join(FAILURE_ACTIONS[f.get("Action", "")] for f in failures),
+                delays="[~]".join(f.get("Delay", "0") for f in failures),
+                component=parents[install].get("Id", ""),
+            )
+        )
+        install.remove(element)
+
+
 def lower_attributes(tree: ET.ElementTree, lowered: Lowered) -> None:
     """Strip the attributes wixl ignores, noting what each one must still do."""
     for prop in tree.iter(wix("Property")):
@@ -297,6 +382,9 @@ def lower_attributes(tree: ET.ElementTree, lowered: Lowered) -> None:
         platform = package.attrib.pop("Platform", ARCH)
         if platform != ARCH:
             raise BuildError(f"Package/@Platform is {platform!r}; this script builds {ARCH}")
+    for service in tree.iter(wix("ServiceInstall")):  # wixl drops Vital without a word
+        if service.attrib.pop("Vital", "no") == "yes":
+            lowered.vital_services.append(service.get("Id", ""))
     for file in tree.iter(wix("File")):
         for shortcut in file.iter(wix("Shortcut")):
             if shortcut.attrib.pop("Advertise", "yes") == "no":
@@ -308,6 +396,7 @@ def lower_template(template: Path) -> tuple[ET.ElementTree, Lowered]:
     tree = load_template(template)
     lowered = Lowered()
     lower_permissions(tree, lowered)
+    lower_failure_actions(tree, lowered)
     lower_attributes(tree, lowered)
     return tree, lowered
 
@@ -434,6 +523,49 @@ def add_lock_permissions(msi: Path, permissions: Sequence[LockPermission], work:
     run(["msibuild", str(msi), "-i", str(idt)])
 
 
+def add_failure_actions(msi: Path, rows: Sequence[FailureActions], work: Path) -> None:
+    """The MsiServiceConfigFailureActions table (Windows Installer 5), as WiX writes it for
+    <ServiceConfigFailureActions>, and the MsiConfigureServices action that applies it:
+    after InstallServices (the service must exist) and before StartServices."""
+    lines = [
+        "MsiServiceConfigFailureActions\tName\tEvent\tResetPeriod\tRebootMessage\tCommand"
+        "\tActions\tDelayActions\tComponent_",
+        "s72\tl255\ti2\tI4\tL255\tL255\tS255\tS255\ts72",
+        "MsiServiceConfigFailureActions\tMsiServiceConfigFailureActions",
+    ]
+    for r in rows:
+        fields = (r.key, r.service, str(r.event), r.reset_period, "", "", r.actions, r.delays,
+                  r.component)  # fmt: skip
+        lines.append("\t".join(idt_field(v) for v in fields))
+    idt = work / "MsiServiceConfigFailureActions.idt"
+    idt.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    run(["msibuild", str(msi), "-i", str(idt)])
+    sequence = sequence_of(msi)
+    if "MsiConfigureServices" not in sequence:
+        at = sequence["InstallServices"] + 1
+        if not at < sequence["StartServices"]:
+            raise BuildError("no room for MsiConfigureServices before StartServices")
+        msi_query(
+            msi,
+            "INSERT INTO InstallExecuteSequence (Action, Condition, Sequence) VALUES (?, ?, ?)",
+            "MsiConfigureServices",
+            "VersionNT >= 600",
+            at,
+        )
+
+
+def make_services_vital(msi: Path, ids: Sequence[str]) -> None:
+    """Set msidbServiceInstallErrorControlVital on each service, as WiX does for
+    Vital="yes": an install that cannot register the service fails instead of going on."""
+    rows = {r["ServiceInstall"]: r for r in msi_rows(msi, "ServiceInstall")}
+    for key in ids:
+        if key not in rows:
+            raise BuildError(f"no ServiceInstall row {key!r} to make vital")
+        value = int(rows[key]["ErrorControl"]) | SERVICE_VITAL
+        query = "UPDATE ServiceInstall SET ErrorControl=? WHERE ServiceInstall=?"
+        msi_query(msi, query, value, key)
+
+
 def allow_same_version_upgrades(msi: Path) -> None:
     """Make the upgrade row's VersionMax inclusive, so a rebuild with the same version
     replaces the installed one instead of installing beside it. Attributes is part of the
@@ -503,6 +635,9 @@ def apply_lowered(msi: Path, lowered: Lowered, work: Path) -> None:
         add_secure_properties(msi, lowered.secure_properties)
     if lowered.permissions:
         add_lock_permissions(msi, lowered.permissions, work)
+    if lowered.failure_actions:
+        add_failure_actions(msi, lowered.failure_actions, work)
+    make_services_vital(msi, lowered.vital_services)
     if lowered.same_version_upgrades:
         allow_same_version_upgrades(msi)
     unadvertise_shortcuts(msi, lowered.plain_shortcuts)
@@ -523,6 +658,7 @@ class Options:
     about_url: str | None
     work_dir: Path | None
     sources_only: Path | None = None
+    service: Path | None = None
 
 
 def write_xml(tree: ET.ElementTree, path: Path) -> None:
@@ -536,7 +672,7 @@ def write_sources(options: Options, folder: Path) -> Path:
     """For real WiX on Windows: the unlowered template (PermissionEx, Secure and the rest
     as WiX means them), the payload's components and the icon, plus ``defines.txt`` with
     the ``-d NAME=VALUE`` options to build them with. No wixl involved."""
-    payload = collect_payload(options.payload, options.stand_in)
+    payload = collect_payload(options.payload, options.stand_in, options.service)
     folder.mkdir(parents=True, exist_ok=True)
     template = load_template(TEMPLATE)
     write_xml(template, folder / "scamguard.wxs")
@@ -547,6 +683,8 @@ def write_sources(options: Options, folder: Path) -> Path:
         "PayloadDir": str(payload.root),
         "CliExe": str(payload.cli),
         "TrayExe": str(payload.tray),
+        "ServiceDir": str(payload.service_root),
+        "ServiceExe": str(payload.service),
         "IconFile": str(folder / "ScamGuard.ico"),
     }
     if options.about_url:
@@ -559,7 +697,7 @@ def write_sources(options: Options, folder: Path) -> Path:
 def build(options: Options, work: Path) -> int:
     """Build the MSI in ``work``, then copy it to ``options.out``; the number of files."""
     version = msi_version(options.version)
-    payload = collect_payload(options.payload, options.stand_in)
+    payload = collect_payload(options.payload, options.stand_in, options.service)
     require_tools()
     template, lowered = lower_template(TEMPLATE)
     write_xml(template, work / "scamguard.wixl.wxs")
@@ -571,6 +709,8 @@ def build(options: Options, work: Path) -> int:
         "PayloadDir": os.path.relpath(payload.root, work),
         "CliExe": os.path.relpath(payload.cli, work),
         "TrayExe": os.path.relpath(payload.tray, work),
+        "ServiceDir": os.path.relpath(payload.service_root, work),
+        "ServiceExe": os.path.relpath(payload.service, work),
         "IconFile": "ScamGuard.ico",
     }
     if options.about_url:
@@ -584,7 +724,7 @@ def build(options: Options, work: Path) -> int:
     partial = options.out.with_name(options.out.name + ".partial")
     shutil.copyfile(msi, partial)
     partial.replace(options.out)  # never a half-written MSI at --out
-    return len(payload.files) + 2
+    return len(payload.files) + 3
 
 
 def parse_args(argv: Sequence[str] | None) -> Options:
@@ -597,6 +737,11 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         "--stand-in",
         action="store_true",
         help="payload is a Linux build: package scamguard/scamguard-tray as the .exe files",
+    )
+    parser.add_argument(
+        "--service",
+        type=Path,
+        help="the service's one-folder build (default: scamguard-service beside --payload)",
     )
     parser.add_argument("--about-url", help="Add/Remove Programs support link (https://...)")
     parser.add_argument(
@@ -618,6 +763,7 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         about_url=args.about_url,
         work_dir=args.work_dir.resolve() if args.work_dir else None,
         sources_only=args.sources_only.resolve() if args.sources_only else None,
+        service=args.service.resolve() if args.service else None,
     )
 
 

@@ -37,10 +37,23 @@ PAYLOAD = {
     "_internal/signatures/tools/anydesk.toml": b"[tool]",
     "_internal/a name with spaces, and longer than eight.pyd": b"extension",
 }
+# The service's own one-folder build (no Qt), beside it as make package leaves it.
+SERVICE_PAYLOAD = {
+    "scamguard-service": b"service program",
+    "_internal/base_library.zip": b"service zip",
+    "_internal/python311.dll": b"python",
+}
 RENAMED = {"scamguard": "scamguard.exe", "scamguard-tray": "scamguard-tray.exe"}
-INSTALLED = {RENAMED.get(rel, rel): data for rel, data in PAYLOAD.items()}
+INSTALLED = {RENAMED.get(rel, rel): data for rel, data in PAYLOAD.items()} | {
+    "service/" + (rel + ".exe" if rel == "scamguard-service" else rel): data
+    for rel, data in SERVICE_PAYLOAD.items()
+}
 
 DEFERRED, NO_IMPERSONATE, CONTINUE = 1024, 2048, 64
+OWN_PROCESS, AUTO_START, ERROR_NORMAL, VITAL = 0x10, 2, 1, 0x8000
+START_ON_INSTALL, STOP_ON_INSTALL, STOP_ON_UNINSTALL, DELETE_ON_UNINSTALL = 1, 2, 32, 128
+CONFIG_ON_INSTALL, CONFIG_ON_UNINSTALL, CONFIG_ON_REINSTALL = 1, 2, 4
+RESTART_SERVICE = "1"
 EXE_FROM_FILE, SET_PROPERTY = 18, 51
 COMPONENT_64BIT = 256
 
@@ -55,10 +68,13 @@ def require_msitools() -> None:
 
 
 def make_payload(root: Path, files: dict[str, bytes] = PAYLOAD) -> Path:
-    for rel, data in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+    """The tray build at ``root``, and the service build beside it (``scamguard-service``,
+    where build_msi.py looks for it by default)."""
+    for folder, content in ((root, files), (root.parent / "scamguard-service", SERVICE_PAYLOAD)):
+        for rel, data in content.items():
+            path = folder / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
     return root
 
 
@@ -174,6 +190,57 @@ def test_the_cabinet_holds_each_file_s_own_bytes(msi: Path, tmp_path: Path):
         p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()
     }
     assert extracted == INSTALLED
+
+
+# --- The service (issue 15) -------------------------------------------------------------
+
+
+def test_the_service_is_installed_to_run_as_local_system_at_boot(msi: Path):
+    (service,) = table(msi, "ServiceInstall")
+    assert service["Name"] == "ScamGuard"
+    assert service["StartName"] in ("", "LocalSystem")  # both mean LocalSystem
+    assert service["Arguments"] == "service run"
+    assert int(service["ServiceType"]) == OWN_PROCESS
+    assert int(service["StartType"]) == AUTO_START
+    assert int(service["ErrorControl"]) == ERROR_NORMAL | VITAL  # cannot register: install fails
+    # Its component's key path is service\scamguard-service.exe: the program the SCM runs.
+    component = next(r for r in table(msi, "Component") if r["Component"] == service["Component_"])
+    (exe,) = [r for r in table(msi, "File") if r["File"] == component["KeyPath"]]
+    assert exe["FileName"].split("|")[-1] == "scamguard-service.exe"
+    assert directory_paths(msi)[component["Directory_"]] == "ProgramFiles64Folder/ScamGuard/service"
+
+
+def test_the_service_is_started_at_install_and_stopped_and_removed_at_uninstall(msi: Path):
+    rows = {r["ServiceControl"]: r for r in table(msi, "ServiceControl")}
+    (service,) = table(msi, "ServiceInstall")
+    events = 0
+    for row in rows.values():
+        assert row["Name"] == "ScamGuard" and row["Component_"] == service["Component_"]
+        event = int(row["Event"])
+        events |= event
+        if event & (STOP_ON_INSTALL | STOP_ON_UNINSTALL):
+            assert row["Wait"] == "1"  # stopped before its files are replaced or removed
+        if event & START_ON_INSTALL:
+            assert row["Wait"] == "0"  # a service that cannot start never rolls back the install
+    assert events == START_ON_INSTALL | STOP_ON_INSTALL | STOP_ON_UNINSTALL | DELETE_ON_UNINSTALL
+    seq = sequence(msi)
+    assert seq["StopServices"][0] < seq["DeleteServices"][0] < seq["RemoveFiles"][0]
+    assert seq["InstallFiles"][0] < seq["InstallServices"][0] < seq["StartServices"][0]
+    assert seq["StartServices"][0] < seq["InstallFinalize"][0]
+
+
+def test_the_service_is_restarted_whenever_it_dies(msi: Path):
+    (row,) = table(msi, "MsiServiceConfigFailureActions")
+    assert row["Name"] == "ScamGuard"
+    assert int(row["Event"]) == CONFIG_ON_INSTALL | CONFIG_ON_REINSTALL
+    actions = row["Actions"].split("[~]")
+    delays = [int(ms) for ms in row["DelayActions"].split("[~]")]
+    assert actions == [RESTART_SERVICE] * 3  # the third and every later failure too
+    assert len(delays) == 3 and max(delays) <= 10_000
+    seq = sequence(msi)
+    at, condition = seq["MsiConfigureServices"]
+    assert seq["InstallServices"][0] < at < seq["StartServices"][0]
+    assert condition == "VersionNT >= 600"
 
 
 def test_installs_per_machine_under_program_files_64(msi: Path):
