@@ -61,6 +61,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="auto",
         help="how new programs are noticed (default auto)",
     )
+    run.add_argument(
+        "--exec-gate",
+        action="store_true",
+        help="also refuse a known tool before it runs (Linux: fanotify). Off by default: it "
+        "adds a little to every program start on the computer (docs/architecture.md)",
+    )
     add_signatures_option(run)
     run.set_defaults(func=run_service)
     status = actions.add_parser(
@@ -107,6 +113,7 @@ def run_service(args: argparse.Namespace) -> int:
         only_under=args.only_under,
         follow_updates=getattr(args, "signatures", None) is None,
         database_warning=active.warning,
+        exec_gate=args.exec_gate,
     )
     if sys.platform == "win32":  # started by the Windows service manager: run as its service
         from guard.service.windows_host import dispatch  # noqa: PLC0415
