@@ -346,6 +346,9 @@ def test_the_tray_shows_the_services_owed_warning_removes_through_it_and_says_wh
         qtbot.mouseClick(window.remove_button, Qt.MouseButton.LeftButton)
         assert wait_for(lambda: tool.poll() is not None, timeout=10)  # killed by the service
         service.wait_event("blocked")
+        with qtbot.waitSignal(app.update_done, timeout=30_000) as asked:  # the service's
+            app.check_updates()
+        assert "no update feed is set up" in asked.args[0]
 
         os.kill(service.proc.pid, signal.SIGSTOP)
         try:

@@ -4,12 +4,15 @@ while the data in use stays exactly as it was."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
 import http.server
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -30,7 +33,7 @@ from guard.updates.manifest import canonical, parse
 from guard.updates.publish import Request, publish
 from tests.conftest import run_cli
 from tests.guard_rig import Rig, is_stopped
-from tests.helpers import ON_WINDOWS, tool_toml
+from tests.helpers import ON_WINDOWS, not_on_windows, tool_toml, wait_for
 
 # Every date in these tests comes from the machine's clock, as the client's own checks do
 # (guard/clock.py): publishing "now" and checking "now" always agree, whatever the calendar
@@ -724,3 +727,42 @@ def test_only_an_installed_feed_caps_how_far_versions_jump(feed_server, keyring,
     _edit(sources)
     _publish(keyring, sources, feed, version=2400)  # +900 from the installed feed: fine
     assert _update(url, keyring).status == "installed"
+
+
+@not_on_windows("the service's Unix socket; the Windows pipe has its own tests")
+def test_the_service_checks_the_feed_when_asked_and_guards_with_the_update(
+    feed_server, keyring, sources, tmp_path
+):
+    """With the guard service, updates are its own: a window's "Check for updates" asks it,
+    it installs into its own state folder and switches to the new data without a restart."""
+    from guard.state import machine_config as config
+    from tests.test_service import ServiceProcess
+
+    url, feed, _ = feed_server
+    _publish(keyring, sources, feed, version=2)
+    machine = config.machine_dir()
+    machine.mkdir(parents=True)
+    (machine / "config.json").write_text(
+        json.dumps({"update_feed": url, "trusted_keys": str(keyring["trusted"])})
+    )
+    service = ServiceProcess("--only-under", str(tmp_path))
+    try:
+        service.wait_event("started", timeout=20)
+        client = wait_for(_connected, timeout=10, message="the service's socket")
+        with contextlib.closing(client):
+            answer = client.request("update", timeout=60)
+        assert answer["ok"] is True and "installed version 2" in answer["message"]
+        service.wait_event("update", origin="installed update", timeout=10)  # switched
+        installed_dir = Path(os.environ[paths.ENV_HOME]) / "service" / "updates"
+        assert (installed_dir / "current").read_text().startswith("v2-")
+    finally:
+        service.stop(signal.SIGTERM)
+
+
+def _connected():
+    from guard.service.client import ServiceClient, ServiceUnavailable
+
+    try:
+        return ServiceClient.connect(timeout=1.0)
+    except ServiceUnavailable:
+        return None

@@ -9,7 +9,6 @@ also happens off the GUI thread, so the tray appears at once.
 from __future__ import annotations
 
 import datetime as dt
-import random
 import signal
 import sys
 import threading
@@ -36,7 +35,7 @@ from guard.service.remote import RemoteGuard
 from guard.state import changes, machine_config, paths, settings
 from guard.state.events import EventKind, GuardEvent
 from guard.updates import client as update_client
-from guard.updates import installed as update_installed
+from guard.updates import schedule as update_schedule
 from guard.watch.process_source import SourceUnavailable
 from ui.i18n import install_translator, tr
 from ui.profiles import active_profiles
@@ -54,8 +53,6 @@ from ui.windows.settings.window import SettingsWindow
 # With no update installed, the database shipped with the app counts as out of date this long
 # after its release (with one, the manifest's expiry decides).
 OUTDATED_AFTER_DAYS = 60
-UPDATE_EVERY_SECONDS = 6 * 3600
-UPDATE_JITTER_SECONDS = 30 * 60
 OPEN_STATES = frozenset({State.DETECTED, State.FROZEN, State.ALLOWED})  # not yet settled
 TRUSTED = AllowScope("trusted").label
 
@@ -164,8 +161,8 @@ class TrayApp(QObject):
 
         threading.Thread(target=start_guard, name="guard-start", daemon=True).start()
         QTimer.singleShot(0, self._prewarm)
-        if not self._update_timer.isActive():
-            self._schedule_updates(first=True)
+        if not self._update_timer.isActive() and not isinstance(guard, RemoteGuard):
+            self._schedule_updates(first=True)  # with the service, it keeps the schedule
 
     def _service_guard(self) -> RemoteGuard | None:
         """The guard service's engine, when the service runs here: then this window only
@@ -411,6 +408,9 @@ class TrayApp(QObject):
         """Ask the feed now, off the GUI thread; the answer arrives as ``update_done``.
         ``quiet`` (the schedule) only journals and refreshes the icon; the menu item says
         what happened in a small box."""
+        if isinstance(self.guard, RemoteGuard):
+            self._ask_service_to_update(self.guard, quiet)
+            return
         feed = machine_config.feed_url()
         if not feed:
             if not quiet:
@@ -443,6 +443,19 @@ class TrayApp(QObject):
 
         threading.Thread(target=run, name="update-check", daemon=True).start()
 
+    def _ask_service_to_update(self, guard: RemoteGuard, quiet: bool) -> None:
+        """With the service, updates are its own (it checks on the same schedule); the menu
+        item asks it to check now and says what it answered."""
+        if self._updating:
+            return
+        self._updating, self._show_result = True, not quiet
+
+        def run() -> None:
+            answer = guard.request("update", timeout=120.0)
+            self.update_done.emit(str(answer.get("message", "")), bool(answer.get("ok")), quiet)
+
+        threading.Thread(target=run, name="update-check", daemon=True).start()
+
     @Slot(str, bool, bool)
     def _update_done(self, text: str, ok: bool, quiet: bool) -> None:
         self._updating = False
@@ -459,14 +472,9 @@ class TrayApp(QObject):
             self._box(tr("Updates"), text)
 
     def _schedule_updates(self, first: bool = False) -> None:
-        """Every 6 hours, give or take half an hour, so millions of installs do not all ask
-        the feed in the same minute. At start, within minutes if the last check is older than
-        that: a laptop switched off every evening must still get its updates."""
-        jitter = random.uniform(-UPDATE_JITTER_SECONDS, UPDATE_JITTER_SECONDS)  # noqa: S311
-        wait = UPDATE_EVERY_SECONDS + jitter
-        if first and _hours_since_check() * 3600 >= UPDATE_EVERY_SECONDS:
-            wait = random.uniform(60, 600)  # noqa: S311
-        self._update_timer.start(int(wait * 1000))
+        """The one schedule (guard/updates/schedule.py): every 6 hours give or take half an
+        hour; within minutes of start when the last check is older than that."""
+        self._update_timer.start(int(update_schedule.next_wait(first) * 1000))
 
     def _scheduled_update(self) -> None:
         if not update_client.wait_asked():
@@ -550,17 +558,6 @@ def _another_guard_runs() -> bool:
             return False
         time.sleep(0.2)
     return True
-
-
-def _hours_since_check() -> float:
-    value = update_installed.read_state().get("last_check")
-    try:
-        last = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        last = None
-    if last is None:
-        return float("inf")
-    return (dt.datetime.now(dt.UTC) - last).total_seconds() / 3600
 
 
 TERMINATED = 128 + 15  # the shell's code for "ended by SIGTERM"

@@ -22,6 +22,7 @@ type           fields                                                 who may
 ``provider``   ``profile`` (a profile id)                             administrators
 ``stop``       ``reason``                                             administrators
 ``bye``        ``reason``: the tray quits on purpose                  anyone
+``update``     –: check the update feed now (one check at a time)     anyone
 =============  =====================================================  ======================
 
 A tray that goes away without ``bye`` was killed or crashed: the service journals it.
@@ -127,6 +128,7 @@ REQUESTS: dict[str, dict[str, tuple[bool, Callable[[Any], str]]]] = {
     "provider": {"profile": (True, _text(64))},
     "stop": {"reason": (False, _optional_text())},
     "bye": {"reason": (False, _optional_text())},
+    "update": {},
 }
 ADMIN_ONLY = frozenset({"trust", "provider", "stop"})
 

@@ -16,6 +16,8 @@ from guard.service.health import Health
 from guard.service.protocol import MAX_REPLY, MAX_REQUEST
 from guard.service.server import ALLOW_WAIT, Actions, GuardService
 from guard.state import changes, paths, settings
+from guard.state.events import EventKind
+from guard.updates import client, schedule
 
 
 class ServiceError(ScamGuardError):
@@ -54,16 +56,25 @@ class ServiceRunner:
         self.server = GuardService(
             engine,
             self.listener,
-            Actions(trust=self._trust, provider=self._provider, stop=self.request_stop),
+            Actions(
+                trust=self._trust,
+                provider=self._provider,
+                stop=self.request_stop,
+                update=self.update_now,
+            ),
             status=self.status,
             allow_wait=ALLOW_WAIT if allow_wait is None else allow_wait,
         )
         self.health = Health(paths.state_dir(), engine.note_event, self.guard.processes.rescan_soon)
+        self._updating = threading.Lock()
+        self._updater = threading.Thread(target=self._update_loop, name="updates", daemon=True)
 
     def start(self) -> None:
         self.guard.start()
         self.server.start()  # first, so the gap found at start reaches the windows too
         self.health.start()
+        if self.guard.options.follow_updates:  # not when started on a chosen database
+            self._updater.start()
 
     def request_stop(self, reason: str = "") -> None:
         self.reason = self.reason or reason
@@ -77,6 +88,27 @@ class ServiceRunner:
         self.server.stop()
         self.health.stop(reason)
         self.guard.stop(reason)
+
+    def update_now(self) -> tuple[str, bool]:
+        """Check the feed once (the schedule, or a person's "Check for updates"); an update
+        installed is followed by the live guard within a second (``LiveGuard``)."""
+        with self._updating:
+            checked = schedule.check_now(report=self._report)
+        if checked is None:
+            return "no update feed is set up on this computer", True
+        said, ok = checked
+        if ok:
+            self.guard.engine.note(EventKind.UPDATE, said)
+        else:
+            self.guard.engine.problem(said)
+        return said, ok
+
+    def _update_loop(self) -> None:
+        first = True
+        while not self._stop.wait(schedule.next_wait(first)):
+            first = False
+            if not client.wait_asked():  # the feed asked us to come back later
+                self.update_now()
 
     def status(self) -> dict[str, Any]:
         return {

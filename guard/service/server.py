@@ -77,6 +77,7 @@ class Actions:
     trust: Callable[[str, str, str, str], str]  # tool id, add/remove, note, who -> message
     provider: Callable[[str, str], str]  # profile id, who -> message
     stop: Callable[[str], None]  # reason
+    update: Callable[[], tuple[str, bool]] = lambda: ("no update feed is set up", True)
 
 
 class GuardService:
@@ -360,6 +361,12 @@ class GuardService:
     def _on_provider(self, session: Session, message: dict[str, Any]) -> None:
         said = self.actions.provider(message["profile"], session.who)
         self._post(session, protocol.reply(message, True, said))
+
+    def _on_update(self, session: Session, message: dict[str, Any]) -> None:
+        """Anyone may ask: an update is signed data, checked before it is used, and one
+        check runs at a time (a second asker waits for the first's answer)."""
+        said, ok = self.actions.update()
+        self._post(session, protocol.reply(message, ok, said))
 
     def _on_stop(self, session: Session, message: dict[str, Any]) -> None:
         self._post(session, protocol.reply(message, True, "stopping"))
