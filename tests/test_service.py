@@ -178,6 +178,16 @@ def test_tools_of_another_account_and_of_root_are_frozen(
     service.wait_event("frozen", pid=theirs.pid)
     service.wait_event("frozen", pid=roots.pid)
     assert wait_for(lambda: is_stopped(theirs.pid) and is_stopped(roots.pid))
+    # The person's own history is the service's record (its journal is readable by all).
+    shown = subprocess.run(
+        ["setpriv", f"--reuid={person.pw_uid}", f"--regid={person.pw_gid}", "--clear-groups",
+         sys.executable, "-m", "guard", "history", "--json"],
+        capture_output=True, text=True, timeout=60, cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)}, check=False,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    tools_seen = {i["tool"] for i in json.loads(shown.stdout)["incidents"]}
+    assert {"anydesk", "teamviewer"} <= tools_seen
 
 
 def test_an_ordinary_account_cannot_trust_change_the_provider_or_stop_it(
@@ -346,6 +356,8 @@ def test_the_tray_shows_the_services_owed_warning_removes_through_it_and_says_wh
         qtbot.mouseClick(window.remove_button, Qt.MouseButton.LeftButton)
         assert wait_for(lambda: tool.poll() is not None, timeout=10)  # killed by the service
         service.wait_event("blocked")
+        history = app.open_window("history")
+        assert any(e["tool"] == "anydesk" for e in history.entries)  # the service's record
         with qtbot.waitSignal(app.update_done, timeout=30_000) as asked:  # the service's
             app.check_updates()
         assert "no update feed is set up" in asked.args[0]

@@ -386,7 +386,9 @@ class TrayApp(QObject):
             provider, generic = self.profiles()
             return NumbersWindow(provider, generic)
         if which == "history":
-            return HistoryWindow()
+            # With the service, its journal is the computer's record (readable by all).
+            service = isinstance(self.guard, RemoteGuard)
+            return HistoryWindow(paths.service_journal_path() if service else None)
         if which == "settings":
             _provider, _generic, everything = active_profiles(self._report)
             window = SettingsWindow(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from guard.errors import EXIT_NOT_FOUND, EXIT_OK, UsageError
 from guard.history import build
 from guard.output import print_json
 from guard.state.journal import JournalError, read
-from guard.state.paths import journal_path
+from guard.state.paths import journal_path, service_journal_path
 
 __all__ = ["build", "register", "run"]
 
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
     try:
-        rows = read(journal_path(), limit=args.limit)
+        rows = read(_journal(), limit=args.limit)
     except JournalError as exc:
         raise UsageError(str(exc)) from None
     result = build(rows)
@@ -51,6 +52,14 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_human(result)
     return EXIT_OK if result["incidents"] or result["other"] else EXIT_NOT_FOUND
+
+
+def _journal() -> Path:
+    """The guard service's journal when the service runs (it, not the person's own guard,
+    keeps the record then), else the person's own."""
+    from guard.service.client import running  # noqa: PLC0415
+
+    return service_journal_path() if running() else journal_path()
 
 
 def _local(stamp: str) -> str:

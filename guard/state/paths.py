@@ -152,8 +152,20 @@ def configured_state_dir() -> Path:
     """Where state belongs (``SCAMGUARD_HOME/state`` or the per-OS folder), usable or not."""
     home = _home()
     if service_layout():
-        return home / "service" if home else service_host.service_state_dir()
+        return service_state_root()
     return home / "state" if home else Path(platformdirs.user_state_dir(APP, appauthor=False))
+
+
+def service_state_root() -> Path:
+    """The guard service's state folder (``$SCAMGUARD_HOME/service`` in a test home)."""
+    home = _home()
+    return home / "service" if home else service_host.service_state_dir()
+
+
+def service_journal_path() -> Path:
+    """The guard service's journal: the computer's record, which every account may read
+    (``history`` and the History window show it when the service runs)."""
+    return service_state_root() / "journal.db"
 
 
 def state_dir() -> Path:
