@@ -27,7 +27,7 @@ from guard.platform.autostart import AutostartError
 from guard.providers.active import load_active_profiles
 from guard.providers.model import ProfileSet
 from guard.sigdb.model import SignatureSet
-from guard.state import changes, journal, machine_config, settings
+from guard.state import changes, journal, machine_config, paths, settings
 from guard.state.events import GuardEvent
 from guard.state.paths import journal_path
 from ui import widgets
@@ -570,3 +570,32 @@ def test_every_window_renders(qtbot, tmp_path: Path, profiles: ProfileSet, shipp
         assert not image.isNull() and image.width() >= 600
         check_readable(window)
         assert window.width() < 1400  # a small window, not full screen
+
+
+def test_with_the_service_the_trusted_list_is_its_own_and_a_change_is_asked_of_it(
+    qtbot, profiles: ProfileSet, shipped: SignatureSet
+) -> None:
+    """A person's window shows the service's list (every account's) and asks the service to
+    change it; the service grants only an administrator's request, and a refusal is said."""
+    settings.save(
+        settings.Settings(trusted={"anydesk": {"added": "", "note": "mine"}}),
+        paths.service_settings_path(),
+    )
+    asked: list[tuple[str, dict[str, object]]] = []
+
+    def service(kind: str, **fields: object) -> dict[str, object]:
+        asked.append((kind, fields))
+        return {"ok": False, "message": "only an administrator can change the trusted programs"}
+
+    window = make_settings(qtbot, profiles, shipped, service=service)
+    trusted = window.trusted_tab
+    assert trusted.trusted_table.item(0, 0).text() == "AnyDesk"  # the service's list
+    assert "only an administrator can change it" in trusted.intro_label.text()
+    trusted.trust_button.click()
+    trusted.tool_combo.setCurrentIndex(trusted.tool_combo.findData("teamviewer"))
+    qtbot.waitUntil(trusted.confirm_trust_button.isEnabled, timeout=WAIT_MS)
+    trusted.confirm_trust_button.click()
+    assert asked == [("trust", {"tool": "teamviewer", "action": "add", "note": ""})]
+    assert trusted.currentWidget() is trusted.trusted_list_page
+    assert "Nothing was changed: only an administrator" in trusted.trust_status.text()
+    assert settings.load().trusted == {}  # the person's own file is not the one that counts

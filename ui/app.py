@@ -392,7 +392,10 @@ class TrayApp(QObject):
         if which == "settings":
             _provider, _generic, everything = active_profiles(self._report)
             window = SettingsWindow(
-                everything, self.database.signatures.tools, autostart.for_this_system()
+                everything,
+                self.database.signatures.tools,
+                autostart.for_this_system(),
+                service=self.guard.request if isinstance(self.guard, RemoteGuard) else None,
             )
             window.changed.connect(self._settings_changed)
             return window

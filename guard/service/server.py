@@ -47,6 +47,11 @@ MAX_CLIENTS = 64
 OUTBOX = 512  # messages waiting for a slow client before it is dropped
 EVERYONE = None  # the owner of a tool running as a system account
 MAX_NOTICES = 20
+ADMIN_WORDS = {
+    "trust": "change the trusted programs",
+    "provider": "change whose numbers the warning shows",
+    "stop": "stop the ScamGuard service",
+}
 
 
 @dataclass
@@ -224,8 +229,8 @@ class GuardService:
         if kind in protocol.ADMIN_ONLY and not session.channel.peer.admin:
             self._refuse(
                 session,
-                f"only an administrator can do this ({kind}); ask the person who looks "
-                "after this computer, or run it with sudo",
+                f"only an administrator can {ADMIN_WORDS.get(kind, kind)}; ask the person who "
+                "looks after this computer (in a terminal: sudo scamguard ...)",
                 request=message,
             )
             return

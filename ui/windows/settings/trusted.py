@@ -8,17 +8,21 @@ visible wait, and goes through :mod:`guard.state.changes`, so it is journalled.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLineEdit, QStackedWidget, QTableWidgetItem
 
 from guard.sigdb.model import ToolSignature
-from guard.state import changes, settings
+from guard.state import changes, paths, settings
 from ui import style, widgets
 from ui.i18n import tr
 from ui.windows import common
 from ui.windows.settings.saving import Saving, other, page, row
+
+# A request to the guard service (``RemoteGuard.request``): kind, fields -> its answer.
+Ask = Callable[..., dict[str, Any]]
 
 
 def trust_explanation() -> str:
@@ -40,8 +44,17 @@ class TrustedTab(QStackedWidget):
 
     changed = Signal(str)
 
-    def __init__(self, tools: Sequence[ToolSignature], saving: Saving, trust_wait: int = 30):
+    def __init__(
+        self,
+        tools: Sequence[ToolSignature],
+        saving: Saving,
+        trust_wait: int = 30,
+        service: Ask | None = None,
+    ):
         super().__init__()
+        # With the guard service, the list is the service's (the machine's, every account's)
+        # and changing it is a request to the service, which only an administrator's is granted.
+        self.service = service
         self.tools = sorted(tools, key=lambda t: (t.name.casefold(), t.id))
         self.tool_names = {t.id: t.name for t in self.tools}
         self.trust_wait = max(0, int(trust_wait))
@@ -62,6 +75,16 @@ class TrustedTab(QStackedWidget):
                 "protect against it again."
             ),
         )
+        if service is not None:
+            intro = widgets.label(
+                tr(
+                    "ScamGuard never freezes a trusted program. It still notes in the history "
+                    "when one starts. On this computer the list is kept for every account, and "
+                    "only an administrator can change it (for example, in a terminal: sudo "
+                    "scamguard trust add teamviewer)."
+                )
+            )
+        self.intro_label = intro
         self.trusted_table.setMinimumHeight(170)
         self.trusted_table.itemSelectionChanged.connect(self._trusted_selection)
         self.no_trusted_label = widgets.label(tr("No program is trusted."))
@@ -121,7 +144,7 @@ class TrustedTab(QStackedWidget):
             row(self.confirm_trust_button, self.cancel_trust_button),
         )  # fmt: skip
         self.trusted_list_page = page(
-            title, intro, self.trusted_table, self.no_trusted_label,
+            title, self.intro_label, self.trusted_table, self.no_trusted_label,
             row(self.remove_trust_button, self.trust_button), self.trust_status,
         )  # fmt: skip
         self.addWidget(self.trusted_list_page)
@@ -130,6 +153,12 @@ class TrustedTab(QStackedWidget):
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self._tick)
+
+    def saved_list(self) -> settings.Settings:
+        """The trusted programs that count here: the service's, or the person's own."""
+        if self.service is not None:
+            return settings.load(paths.service_settings_path())
+        return settings.load()
 
     def show_saved(self, current: settings.Settings) -> None:
         """Show the trusted programs saved now."""
@@ -152,7 +181,7 @@ class TrustedTab(QStackedWidget):
 
     def start_trust(self) -> None:
         """Open the "trust a program" panel and start the wait before it can be confirmed."""
-        trusted = settings.load().trusted
+        trusted = self.saved_list().trusted
         self.tool_combo.clear()
         for tool in self.tools:
             if tool.id not in trusted:
@@ -207,6 +236,11 @@ class TrustedTab(QStackedWidget):
         tool = next((t for t in self.tools if t.id == tool_id), None)
         if tool is None:
             return
+        if self.service is not None:
+            answer = self.service("trust", tool=tool.id, action="add", note=self.note_edit.text())
+            self._answered(answer, tr("{name} is trusted: ScamGuard will not freeze it.").format(
+                name=tool.name))  # fmt: skip
+            return
         notes: list[str] = []
         damaged = settings.load().problem
         try:
@@ -235,6 +269,12 @@ class TrustedTab(QStackedWidget):
             return
         tool_id = cell.data(Qt.ItemDataRole.UserRole)
         name = self.tool_names.get(tool_id, tool_id)
+        if self.service is not None:
+            answer = self.service("trust", tool=tool_id, action="remove")
+            self._answered(answer, tr(
+                "{name} is no longer trusted: ScamGuard will freeze it if it runs.").format(
+                name=name))  # fmt: skip
+            return
         notes: list[str] = []
         damaged = settings.load().problem
         try:
@@ -254,6 +294,20 @@ class TrustedTab(QStackedWidget):
             widgets.set_text(self.trust_status, " ".join([said, *other(notes, damaged)]))
             self.changed.emit("trusted")
         self.remove_trust_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _answered(self, answer: dict[str, Any], done: str) -> None:
+        """The service's answer to a trust change, said beside the buttons."""
+        if answer.get("ok"):
+            self.cancel_trust()
+            self.show_saved(self.saved_list())
+            widgets.set_text(self.trust_status, done)
+            self.changed.emit("trusted")
+            return
+        self.cancel_trust()  # back to the list, where the answer is said
+        widgets.set_text(
+            self.trust_status,
+            tr("Nothing was changed: {why}").format(why=answer.get("message", "")),
+        )
 
     def _trusted_selection(self) -> None:
         self.remove_trust_button.setEnabled(

@@ -27,7 +27,7 @@ from ui.windows.settings.autostart import AutostartTab
 from ui.windows.settings.folders import FoldersTab
 from ui.windows.settings.provider import ProviderTab
 from ui.windows.settings.saving import Saving
-from ui.windows.settings.trusted import TrustedTab
+from ui.windows.settings.trusted import Ask, TrustedTab
 
 
 class SettingsWindow(QWidget):
@@ -50,6 +50,7 @@ class SettingsWindow(QWidget):
         *,
         today: dt.date | None = None,
         parent: QWidget | None = None,
+        service: Ask | None = None,
     ):
         super().__init__(parent)
         self.autostart = autostart
@@ -72,7 +73,7 @@ class SettingsWindow(QWidget):
         )
         self.provider_tab = ProviderTab(profiles, saving, today)
         self.folders_tab = FoldersTab(saving)
-        self.trusted_tab = TrustedTab(tools, saving, trust_wait)
+        self.trusted_tab = TrustedTab(tools, saving, trust_wait, service)
         self.autostart_tab = AutostartTab(autostart)
         self.tabs.addTab(self.provider_tab, tr("Provider"))
         self.tabs.addTab(self.folders_tab, tr("Watched folders"))
@@ -113,7 +114,7 @@ class SettingsWindow(QWidget):
         self._show_problem(current.problem)
         self.provider_tab.show_saved(current)
         self.folders_tab.show_saved(current)
-        self.trusted_tab.show_saved(current)
+        self.trusted_tab.show_saved(self.trusted_tab.saved_list())
         self.autostart_tab.show_saved()
 
     def _show_problem(self, problem: str) -> None:
