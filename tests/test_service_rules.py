@@ -123,3 +123,18 @@ def test_a_message_must_be_one_of_the_shapes() -> None:
         protocol.frame_length(protocol.HEADER.pack(MAX_REQUEST + 1), MAX_REQUEST)
     with pytest.raises(ProtocolError, match="JSON object"):
         protocol.decode(b"[1, 2]")
+
+
+def test_an_idle_window_keeps_its_link_and_hears_the_next_freeze(served, spawn: Spawner) -> None:
+    rig, _service, _clock, endpoint = served
+    got: list[dict[str, object]] = []
+    client = ServiceClient.connect("tray", endpoint=endpoint, on_event=got.append, timeout=0.2)
+    with contextlib.closing(client):
+        client.request("subscribe")
+        # Five times the connect timeout with nothing said: the link must not drop.
+        assert not client.closed.wait(1.0), client.close_reason
+        tool = spawn.start("anydesk")
+        rig.wait_event("frozen", pid=tool.pid)
+        assert wait_for(
+            lambda: any(m.get("event", {}).get("kind") == "frozen" for m in got)  # type: ignore[union-attr]
+        )

@@ -159,6 +159,9 @@ def connect_unix(
         sock.settimeout(timeout)
         sock.connect(endpoint)
         peer = unix_peer(sock)
+        # Connected: from now on the reader waits as long as the service is quiet (a
+        # timeout here would drop an idle window's link every few seconds).
+        sock.settimeout(None)
     except OSError:
         sock.close()
         raise
