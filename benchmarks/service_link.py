@@ -1,11 +1,13 @@
 """The guard service and a person's window (issue 15): what the split costs.
 
 1. spawn → the window hears "frozen": a real ``scamguard service run`` in a temp home
-   (``--only-under`` a temp folder), one subscribed client as the tray is; 60 stand-in tools
-   (``/bin/sleep`` copied as ``anydesk``) started one after another; from just before
-   ``Popen`` to the client's reader thread receiving the ``frozen`` event. Also spawn →
-   ``T`` in ``/proc/PID/stat`` (the freeze itself), to show what the socket adds.
-2. a window's "Remove" → the service's answer (``decide block``), 60 times.
+   (``--only-under`` a temp folder), one subscribed client as the tray is; a stand-in tool
+   (``/bin/sleep`` copied under a tool's name) started 60 times, each killed here before the
+   next (a relaunch joins the incident and is frozen again); from just before ``Popen`` to
+   the client's reader thread receiving the ``frozen`` event. Also spawn → ``T`` in
+   ``/proc/PID/stat`` (the freeze itself), to show what the socket adds.
+2. a window's "Remove" → the service's answer (``decide block``), once for each tool that
+   has a Linux name of its own (a removed tool started again is closed at once).
 3. the service's CPU while idle with one window connected, over 20 s (``cpu_times``).
 4. the service's resident memory after all of that.
 
@@ -78,8 +80,8 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="sg-bench-service-"))
     home, tools = work / "home", work / "tools"
     tools.mkdir()
-    # A different tool each run: a removed tool started again within 10 minutes is closed at
-    # once (stopped-again), not frozen and warned about.
+    # A different tool for each "Remove": a removed tool started again within 10 minutes is
+    # closed at once (stopped-again), not frozen and warned about.
     binaries = []
     for name in tool_names(RUNS):
         binaries.append(tools / name)
@@ -115,9 +117,11 @@ def main() -> int:
                 time.sleep(0.1)
         client.request("subscribe")
         to_window, to_freeze, decide = [], [], []
-        for binary in binaries:
+        # 1. The same tool again and again, each one killed here (the tool "closed by
+        #    itself"): a relaunch joins its incident and is frozen and told again.
+        for _ in range(RUNS):
             start = time.perf_counter()
-            proc = subprocess.Popen([str(binary), "30"])
+            proc = subprocess.Popen([str(binaries[0]), "30"])
             while not stopped(proc.pid):
                 time.sleep(0.0002)
             to_freeze.append((time.perf_counter() - start) * 1000)
@@ -125,9 +129,18 @@ def main() -> int:
             with arrived:
                 arrived.wait_for(lambda pid=pid: pid in heard, timeout=10)
             to_window.append((heard[pid] - start) * 1000)
+            proc.kill()
+            os.kill(pid, signal.SIGCONT)
+            proc.wait(timeout=10)
+        # 2. "Remove", once per tool (a removed tool started again is closed at once).
+        for binary in binaries[1:]:
+            proc = subprocess.Popen([str(binary), "30"])
+            pid = proc.pid
+            with arrived:
+                arrived.wait_for(lambda pid=pid: pid in heard, timeout=10)
             incident = next(
                 v["id"] for v in client.request("status")["incidents"]
-                if any(p.get("pid") == proc.pid for p in v["processes"])
+                if v["state"] == "frozen" and any(p.get("pid") == pid for p in v["processes"])
             )  # fmt: skip
             begun = time.perf_counter()
             answer = client.request("decide", incident=incident, action="block")
