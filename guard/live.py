@@ -24,7 +24,7 @@ from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
 from guard.instance import GuardInstance
 from guard.locations import WatchFolder
-from guard.platform import remote_switches
+from guard.platform import remote_switches, service_host
 from guard.platform.remote_switches import SwitchAdapter
 from guard.sigdb.problems import SignatureError
 from guard.state import journal, paths, settings, settings_edits
@@ -156,6 +156,8 @@ class LiveGuard:
             trusted=trusted,
             only_under=str(self.options.only_under) if self.options.only_under else None,
             switch_off=adapter.switch_off if adapter is not None else None,
+            # The service's engine: one incident per tool and person.
+            person_of=service_host.person_of if self.options.everyone else None,
         )
         self.switches = (
             RemoteSwitches(

@@ -161,8 +161,12 @@ def test_exec_mounts_skip_noexec_and_pseudo_file_systems_and_unescape_names() ->
         "31 27 0:28 / /media/my\\040disk rw,relatime shared:1 - vfat /dev/sdb1 rw\n"
         "32 27 0:29 / /tmp rw,nosuid - tmpfs tmpfs rw\n"
         "33 27 0:30 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n"
+        "34 27 0:31 / /home/ann/remote rw - fuse.sshfs ann@host: rw\n"
+        "35 27 0:32 / /mnt/nas rw - nfs4 nas:/share rw\n"
+        "36 27 0:33 / /mnt/win rw - cifs //pc/c rw\n"
         "garbage line\n"
     )
+    # Network and FUSE mounts are never marked: their files can keep an exec waiting.
     assert exec_mounts(text) == ["/", "/media/my disk", "/tmp"]
 
 

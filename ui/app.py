@@ -362,6 +362,7 @@ class TrayApp(QObject):
             said = self.guard.request("trust", tool=tool_id, action="remove")
             if not said.get("ok"):
                 self._box(tr("Trusted programs"), str(said.get("message", "")))
+                return  # still trusted: the notice's tool is left as it was
         else:
             changes.remove_trust(tool_id, name=name, report=self._report)
         if self.alerts is not None:

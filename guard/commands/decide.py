@@ -119,6 +119,8 @@ def _service() -> Any:
 
 
 def _through_service(client: Any, args: argparse.Namespace, scope_text: str | None) -> int:
+    from guard.service.client import ServiceUnavailable  # noqa: PLC0415
+
     """The decision, made by the service under its own rules: an "allow" comes after this
     terminal's pause, and the service may still ask for its own wait (``retry_after``: the
     warning must have been in front of the person for 30 seconds), which is waited out once."""
@@ -131,12 +133,16 @@ def _through_service(client: Any, args: argparse.Namespace, scope_text: str | No
                 on_skipped=lambda: None,  # the service journals every decision and refusal
             )
             fields.update(scope=scope_text, nobody_on_phone=True)
-        answer = client.request("decide", **fields)
-        wait = answer.get("retry_after")
-        if not answer.get("ok") and isinstance(wait, (int, float)) and 0 < wait <= 60:
-            print(f"The ScamGuard service asks for {wait:.0f} more seconds; waiting.", flush=True)
-            time.sleep(wait)  # the service's own rule: nothing to wait on but time
+        try:
             answer = client.request("decide", **fields)
+            wait = answer.get("retry_after")
+            if not answer.get("ok") and isinstance(wait, (int, float)) and 0 < wait <= 60:
+                print(f"The ScamGuard service asks for {wait:.0f} more seconds; waiting.",
+                      flush=True)  # fmt: skip
+                time.sleep(wait)  # the service's own rule: nothing to wait on but time
+                answer = client.request("decide", **fields)
+        except ServiceUnavailable as exc:
+            raise UsageError(f"{exc}; nothing was changed") from None
     message = str(answer.get("message", ""))
     if args.json:
         print_json(

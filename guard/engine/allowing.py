@@ -87,12 +87,13 @@ class Allowing(EngineCore):
         if not live:
             return None
         scope = AllowScope(saved.scope, saved.seconds)
+        owner = self.person_of(live[0][0].pid, None)
         with self._lock:
-            if tool.id in self._by_tool:
+            if (tool.id, owner) in self._by_tool:
                 return None  # something of this tool was seen already: it decides
-            inc = Incident(tool, saved.allowed_at, id=saved.incident)
+            inc = Incident(tool, saved.allowed_at, id=saved.incident, owner=owner)
             self._incidents[inc.id] = inc
-            self._by_tool[tool.id] = inc.id
+            self._by_tool[(tool.id, owner)] = inc.id
             for proc, info in live:
                 self._add_member(inc, proc, info, role="tool")
             inc.state, inc.allow, inc.allowed_at = State.ALLOWED, scope, saved.allowed_at

@@ -44,7 +44,8 @@ class EngineCore:
     froze: threading.Event
     _lock: threading.RLock
     _incidents: dict[str, Incident]
-    _by_tool: dict[str, str]
+    _by_tool: dict[tuple[str, str | None], str]
+    person_of: Callable[[int | None, str | None], str | None]
     _member_of: dict[int, str]
 
     # --- engine.py: the incident state machine and telling ---
@@ -100,7 +101,7 @@ class EngineCore:
 
     # --- membership.py ---
 
-    def _incident_for(self, tool: ToolSignature) -> tuple[Incident, bool]:
+    def _incident_for(self, tool: ToolSignature, owner: str | None = None) -> tuple[Incident, bool]:
         raise NotImplementedError
 
     def _add_member(

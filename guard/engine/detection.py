@@ -38,7 +38,7 @@ class Detection(EngineCore):
             return  # the same process seen again (a re-check after exec)
         proc = open_process(info)  # before any change: a retry must not be a second sighting
         self._leave_other_incident(info, tool)
-        inc, new = self._incident_for(tool)
+        inc, new = self._incident_for(tool, self.person_of(info.pid, None))
         why_not, held_back, verdict = self._spared(proc, info, tool, verdict)
         trusted = tool.id in self.trusted()
         if inc.allow is not None and inc.allow.kind == "trusted" and not trusted:
@@ -126,7 +126,7 @@ class Detection(EngineCore):
     def _tool_file(
         self, path: str, tool: ToolSignature, verdict: Identification, how: str, quarantinable: bool
     ) -> None:
-        inc, _ = self._incident_for(tool)
+        inc, _ = self._incident_for(tool, self.person_of(None, path))
         known = inc.files.get(path)
         if known is not None and known.state in (FileState.PRESENT, FileState.MOVING):
             return  # created, then closed: one file, one event

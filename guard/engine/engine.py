@@ -75,6 +75,7 @@ class Engine(
         only_under: str | None = None,
         lineage: Lineage | None = None,
         switch_off: Callable[[str], None] | None = None,
+        person_of: Callable[[int | None, str | None], str | None] | None = None,
     ):
         self.quarantine = quarantine
         # Act only on tools whose executable lies under this folder (trying ScamGuard out,
@@ -91,7 +92,12 @@ class Engine(
         self.report = report or (lambda line: print(f"scamguard: {line}", file=sys.stderr))
         self._lock = threading.RLock()
         self._incidents: dict[str, Incident] = {}
-        self._by_tool: dict[str, str] = {}
+        # One incident per tool and person: the guard service freezes every account's tools,
+        # and one person's warning and decision must never be about another's AnyDesk.
+        # ``person_of(pid, path)`` names the person (None: a system account, or a guard of one
+        # person's own, where every incident is that person's).
+        self.person_of = person_of or (lambda _pid, _path: None)
+        self._by_tool: dict[tuple[str, str | None], str] = {}
         self._member_of: dict[int, str] = {}
         self._removals: list[Removal] = []
         self.exemptions = Exemptions()

@@ -55,14 +55,17 @@ class ExecDenial(EngineCore):
             trusted = self.trusted_seen = frozenset(self.trusted())
         if tool.id in trusted:
             return f"{tool.name} is trusted in settings"
-        iid = self._by_tool.get(tool.id)
-        inc = self._incidents.get(iid) if iid is not None else None
-        if (
-            inc is not None
-            and inc.state is State.ALLOWED
-            and (inc.allow_expires is None or self.clock() < inc.allow_expires)
-        ):
-            return f"{tool.name} was allowed by the person"
+        # Allowed by any person: the exec goes on, and the freeze then acts for anyone else
+        # (the gate does not know whose exec it holds without reading /proc).
+        now = self.clock()
+        for (tool_id, _owner), iid in list(self._by_tool.items()):
+            inc = self._incidents.get(iid) if tool_id == tool.id else None
+            if (
+                inc is not None
+                and inc.state is State.ALLOWED
+                and (inc.allow_expires is None or now < inc.allow_expires)
+            ):
+                return f"{tool.name} was allowed by the person"
         return None
 
     def exec_denied(self, path: str, verdict: Identification, pid: int | None = None) -> None:
@@ -72,7 +75,7 @@ class ExecDenial(EngineCore):
         if tool is None:
             return
         with self._lock:
-            inc, _ = self._incident_for(tool)
+            inc, _ = self._incident_for(tool, self.person_of(pid, None if pid else path))
             inc.add_evidence(verdict.evidence, verdict.facts)
             known = inc.files.get(path)
             if known is None or known.state not in (FileState.PRESENT, FileState.MOVING):

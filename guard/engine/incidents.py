@@ -202,6 +202,7 @@ class IncidentView:
     problems: tuple[str, ...]
     timeline: tuple[GuardEvent, ...]
     switches: tuple[dict[str, Any], ...] = ()  # the OS switches turned on (remote_switches)
+    owner: str | None = None  # the person it is about (the guard service); None: everyone
 
     @property
     def pending(self) -> bool:
@@ -232,6 +233,7 @@ class Incident:
     tool: ToolSignature
     opened: float
     id: str = field(default_factory=lambda: secrets.token_hex(4))
+    owner: str | None = None  # whose: the engine's person_of (None: a system account's)
     state: State = State.DETECTED
     members: dict[int, Member] = field(default_factory=dict)
     files: dict[str, FileMember] = field(default_factory=dict)
@@ -292,4 +294,5 @@ class Incident:
             problems=tuple(self.problems),
             timeline=tuple(self.timeline),
             switches=tuple(s.to_json() for s in self.switches.values()),
+            owner=self.owner,
         )

@@ -23,23 +23,25 @@ from guard.sigdb.model import ToolSignature
 class Membership(EngineCore):
     """Mixed into the engine: the incidents, and the processes that belong to them."""
 
-    def _incident_for(self, tool: ToolSignature) -> tuple[Incident, bool]:
+    def _incident_for(self, tool: ToolSignature, owner: str | None = None) -> tuple[Incident, bool]:
+        """The open (or lately closed) incident of ``tool`` for ``owner`` (the person it runs
+        as: ``person_of``), or a new one."""
         now = self.clock()
-        iid = self._by_tool.get(tool.id)
+        iid = self._by_tool.get((tool.id, owner))
         if iid is not None:
             inc = self._incidents[iid]
             if inc.closed is None or now - inc.closed <= self.join_window:
                 return inc, False
             self._forget(inc)
-        inc = Incident(tool, now)
+        inc = Incident(tool, now, owner=owner)
         self._incidents[inc.id] = inc
-        self._by_tool[tool.id] = inc.id
+        self._by_tool[(tool.id, owner)] = inc.id
         return inc, True
 
     def _forget(self, inc: Incident) -> None:
         self._incidents.pop(inc.id, None)
-        if self._by_tool.get(inc.tool.id) == inc.id:
-            del self._by_tool[inc.tool.id]
+        if self._by_tool.get((inc.tool.id, inc.owner)) == inc.id:
+            del self._by_tool[(inc.tool.id, inc.owner)]
         for pid in inc.members:
             if self._member_of.get(pid) == inc.id:
                 del self._member_of[pid]

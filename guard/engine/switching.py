@@ -50,7 +50,7 @@ class Switching(EngineCore):
     def switch_gone(self, switch: Switch) -> None:
         """``switch`` was found off: by the person, by the guard's own "Remove", by anyone."""
         with self._lock:
-            iid = self._by_tool.get(switch.tool_id)
+            iid = self._by_tool.get((switch.tool_id, None))  # a setting is the computer's
             inc = self._incidents.get(iid) if iid is not None else None
             member = inc.switches.get(switch.id) if inc is not None else None
             if inc is None or member is None:

@@ -56,6 +56,15 @@ def program_data() -> Path | None:
     return None
 
 
+def unbiased_seconds() -> float:
+    """Seconds the computer has been awake since boot (``QueryUnbiasedInterruptTime``: time
+    asleep or hibernating is not counted), for telling "held still" from "asleep"."""
+    value = ctypes.c_ulonglong()
+    if not _windll().kernel32.QueryUnbiasedInterruptTime(ctypes.byref(value)):
+        raise OSError("QueryUnbiasedInterruptTime failed")
+    return value.value / 10_000_000  # 100-nanosecond units
+
+
 def is_elevated() -> bool:
     """Does this process hold an administrator's rights now (an elevated token, or SYSTEM)?
     ``IsUserAnAdmin`` answers for the process's own token; False when it cannot be asked."""

@@ -88,6 +88,18 @@ PSEUDO_FILESYSTEMS = frozenset(
 )  # fmt: skip
 
 
+# Only local file systems are marked: answering an exec means an fstat of the file, and on a
+# network or FUSE file system that waits on a server or a daemon (a stalled sshfs would hold
+# every exec on every marked mount). Programs run from elsewhere are left to the freeze.
+LOCAL_FILESYSTEMS = frozenset(
+    {
+        "ext2", "ext3", "ext4", "xfs", "btrfs", "f2fs", "jfs", "reiserfs", "zfs", "bcachefs",
+        "vfat", "exfat", "ntfs", "ntfs3", "hfsplus", "tmpfs", "ramfs", "overlay", "squashfs",
+        "erofs", "iso9660", "udf",
+    }
+)  # fmt: skip
+
+
 class FanotifyUnavailable(ScamGuardError):
     """One-line reason fanotify cannot be used here (not Linux, not root, old kernel...)."""
 
@@ -240,7 +252,8 @@ class Fanotify:
 
 def exec_mounts(mountinfo: str) -> list[str]:
     """The mount points (from ``/proc/self/mountinfo`` text) that can hold a program a
-    person could run: not mounted ``noexec`` and not a pseudo file system. Each mount point
+    person could run: a local file system (``LOCAL_FILESYSTEMS``: never a network or FUSE
+    one, whose files can keep an answer waiting) not mounted ``noexec``. Each mount point
     once, in the order listed (the kernel lists parents first)."""
     points: list[str] = []
     for line in mountinfo.splitlines():
@@ -251,7 +264,8 @@ def exec_mounts(mountinfo: str) -> list[str]:
         if sep < 6 or sep + 1 >= len(fields):
             continue
         point, options, fstype = _unescape(fields[4]), fields[5].split(","), fields[sep + 1]
-        if "noexec" in options or fstype in PSEUDO_FILESYSTEMS or point in points:
+        local = fstype in LOCAL_FILESYSTEMS and fstype not in PSEUDO_FILESYSTEMS
+        if "noexec" in options or not local or point in points:
             continue
         points.append(point)
     return points

@@ -19,6 +19,8 @@ import os
 import socket
 import struct
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,6 +127,14 @@ def process_owner(pid: int) -> str | None:
     return None if name.casefold().startswith(WINDOWS_SYSTEM_ACCOUNTS) else name
 
 
+def person_of(pid: int | None, path: str | None) -> str | None:
+    """Whose a sighting is: the person the process runs as, else who owns the file; None for
+    a system account (everyone's)."""
+    if pid is not None:
+        return process_owner(pid)
+    return file_owner(path) if path else None
+
+
 def file_owner(path: str) -> str | None:
     """The person who owns a file (an installer in their Downloads), or None."""
     if not hasattr(os, "getuid"):
@@ -220,3 +230,33 @@ def person_homes(os_name: str | None = None) -> list[Path]:
         if first <= entry.pw_uid < 60000 and home.is_dir() and home != Path("/"):
             homes.append(home)
     return sorted(set(homes))
+
+
+def system_stopping() -> bool:
+    """Is the computer shutting down or restarting now (so a service stopping is no one's
+    doing)? Linux asks systemd (``is-system-running`` says "stopping"); on Windows the
+    service host passes the shutdown control's own reason; elsewhere False."""
+    import shutil  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+
+    if current_os() != "linux" or shutil.which("systemctl") is None:
+        return False
+    try:
+        done = subprocess.run(
+            ["systemctl", "is-system-running"], capture_output=True, text=True, timeout=5,
+            check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.stdout.strip() == "stopping"
+
+
+def awake_clock() -> Callable[[], float]:
+    """A monotonic clock that does not count time asleep: Linux's and macOS's
+    ``time.monotonic``; on Windows ``QueryUnbiasedInterruptTime`` (``time.monotonic`` there
+    counts sleep, and every lid closed would look like the service held still)."""
+    if current_os() != "windows":
+        return time.monotonic
+    from guard.platform import _winapi  # noqa: PLC0415
+
+    return _winapi.unbiased_seconds

@@ -12,8 +12,8 @@ they will use. The service therefore keeps a small record in its own state folde
 - **While running**: a ticker on the monotonic clock notices the service itself was
   paused (``kill -STOP``, a debugger): a tick that comes late by more than ``GAP_SECONDS``
   is a gap, journalled at once, and the process watcher looks at every process again so what
-  started meanwhile is frozen. (The monotonic clock does not run while the computer sleeps,
-  so a laptop lid is not a gap.)
+  started meanwhile is frozen. (The clock used does not run while the computer sleeps, so
+  a laptop lid is not a gap: ``service_host.awake_clock``.)
 - **From outside**: ``scamguard service check``, run by a timer unit, finds the service
   not answering and journals it once per gap with the unit's state (stopped, disabled,
   masked), so even a service that never starts again leaves the gap on record.
@@ -33,10 +33,12 @@ from typing import Any
 
 import psutil
 
-from guard import files
+from guard import __version__, files
+from guard.platform.service_host import awake_clock, system_stopping
 from guard.state.events import EventKind, GuardEvent, iso
 
 RECORD = "health.json"
+SHUTDOWN = "the computer shut down"  # the stop reason when the OS is shutting down
 TICK_SECONDS = 0.5
 GAP_SECONDS = 1.5  # a tick this late means the whole service was held still
 HEARTBEAT_SECONDS = 10.0  # how often "still running" is written: a kill is dated this closely
@@ -51,6 +53,7 @@ class Record:
     last: float  # heartbeat, or the stop
     reason: str = ""
     boot: float = 0.0
+    version: str = ""  # the ScamGuard that wrote it: a different one next time is an update
 
 
 def read(folder: Path) -> Record | None:
@@ -65,6 +68,7 @@ def read(folder: Path) -> Record | None:
             last=float(data["last"]),
             reason=str(data.get("reason", "")),
             boot=float(data.get("boot", 0.0)),
+            version=str(data.get("version", "")),
         )
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
         return None
@@ -78,6 +82,7 @@ def write(folder: Path, record: Record) -> None:
         "last": record.last,
         "reason": record.reason,
         "boot": record.boot,
+        "version": record.version,
     }
     files.write_atomic(folder / RECORD, json.dumps(data).encode())
 
@@ -88,15 +93,24 @@ def boot_time() -> float:
     return 0.0
 
 
-def gap_since(previous: Record | None, now: float, boot: float) -> GuardEvent | None:
+def gap_since(
+    previous: Record | None, now: float, boot: float, version: str = __version__
+) -> GuardEvent | None:
     """The ``protection-off`` event for the time since the last run, or None when there is
-    nothing to say (first run, or the computer was off in between)."""
+    nothing to say (first run, or the service stopped because the computer shut down and it
+    has started since). A stop that was not a shutdown is a gap even across a restart
+    (``systemctl stop``, then a reboot to cover it up)."""
     if previous is None:
         return None
     restarted = boot and previous.boot and boot > previous.boot + 1.0
     if previous.state == "stopped":
-        if restarted:
+        if previous.reason == SHUTDOWN and restarted:
             return None  # stopped because the computer shut down or restarted
+        if previous.version and previous.version != version and not restarted:
+            # A new version installed (the package stops and starts the service): on
+            # record, but nobody need be told.
+            return off_event(previous.last, now, f"ScamGuard was updated to {version}",
+                             notice=False)  # fmt: skip
         why = previous.reason or "stopped"
         how = f"the ScamGuard service was stopped ({why})"
         notice = True
@@ -139,7 +153,7 @@ class Health:
         on_gap: Callable[[], Any],
         *,
         clock: Callable[[], float] = time.time,
-        monotonic: Callable[[], float] = time.monotonic,
+        monotonic: Callable[[], float] | None = None,
         tick: float = TICK_SECONDS,
         gap: float = GAP_SECONDS,
         heartbeat: float = HEARTBEAT_SECONDS,
@@ -148,7 +162,8 @@ class Health:
         self.record = record
         self.on_gap = on_gap
         self.clock = clock
-        self.monotonic = monotonic
+        # A clock that stands still while the computer sleeps: a closed laptop lid is no gap.
+        self.monotonic = monotonic or awake_clock()
         self.tick = tick
         self.gap = gap
         self.heartbeat = heartbeat
@@ -171,17 +186,22 @@ class Health:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join(timeout=5)
+        if system_stopping():
+            reason = SHUTDOWN
         with contextlib.suppress(OSError):
             write(
                 self.folder,
-                Record("stopped", _pid(), self._started, self.clock(), reason, self._boot),
-            )
+                Record("stopped", _pid(), self._started, self.clock(), reason, self._boot,
+                       __version__),
+            )  # fmt: skip
 
     def _beat(self) -> None:
         with contextlib.suppress(OSError):  # a full disk: the next beat tries again
             write(
-                self.folder, Record("running", _pid(), self._started, self.clock(), "", self._boot)
-            )
+                self.folder,
+                Record("running", _pid(), self._started, self.clock(), "", self._boot,
+                       __version__),
+            )  # fmt: skip
 
     def _run(self) -> None:
         last = self.monotonic()

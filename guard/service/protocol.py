@@ -77,6 +77,8 @@ def decode(body: bytes) -> dict[str, Any]:
         message = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise ProtocolError(f"not a JSON message ({exc})") from None
+    except RecursionError:  # "[[[[…": nested deeper than any real message
+        raise ProtocolError("not a JSON message (nested too deeply)") from None
     if not isinstance(message, dict) or not isinstance(message.get("type"), str):
         raise ProtocolError("a message must be a JSON object with a 'type'")
     return message

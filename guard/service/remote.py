@@ -21,6 +21,7 @@ from guard.engine.incidents import AllowScope, DecisionError, IncidentView
 from guard.service.client import ServiceClient, ServiceUnavailable
 from guard.service.wire import WireError, event_from_wire, incident_from_wire
 from guard.sigdb.model import ToolSignature
+from guard.state import paths
 from guard.state.events import EventKind, GuardEvent, Listener
 
 RECONNECT_SECONDS = 2.0
@@ -117,7 +118,9 @@ class RemoteEngine:
             return
         if view is not None:
             with self._lock:
-                self._views[view.id] = view
+                known = self._views.get(view.id)
+                if known is None or _latest(view) >= _latest(known):  # never an older copy
+                    self._views[view.id] = view
         if event is not None:
             self._tell(event, view)
 
@@ -142,6 +145,11 @@ class RemoteEngine:
                 listener(event, view)
             except Exception as exc:  # one listener never silences the others
                 self.report(f"a listener failed ({exc!r})")
+
+
+def _latest(view: IncidentView) -> float:
+    """When an incident copy was last changed: its last event's time."""
+    return view.timeline[-1].time if view.timeline else view.opened
 
 
 class _NoLock:
@@ -180,18 +188,30 @@ class RemoteGuard:
         report: Callable[[str], None],
         **kwargs: Any,
     ) -> RemoteGuard | None:
-        """A RemoteGuard connected to the service, or None when no service answers here."""
+        """A RemoteGuard connected to the service; one still waiting for it when the service
+        is installed here but not answering yet (starting at boot, restarting, or its
+        connections crowded out: the tray must not fall back to a guard of its own, which a
+        caller could stop); None when there is no service on this computer."""
         made = cls(tools, report, **kwargs)
         try:
             made._connect()
         except ServiceUnavailable:
-            return None
+            if not paths.service_installed():
+                return None
+            made._lost.set()  # the link keeps trying from start()
         return made
 
     def start(self, ready_timeout: float = 30.0) -> None:
-        """Subscribe (the owed warnings arrive first), and keep the connection up."""
-        self._subscribe()
+        """Subscribe (the owed warnings arrive first), and keep the connection up. Raises
+        ServiceUnavailable (the tray says so) when the service is not answering yet; the
+        link keeps trying, and ``on_reconnected`` says when it is back."""
         self._watcher = threading.Thread(target=self._keep_up, name="service-link", daemon=True)
+        if self.engine.client is None:
+            self._watcher.start()
+            raise ServiceUnavailable(
+                "the ScamGuard service is installed but not answering yet; trying again"
+            )
+        self._subscribe()
         self._watcher.start()
 
     def stop(self, reason: str = "") -> None:
@@ -242,7 +262,8 @@ class RemoteGuard:
             self._lost.wait()  # set when the connection drops, and by stop()
             if self._stop.is_set():
                 return
-            self.engine.disconnected("connection closed")
+            if self.engine.client is not None:
+                self.engine.disconnected("connection closed")
             while not self._stop.wait(RECONNECT_SECONDS):
                 try:
                     self._connect()

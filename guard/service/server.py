@@ -35,7 +35,6 @@ from typing import Any
 
 from guard.engine.engine import Engine
 from guard.engine.incidents import AllowScope, DecisionError, IncidentView, State
-from guard.platform.service_host import file_owner, process_owner
 from guard.service import protocol
 from guard.service.protocol import ProtocolError
 from guard.service.transport import Channel, ChannelClosed, Listener
@@ -44,6 +43,9 @@ from guard.state.events import EventKind, GuardEvent
 
 ALLOW_WAIT = 30.0  # seconds a warning is up before "I started this myself" is accepted
 MAX_CLIENTS = 64
+PER_PERSON = 8  # connections one account may hold: nobody can crowd the others' windows out
+HELLO_SECONDS = 3.0  # a connection that has not said hello by then is closed
+REFUSALS_PER_MINUTE = 20  # journalled per account; the rest are counted in one line
 OUTBOX = 512  # messages waiting for a slow client before it is dropped
 EVERYONE = None  # the owner of a tool running as a system account
 MAX_NOTICES = 20
@@ -105,11 +107,16 @@ class GuardService:
         self._lock = threading.Lock()
         self._sessions: dict[int, Session] = {}
         self._numbers = iter(range(1, 2**62))
-        self._owners: dict[str, str | None] = {}  # incident -> person (None: everyone)
         # "Protection was off" since this service started: each person's window says it once.
         self._notices: list[tuple[int, dict[str, Any]]] = []  # (number, message)
         self._noticed: set[tuple[int, str]] = set()  # (number, person) sent
-        self._shown: dict[tuple[str, str], float] = {}  # (incident, person) -> first shown
+        # (incident, person) -> when a window of that person first showed it (the wait's start)
+        self._shown: dict[tuple[str, str], float] = {}
+        self._pending: dict[str, bool] = {}  # incident -> waiting for a decision, last seen
+        self._refusals: dict[int, tuple[float, int]] = {}  # uid -> (minute began, count)
+        # Held while events are queued for windows, and while a window subscribes, so the
+        # open incidents it is owed and the events after them arrive in order.
+        self._delivery = threading.Lock()
         self._stopping = threading.Event()
         self._acceptor = threading.Thread(target=self._accept, name="service-accept", daemon=True)
 
@@ -143,13 +150,19 @@ class GuardService:
             if channel is None:
                 return
             with self._lock:
-                full = len(self._sessions) >= MAX_CLIENTS
                 session = Session(channel, next(self._numbers))
+                theirs = sum(
+                    1 for s in self._sessions.values() if s.channel.peer.uid == channel.peer.uid
+                )
+                full = len(self._sessions) >= MAX_CLIENTS or theirs >= PER_PERSON
                 if not full:
                     self._sessions[session.number] = session
             if full:
                 self._refuse(session, "too many connections at once", close=True)
                 continue
+            timer = threading.Timer(HELLO_SECONDS, self._hello_due, args=(session,))
+            timer.daemon = True
+            timer.start()
             threading.Thread(
                 target=self._serve,
                 args=(session,),
@@ -162,6 +175,11 @@ class GuardService:
                 name=f"service-send-{session.number}",
                 daemon=True,
             ).start()
+
+    def _hello_due(self, session: Session) -> None:
+        """A connection that said nothing in time holds a place for nobody: closed."""
+        if not session.client:
+            session.channel.close()
 
     def _serve(self, session: Session) -> None:
         try:
@@ -181,11 +199,14 @@ class GuardService:
     def _send_loop(self, session: Session) -> None:
         while True:
             message = session.outbox.get()
-            if message is None:
+            if message is None:  # everything before it was sent: now the link can go
+                session.channel.close()
                 return
             try:
                 session.channel.send(message)
-            except (ChannelClosed, ProtocolError, OSError):
+            except ProtocolError as exc:  # too big to send: skipped, the link stays
+                self.engine.problem(f"a message to {session.who} was not sent ({exc})")
+            except (ChannelClosed, OSError):
                 session.channel.close()
                 return
 
@@ -204,9 +225,10 @@ class GuardService:
     def _drop(self, session: Session) -> None:
         with self._lock:
             self._sessions.pop(session.number, None)
-        with contextlib.suppress(queue.Full):
-            session.outbox.put_nowait(None)
-        session.channel.close()
+        try:  # the sender closes the link once what is queued (a last reply) has gone
+            session.outbox.put(None, timeout=1.0)
+        except queue.Full:
+            session.channel.close()
         if session.client == "tray" and not session.said_bye and not self._stopping.is_set():
             self.engine.note(
                 EventKind.ERROR,
@@ -281,17 +303,21 @@ class GuardService:
     def _on_subscribe(self, session: Session, message: dict[str, Any]) -> None:
         """From now on this client hears its person's events; first it gets every open
         incident of theirs: the warnings owed while no tray of theirs was there."""
-        with self._lock:
-            session.subscribed = True
+        with self._delivery:
+            self._subscribe(session, message)
+
+    def _subscribe(self, session: Session, message: dict[str, Any]) -> None:
         owed = [
             v
             for v in self._visible(session)
             if v.state in (State.DETECTED, State.FROZEN, State.ALLOWED)
         ]
+        with self._lock:
+            session.subscribed = True
         self._post(session, protocol.reply(message, True, "subscribed", owed=len(owed)))
         self._send_notices(session)
         for view in owed:
-            if view.pending:
+            if view.pending and session.client == "tray":
                 self._mark_shown(view.id, session.channel.peer.name)
             last = view.timeline[-1] if view.timeline else None
             self._post(
@@ -320,7 +346,7 @@ class GuardService:
             self.engine.wait_delivered()  # its events reach the client before this reply
             self._post(session, protocol.reply(message, True, f"{view.tool.name} was removed"))
             return
-        why, retry = self._allow_refusal(view, peer.name, message)
+        why, retry = self._allow_refusal(view, session, message)
         if why:
             self._refuse(session, why, request=message, retry_after=retry)
             return
@@ -336,16 +362,30 @@ class GuardService:
         )
 
     def _allow_refusal(
-        self, view: IncidentView, person: str, message: dict[str, Any]
+        self, view: IncidentView, session: Session, message: dict[str, Any]
     ) -> tuple[str, float | None]:
-        """Why an "allow" is refused now ("" when it is not), and when to ask again."""
+        """Why an "allow" is refused now ("" when it is not), and when to ask again.
+
+        The wait counts from when one of the person's *windows* was first given the warning
+        (a script's request starts nothing), and starts again each time the tool comes back
+        to waiting. Without a window, only an administrator (``sudo scamguard allow``, whose
+        first request then starts the wait) can let a tool run."""
+        person = session.channel.peer.name
         try:
             scope = AllowScope.parse(message.get("scope") or "until-closed")
         except ValueError as exc:
             return str(exc), None
         if scope.kind == "trusted":
             return "permanent trust is a setting for an administrator, not a decision", None
-        shown = self._mark_shown(view.id, person)
+        with self._lock:
+            shown = self._shown.get((view.id, person))
+        if shown is None:
+            if not session.channel.peer.admin:
+                return (
+                    "the warning has not been on this person's screen: open ScamGuard and "
+                    "decide there (or ask an administrator)"
+                ), None
+            shown = self._mark_shown(view.id, person)
         waited = self.clock() - shown
         if waited < self.allow_wait:
             left = self.allow_wait - waited
@@ -391,14 +431,19 @@ class GuardService:
     ) -> None:
         kind = request.get("type") if isinstance(request, dict) else None
         what = f"a {str(kind)[:24]} request" if isinstance(kind, str) else "a message"
-        self.engine.note(
-            EventKind.REFUSED,
-            f"refused {what} from {session.who}: {why}",
-            user=session.channel.peer.name,
-            uid=session.channel.peer.uid,
-            client_pid=session.channel.peer.pid,
-            reason=why,
-        )
+        unsaid = self._count_refusal(session.channel.peer.uid)
+        if unsaid is not None:
+            self.engine.note(
+                EventKind.REFUSED,
+                f"refused {what} from {session.who}: {why}"
+                + (f" (and {unsaid} more refusals in the minute before, not written down)"
+                   if unsaid else ""),
+                user=session.channel.peer.name,
+                uid=session.channel.peer.uid,
+                client_pid=session.channel.peer.pid,
+                reason=why,
+                unwritten=unsaid,
+            )  # fmt: skip
         extra = {"retry_after": retry_after} if retry_after is not None else {}
         answer = protocol.reply(request or {}, False, why, **extra)
         if close:
@@ -407,6 +452,20 @@ class GuardService:
             session.channel.close()
         else:
             self._post(session, answer)
+
+    def _count_refusal(self, uid: int) -> int | None:
+        """None when this refusal is one too many to write down this minute; otherwise how
+        many went unwritten in the minute before (0 usually): a flood of bad requests must
+        not fill the disk, and is still on record as a count."""
+        now = self.clock()
+        with self._lock:
+            began, count = self._refusals.get(uid, (now, 0))
+            if now - began >= 60:
+                unsaid = max(0, count - REFUSALS_PER_MINUTE)
+                self._refusals[uid] = (now, 1)
+                return unsaid
+            self._refusals[uid] = (began, count + 1)
+            return 0 if count < REFUSALS_PER_MINUTE else None
 
     # --- events to trays ---
 
@@ -420,10 +479,37 @@ class GuardService:
             "event": event_to_wire(event),
             "incident": incident_to_wire(incident) if incident is not None else None,
         }
+        if incident is not None:
+            self._follow(incident)
+        with self._delivery:
+            self._deliver(event, incident, owner, payload)
+
+    def _follow(self, incident: IncidentView) -> None:
+        """The wait starts again each time a tool comes back to waiting (a relaunch after it
+        was allowed or had closed); an incident that is over is forgotten here."""
+        with self._lock:
+            was = self._pending.get(incident.id)
+            if incident.state in (State.BLOCKED, State.ENDED):
+                self._pending.pop(incident.id, None)
+                self._shown = {k: v for k, v in self._shown.items() if k[0] != incident.id}
+                return
+            self._pending[incident.id] = incident.pending
+            if incident.pending and was is False:
+                self._shown = {k: v for k, v in self._shown.items() if k[0] != incident.id}
+
+    def _deliver(
+        self,
+        event: GuardEvent,
+        incident: IncidentView | None,
+        owner: str | None,
+        payload: dict[str, Any],
+    ) -> None:
         if event.kind is EventKind.PROTECTION_OFF and event.data.get("notice"):
             with self._lock:
                 number = self._notices[-1][0] + 1 if self._notices else 1
                 self._notices = [*self._notices[-(MAX_NOTICES - 1) :], (number, payload)]
+                kept = {n for n, _ in self._notices}
+                self._noticed = {k for k in self._noticed if k[0] in kept}
             for session in self.clients(subscribed_only=True):
                 self._send_notices(session)
             return
@@ -435,12 +521,15 @@ class GuardService:
                     continue
             elif owner not in (EVERYONE, peer.name) and not peer.admin:
                 continue
-            if incident is not None and incident.pending:
+            if incident is not None and incident.pending and session.client == "tray":
                 self._mark_shown(incident.id, peer.name)
             self._post(session, payload)
 
     def _send_notices(self, session: Session) -> None:
-        """Every "protection was off" notice this person has not been sent yet."""
+        """Every "protection was off" notice this person's windows have not been sent yet
+        (a script's connection does not use them up)."""
+        if session.client != "tray":
+            return
         person = session.channel.peer.name
         with self._lock:
             due = [(key, n) for key, n in self._notices if (key, person) not in self._noticed]
@@ -460,23 +549,9 @@ class GuardService:
             if peer.admin or self._owner(v) in (EVERYONE, peer.name)
         ]
 
-    def _owner(self, view: IncidentView) -> str | None:
-        """Whose incident this is: the person its first process runs as, or who owns its
-        first installer; a system account's tool (or a system setting) is everyone's."""
-        with self._lock:
-            if view.id in self._owners:
-                return self._owners[view.id]
-        owner: str | None = EVERYONE
-        for proc in view.processes:
-            pid = proc.get("pid")
-            if isinstance(pid, int):
-                owner = process_owner(pid)
-                break
-        else:
-            for item in view.files:
-                path = item.get("path")
-                if isinstance(path, str):
-                    owner = file_owner(path)
-                    break
-        with self._lock:
-            return self._owners.setdefault(view.id, owner)
+    @staticmethod
+    def _owner(view: IncidentView) -> str | None:
+        """Whose incident this is: the engine keeps one incident per tool and person
+        (``person_of``: who the process runs as, who owns the installer); a system account's
+        tool, or a system setting, is everyone's (None)."""
+        return view.owner

@@ -24,11 +24,12 @@ from typing import Protocol
 
 from guard.platform import _winapi
 from guard.platform.service_host import WINDOWS_SERVICE
+from guard.service.health import SHUTDOWN
 
 SERVICE_NAME = WINDOWS_SERVICE
 DISPLAY_NAME = "ScamGuard protection"
 STOP_REASON = "stopped from the Windows service manager"
-SHUTDOWN_REASON = "the computer shut down"  # the next start sees the boot move: not a gap
+SHUTDOWN_REASON = SHUTDOWN  # the next start sees the boot move: not a gap
 START_HINT_MS = 30_000
 STOP_HINT_MS = 20_000
 SERVICE_SPECIFIC_START_FAILED = 1

@@ -61,6 +61,14 @@ def event_from_wire(raw: Any) -> GuardEvent:
         raise WireError(f"an event is damaged ({exc})") from None
 
 
+# What of an incident crosses the socket: the latest, so a tool started and killed thousands
+# of times still fits one message (protocol.MAX_REPLY) and the window is never cut off.
+WIRE_PROCESSES = 64
+WIRE_FILES = 32
+WIRE_TIMELINE = 100
+WIRE_PROBLEMS = 20
+
+
 def incident_to_wire(view: IncidentView) -> dict[str, Any]:
     return {
         "id": view.id,
@@ -68,15 +76,17 @@ def incident_to_wire(view: IncidentView) -> dict[str, Any]:
         "tool_name": view.tool.name,
         "state": str(view.state),
         "opened": view.opened,
-        "processes": list(view.processes),
-        "files": list(view.files),
-        "evidence": [e.to_json() for e in view.evidence],
+        "processes": list(view.processes[-WIRE_PROCESSES:]),
+        "processes_total": len(view.processes),
+        "files": list(view.files[-WIRE_FILES:]),
+        "evidence": [e.to_json() for e in view.evidence[:WIRE_PROBLEMS]],
         "facts": dict(view.facts),
         "allow": view.allow,
         "allow_expires": view.allow_expires,
-        "problems": list(view.problems),
-        "timeline": [event_to_wire(e) for e in view.timeline],
+        "problems": list(view.problems[-WIRE_PROBLEMS:]),
+        "timeline": [event_to_wire(e) for e in view.timeline[-WIRE_TIMELINE:]],
         "switches": list(view.switches),
+        "owner": view.owner,
     }
 
 
@@ -102,6 +112,7 @@ def incident_from_wire(raw: Any, tools: Mapping[str, ToolSignature]) -> Incident
             problems=tuple(str(p) for p in raw.get("problems") or ()),
             timeline=tuple(event_from_wire(e) for e in raw.get("timeline") or ()),
             switches=tuple(_objects(raw.get("switches"))),
+            owner=_optional_str(raw.get("owner")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise WireError(f"an incident is damaged ({exc})") from None

@@ -162,6 +162,12 @@ def service_state_root() -> Path:
     return home / "service" if home else service_host.service_state_dir()
 
 
+def service_installed() -> bool:
+    """Has the guard service run on this computer (its health record exists), so a window
+    that cannot reach it should wait for it rather than guard on its own?"""
+    return (service_state_root() / "health.json").is_file()
+
+
 def service_journal_path() -> Path:
     """The guard service's journal: the computer's record, which every account may read
     (``history`` and the History window show it when the service runs)."""

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from guard import files
-from guard.state import settings_written
+from guard.state import paths, settings_written
 from guard.state.paths import settings_path
 
 MAX_BYTES = 64 * 1024
@@ -98,7 +98,9 @@ def save(settings: Settings, path: Path | None = None) -> None:
     data = json.dumps(content, indent=2, sort_keys=True).encode()
     guarded = path == settings_path()  # the file the guard reads; any other is not watched
     record = settings_written.remember(path, data, content) if guarded else None
-    files.write_atomic(path, data)
+    # The service's settings (the machine folder's) are read by every account's window and
+    # `trust list`; a person's own stay private to them.
+    files.write_atomic(path, data, mode=0o644 if paths.service_layout() else None)
     if record is not None:
         settings_written.written(record)
     settings.problem = ""

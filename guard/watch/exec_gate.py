@@ -11,9 +11,11 @@ one fact: **every exec on those mounts waits for this thread**. So:
   first look's rules (names and install folder, ``Identifier.identify_process`` without
   reading the file), content identity only if already known (the content look's cache,
   ``ExecutableFacts.peek``), and what the install watcher identified when the file landed.
-  A program whose content is not known yet is **allowed**, its path handed to the content
-  look (counted as a fallback), and the proc connector's freeze catches it if it is a tool;
-  its content is then known, so the next exec of that file is denied.
+  A program the names already identify is refused at once (the same rules as the freeze:
+  never a name alone in a system folder). A program whose content is not known yet and
+  whose name says nothing is **allowed**, its path handed to the content look (counted as a
+  fallback), and the proc connector's freeze catches it if it is a tool; its content is
+  then known, so the next exec of that file is denied.
 * **Verdicts are cached** by device, inode, modification and change time (a bounded LRU):
   an ordinary program costs one ``fstat``, one ``readlink`` and one dict lookup per exec.
   Only verdicts made with the content known are kept (a name-only verdict may still learn

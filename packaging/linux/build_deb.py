@@ -169,6 +169,9 @@ StateDirectory=scamguard
 StateDirectoryMode=0755
 UMask=0022
 OOMScoreAdjust=-900
+# The exec gate (--exec-gate) holds one descriptor per exec waiting for its answer; the
+# kernel refuses an exec it cannot give a descriptor for.
+LimitNOFILE=65536
 CapabilityBoundingSet=CAP_KILL CAP_SYS_PTRACE CAP_NET_ADMIN CAP_SYS_ADMIN
 CapabilityBoundingSet=CAP_DAC_READ_SEARCH CAP_DAC_OVERRIDE CAP_FOWNER CAP_CHOWN
 NoNewPrivileges=yes
