@@ -48,18 +48,25 @@ class ServiceProcess(WatchProcess):
 
 
 @pytest.fixture(scope="module")
-def person() -> Iterator[pwd.struct_passwd]:
-    """An ordinary account made for these tests, removed afterwards."""
-    name = f"sgt{secrets.token_hex(3)}"
-    subprocess.run(
-        ["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", name],
-        check=True,
-        capture_output=True,
-    )
+def people() -> Iterator[list[pwd.struct_passwd]]:
+    """Two ordinary accounts made for these tests, removed afterwards."""
+    names = [f"sgt{secrets.token_hex(3)}" for _ in range(2)]
     try:
-        yield pwd.getpwnam(name)
+        for name in names:
+            subprocess.run(
+                ["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", name],
+                check=True,
+                capture_output=True,
+            )
+        yield [pwd.getpwnam(name) for name in names]
     finally:
-        subprocess.run(["userdel", name], check=False, capture_output=True)
+        for name in names:
+            subprocess.run(["userdel", name], check=False, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def person(people: list[pwd.struct_passwd]) -> pwd.struct_passwd:
+    return people[0]
 
 
 @pytest.fixture
@@ -418,3 +425,91 @@ def test_trust_is_the_services_and_only_an_administrator_changes_it(
     assert service.wait_event("detected", pid=tool.pid)["incident"] == allowed["incident"]
     assert not is_stopped(tool.pid)
     assert run_cli("trust", "remove", "anydesk").returncode == 0
+
+
+STATUS_AND_BLOCK = """
+target = [v for v in c.request("status")["incidents"]]
+answers["seen"] = [(v["tool"], v["owner"]) for v in target]
+answers["block"] = c.request("decide", incident="{incident}", action="block")
+answers["allow"] = c.request("decide", incident="{own}", action="allow", nobody_on_phone=True)
+"""
+
+
+def test_each_persons_tool_is_their_own_incident_and_theirs_alone_to_decide(
+    service: ServiceProcess, tools: Tools, people: list[pwd.struct_passwd]
+) -> None:
+    ann, bob = people
+    anns = tools.start("anydesk", as_user=ann)
+    bobs = tools.start("anydesk", as_user=bob)
+    first = service.wait_event("frozen", pid=anns.pid)
+    second = service.wait_event("frozen", pid=bobs.pid)
+    assert first["incident"] != second["incident"]  # one incident per tool and person
+    body = STATUS_AND_BLOCK.format(incident=second["incident"], own=first["incident"])
+    answers = _as(ann, CLIENT.format(body=body))
+    assert answers["seen"] == [["anydesk", ann.pw_name]]  # Bob's is not shown to Ann
+    assert answers["block"]["ok"] is False and "not yours" in answers["block"]["message"]
+    assert is_stopped(bobs.pid), "Ann cannot remove Bob's"
+    # A script of Ann's, with no window of hers ever showing the warning, cannot allow it.
+    assert answers["allow"]["ok"] is False and "screen" in answers["allow"]["message"]
+    assert is_stopped(anns.pid)
+
+
+def test_a_flood_of_connections_from_one_account_never_locks_the_others_out(
+    service: ServiceProcess, person: pwd.struct_passwd
+) -> None:
+    flood = _as(person, """
+import json, socket
+from guard.state import paths
+held = []
+for _ in range(40):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(paths.service_endpoint())
+    held.append(s)
+closed = 0
+for s in held:
+    s.settimeout(10)
+    try:
+        while s.recv(65536):  # a refusal's reply, then the end; or the end at once
+            pass
+        closed += 1  # the service closed it
+    except OSError:
+        pass  # still open after 10 s: not closed
+print(json.dumps({"closed": closed}))
+""")  # fmt: skip
+    # Beyond 8 refused at once; the silent ones closed after the hello deadline.
+    assert flood["closed"] == 40
+    with contextlib.closing(ServiceClient.connect()) as root:
+        assert root.request("status")["ok"] is True
+
+
+def test_a_flood_of_bad_requests_is_counted_not_written_down_one_by_one(
+    service: ServiceProcess,
+) -> None:
+    with contextlib.closing(ServiceClient.connect()) as client:
+        for _ in range(100):
+            client.request("decide", incident="00000000", action="block")
+    refused = _journal_events("refused")
+    assert 20 <= len(refused) <= 22, len(refused)
+
+
+def test_a_window_waits_for_an_installed_service_and_protects_once_it_answers(
+    qtbot, shared: Path, tools: Tools
+) -> None:
+    state = Path(os.environ[paths.ENV_HOME]) / "service"
+    state.mkdir(parents=True)
+    health.write(state, health.Record("stopped", 1, 0.0, 0.0, "installed", 0.0, "0"))
+    app = TrayApp(AppOptions(use_tray=False))
+    qtbot.addWidget(app.status_window)
+    app.start()
+    try:
+        assert isinstance(app.guard, RemoteGuard), "no guard of its own: it waits"
+        qtbot.waitUntil(lambda: "not answering" in app.reason, timeout=10_000)
+        assert not app.running
+        started = ServiceProcess("--only-under", str(shared))
+        try:
+            started.wait_event("started", timeout=20)
+            qtbot.waitUntil(lambda: app.running, timeout=15_000)
+        finally:
+            started.stop(signal.SIGTERM)
+    finally:
+        app.stop("test over")

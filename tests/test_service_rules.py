@@ -138,3 +138,49 @@ def test_an_idle_window_keeps_its_link_and_hears_the_next_freeze(served, spawn: 
         assert wait_for(
             lambda: any(m.get("event", {}).get("kind") == "frozen" for m in got)  # type: ignore[union-attr]
         )
+
+
+def _record(state: str, reason: str = "", boot: float = 100.0, version: str = "1.0"):
+    from guard.service.health import Record
+
+    return Record(state, 1, 0.0, 5000.0, reason, boot, version)
+
+
+def test_which_gaps_are_told_and_which_are_only_recorded() -> None:
+    from guard.service.health import SHUTDOWN, gap_since
+
+    now = 9000.0
+    assert gap_since(None, now, 100.0) is None  # first run
+    # Stopped because the computer shut down, and it has started since: nobody's doing.
+    assert gap_since(_record("stopped", SHUTDOWN), now, 200.0, "1.0") is None
+    # Stopped by someone, then the computer restarted to cover it: still a gap, told.
+    covered = gap_since(_record("stopped", "SIGTERM"), now, 200.0, "1.0")
+    assert covered is not None and covered.data["notice"] is True
+    # The package stopped it to put a new version in: recorded, not told.
+    updated = gap_since(_record("stopped", "SIGTERM"), now, 100.0, "1.1")
+    assert updated is not None and updated.data["notice"] is False
+    assert "updated to 1.1" in updated.message
+    # Killed (no clean stop) on the same boot: told; a power cut (new boot): only recorded.
+    killed = gap_since(_record("running"), now, 100.0, "1.0")
+    assert killed is not None and killed.data["notice"] and "killed" in killed.message
+    power = gap_since(_record("running"), now, 200.0, "1.0")
+    assert power is not None and power.data["notice"] is False
+    assert power.data["seconds"] == pytest.approx(4000.0)
+
+
+def test_a_tool_started_thousands_of_times_still_fits_one_message(served, spawn: Spawner) -> None:
+    import dataclasses
+
+    from guard.service.wire import WIRE_PROCESSES, incident_from_wire, incident_to_wire
+
+    rig, _service, _clock, _endpoint = served
+    tool = spawn.start("anydesk")
+    rig.wait_event("frozen", pid=tool.pid)
+    view = rig.engine.incidents()[0]
+    many = tuple({**view.processes[0], "pid": n} for n in range(5000))
+    big = dataclasses.replace(view, processes=many, timeline=view.timeline * 400)
+    wired = incident_to_wire(big)
+    assert len(protocol.encode({"type": "event", "incident": wired}, MAX_REPLY)) < MAX_REPLY
+    assert wired["processes_total"] == 5000 and len(wired["processes"]) == WIRE_PROCESSES
+    back = incident_from_wire(wired, {view.tool.id: view.tool})
+    assert back.processes[-1]["pid"] == 4999  # the latest are the ones kept
