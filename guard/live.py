@@ -147,7 +147,9 @@ class LiveGuard:
         )
         adapter = self.options.switches
         if adapter is None and self.options.watch_switches and not self.options.only_under:
-            adapter = remote_switches.for_this_os(identifier.os_name)
+            adapter = remote_switches.for_this_os(
+                identifier.os_name, everyone=self.options.everyone
+            )
         # The engine's own report (a failing listener) goes to stderr, not back into events.
         self.engine = Engine(
             Quarantine(quarantine_dir()),

@@ -487,3 +487,24 @@ def test_a_damaged_memory_is_one_line_and_starts_afresh(
         wait_for(lambda: memory().get("windows-remote-desktop") == "off", message="rewritten")
     finally:
         w.stop()
+
+
+@not_on_windows("systemd user units in each person's home: Linux desktops only")
+def test_the_service_sees_a_sharing_unit_any_person_enabled_and_switches_it_off_for_all(
+    tmp_path: Path,
+) -> None:
+    from guard.platform.remote_switches import EveryonesLinuxSwitches
+
+    homes = [tmp_path / "ann", tmp_path / "bob"]
+    for home in homes:
+        (home / ".config" / "systemd" / "user" / "default.target.wants").mkdir(parents=True)
+    link = homes[1] / ".config/systemd/user/default.target.wants/gnome-remote-desktop.service"
+    link.symlink_to("/usr/lib/systemd/user/gnome-remote-desktop.service")
+    adapter = EveryonesLinuxSwitches(lambda: homes)
+    assert adapter.read()[0] == {
+        "gnome-remote-desktop.service": True,
+        "vino-server.service": False,
+    }
+    adapter.switch_off("gnome-remote-desktop.service")
+    assert not os.path.lexists(link)
+    assert adapter.read()[0]["gnome-remote-desktop.service"] is False

@@ -420,17 +420,61 @@ class LinuxSwitches:
             )
 
 
-def for_this_os(os_name: str) -> SwitchAdapter:
-    """The adapter for ``os_name`` (``windows``, ``macos``, else Linux)."""
+class EveryonesLinuxSwitches:
+    """The guard service's view on Linux: a desktop-sharing unit is on when any person has
+    enabled it (their own ``~/.config/systemd/user``), and switching it off removes every
+    person's links (root has no person's user bus to ask; removing the links is what
+    ``systemctl --user disable`` does). Windows' and macOS' switches are the machine's own
+    already."""
+
+    switches: tuple[Switch, ...] = tuple(LINUX_UNITS.values())
+
+    def __init__(self, homes: Callable[[], Sequence[Path]], run: Runner = run_command):
+        self.homes = homes
+        self.run = run
+
+    def _each(self) -> list[LinuxSwitches]:
+        return [LinuxSwitches(user_unit_dir({}, home), self._no_user_bus) for home in self.homes()]
+
+    @staticmethod
+    def _no_user_bus(_argv: Sequence[str]) -> tuple[int, str]:
+        return 1, "not the person's own session"
+
+    def read(self) -> tuple[dict[str, bool], list[str]]:
+        found = {s.id: False for s in self.switches}
+        for person in self._each():
+            for switch_id, on in person.read()[0].items():
+                found[switch_id] = found[switch_id] or on
+        return found, []
+
+    def switch_off(self, switch_id: str) -> None:
+        failed = []
+        for person in self._each():
+            try:
+                person.switch_off(switch_id)
+            except SwitchError as exc:
+                failed.append(str(exc))
+        if failed:
+            raise SwitchError(failed[0])
+
+
+def for_this_os(os_name: str, *, everyone: bool = False) -> SwitchAdapter:
+    """The adapter for ``os_name`` (``windows``, ``macos``, else Linux); ``everyone``: the
+    guard service's, over every person's settings where they are per person."""
     if os_name == "windows":
         return WindowsSwitches()
     if os_name == "macos":
         return MacSwitches()
+    if everyone:
+        from guard.platform.service_host import person_homes  # noqa: PLC0415
+
+        return EveryonesLinuxSwitches(person_homes)
     return LinuxSwitches()
 
 
 __all__ = [
     "LINUX_UNITS",
+    "EveryonesLinuxSwitches",
     "LinuxSwitches",
     "MacSwitches",
     "Switch",
