@@ -378,7 +378,7 @@ def test_the_tray_shows_the_services_owed_warning_removes_through_it_and_says_wh
             lambda: any("switched off" in b.windowTitle() for b in app.boxes), timeout=10_000
         )
         said = next(b for b in app.boxes if "switched off" in b.windowTitle()).text()
-        assert "paused from outside" in said and "it is a scam" in said
+        assert "was not protecting this computer" in said and "it is a scam" in said
 
         service.stop(signal.SIGTERM)
         qtbot.waitUntil(lambda: not app.running, timeout=10_000)

@@ -37,6 +37,7 @@ from guard.state.events import EventKind, GuardEvent
 from guard.updates import client as update_client
 from guard.updates import schedule as update_schedule
 from guard.watch.process_source import SourceUnavailable
+from ui import style
 from ui.i18n import install_translator, tr
 from ui.profiles import active_profiles
 from ui.single_instance import ANSWERED, FAILED, SingleInstance
@@ -335,26 +336,34 @@ class TrayApp(QObject):
         notice.destroyed.connect(lambda *_: self.notices.remove(notice))
 
     def _notice_protection_off(self, event: GuardEvent) -> None:
-        """Once, in plain words: protection was off, and what to do if a caller did it."""
+        """Once, in plain words: protection was off, when and for how long, and what to do
+        if a caller had the person do it."""
         provider, _generic = self.profiles()
-        number = next((n.number for n in provider.numbers), "")
+        number = next((n.number for n in provider.numbers), "").replace(" ", "\u00a0")
         call = (
-            tr("hang up and call {name} on {number} from another phone.").format(
+            tr("hang up, then call {name} on {number} from another phone.").format(
                 name=provider.name, number=number
             )
             if number
-            else tr("hang up and call your provider from another phone.")
+            else tr("hang up, then call your provider from another phone.")
         )
-        self._box(
+        box = self._box(
             tr("ScamGuard was switched off"),
-            tr("ScamGuard was not protecting this computer for a while: {what}").format(
-                what=event.message
+            tr("ScamGuard was not protecting this computer for {how_long}, from {start} to "
+               "{end}.").format(
+                how_long=_how_long(float(event.data.get("seconds") or 0)),
+                start=_local_time(str(event.data.get("from", ""))),
+                end=_local_time(str(event.data.get("to", ""))),
             )
             + "\n\n"
-            + tr("If someone on the phone asked you to switch it off, it is a scam:")
+            + tr("If someone on the phone asked you to switch it off, or to type a command, "
+                 "it is a scam:")
             + " "
             + call,
-        )
+            warning=True,
+        )  # fmt: skip
+        box.setFont(style.font(style.BODY_PT))
+        box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 640px; }")  # readable lines
 
     def _remove_trusted(self, incident: str, tool_id: str) -> None:
         name = next((t.name for t in self.database.signatures.tools if t.id == tool_id), tool_id)
@@ -487,12 +496,14 @@ class TrayApp(QObject):
             self.check_updates(quiet=True)
         self._schedule_updates()
 
-    def _box(self, title: str, text: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, title, text)
+    def _box(self, title: str, text: str, *, warning: bool = False) -> QMessageBox:
+        icon = QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information
+        box = QMessageBox(icon, title, text)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.boxes.add(box)  # held until it closes (Python would delete it at once otherwise)
         box.destroyed.connect(lambda *_: self.boxes.discard(box))
         box.show()
+        return box
 
     def request_quit(self) -> QuitDialog:
         """Ask first; the answer that keeps protection is the default."""
@@ -564,6 +575,28 @@ def _another_guard_runs() -> bool:
             return False
         time.sleep(0.2)
     return True
+
+
+def _how_long(seconds: float) -> str:
+    """ "3 minutes", "2 hours", "a few seconds": a gap as a person would say it."""
+    if seconds < 60:
+        return tr("a few seconds")
+    if seconds < 3600:
+        minutes = round(seconds / 60)
+        return tr("1 minute") if minutes == 1 else tr("{n} minutes").format(n=minutes)
+    hours = round(seconds / 3600)
+    return tr("1 hour") if hours == 1 else tr("{n} hours").format(n=hours)
+
+
+def _local_time(stamp: str) -> str:
+    """An ISO time from the journal as the person's clock shows it (with the day if it was
+    not today)."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp).astimezone()
+    except ValueError:
+        return stamp
+    today = dt.datetime.now().astimezone().date()
+    return moment.strftime("%H:%M" if moment.date() == today else "%d %B %H:%M")
 
 
 TERMINATED = 128 + 15  # the shell's code for "ended by SIGTERM"
