@@ -45,7 +45,8 @@ from guard.engine.engine import Engine  # noqa: E402
 from guard.engine.quarantine import Quarantine  # noqa: E402
 from guard.identify.identifier import Identifier  # noqa: E402
 from guard.identify.index import SignatureIndex  # noqa: E402
-from guard.platform.fanotify import Fanotify, FanotifyUnavailable, read_exec_mounts  # noqa: E402
+from guard.platform import fanotify  # noqa: E402
+from guard.platform.fanotify import read_exec_mounts  # noqa: E402
 from guard.sigdb.loader import load_database  # noqa: E402
 from guard.state import paths  # noqa: E402
 from guard.watch.content_look import ContentLook  # noqa: E402
@@ -54,18 +55,6 @@ from guard.watch.exec_gate import ExecGate, GateCounts  # noqa: E402
 TRUE = "/usr/bin/true"
 BLOCK = 1000
 DEADLINE = 120.0  # one block's longest wait; past it the process is ended by the kernel
-
-
-def why_not() -> str | None:
-    if not sys.platform.startswith("linux"):
-        return "fanotify exists only on Linux"
-    if os.geteuid() != 0:
-        return "fanotify permission events need root"
-    try:
-        Fanotify.open().close()
-    except FanotifyUnavailable as exc:
-        return str(exc)
-    return None
 
 
 def mount_of(path: str) -> str:
@@ -236,7 +225,7 @@ def main() -> int:
         run = spawn_and_reap if mode == "run" else refused
         print(json.dumps([run(path) for _ in range(int(count))]))
         return 0
-    reason = why_not()
+    reason = fanotify.unavailable_reason()
     if reason:
         print(f"exec gate benchmark skipped: {reason}")
         return 0

@@ -40,20 +40,7 @@ from tests.conftest import Spawner
 from tests.guard_rig import is_stopped
 from tests.helpers import tool_toml, wait_for, write_database
 
-
-def _why_no_fanotify() -> str | None:
-    if not sys.platform.startswith("linux"):
-        return "fanotify exists only on Linux"
-    if os.geteuid() != 0:
-        return "fanotify permission events need root"
-    try:
-        Fanotify.open().close()
-    except FanotifyUnavailable as exc:
-        return str(exc)
-    return None
-
-
-NO_FANOTIFY = _why_no_fanotify()
+NO_FANOTIFY = fanotify.unavailable_reason()
 needs_fanotify = pytest.mark.skipif(NO_FANOTIFY is not None, reason=f"{NO_FANOTIFY}")
 
 

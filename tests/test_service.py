@@ -143,25 +143,22 @@ def _journal_events(kind: str) -> list[dict[str, Any]]:
     return [{**e, **e["data"]} for e in journal.read(path) if e["kind"] == kind]
 
 
+def _run_as(
+    person: pwd.struct_passwd, *argv: str, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """This Python with ``argv`` as ``person`` (an ordinary account, no groups), in a session
+    of its own (no terminal: as a script runs it)."""
+    return subprocess.run(
+        ["setpriv", f"--reuid={person.pw_uid}", f"--regid={person.pw_gid}", "--clear-groups",
+         sys.executable, *argv],
+        capture_output=True, text=True, timeout=timeout, cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)}, check=False, start_new_session=True,
+    )  # fmt: skip
+
+
 def _as(person: pwd.struct_passwd, code: str) -> dict[str, Any]:
     """Run ``code`` (which prints one JSON line) as ``person``, in a fresh interpreter."""
-    done = subprocess.run(
-        [
-            "setpriv",
-            f"--reuid={person.pw_uid}",
-            f"--regid={person.pw_gid}",
-            "--clear-groups",
-            sys.executable,
-            "-c",
-            code,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        check=False,
-    )
+    done = _run_as(person, "-c", code, timeout=30)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -186,12 +183,7 @@ def test_tools_of_another_account_and_of_root_are_frozen(
     service.wait_event("frozen", pid=roots.pid)
     assert wait_for(lambda: is_stopped(theirs.pid) and is_stopped(roots.pid))
     # The person's own history is the service's record (its journal is readable by all).
-    shown = subprocess.run(
-        ["setpriv", f"--reuid={person.pw_uid}", f"--regid={person.pw_gid}", "--clear-groups",
-         sys.executable, "-m", "guard", "history", "--json"],
-        capture_output=True, text=True, timeout=60, cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)}, check=False,
-    )  # fmt: skip
+    shown = _run_as(person, "-m", "guard", "history", "--json")
     assert shown.returncode == 0, shown.stderr
     tools_seen = {i["tool"] for i in json.loads(shown.stdout)["incidents"]}
     assert {"anydesk", "teamviewer"} <= tools_seen
@@ -391,28 +383,7 @@ def test_trust_is_the_services_and_only_an_administrator_changes_it(
     service: ServiceProcess, tools: Tools, person: pwd.struct_passwd
 ) -> None:
     script = "--yes-i-am-not-on-the-phone"
-    as_person = subprocess.run(
-        [
-            "setpriv",
-            f"--reuid={person.pw_uid}",
-            f"--regid={person.pw_gid}",
-            "--clear-groups",
-            sys.executable,
-            "-m",
-            "guard",
-            "trust",
-            "add",
-            "anydesk",
-            script,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        check=False,
-        start_new_session=True,
-    )
+    as_person = _run_as(person, "-m", "guard", "trust", "add", "anydesk", script)
     assert as_person.returncode == 2 and "administrator" in as_person.stderr
     done = run_cli("trust", "add", "anydesk", "--note", "my son's", script)
     assert done.returncode == 0, done.stderr

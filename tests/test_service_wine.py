@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -28,57 +27,29 @@ from guard.state import paths
 from tests.conftest import REPO, Spawner, run_cli
 from tests.guard_rig import status
 from tests.helpers import ON_WINDOWS, wait_for
+from tests.test_watch_cli import WatchProcess
 
 pytestmark = pytest.mark.skipif(
     not ON_WINDOWS, reason="a real named pipe between Windows processes: the Wine lane"
 )
 
 
-class ServiceProcess:
+class ServiceProcess(WatchProcess):
     """``python -m guard service run --json`` confined to the test's folders (run as the
     person in a test home, as the tests run the Linux service), its events parsed."""
 
-    def __init__(self, only_under: Path, downloads: Path):
-        cmd = [sys.executable, "-m", "guard", "service", "run", "--json", "--no-default-dirs"]
-        cmd += ["--only-under", str(only_under), "--dirs", str(downloads)]
-        self.proc = subprocess.Popen(
-            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO
-        )
-        self.events: list[dict[str, Any]] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.events.append(json.loads(line))
-
-    def wait_event(self, kind: str, timeout: float = 20.0, **fields: Any) -> dict[str, Any]:
-        def found() -> Any:
-            if self.proc.poll() is not None and not self._reader.is_alive():
-                raise AssertionError(f"the service exited: {self.proc.stderr.read()}")  # type: ignore[union-attr]
-            for event in list(self.events):
-                if event["event"] == kind and all(event.get(k) == v for k, v in fields.items()):
-                    return event
-            return None
-
-        return wait_for(found, timeout=timeout, message=f"{kind} {fields}")
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait(timeout=15)
+    COMMAND = ("service", "run", "--json", "--no-default-dirs")
 
 
 @pytest.fixture
 def service(spawn: Spawner, downloads: Path) -> Any:
-    running = ServiceProcess(spawn.root, downloads)
+    running = ServiceProcess("--only-under", str(spawn.root), "--dirs", str(downloads))
     try:
         running.wait_event("started", timeout=40)
         # Started means listening: the pipe is made before the guard starts.
         yield running
     finally:
-        running.kill()
+        running.stop()
 
 
 def connect() -> ServiceClient:
@@ -102,7 +73,7 @@ def test_the_service_answers_on_its_pipe_and_freezes_a_tool(
     assert said["running"] is True and said["tools"] > 0
 
     tool = spawn.start("AnyDesk")
-    frozen = service.wait_event("frozen", pid=tool.pid)
+    frozen = service.wait_event("frozen", pid=tool.pid, timeout=20)
     assert status(tool.pid) == "stopped"
 
     client = connect()
@@ -179,7 +150,7 @@ def test_a_client_without_an_elevated_token_cannot_add_trust(
     assert said["welcome"]["admin"] is False
     assert said["trust"]["ok"] is False and "only an administrator" in said["trust"]["message"]
     assert said["status"]["ok"] is True, "the refusal did not end the connection"
-    refused = service.wait_event("refused")
+    refused = service.wait_event("refused", timeout=20)
     assert "trust" in refused["message"]
     settings = paths.machine_dir() / paths.SETTINGS_FILE
     assert "anydesk" not in (settings.read_text() if settings.exists() else "")

@@ -250,6 +250,19 @@ class Fanotify:
             raise ValueError("the fanotify group is closed")
 
 
+def unavailable_reason() -> str | None:
+    """Why fanotify permission events cannot be used here, in one line (None: they can)."""
+    if not sys.platform.startswith("linux"):
+        return "fanotify exists only on Linux"
+    if os.geteuid() != 0:
+        return "fanotify permission events need root"
+    try:
+        Fanotify.open().close()
+    except FanotifyUnavailable as exc:
+        return str(exc)
+    return None
+
+
 def exec_mounts(mountinfo: str) -> list[str]:
     """The mount points (from ``/proc/self/mountinfo`` text) that can hold a program a
     person could run: a local file system (``LOCAL_FILESYSTEMS``: never a network or FUSE

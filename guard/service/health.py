@@ -40,7 +40,7 @@ from guard.state.events import EventKind, GuardEvent, iso
 RECORD = "health.json"
 SHUTDOWN = "the computer shut down"  # the stop reason when the OS is shutting down
 TICK_SECONDS = 0.5
-GAP_SECONDS = 1.5  # a tick this late means the whole service was held still
+GAP_SECONDS = 1.5  # this long between two ticks: the whole service was held still
 HEARTBEAT_SECONDS = 10.0  # how often "still running" is written: a kill is dated this closely
 MAX_BYTES = 4096
 
@@ -208,8 +208,9 @@ class Health:
         beat_at = last + self.heartbeat
         while not self._stop.wait(self.tick):
             now = self.monotonic()
-            late = now - last - self.tick
-            if late > self.gap:
+            # Since the last tick (normally ``tick``): a pause of ``gap`` or more is always
+            # seen, and only a thread kept from running for ``gap - tick`` (1 s) looks like one.
+            if now - last > self.gap:
                 self.gaps += 1
                 end = self.clock()
                 self.record(
