@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Run the ScamGuard service in the foreground until stopped (SIGTERM or "
         "Ctrl-C). Installed packages start it at boot; run it by hand only to try it out.",
     )
-    run.add_argument("--json", action="store_true", help="also print each event as JSON")
+    run.add_argument("--json", action="store_true", help="print one JSON object per line per event")
     add_folder_options(
         run,
         "also watch these folders for installers",

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from guard.errors import ScamGuardError
+from guard.errors import ScamGuardError, describe_os_error
 from guard.service import protocol
 from guard.service.protocol import MAX_REPLY, MAX_REQUEST, ProtocolError
 from guard.service.transport import Channel, ChannelClosed
@@ -68,8 +68,9 @@ class ServiceClient:
         try:
             channel = open_channel(where, timeout)
         except (OSError, ValueError) as exc:
+            why = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
             raise ServiceUnavailable(
-                f"the ScamGuard service is not running ({where}: {exc})"
+                f"the ScamGuard service is not running ({where}: {why})"
             ) from None
         peer = channel.peer
         if not paths.overridden() and not peer.admin:
