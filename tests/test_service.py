@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import pwd
 import secrets
 import shutil
 import signal
@@ -20,7 +19,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -34,6 +33,9 @@ from tests.guard_rig import is_stopped
 from tests.helpers import wait_for
 from tests.test_watch_cli import WatchProcess
 from ui.app import AppOptions, TrayApp
+
+if TYPE_CHECKING or sys.platform != "win32":  # POSIX accounts; the module is skipped on Windows
+    import pwd
 
 pytestmark = pytest.mark.skipif(
     not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("useradd") is None,
