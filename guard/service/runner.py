@@ -71,8 +71,10 @@ class ServiceRunner:
 
     def start(self) -> None:
         self.guard.start()
-        self.server.start()  # first, so the gap found at start reaches the windows too
+        self.server.start(accept=False)  # hears the gap found at start, for the windows
         self.health.start()
+        # Clients last: a window that gets an answer finds the whole service running.
+        self.server.accept_clients()
         if self.guard.options.follow_updates:  # not when started on a chosen database
             self._updater.start()
 

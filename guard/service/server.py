@@ -122,8 +122,14 @@ class GuardService:
 
     # --- running ---
 
-    def start(self) -> None:
+    def start(self, accept: bool = True) -> None:
+        """Hear the engine's events; and, unless ``accept`` is False (the runner first
+        starts the rest of the service, ``accept_clients``), take clients."""
         self.engine.add_listener(self._on_event)
+        if accept:
+            self.accept_clients()
+
+    def accept_clients(self) -> None:
         self._acceptor.start()
 
     def stop(self) -> None:
@@ -138,7 +144,8 @@ class GuardService:
                 session.outbox.put_nowait(None)
         for session in sessions:
             session.channel.close()
-        self._acceptor.join(timeout=5)
+        if self._acceptor.ident is not None:
+            self._acceptor.join(timeout=5)
 
     def clients(self, subscribed_only: bool = False) -> list[Session]:
         with self._lock:
