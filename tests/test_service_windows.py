@@ -201,11 +201,20 @@ def listener(win: FakeWindows) -> Iterator[pipe.PipeListener]:
     made = pipe.PipeListener(NAME, send_limit=MAX_REPLY, receive_limit=MAX_REQUEST)
     yield made
     made.close()
+    # An accept still under way ends now, before the fake Windows API is taken away.
+    for thread in threading.enumerate():
+        if thread.name == ACCEPT_THREAD:
+            thread.join(timeout=5)
+
+
+ACCEPT_THREAD = "accept-in-test"
 
 
 def accept_in_thread(listener: pipe.PipeListener) -> dict[str, Any]:
     got: dict[str, Any] = {}
-    thread = threading.Thread(target=lambda: got.setdefault("channel", listener.accept()))
+    thread = threading.Thread(
+        target=lambda: got.setdefault("channel", listener.accept()), name=ACCEPT_THREAD
+    )
     thread.start()
     got["thread"] = thread
     return got
