@@ -24,6 +24,7 @@ from guard.commands.watch import HumanPrinter, json_printer
 from guard.errors import EXIT_NOT_FOUND, EXIT_OK, UsageError
 from guard.output import print_json, warn
 from guard.state import paths
+from guard.watch.process_source import SOURCES
 
 CHECK_RECORD = "check.json"
 
@@ -57,7 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     run.add_argument(
         "--source",
-        choices=("auto", "proc-connector", "polling"),
+        choices=SOURCES,
         default="auto",
         help="how new programs are noticed (default auto)",
     )
@@ -115,18 +116,20 @@ def run_service(args: argparse.Namespace) -> int:
         database_warning=active.warning,
         exec_gate=args.exec_gate,
     )
+
+    def build() -> ServiceRunner:
+        return ServiceRunner(Identifier(SignatureIndex(active.signatures)), options)
+
     if sys.platform == "win32":  # started by the Windows service manager: run as its service
         from guard.service.windows_host import dispatch  # noqa: PLC0415
 
-        ran = dispatch(
-            lambda: ServiceRunner(Identifier(SignatureIndex(active.signatures)), options)
-        )
+        ran = dispatch(build)
         if ran is not None:  # None: from a console, so in the foreground as elsewhere
             if ran:
                 raise UsageError(ran)
             return EXIT_OK
     try:
-        runner = ServiceRunner(Identifier(SignatureIndex(active.signatures)), options)
+        runner = build()
     except (SourceUnavailable, AlreadyRunning, ServiceError) as exc:
         raise UsageError(str(exc)) from None
     runner.guard.engine.add_listener(json_printer if args.json else HumanPrinter())

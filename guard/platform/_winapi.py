@@ -338,11 +338,7 @@ def _kernel32() -> Any:
         "OpenProcess": (h, [d, b, d]),
         "LocalFree": (p, [p]),
     }
-    for name, (restype, argtypes) in protos.items():
-        fn = getattr(k, name)
-        fn.restype, fn.argtypes = restype, argtypes
-    _API["kernel32"] = k
-    return k
+    return _prototyped("kernel32", k, protos)
 
 
 def _advapi32() -> Any:
@@ -368,11 +364,16 @@ def _advapi32() -> Any:
         ),
         "GetSecurityInfo": (d, [h, ctypes.c_int, d, ctypes.POINTER(p), p, p, p, ctypes.POINTER(p)]),
     }  # fmt: skip
-    for name, (restype, argtypes) in protos.items():
-        fn = getattr(a, name)
+    return _prototyped("advapi32", a, protos)
+
+
+def _prototyped(name: str, dll: Any, protos: dict[str, Any]) -> Any:
+    """Give each function of ``dll`` its result and argument types, and keep it."""
+    for function, (restype, argtypes) in protos.items():
+        fn = getattr(dll, function)
         fn.restype, fn.argtypes = restype, argtypes
-    _API["advapi32"] = a
-    return a
+    _API[name] = dll
+    return dll
 
 
 def _dll(name: str) -> Any:

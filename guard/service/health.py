@@ -167,7 +167,6 @@ class Health:
         self.tick = tick
         self.gap = gap
         self.heartbeat = heartbeat
-        self.gaps = 0
         self._started = clock()
         self._boot = boot_time()
         self._stop = threading.Event()
@@ -211,7 +210,6 @@ class Health:
             # Since the last tick (normally ``tick``): a pause of ``gap`` or more is always
             # seen, and only a thread kept from running for ``gap - tick`` (1 s) looks like one.
             if now - last > self.gap:
-                self.gaps += 1
                 end = self.clock()
                 self.record(
                     off_event(

@@ -157,9 +157,6 @@ class _NoLock:
 
     warnings: list[str] = []  # noqa: RUF012 - read only
 
-    def release(self) -> None:
-        pass
-
 
 class RemoteGuard:
     """Stands where the tray's ``LiveGuard`` would: ``start``, ``stop``, ``engine``."""
