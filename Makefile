@@ -72,6 +72,9 @@ $(PKG_STAMP): $(STAMP)
 
 package: $(PKG_STAMP)
 	$(BIN)/python packaging/check_release.py
+	@# Linux: ICU's tools, to cut its data library (packaging/pyinstaller/icu_trim.py); without
+	@# them the build keeps the whole library and says so.
+	if [ "$$(uname)" = Linux ]; then $(BIN)/python packaging/linux/ensure_tools.py icu-devtools || true; fi
 	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
 		--workpath build/pyinstaller packaging/pyinstaller/scamguard.spec
 	$(BIN)/python packaging/sizes.py

@@ -256,8 +256,31 @@ def test_a_tool_is_refused_before_it_runs_and_opens_an_incident(
         # Refused again and again: each refusal counted, the same program told once a second.
         assert _refused([str(tool), "30"])
         assert g.guard.gate.counts.denied == 2
+        # Every exec waits for the gate's thread: it runs before ordinary programs.
+        gate_thread = g.guard.gate._thread.native_id
+        assert gate_thread is not None
+        assert os.sched_getscheduler(gate_thread) == os.SCHED_FIFO
     started = next(e for e in g.events if e.kind == "started")
     assert "exec gate on" in started.data["exec_gate"]
+    assert "real-time priority" in started.data["exec_gate"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux scheduling")
+def test_the_gate_thread_falls_back_to_nice_when_real_time_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A unit with RestrictRealtime=, or no root: the gate thread still runs ahead (nice)."""
+    from guard.watch import exec_gate
+
+    def refused(*_args: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    niced: list[tuple[int, int, int]] = []
+    monkeypatch.setattr(exec_gate.os, "sched_setscheduler", refused, raising=False)
+    monkeypatch.setattr(exec_gate.os, "setpriority", lambda *a: niced.append(a), raising=False)
+    assert exec_gate.answer_first(4242) == "nice -10"
+    assert niced == [(os.PRIO_PROCESS, 4242, -10)]
+    assert exec_gate.answer_first(None) == "ordinary priority"
 
 
 @needs_fanotify

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from PySide6.QtCore import Qt
 
+from guard.platform import fanotify
 from guard.service import health
 from guard.service.client import ServiceClient
 from guard.service.remote import RemoteGuard
@@ -36,6 +37,8 @@ from ui.app import AppOptions, TrayApp
 
 if TYPE_CHECKING or sys.platform != "win32":  # POSIX accounts; the module is skipped on Windows
     import pwd
+
+NO_FANOTIFY = fanotify.unavailable_reason()
 
 pytestmark = pytest.mark.skipif(
     not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("useradd") is None,
@@ -123,7 +126,9 @@ def tools(shared: Path) -> Iterator[Tools]:
 
 @pytest.fixture
 def service(shared: Path) -> Iterator[ServiceProcess]:
-    started = ServiceProcess("--only-under", str(shared))
+    """The service on the freeze path (what a kernel without fanotify gives everyone); the
+    exec gate it runs by default has its own test below, and tests/test_exec_gate.py."""
+    started = ServiceProcess("--only-under", str(shared), "--no-exec-gate")
     started.wait_event("started", timeout=20)
     wait_for(_answers, timeout=10, message="the service's socket")
     yield started
@@ -189,6 +194,27 @@ def test_tools_of_another_account_and_of_root_are_frozen(
     assert shown.returncode == 0, shown.stderr
     tools_seen = {i["tool"] for i in json.loads(shown.stdout)["incidents"]}
     assert {"anydesk", "teamviewer"} <= tools_seen
+
+
+@pytest.mark.skipif(NO_FANOTIFY is not None, reason=f"{NO_FANOTIFY}")
+def test_by_default_the_service_refuses_another_accounts_tool_before_it_runs(
+    shared: Path, tools: Tools, person: pwd.struct_passwd
+) -> None:
+    started = ServiceProcess("--only-under", str(shared))  # the service's defaults
+    try:
+        event = started.wait_event("started", timeout=20)
+        assert "exec gate on" in event["exec_gate"], event
+        assert "real-time priority" in event["exec_gate"]
+        theirs = tools.start("anydesk", as_user=person)  # setpriv's exec of it is refused
+        assert theirs.wait(timeout=10) != 0
+        denied = started.wait_event("denied")
+        assert denied["tool"] == "anydesk"
+        shown = _run_as(person, "-m", "guard", "history", "--json")
+        assert shown.returncode == 0, shown.stderr
+        assert "anydesk" in {i["tool"] for i in json.loads(shown.stdout)["incidents"]}
+    finally:
+        if started.proc.poll() is None:
+            started.stop(signal.SIGTERM)
 
 
 def test_an_ordinary_account_cannot_trust_change_the_provider_or_stop_it(
@@ -292,6 +318,52 @@ def test_a_service_held_still_for_two_seconds_journals_the_gap_and_freezes_what_
     assert gap["seconds"] >= 1.5 and "paused from outside" in gap["message"]
     service.wait_event("frozen", pid=tool.pid)
     assert wait_for(lambda: is_stopped(tool.pid))
+
+
+def test_systemd_hears_ready_then_a_watchdog_beat_that_stops_while_the_service_is_held(
+    shared: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the .deb's unit relies on (Type=notify, WatchdogSec=): READY=1 once it takes
+    clients, WATCHDOG=1 every second, none while it is held still (systemd would kill and
+    restart it), STOPPING=1 at the end."""
+    heard: list[str] = []
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as systemd:
+        systemd.bind(str(shared / "notify"))
+        systemd.settimeout(0.2)
+
+        def listen() -> bool:
+            try:
+                heard.append(systemd.recv(256).decode())
+            except TimeoutError:
+                return False
+            return True
+
+        def beats() -> int:
+            listen()
+            return heard.count("WATCHDOG=1")
+
+        monkeypatch.setenv("NOTIFY_SOCKET", str(shared / "notify"))
+        monkeypatch.setenv("WATCHDOG_USEC", "10000000")
+        started = ServiceProcess("--only-under", str(shared), "--no-exec-gate")
+        try:
+            wait_for(lambda: beats() >= 2, timeout=30, message="watchdog beats")
+            assert heard[0] == "READY=1" and _answers()
+            os.kill(started.proc.pid, signal.SIGSTOP)
+            wait_for(lambda: is_stopped(started.proc.pid), timeout=5)
+            while listen():  # what it said before it was stopped
+                pass
+            held = heard.count("WATCHDOG=1")
+            for _ in range(10):  # 2 s held still: not one beat
+                listen()
+            assert heard.count("WATCHDOG=1") == held
+            os.kill(started.proc.pid, signal.SIGCONT)
+            wait_for(lambda: beats() > held, timeout=10, message="beats after resuming")
+            started.stop(signal.SIGTERM)
+            wait_for(lambda: (listen() or True) and "STOPPING=1" in heard, timeout=5)
+        finally:
+            if started.proc.poll() is None:
+                os.kill(started.proc.pid, signal.SIGCONT)
+                started.stop(signal.SIGTERM)
 
 
 def test_a_killed_or_stopped_service_leaves_the_gap_on_record_at_its_next_start(

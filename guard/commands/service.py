@@ -64,9 +64,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     run.add_argument(
         "--exec-gate",
-        action="store_true",
-        help="also refuse a known tool before it runs (Linux: fanotify). Off by default: it "
-        "adds a little to every program start on the computer (docs/architecture.md)",
+        action=argparse.BooleanOptionalAction,
+        default=sys.platform.startswith("linux"),
+        help="refuse a known tool before its first instruction runs (Linux: fanotify; on by "
+        "default there). --no-exec-gate leaves it to the freeze a moment after it starts "
+        "(docs/architecture.md, 'Pre-exec blocking')",
     )
     add_signatures_option(run)
     run.set_defaults(func=run_service)

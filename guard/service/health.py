@@ -157,8 +157,12 @@ class Health:
         tick: float = TICK_SECONDS,
         gap: float = GAP_SECONDS,
         heartbeat: float = HEARTBEAT_SECONDS,
+        alive: Callable[[], Any] | None = None,
     ):
         self.folder = folder
+        # Called on every tick: the service manager's watchdog hears the service is not
+        # held still (guard/platform/sd_notify.py).
+        self.alive = alive
         self.record = record
         self.on_gap = on_gap
         self.clock = clock
@@ -222,6 +226,9 @@ class Health:
                 with contextlib.suppress(Exception):  # the rescan reports its own trouble
                     self.on_gap()
             last = now
+            if self.alive is not None:
+                with contextlib.suppress(Exception):  # never stops the ticker
+                    self.alive()
             if now >= beat_at:
                 self._beat()
                 beat_at = now + self.heartbeat

@@ -12,6 +12,7 @@ from guard import __version__
 from guard.errors import ScamGuardError
 from guard.identify.identifier import Identifier
 from guard.live import GuardOptions, LiveGuard
+from guard.platform import sd_notify
 from guard.service.health import Health
 from guard.service.protocol import MAX_REPLY, MAX_REQUEST
 from guard.service.server import ALLOW_WAIT, Actions, GuardService
@@ -65,7 +66,12 @@ class ServiceRunner:
             status=self.status,
             allow_wait=ALLOW_WAIT if allow_wait is None else allow_wait,
         )
-        self.health = Health(paths.state_dir(), engine.note_event, self.guard.processes.rescan_soon)
+        self.health = Health(
+            paths.state_dir(),
+            engine.note_event,
+            self.guard.processes.rescan_soon,
+            alive=self._alive if sd_notify.watchdog_enabled() else None,
+        )
         self._updating = threading.Lock()
         self._updater = threading.Thread(target=self._update_loop, name="updates", daemon=True)
 
@@ -75,6 +81,7 @@ class ServiceRunner:
         self.health.start()
         # Clients last: a window that gets an answer finds the whole service running.
         self.server.accept_clients()
+        sd_notify.notify(sd_notify.READY)  # systemd: started (units ordered after it go on)
         if self.guard.options.follow_updates:  # not when started on a chosen database
             self._updater.start()
 
@@ -87,9 +94,14 @@ class ServiceRunner:
 
     def stop(self, reason: str = "") -> None:
         reason = self.reason or reason or "stopped"
+        sd_notify.notify(sd_notify.STOPPING)
         self.server.stop()
         self.health.stop(reason)
         self.guard.stop(reason)
+
+    @staticmethod
+    def _alive() -> None:
+        sd_notify.notify(sd_notify.WATCHDOG)
 
     def update_now(self) -> tuple[str, bool]:
         """Check the feed once (the schedule, or a person's "Check for updates"); an update

@@ -42,19 +42,19 @@ import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import system_libraries
+
 ROOT = Path(__file__).resolve().parents[2]
 PREFIX = "/opt/scamguard"
 SERVICE_DIR = f"{PREFIX}/service"
 SERVICE_PROGRAM = f"{SERVICE_DIR}/scamguard-service"
 SYSTEM_UNITS = "usr/lib/systemd/system"
-# Bundled by PyInstaller at build time, except these system libraries (libc, the GL
-# dispatch libraries, libxcb, libdrm, wayland-client), which must come from the system.
-# The xcb helpers are bundled too when the build machine has them; listing them makes a
-# build from a machine without them still start.
-DEPENDS = (
-    "libc6 (>= 2.31), libgl1, libegl1, libxcb1, libdrm2, libwayland-client0, "
-    "libxcb-cursor0, libxkbcommon-x11-0, libfontconfig1, libdbus-1-3"
-)
+# Bundled by PyInstaller at build time, except the libraries every desktop has, which come
+# from the system (system_libraries.py: the GL and xcb libraries, libX11, glib, fontconfig,
+# OpenSSL...). libxcb-cursor0 is bundled when the build machine has it; naming it makes a
+# build from a machine without it still start.
+DEPENDS = ", ".join(["libc6 (>= 2.31)", "libxcb-cursor0", *system_libraries.depends()])
 
 CONTROL = """\
 Package: scamguard
@@ -138,6 +138,8 @@ WantedBy=graphical-session.target
 #   content), which the kernel allows only with ptrace read access;
 # - CAP_NET_ADMIN: the proc connector (netlink) that reports every new process at once;
 # - CAP_SYS_ADMIN: fanotify permission events (deny a known tool before it runs);
+# - CAP_SYS_NICE and no RestrictRealtime=: the exec gate's thread runs real-time, since
+#   every program start on the computer waits for its answer;
 # - CAP_DAC_READ_SEARCH, CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_CHOWN: read a download in a
 #   person's private folder, and quarantine it (move it away, give it back).
 # No mount-namespace options (ProtectSystem, ProtectHome, PrivateTmp, PrivateDevices,
@@ -155,7 +157,9 @@ Before=systemd-user-sessions.service display-manager.service
 StartLimitIntervalSec=0
 
 [Service]
-Type=simple
+# Ready once it takes clients (sd_notify READY=1): a tray started after it finds it.
+Type=notify
+NotifyAccess=main
 # Only an administrator can write this file (tests confine the service with --only-under).
 EnvironmentFile=-/etc/default/scamguard
 ExecStart={SERVICE_PROGRAM} service run $SCAMGUARD_SERVICE_ARGS
@@ -163,21 +167,27 @@ ExecStart={SERVICE_PROGRAM} service run $SCAMGUARD_SERVICE_ARGS
 # (systemctl stop, which only an administrator can do, and the check timer journals).
 Restart=always
 RestartSec=1
+# Its health ticker says WATCHDOG=1 every second. Held still (kill -STOP, a debugger) it
+# goes quiet, and after 10 s systemd kills it (SIGKILL: a stopped process cannot act on
+# SIGABRT) and starts it again; the gap is journalled then. With the exec gate on, program
+# starts wait for a held service at most this long.
+WatchdogSec=10
+WatchdogSignal=SIGKILL
 RuntimeDirectory=scamguard
 RuntimeDirectoryMode=0755
 StateDirectory=scamguard
 StateDirectoryMode=0755
 UMask=0022
 OOMScoreAdjust=-900
-# The exec gate (--exec-gate) holds one descriptor per exec waiting for its answer; the
-# kernel refuses an exec it cannot give a descriptor for.
+# The exec gate (on by default; --no-exec-gate in /etc/default/scamguard switches it off)
+# holds one descriptor per exec waiting for its answer; the kernel refuses an exec it
+# cannot give a descriptor for.
 LimitNOFILE=65536
-CapabilityBoundingSet=CAP_KILL CAP_SYS_PTRACE CAP_NET_ADMIN CAP_SYS_ADMIN
+CapabilityBoundingSet=CAP_KILL CAP_SYS_PTRACE CAP_NET_ADMIN CAP_SYS_ADMIN CAP_SYS_NICE
 CapabilityBoundingSet=CAP_DAC_READ_SEARCH CAP_DAC_OVERRIDE CAP_FOWNER CAP_CHOWN
 NoNewPrivileges=yes
 RestrictAddressFamilies=AF_UNIX AF_NETLINK AF_INET AF_INET6
 RestrictNamespaces=yes
-RestrictRealtime=yes
 RestrictSUIDSGID=yes
 LockPersonality=yes
 SystemCallArchitectures=native

@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import sys
 
-COMMANDS = {"wixl": "wixl", "msitools": "msiinfo", "dpkg-dev": "dpkg-deb"}
+COMMANDS = {"wixl": "wixl", "msitools": "msiinfo", "dpkg-dev": "dpkg-deb", "icu-devtools": "icupkg"}
 
 
 def main(packages: list[str]) -> int:
