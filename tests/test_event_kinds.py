@@ -38,6 +38,8 @@ DOCUMENTED = {
     "stopped-again",
     "refused",
     "protection-off",
+    "session-started",
+    "session-ended",
     "denied",
 }
 

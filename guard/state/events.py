@@ -44,6 +44,10 @@ class EventKind(StrEnum):
     PROTECTION_OFF = "protection-off"
     # A tool's program file refused by the kernel before it ran (Linux exec gate, fanotify).
     DENIED = "denied"
+    # Someone connected to this computer through a running tool (issue 16), and when they
+    # left: from the tool's own sockets, its traffic, its connection log or the OS.
+    SESSION_STARTED = "session-started"
+    SESSION_ENDED = "session-ended"
 
 
 def iso(timestamp: float) -> str:
