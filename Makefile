@@ -16,7 +16,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/scamguard
 
+# Debian programs some tests drive for real (tests/debian-packages.txt), installed if missing.
+DEBS := $(BIN)/python packaging/linux/ensure_tools.py --list tests/debian-packages.txt
+
 test: $(STAMP)
+	$(DEBS) || [ "$$(id -u)" != 0 ]
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/scamguard signatures validate
@@ -25,6 +29,7 @@ test: $(STAMP)
 # The whole suite with the clock a year ahead (tests/travel/sitecustomize.py): no test may
 # depend on today's date, and shipped data going stale must never turn the suite red.
 test-future: $(STAMP)
+	$(DEBS) || [ "$$(id -u)" != 0 ]
 	SCAMGUARD_TEST_TRAVEL_DAYS=365 PYTHONPATH=$(CURDIR)/tests/travel \
 		QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -p no:time_machine -m "not packaging" -q
 
