@@ -12,12 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from guard.engine.incidents import AllowScope
 from guard.identify.identifier import Identifier
 from guard.service import protocol
 from guard.service.client import ServiceClient
 from guard.service.protocol import MAX_REPLY, MAX_REQUEST, ProtocolError
 from guard.service.server import Actions, GuardService
 from guard.service.transport import UnixListener
+from guard.session.model import SessionChange
 from tests.conftest import Spawner
 from tests.guard_rig import Rig, is_stopped
 from tests.helpers import not_on_windows, wait_for
@@ -184,3 +186,38 @@ def test_a_tool_started_thousands_of_times_still_fits_one_message(served, spawn:
     assert wired["processes_total"] == 5000 and len(wired["processes"]) == WIRE_PROCESSES
     back = incident_from_wire(wired, {view.tool.id: view.tool})
     assert back.processes[-1]["pid"] == 4999  # the latest are the ones kept
+
+
+def test_a_window_saying_the_bank_came_up_freezes_a_tool_with_a_live_session(
+    served, spawn: Spawner
+) -> None:
+    """The tray says only which bank (never a window title); the service freezes the tools
+    with someone connected, allowed ones too, and the freeze reaches the window with the
+    bank's name for the banking warning."""
+    rig, _service, clock, endpoint = served
+    tool = spawn.start("anydesk")
+    frozen = rig.wait_event("frozen", pid=tool.pid)
+    rig.engine.allow(frozen.incident or "", AllowScope("until-closed"))
+    assert wait_for(lambda: not is_stopped(tool.pid))
+    got: list[dict[str, object]] = []
+    client = ServiceClient.connect("tray", endpoint=endpoint, on_event=got.append)
+    with contextlib.closing(client):
+        client.request("subscribe")
+        quiet = client.request("banking", bank="Barclays")
+        assert quiet["ok"] is True and quiet["frozen"] == [] and not is_stopped(tool.pid)
+        assert client.request("banking", bank="x" * 65)["ok"] is False  # not a shape: refused
+        rig.engine.session_changed(
+            SessionChange(True, "anydesk", (tool.pid,), None, "socket", "203.0.113.5:6568",
+                          "anydesk is connected to 203.0.113.5:6568", clock.now)
+        )  # fmt: skip
+        answer = client.request("banking", bank="Barclays")
+        assert answer["ok"] is True and answer["frozen"] == [frozen.incident]
+        assert is_stopped(tool.pid)
+
+        def banking_warning() -> bool:
+            return any(
+                isinstance(m.get("incident"), dict) and m["incident"].get("banking") == "Barclays"  # type: ignore[union-attr]
+                for m in got
+            )
+
+        assert wait_for(banking_warning, message="the window hears the banking freeze")

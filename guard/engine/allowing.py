@@ -14,6 +14,7 @@ from guard.engine.allowances import SavedAllowance
 from guard.engine.core import EngineCore
 from guard.engine.handles import identities
 from guard.engine.incidents import (
+    PENDING,
     AllowScope,
     DecisionError,
     Incident,
@@ -29,6 +30,8 @@ from guard.identify.process import read_process
 from guard.sigdb.model import ToolSignature
 from guard.state.events import EventKind, iso
 
+# While the bank is open, a tool frozen for it can be let go on for this long at most.
+BANKING_ALLOW_SECONDS = 600.0
 # No allowance outlives this, "until it closes" included: a service that never closes
 # must not turn a click under pressure into permanent access.
 MAX_ALLOW_SECONDS = 24 * 3600.0
@@ -45,6 +48,15 @@ class Allowing(EngineCore):
             inc = self._get(incident_id)
             if inc.state is State.BLOCKED:
                 raise DecisionError(f"{inc.tool.name} has already been removed")
+            if inc.banking is not None and inc.state in PENDING:
+                # Frozen because the bank came up during a session: 10 minutes at most.
+                if scope.kind != "for" or (scope.seconds or 0) > BANKING_ALLOW_SECONDS:
+                    raise DecisionError(
+                        f"while your bank is open, {inc.tool.name} can be let go on for "
+                        f"{int(BANKING_ALLOW_SECONDS // 60)} minutes at most"
+                    )
+                inc.banking_grace_until = self.clock() + (scope.seconds or 0)
+            inc.banking = None
             result = self._resume(inc)
             self._leave_switches_on(inc)
             now = self.clock()

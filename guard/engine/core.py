@@ -26,7 +26,7 @@ from guard.engine.quarantine import Quarantine
 from guard.identify.evidence import Identification
 from guard.identify.process import ProcessInfo
 from guard.sigdb.model import ToolSignature
-from guard.state.events import EventKind
+from guard.state.events import EventKind, GuardEvent
 
 
 class EngineCore:
@@ -60,6 +60,12 @@ class EngineCore:
         path: str | None = None,
         data: dict[str, Any] | None = None,
     ) -> None:
+        raise NotImplementedError
+
+    def note_event(self, event: GuardEvent) -> None:
+        raise NotImplementedError
+
+    def _refreeze(self, inc: Incident, live: list[Member], why: str) -> None:
         raise NotImplementedError
 
     def _reopen(self, inc: Incident, state: State) -> None:

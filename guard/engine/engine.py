@@ -17,7 +17,8 @@ of its work has a module of its own, mixed into ``Engine``: ``detection`` (a sig
 an incident and a freeze), ``holding`` (frozen stays frozen), ``allowing`` (allowances and
 trust), ``removals`` (kill now, move files after the lock), ``membership`` (which incident a
 process belongs to), ``exempt_rules`` (what is left alone), ``exec_denial`` (the Linux exec
-gate's question and report) and ``dispatch`` (telling the
+gate's question and report), ``sessions`` (live remote sessions, and the bank opened during
+one) and ``dispatch`` (telling the
 journal and the listeners, on their own thread). The mixins share one base, ``core``, which
 declares the state and methods they use across modules, for the type checker.
 """
@@ -44,6 +45,7 @@ from guard.engine.membership import Membership
 from guard.engine.process_tree import ProcessControl, is_alive
 from guard.engine.quarantine import Quarantine
 from guard.engine.removals import Removal, Removals
+from guard.engine.sessions import Sessions
 from guard.engine.switching import Switching
 from guard.identify.evidence import Identification
 from guard.identify.process import ProcessInfo
@@ -57,7 +59,15 @@ _TIMELINE_CAP = 500
 
 
 class Engine(
-    Detection, Holding, Allowing, Removals, Membership, ExemptionRules, Switching, ExecDenial
+    Detection,
+    Holding,
+    Allowing,
+    Removals,
+    Membership,
+    ExemptionRules,
+    Switching,
+    ExecDenial,
+    Sessions,
 ):
     """One guard's incidents and the actions on them; thread-safe behind one lock."""
 

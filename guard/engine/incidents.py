@@ -19,6 +19,7 @@ import psutil
 
 from guard.errors import ScamGuardError
 from guard.identify.evidence import Evidence
+from guard.session.model import SessionChange
 from guard.sigdb.model import ToolSignature
 from guard.state.events import GuardEvent, iso
 
@@ -203,6 +204,10 @@ class IncidentView:
     timeline: tuple[GuardEvent, ...]
     switches: tuple[dict[str, Any], ...] = ()  # the OS switches turned on (remote_switches)
     owner: str | None = None  # the person it is about (the guard service); None: everyone
+    # Someone connected through it now: {"since", "peer", "signal", "evidence"} (issue 16).
+    session: dict[str, Any] | None = None
+    # Frozen because this bank came up during a live session: the banking warning shows.
+    banking: str | None = None
 
     @property
     def pending(self) -> bool:
@@ -223,6 +228,8 @@ class IncidentView:
             "allow_expires": iso(self.allow_expires) if self.allow_expires else None,
             "problems": list(self.problems),
             "switches": list(self.switches),
+            "session": self.session,
+            "banking": self.banking,
         }
 
 
@@ -247,6 +254,9 @@ class Incident:
     problems: list[str] = field(default_factory=list)
     timeline: list[GuardEvent] = field(default_factory=list)
     switches: dict[str, SwitchMember] = field(default_factory=dict)
+    session: SessionChange | None = None  # someone connected through it now (sessions.py)
+    banking: str | None = None  # the bank that came up during the session (sessions.py)
+    banking_grace_until: float | None = None  # let go on through the banking warning until
 
     def live_members(self) -> list[Member]:
         return [
@@ -295,4 +305,13 @@ class Incident:
             timeline=tuple(self.timeline),
             switches=tuple(s.to_json() for s in self.switches.values()),
             owner=self.owner,
+            session=_session_json(self.session),
+            banking=self.banking if self.state in PENDING else None,
         )
+
+
+def _session_json(session: SessionChange | None) -> dict[str, Any] | None:
+    if session is None:
+        return None
+    return {"since": iso(session.since), "peer": session.peer, "signal": session.signal,
+            "evidence": session.evidence}  # fmt: skip

@@ -23,6 +23,8 @@ type           fields                                                 who may
 ``stop``       ``reason``                                             administrators
 ``bye``        ``reason``: the tray quits on purpose                  anyone
 ``update``     –: check the update feed now (one check at a time)     anyone
+``banking``    ``bank`` (its name): a bank came to this person's      anyone (acts on that
+               foreground; a tool with a live session is frozen       person's tools only)
 =============  =====================================================  ======================
 
 A tray that goes away without ``bye`` was killed or crashed: the service journals it.
@@ -131,6 +133,7 @@ REQUESTS: dict[str, dict[str, tuple[bool, Callable[[Any], str]]]] = {
     "stop": {"reason": (False, _optional_text())},
     "bye": {"reason": (False, _optional_text())},
     "update": {},
+    "banking": {"bank": (True, _text(64))},
 }
 ADMIN_ONLY = frozenset({"trust", "provider", "stop"})
 

@@ -81,6 +81,19 @@ class RemoteEngine:
         self._decide(incident_id, action="allow", scope=scope_text(scope), nobody_on_phone=True)
         return self.incident(incident_id)
 
+    def banking_opened(self, bank: str, person: str | None = None) -> list[str]:
+        """A bank came to this person's foreground: the service freezes any tool with a live
+        session (the service knows whose; ``person`` is the engine's parameter, unused)."""
+        client = self.client
+        if client is None:
+            return []
+        try:
+            answer = client.request("banking", bank=bank[:64])
+        except ServiceUnavailable:
+            return []
+        frozen = answer.get("frozen") if answer.get("ok") else None
+        return [str(i) for i in frozen] if isinstance(frozen, list) else []
+
     def problem(self, message: str, **_data: Any) -> None:
         """The tray's own trouble: not the service's journal (a person cannot write it)."""
         self.report(message)

@@ -420,6 +420,16 @@ class GuardService:
         said, ok = self.actions.update()
         self._post(session, protocol.reply(message, ok, said))
 
+    def _on_banking(self, session: Session, message: dict[str, Any]) -> None:
+        """A bank came to this person's foreground (their window says only which bank, never
+        a title): every tool with a live session that concerns them is frozen at once. The
+        freeze concerns the asker's own tools and the system's: nobody can use it against
+        another person, and it can only ever stop a tool, never let one run."""
+        frozen = self.engine.banking_opened(message["bank"], person=session.channel.peer.name)
+        self.engine.wait_delivered()
+        said = f"{len(frozen)} connected tool(s) frozen" if frozen else "no live session"
+        self._post(session, protocol.reply(message, True, said, frozen=frozen))
+
     def _on_stop(self, session: Session, message: dict[str, Any]) -> None:
         self._post(session, protocol.reply(message, True, "stopping"))
         reason = message.get("reason") or "stopped"

@@ -87,6 +87,8 @@ def incident_to_wire(view: IncidentView) -> dict[str, Any]:
         "timeline": [event_to_wire(e) for e in view.timeline[-WIRE_TIMELINE:]],
         "switches": list(view.switches),
         "owner": view.owner,
+        "session": view.session,
+        "banking": view.banking,
     }
 
 
@@ -113,6 +115,8 @@ def incident_from_wire(raw: Any, tools: Mapping[str, ToolSignature]) -> Incident
             timeline=tuple(event_from_wire(e) for e in raw.get("timeline") or ()),
             switches=tuple(_objects(raw.get("switches"))),
             owner=_optional_str(raw.get("owner")),
+            session=_session(raw.get("session")),
+            banking=_optional_str(raw.get("banking")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise WireError(f"an incident is damaged ({exc})") from None
@@ -146,6 +150,13 @@ def _objects(raw: Any) -> list[dict[str, Any]]:
     if not isinstance(raw, list) or not all(isinstance(x, dict) for x in raw):
         raise TypeError("a list of objects was expected")
     return list(raw)
+
+
+def _session(raw: Any) -> dict[str, Any] | None:
+    """A live session's summary: four strings, or None."""
+    if not isinstance(raw, Mapping):
+        return None
+    return {k: str(raw.get(k) or "") for k in ("since", "peer", "signal", "evidence")}
 
 
 def _optional_str(value: Any) -> str | None:

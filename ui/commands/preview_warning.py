@@ -47,6 +47,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "Desktop, Screen Sharing) rather than a program started",
     )
     parser.add_argument(
+        "--banking",
+        metavar="BANK",
+        help="draw the banking warning instead: someone is connected while this bank's site "
+        "is open (e.g. --banking Barclays)",
+    )
+    parser.add_argument(
         "--providers-dir",
         type=Path,
         metavar="DIR",
@@ -87,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
         width=args.width,
         height=args.height,
         page=args.page,
+        banking=(args.banking or "").strip()[:64] or None,
     )
     print(args.out)
     return EXIT_OK

@@ -70,6 +70,7 @@ def paint(
     height: int = 1080,
     page: str = "choice",
     today: dt.date | None = None,
+    banking: str | None = None,
 ) -> QPixmap:
     """The warning at ``width`` x ``height`` logical pixels, painted without showing it."""
     if QApplication.instance() is None and "QT_QPA_PLATFORM" not in os.environ:
@@ -81,6 +82,9 @@ def paint(
     if page == "switched-on":  # a setting, not a program: nothing to freeze (remote_switches)
         switch = {"switch": tool.id, "title": tool.name, "how": "turned-on", "state": "on"}
         view = dataclasses.replace(view, state=State.DETECTED, processes=(), switches=(switch,))
+    if banking:  # the bank came up while someone was connected: the banking warning
+        session = {"since": "", "peer": "203.0.113.5:6568", "signal": "socket", "evidence": ""}
+        view = dataclasses.replace(view, banking=banking, session=session)
     window.show_incidents([view])
     if page in ("question", "scope"):
         window.skip_wait()

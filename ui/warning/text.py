@@ -54,6 +54,9 @@ class WarningText:
     remove_tip: str = ""
     yes: str = ""
     settings_only: bool = False  # only settings are on: "stay on", not "run" (Caught)
+    # The bank came up while someone was connected (issue 16): the banking warning, whose
+    # safe choice is "Disconnect now" and whose slow path keeps it on 10 minutes at most.
+    banking: bool = False
 
 
 @dataclass(frozen=True)
@@ -258,17 +261,62 @@ def _frozen_sentence(caught: Sequence[Caught]) -> str:
     return f"{stopped}\n{again}"
 
 
+def _banking(text: WarningText, caught: Sequence[Caught]) -> WarningText:
+    """The banking warning: someone is connected while the bank is open (issue 16). The
+    bank's own line leads (the money is what is at risk now); "Disconnect now" is the safe
+    choice; the same four deliberate steps keep the connection, for 10 minutes at most."""
+    tools = text.tools
+    if all(c.frozen for c in caught):
+        frozen = tr(
+            "ScamGuard has stopped {tools}, so nobody can see or control this computer now. "
+            "Do not go on with your bank while anyone is on the phone with you."
+        ).format(tools=tools)
+    else:
+        frozen = tr(
+            "ScamGuard could not stop {tools}, so someone may still see this computer. Choose "
+            "Disconnect now, or turn off the internet."
+        ).format(tools=tools)
+    return replace(
+        text,
+        caught=tr(
+            "Someone is connected to this computer through {tools} while your bank is open."
+        ).format(tools=tools),
+        frozen=frozen,
+        remove=tr("Disconnect now"),
+        remove_explains=tr(
+            "Disconnect now closes {tools} and ends the connection. It is always safe. Closing "
+            "this screen does not let it run."
+        ).format(tools=tools),
+        remove_tip=tr("Closes {tools} and ends the connection. Always safe.").format(tools=tools),
+        yes=tr("Yes: disconnect now"),
+        banking=True,
+    )
+
+
 def build(
     caught: Sequence[Caught],
     provider: Profile,
     generic: Profile | None,
     today: dt.date | None = None,
+    banking: bool = False,
 ) -> WarningText:
     """The warning for these tools, in ``provider``'s name, with its country's generic lines.
 
     ``generic`` is the country's generic profile (bank line, fraud reporting); when the
     active profile is itself generic the two are the same and its numbers appear once.
+    ``banking``: the bank came up while someone was connected (the banking warning).
     """
+    text = _build(caught, provider, generic, today, banking)
+    return _banking(text, caught) if banking else text
+
+
+def _build(
+    caught: Sequence[Caught],
+    provider: Profile,
+    generic: Profile | None,
+    today: dt.date | None,
+    banking: bool,
+) -> WarningText:
     today = today or dt.date.today()
     names = list(dict.fromkeys(c.name for c in caught))
     tools = join_names(names)
@@ -283,7 +331,11 @@ def build(
     shared = generic if generic is not None and generic.id != provider.id else None
     everything = [*provider.numbers, *(shared.numbers if shared else ())]
     own = [n for n in everything if n.role == "provider"]
-    if own:
+    bank_lines = [n for n in everything if n.role == "bank"]
+    if banking and bank_lines:  # the money is what is at risk now: the bank's line leads
+        own = bank_lines
+        call_title = tr("Call your bank's fraud team")
+    elif own:
         call_title = tr("Call {provider} on its real number").format(provider=provider.name)
     else:  # no provider chosen: the bank line is the number that matters most
         own = [n for n in everything if n.role == "bank"] or [
@@ -341,6 +393,8 @@ def build(
         other_title=(
             tr("Your bank, and reporting fraud")
             if any(n.role == "bank" for n in others)
+            else tr("{provider}, and reporting fraud").format(provider=provider.name)
+            if any(n.role == "provider" for n in others)
             else tr("Reporting fraud")
         ),
         other_numbers=tuple(_line(n, today, short=True) for n in others),

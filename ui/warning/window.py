@@ -201,7 +201,8 @@ class WarningWindow(QWidget):
     def text(self) -> WarningText:
         views = list(self.views.values()) or list(self.resolved.values())
         caught = [Caught.from_incident(v) for v in views]
-        return build(caught, self.provider, self.generic, self.today)
+        banking = any(v.banking for v in views)
+        return build(caught, self.provider, self.generic, self.today, banking=banking)
 
     def _render(self) -> None:
         """Build the new content completely, then swap it in: if building fails, the old
@@ -299,9 +300,12 @@ class WarningWindow(QWidget):
         self.details_button.setCheckable(True)
         self.details_button.setStyleSheet(plain_style())
         self.details_button.toggled.connect(self.details_toggled)
-        self.allow_button = button(
-            tr("Nobody is on the phone: I set this up myself"), "", styled=True
+        self._allow_text = (
+            tr("Nobody is on the phone: keep the connection")
+            if text.banking
+            else tr("Nobody is on the phone: I set this up myself")
         )
+        self.allow_button = button(self._allow_text, "", styled=True)
         self.allow_button.setStyleSheet(quiet_style())
         self.allow_button.clicked.connect(self._ask_phone)
         self.pages.addWidget(
@@ -319,7 +323,9 @@ class WarningWindow(QWidget):
         self.no_button.setStyleSheet(quiet_style())
         self.no_button.clicked.connect(self._ask_scope)
         asked = (
-            tr("Is anyone on the phone with you, or did anyone ask you to switch on {tools}?")
+            tr("Is anyone on the phone with you, or did anyone ask you to open your bank?")
+            if text.banking
+            else tr("Is anyone on the phone with you, or did anyone ask you to switch on {tools}?")
             if text.settings_only
             else tr("Is anyone on the phone with you, or did anyone ask you to install {tools}?")
         )
@@ -345,10 +351,21 @@ class WarningWindow(QWidget):
             )
             hour, hour_tip = tr("Let it run for 1 hour"), tr("After an hour it is stopped again.")
             how_long = tr("How long may {tools} run?").format(tools=text.tools)
+        longest = "1h"
+        if text.banking:  # while the bank is open: 10 minutes at most (guard/engine/sessions.py)
+            hour, hour_tip = (
+                tr("Keep the connection for 10 minutes"),
+                tr("After 10 minutes it is stopped again."),
+            )
+            how_long = tr("Keep {tools} connected while your bank is open?").format(
+                tools=text.tools
+            )
+            longest = "10m"
         self.until_closed_button = button(until, until_tip, styled=True)
         self.until_closed_button.clicked.connect(lambda: self._allow("until-closed"))
+        self.until_closed_button.setVisible(not text.banking)
         self.hour_button = button(hour, hour_tip, styled=True)
-        self.hour_button.clicked.connect(lambda: self._allow("1h"))
+        self.hour_button.clicked.connect(lambda: self._allow(longest))
         for quiet in (self.until_closed_button, self.hour_button):
             quiet.setStyleSheet(quiet_style())
         self.pages.addWidget(
@@ -434,7 +451,7 @@ class WarningWindow(QWidget):
         room = self.width() - 2 * BAR_MARGIN
 
         def width(group: list[QPushButton]) -> int:
-            return sum(b.sizeHint().width() + 20 for b in group)
+            return sum(b.sizeHint().width() + 20 for b in group if not b.isHidden())
 
         for line, subs in self._lines:
             fits = width([b for _sub, group in subs for b in group]) <= room
@@ -469,7 +486,7 @@ class WarningWindow(QWidget):
     def _update_allow_button(self) -> None:
         ready = self.remaining <= 0
         self.allow_button.setEnabled(ready)
-        base = tr("Nobody is on the phone: I set this up myself")
+        base = self._allow_text
         wait = tr("(in {seconds} seconds)").format(seconds=self.remaining)
         self.allow_button.setText(base if ready else f"{base} {wait}")
         # The name stays put (a screen reader must not re-read it every second).

@@ -1,0 +1,1 @@
+"""Live remote sessions: is someone connected to this computer through a running tool now?"""
