@@ -1,0 +1,79 @@
+"""Between the person's foreground window and the engine: a bank coming up during a live
+session, or just after one (issue 16).
+
+The foreground watcher (guard/platform/foreground.py) reports each change of the window in
+front; this asks the banking data whether it is a bank's site or app and, if so, tells the
+engine (``banking_opened``: a tool with someone connected through it is frozen, and the
+banking warning shows). Only the bank's name ever leaves here: never a window title, so
+nothing a person reads in a window is recorded or sent to the service.
+
+When no session is live but one ended in the last two minutes, the person gets one gentle
+notice with the recovery steps: the caller may have hung up the remote session only to have
+the person log in to the bank "to check the refund" on their own.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from guard.state.events import EventKind, GuardEvent
+
+RECENT_SECONDS = 120.0  # a bank opened this soon after a session ended gets the notice
+
+
+class Engineish(Protocol):
+    """What this needs of an engine: the local ``Engine`` or the tray's ``RemoteEngine``."""
+
+    def banking_opened(self, bank: str, person: str | None = None) -> list[str]: ...
+
+
+class BankingGuard:
+    """Foreground changes in, ``banking_opened`` and the after-session notice out."""
+
+    def __init__(
+        self,
+        engine: Engineish,
+        match: Callable[[str, str], str | None],
+        notice: Callable[[str], Any],
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        recent: float = RECENT_SECONDS,
+    ):
+        self.engine = engine
+        self.match = match  # (title, process name) -> the bank's name, or None
+        self.notice = notice  # called with the bank's name, once per ended session
+        self.clock = clock
+        self.recent = recent
+        self._lock = threading.Lock()
+        self._ended: float | None = None  # when the last session ended (self.clock)
+        self._told = True  # the notice for that ended session was given (or none is due)
+
+    def on_event(self, event: GuardEvent, _view: Any = None) -> None:
+        """An engine listener: remember when a session ended."""
+        if event.kind == EventKind.SESSION_ENDED:
+            with self._lock:
+                self._ended, self._told = self.clock(), False
+
+    def on_focus(self, title: str, process: str = "") -> str | None:
+        """The window in front changed. Returns what was done, for the caller's log:
+        "frozen", "notice", or None (not a bank, or nothing to do)."""
+        bank = self.match(title, process)
+        if bank is None:
+            return None
+        if self.engine.banking_opened(bank):
+            return "frozen"
+        with self._lock:
+            due = (
+                not self._told
+                and self._ended is not None
+                and self.clock() - self._ended <= self.recent
+            )
+            if due:
+                self._told = True
+        if due:
+            self.notice(bank)
+            return "notice"
+        return None

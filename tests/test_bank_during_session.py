@@ -1,0 +1,88 @@
+"""The foreground window meets the engine (guard/session/banking.py), with a real engine and
+a real tool process: a bank during a live session freezes it; an ordinary window or a bank
+with no session does nothing; a bank soon after a session ended gets one gentle notice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from guard.engine.engine import Engine
+from guard.engine.incidents import AllowScope
+from guard.engine.quarantine import Quarantine
+from guard.identify.identifier import Identifier
+from guard.identify.process import read_process
+from guard.session.banking import BankingGuard
+from guard.session.model import SessionChange
+from tests.conftest import Spawner
+from tests.guard_rig import is_stopped
+from tests.helpers import wait_for
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 5000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _bank(title: str, _process: str) -> str | None:
+    """A stand-in for the banking data's matcher (its own tests: tests/test_banking_*.py)."""
+    return "Barclays" if "Barclays Online Banking" in title else None
+
+
+@pytest.fixture
+def setup(tmp_path: Path, spawn: Spawner, identifier: Identifier):
+    engine = Engine(Quarantine(tmp_path / "q"), only_under=str(spawn.root))
+    tool = spawn.start("anydesk")
+    info = wait_for(lambda: read_process(tool.pid))
+    engine.process_seen(info, identifier.identify_process(info))
+    (view,) = engine.incidents()
+    engine.allow(view.id, AllowScope("until-closed"))
+    assert wait_for(lambda: not is_stopped(tool.pid))
+    clock, told = Clock(), []
+    guard = BankingGuard(engine, _bank, told.append, clock=clock)
+    engine.add_listener(guard.on_event)
+    yield engine, tool, guard, clock, told
+    engine.close()
+
+
+def _session(pid: int, started: bool) -> SessionChange:
+    return SessionChange(started, "anydesk", (pid,), None, "socket", "203.0.113.5:6568",
+                         "anydesk is connected", 1000.0)  # fmt: skip
+
+
+def test_the_bank_during_a_session_freezes_the_tool(setup) -> None:
+    engine, tool, guard, _clock, told = setup
+    assert guard.on_focus("BBC News - Mozilla Firefox", "firefox") is None
+    assert guard.on_focus("Barclays Online Banking - Mozilla Firefox", "firefox") is None
+    assert not is_stopped(tool.pid)  # no session: nothing happens
+    engine.session_changed(_session(tool.pid, True))
+    assert guard.on_focus("Your accounts - Mozilla Firefox", "firefox") is None
+    assert not is_stopped(tool.pid)  # a session, but not a bank
+    assert guard.on_focus("Barclays Online Banking - Mozilla Firefox", "firefox") == "frozen"
+    assert wait_for(lambda: is_stopped(tool.pid))
+    assert told == []
+
+
+def test_a_bank_soon_after_a_session_ended_gets_one_notice(setup) -> None:
+    engine, tool, guard, clock, told = setup
+    engine.session_changed(_session(tool.pid, True))
+    engine.session_changed(_session(tool.pid, False))
+    engine.wait_delivered()
+    clock.now += 60
+    assert guard.on_focus("Barclays Online Banking - Google Chrome", "chrome") == "notice"
+    assert guard.on_focus("Barclays Online Banking - Google Chrome", "chrome") is None
+    assert told == ["Barclays"] and not is_stopped(tool.pid)
+
+
+def test_no_notice_once_two_minutes_have_passed(setup) -> None:
+    engine, tool, guard, clock, told = setup
+    engine.session_changed(_session(tool.pid, True))
+    engine.session_changed(_session(tool.pid, False))
+    engine.wait_delivered()
+    clock.now += 121
+    assert guard.on_focus("Barclays Online Banking - Google Chrome", "chrome") is None
+    assert told == []
