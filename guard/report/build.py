@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from guard.errors import ScamGuardError
+from guard.errors import UsageError
 from guard.history import build as group_incidents
 from guard.providers.model import Profile
 from guard.report import words
@@ -74,8 +74,9 @@ UNSURE_HOW = (
 _REQUEST_WINDOW = 10.0
 
 
-class ReportError(ScamGuardError):
-    """The pack cannot be made: one line for the person (unknown incident, no journal)."""
+class ReportError(UsageError):
+    """The pack cannot be made: one line for the person (unknown incident, no journal, a
+    file that cannot be written). A usage error: the command line exits 2 with it."""
 
 
 def load_pack(

@@ -33,7 +33,8 @@ def check_target(path: Path) -> str:
         raise ReportError(f"{path} is a folder; give a file name ending in {suffix}")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise ReportError(f"{path} cannot be written: the folder {folder} does not exist")
+        why = "is not a folder" if folder.exists() else "does not exist"
+        raise ReportError(f"{path} cannot be written: {folder} {why}")
     return suffix
 
 
