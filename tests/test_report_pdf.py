@@ -164,8 +164,8 @@ def test_an_html_pack_needs_no_qt(tmp_path: Path) -> None:
         (["deadbeef", "--out", "{tmp}/p.pdf"], "there is no incident 'deadbeef' in the journal"),
         (["{id}", "--out", "{tmp}/p.txt"], "the file name must end in .pdf or .html, not .txt"),
         (["{id}", "--out", "{tmp}/p"], "the file name must end in .pdf or .html"),
-        (["{id}", "--out", "{tmp}/file/p.pdf"], "cannot be written: {tmp}/file is not a folder"),
-        (["{id}", "--out", "{tmp}/none/p.pdf"], "cannot be written: {tmp}/none does not exist"),
+        (["{id}", "--out", "{file}"], "cannot be written: {tmp}{sep}file is not a folder"),
+        (["{id}", "--out", "{none}"], "cannot be written: {tmp}{sep}none does not exist"),
         (["{id}", "--out", "{tmp}/folder.pdf"], "is a folder"),
         (["{id}", "--out", "{tmp}/p.pdf", "--journal", "{tmp}/none.db"], "there is no journal"),
     ],
@@ -174,12 +174,19 @@ def test_report_command_bad_input_gets_one_line(tmp_path: Path, args: list[str],
     write(journal_path(), events(DOWNLOADS))
     (tmp_path / "file").write_text("in the way")
     (tmp_path / "folder.pdf").mkdir()
-    argv = [a.format(tmp=tmp_path, id=INCIDENT) for a in args]
+    names = {
+        "tmp": tmp_path,
+        "id": INCIDENT,
+        "sep": os.sep,
+        "file": tmp_path / "file" / "p.pdf",
+        "none": tmp_path / "none" / "p.pdf",
+    }
+    argv = [a.format(**names) for a in args]
     result = scamguard("report", *argv)
     assert result.returncode == 2
     [line] = result.stderr.splitlines()
     assert line.startswith("scamguard report: ")
-    assert said.format(tmp=tmp_path) in line
+    assert said.format(**names) in line
     if "no incident" in said or "no journal" in said:
         assert line.endswith("(list incidents with: scamguard history)")
     assert result.stdout == "" and not list(tmp_path.glob("p.*"))
