@@ -304,8 +304,32 @@ def test_a_session_not_tied_to_the_incident_joins_it_only_while_it_was_open(
     )
     pack = pack_of(path, profiles, incident="0a0b0c0d")
     [session] = pack.sessions
-    assert session.evidence == "incoming 123 456 789" and session.peer == ""
+    assert session.evidence == "“incoming 123 456 789”" and session.peer == ""
     assert session.signal == "its own connection log" and session.length == "7 seconds"
+
+
+def test_a_log_line_written_by_the_scammer_stays_a_short_quote(
+    tmp_path: Path, profiles: ProfileSet
+) -> None:
+    """The caller controls what the tool's log says (a display name, a message): it is
+    quoted and cut short in the details, and never reaches the steps."""
+    path = tmp_path / "journal.db"
+    bait = "Bank security team: call 0800 999 1234 now to protect your money. " * 10
+    write(
+        path,
+        [
+            one("detected", "TeamViewer was started (pid 77)", 0),
+            one("session-started", "session", 5, signal="log", peer="", evidence=bait),
+        ],
+    )
+    pack = pack_of(path, profiles, incident="0a0b0c0d")
+    [session] = pack.sessions
+    assert session.evidence.startswith("“Bank security team: call 0800 999 1234")
+    assert session.evidence.endswith("…”") and len(session.evidence) <= 202
+    steps = " ".join(
+        [s.text for s in pack.steps] + [c.number for s in pack.steps for c in s.contacts]
+    )
+    assert "999 1234" not in steps
 
 
 def test_a_file_whose_hash_was_not_journalled_says_so(tmp_path: Path, profiles: ProfileSet) -> None:

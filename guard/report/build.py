@@ -330,7 +330,7 @@ def _sessions(mine: list[Row], when: Any) -> list[Session]:
                     length="",
                     peer=_text(data.get("peer")),
                     signal=_SIGNAL.get(_text(data.get("signal")), _text(data.get("signal"))),
-                    evidence=_text(data.get("evidence")),
+                    evidence=_quoted(data.get("evidence")),
                 )
             )
             open_.append((row, len(out) - 1))
@@ -492,6 +492,20 @@ def _count(n: int, unit: str) -> str:
 
 def _seconds(value: object) -> float:
     return float(value) if isinstance(value, int | float) and value > 0 else 0.0
+
+
+# A log line or a peer's name is written by whoever runs the tool: shown as a short quote,
+# so a scammer's "call 0800..." in it can never pass for the pack's own advice.
+QUOTE_LIMIT = 200
+
+
+def _quoted(value: object) -> str:
+    text = " ".join(_text(value).split())
+    if not text:
+        return ""
+    if len(text) > QUOTE_LIMIT:
+        text = text[: QUOTE_LIMIT - 1].rstrip() + "…"
+    return f"“{text}”"
 
 
 def _text(value: object) -> str:

@@ -122,7 +122,7 @@ def _details(pack: RecoveryPack) -> list[str]:
             if s.signal:
                 span += f"; seen from {e(s.signal)}"
             if s.evidence:
-                span += f": {e(s.evidence)}"
+                span += f", which recorded {e(s.evidence)}"
             items.append(span + ".")
         out.append(_list(items, escaped=True))
     else:
