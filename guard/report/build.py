@@ -274,7 +274,7 @@ def _allowance(
     if data.get("restored"):
         how = "given back when ScamGuard restarted, as it had been allowed before"
         return Allowance(when(t), scope_words, how, True)
-    if any(t - _REQUEST_WINDOW - 30 <= s <= t for s in skipped):
+    if any(t - _REQUEST_WINDOW <= s <= t for s in skipped):
         how = (
             "with the command 'scamguard allow', run by a program with no screen, so its "
             "30-second pause was skipped"
