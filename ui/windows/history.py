@@ -175,6 +175,18 @@ class HistoryWindow(QWidget):
             tr("What happened to the chosen program, step by step, oldest first"),
         )
 
+        self.pack_button = widgets.button(
+            tr("Recovery pack…"),
+            tr(
+                "Save a one-page pack about the chosen line, to print or show your bank: what "
+                "happened, and what to do now"
+            ),
+        )
+        self.pack_button.clicked.connect(self.save_pack)
+        self.pack_button.setEnabled(False)  # until a line is chosen
+        self.pack_status = widgets.label(accessible=tr("Recovery pack status"))
+        self.pack_status.hide()
+
         self.close_button = widgets.button(tr("Close"), tr("Close the history window"))
         self.close_button.clicked.connect(self.close)
         common.close_on_escape(self)
@@ -183,7 +195,8 @@ class HistoryWindow(QWidget):
         top.addWidget(self.title, 1)
         top.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignTop)
         bottom = QHBoxLayout()
-        bottom.addStretch(1)
+        bottom.addWidget(self.pack_status, 1)
+        bottom.addWidget(self.pack_button)
         bottom.addWidget(self.close_button)
 
         layout = QVBoxLayout(self)
@@ -201,7 +214,8 @@ class HistoryWindow(QWidget):
 
         self.setTabOrder(self.refresh_button, self.table)
         self.setTabOrder(self.table, self.timeline)
-        self.setTabOrder(self.timeline, self.close_button)
+        self.setTabOrder(self.timeline, self.pack_button)
+        self.setTabOrder(self.pack_button, self.close_button)
 
     def showEvent(self, event: QShowEvent) -> None:
         self.refresh()
@@ -258,8 +272,20 @@ class HistoryWindow(QWidget):
             self.table.selectRow(again)
         self._show_selected()
 
+    def save_pack(self) -> None:
+        """The chosen incident's recovery pack: where to save it, then a line saying where
+        it went (or why it did not)."""
+        entry = self.selected()
+        if entry is None or not entry.get("incident"):
+            return
+        from ui.report_pdf import save_pack  # noqa: PLC0415 - the PDF writer loads on use
+
+        _saved, message = save_pack(self, entry["incident"], self.journal_file)
+        widgets.set_text(self.pack_status, message)
+
     def _show_selected(self) -> None:
         entry = self.selected()
+        self.pack_button.setEnabled(bool(entry and entry.get("incident")))
         if entry is None:
             self.timeline.setRowCount(0)
             self.timeline_title.setText(tr("Choose a line above to see its steps."))
