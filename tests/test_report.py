@@ -177,8 +177,8 @@ def test_allowed_with_the_command_line_is_said_so(tmp_path: Path, profiles: Prof
     write(path, items)
 
     class Guard:  # what the inbox needs of the engine, to carry the decision out
-        def allow(self, incident: str, scope: AllowScope) -> Any:
-            assert (incident, scope) == (INCIDENT, AllowScope("for", 3600.0))
+        def allow(self, incident: str, scope: AllowScope, via: str = "") -> Any:
+            assert (incident, scope, via) == (INCIDENT, AllowScope("for", 3600.0), "command-line")
             return SimpleNamespace(tool=SimpleNamespace(name="AnyDesk"))
 
         def problem(self, message: str) -> None:

@@ -40,8 +40,10 @@ MAX_ALLOW_SECONDS = 24 * 3600.0
 class Allowing(EngineCore):
     """Mixed into the engine: allowances given, restored, trusted, and ended."""
 
-    def allow(self, incident_id: str, scope: AllowScope) -> IncidentView:
-        """Resume the tool under a scope that expires ("until it closes", "for 1 hour")."""
+    def allow(self, incident_id: str, scope: AllowScope, via: str = "") -> IncidentView:
+        """Resume the tool under a scope that expires ("until it closes", "for 1 hour").
+        ``via`` says how the person decided ("warning", "command-line"), for the journal
+        and the recovery pack."""
         if scope.kind == "trusted":
             raise DecisionError("permanent trust is a setting (scamguard trust), not a decision")
         with self._lock:
@@ -74,6 +76,7 @@ class Allowing(EngineCore):
                     "allowed_at": iso(now),
                     "resumed": result.pids,
                     "members": identities(inc.live_members()),
+                    **({"via": via} if via else {}),
                 },
             )
             return inc.view()

@@ -132,7 +132,7 @@ class RequestInbox:
                 return "done", f"{view.tool.name} was removed"
             if action == "allow":
                 parsed = AllowScope.parse(scope or "")
-                view = self.engine.allow(incident, parsed)
+                view = self.engine.allow(incident, parsed, via="command-line")
                 return "done", f"{view.tool.name} was allowed {parsed.label}"
             return "refused", f"unknown action {action!r}"
         except (DecisionError, ValueError) as exc:

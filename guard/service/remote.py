@@ -75,7 +75,7 @@ class RemoteEngine:
         self._decide(incident_id, action="block")
         return self.incident(incident_id)
 
-    def allow(self, incident_id: str, scope: AllowScope) -> IncidentView:
+    def allow(self, incident_id: str, scope: AllowScope, via: str = "") -> IncidentView:
         """Sent only once the warning's question has been answered (the window asks it); the
         service checks the wait and the scope again itself."""
         self._decide(incident_id, action="allow", scope=scope_text(scope), nobody_on_phone=True)

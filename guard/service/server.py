@@ -359,7 +359,8 @@ class GuardService:
             return
         scope = AllowScope.parse(message.get("scope") or "until-closed")
         try:
-            view = self.engine.allow(incident_id, scope)
+            via = "warning" if session.client == "tray" else "command-line"
+            view = self.engine.allow(incident_id, scope, via=via)
         except DecisionError as exc:
             self._refuse(session, str(exc), request=message)
             return
