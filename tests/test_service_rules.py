@@ -84,6 +84,7 @@ def test_allow_needs_the_wait_the_question_and_a_scope_that_ends(served, spawn: 
         assert done["ok"] is True and "30 minutes" in done["message"]
     assert wait_for(lambda: not is_stopped(tool.pid))
     assert len(rig.matching("refused")) == 6
+    assert rig.wait_event("allowed").data["via"] == "warning"  # the recovery pack says how
 
 
 def test_with_no_window_the_wait_starts_at_the_first_request(served, spawn: Spawner) -> None:
