@@ -144,7 +144,12 @@ class TrayApp(QObject):
             self._on_failed(None, str(exc))
             return
         self.guard = guard
-        self.alerts = AlertController(guard.engine, self.profiles, self.options.allow_wait)
+        self.alerts = AlertController(
+            guard.engine,
+            self.profiles,
+            self.options.allow_wait,
+            journal_file=paths.service_journal_path() if isinstance(guard, RemoteGuard) else None,
+        )
         self.alerts.warning_shown.connect(self._refresh)
         self.alerts.warning_closed.connect(self._refresh)
         self.alerts.warning_closed.connect(self._maybe_restart)

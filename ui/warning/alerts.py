@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Protocol
 
 import shiboken6
@@ -50,6 +51,14 @@ class Decisions(Protocol):
     def problem(self, message: str) -> None: ...
 
 
+def _pack_saver(
+    window: WarningWindow, incident_id: str, journal_file: Path | None
+) -> tuple[Path | None, str]:
+    from ui.report_pdf import save_pack  # noqa: PLC0415 - the PDF writer loads on use
+
+    return save_pack(window, incident_id, journal_file)
+
+
 class AlertController(QObject):
     """Keeps exactly one warning up while any tool waits for a decision.
 
@@ -72,9 +81,13 @@ class AlertController(QObject):
         profiles: Callable[[], tuple[Profile, Profile | None]],
         allow_wait: int = DEFAULT_ALLOW_WAIT,
         today: Callable[[], dt.date] = dt.date.today,
+        journal_file: Path | None = None,
     ):
         super().__init__()
         self.engine = engine
+        # Where the incidents are recorded (the service's journal when it runs): the
+        # recovery pack is made from it.
+        self.journal_file = journal_file
         self.profiles = profiles
         self.allow_wait = allow_wait
         self.today = today
@@ -210,6 +223,7 @@ class AlertController(QObject):
         window = WarningWindow(provider, generic, self.allow_wait, self.today())
         window.remove_requested.connect(self._remove)
         window.allow_requested.connect(self._allow)
+        window.pack_requested.connect(self._save_pack)
         window.closed.connect(self._closed)
         self._serial += 1
         serial = self._serial
@@ -284,6 +298,16 @@ class AlertController(QObject):
         for cover in covers:
             if shiboken6.isValid(cover):  # one destroyed from outside is gone already
                 cover.release()
+
+    @Slot(str)
+    def _save_pack(self, incident_id: str) -> None:
+        """The done page's "Save a recovery pack": ask where, save, say where it went."""
+        window = self._current()
+        if window is None:
+            return
+        _saved, message = _pack_saver(window, incident_id, self.journal_file)
+        if message and shiboken6.isValid(window):
+            window.said(message)
 
     def _closed(self) -> None:
         self._release_covers()

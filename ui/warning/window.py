@@ -116,6 +116,7 @@ class WarningWindow(QWidget):
 
     remove_requested = Signal(list)
     allow_requested = Signal(list, str)
+    pack_requested = Signal(str)  # an incident id: save its recovery pack (ui/report_pdf.py)
     closed = Signal()
 
     def __init__(
@@ -383,7 +384,17 @@ class WarningWindow(QWidget):
         )
         self.done_button.setStyleSheet(safe_style(self.provider))
         self.done_button.clicked.connect(self._finish)
-        self.pages.addWidget(self._page([self.done_button], "", self.done_label))
+        # For the bank and the police: what ran, when, what was allowed and what to do now.
+        self.pack_button = button(
+            tr("Save a recovery pack"),
+            tr("A one-page record of what happened and what to do now, for your bank."),
+            styled=True,
+        )
+        self.pack_button.setStyleSheet(plain_style())
+        self.pack_button.clicked.connect(self._ask_pack)
+        self.pages.addWidget(
+            self._page([self.done_button, None, self.pack_button], "", self.done_label)
+        )
 
         self.hint = label("", style.NOTE_PT)
         self.hint.setVisible(False)
@@ -514,6 +525,15 @@ class WarningWindow(QWidget):
         self._removing = False
         for choice in (self.remove_button, self.remove_again, self.yes_button):
             choice.setEnabled(True)
+        self._say(message)
+
+    def _ask_pack(self) -> None:
+        chosen = next(iter(self.resolved), None) or next(iter(self.views), None)
+        if chosen is not None:
+            self.pack_requested.emit(chosen)
+
+    def said(self, message: str) -> None:
+        """A line from outside the window under its buttons (where a pack was saved)."""
         self._say(message)
 
     def _say(self, message: str) -> None:

@@ -1,0 +1,40 @@
+"""The warning's way to the recovery pack (issue 16): once the tool is dealt with, the done
+page offers "Save a recovery pack", for the incident just decided. The pack itself and Qt's
+save dialog are tested in tests/test_report_*.py."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import shiboken6
+
+from guard.engine.incidents import State
+from tests.test_warning import TODAY
+from ui.warning.preview import sample_incident
+from ui.warning.window import DONE, WarningWindow
+
+
+def test_the_done_page_offers_the_pack_of_the_incident_just_decided(
+    qtbot, profiles, shipped
+) -> None:
+    anydesk = next(t for t in shipped.tools if t.id == "anydesk")
+    chosen = profiles.get("talktalk")
+    w = WarningWindow(chosen, profiles.generic_for(chosen.country), 30, TODAY)
+    try:
+        view = sample_incident(anydesk, "linux")
+        w.show_incidents([view])
+        w.resize(1366, 768)
+        w.show()
+        qtbot.waitExposed(w)
+        assert not w.pack_button.isVisibleTo(w)  # only once there is something to record
+        killed = tuple({**p, "state": "killed"} for p in view.processes)
+        w.update_incident(dataclasses.replace(view, state=State.BLOCKED, processes=killed))
+        assert w.pages.currentIndex() == DONE and w.pack_button.isVisibleTo(w)
+        with qtbot.waitSignal(w.pack_requested) as asked:
+            w.pack_button.click()
+        assert asked.args == [view.id]
+        w.said("The recovery pack was saved to /tmp/x.pdf")
+        assert w.hint.isVisibleTo(w) and "saved to" in w.hint.text()
+    finally:
+        if shiboken6.isValid(w):
+            w.dismiss()
