@@ -54,7 +54,10 @@ def read_country_files(
             problems.append(problem)
             continue
         assert doc is not None
-        data, found = check_country_file(path.name, path.stem, doc, today)
+        try:
+            data, found = check_country_file(path.name, path.stem, doc, today)
+        except Exception as exc:  # a checker bug must not stop the other files loading
+            data, found = None, [Problem(path.name, "file", f"could not be checked: {exc!r}")]
         problems += found
         if data is not None:
             clean[path.name] = data

@@ -247,9 +247,9 @@ def _bank(c: _Checker, i: int, value: Any, country: str | None) -> Bank | None:
     reviewed = c.date(f"{at}.reviewed", value["reviewed"])
     if not domains and not titles and not apps and len(c.problems) == before:
         c.problem(at, "has no domains, titles or apps: nothing would ever match it")
-    if len(c.problems) > before:
+    if len(c.problems) > before or country is None:
         return None
-    assert bank_id and name and country and reviewed
+    assert bank_id and name and reviewed
     return Bank(
         id=bank_id,
         name=name,
@@ -282,7 +282,7 @@ def _help_number(c: _Checker, i: int, value: Any, country: str | None) -> HelpLi
         reason = check_number(number, "call", country)
         if reason:
             c.problem(f"{at}.number", reason)
-    if len(c.problems) > before:
+    if len(c.problems) > before or country is None:
         return None
     assert label and number and audience and source and checked and status
     return HelpLine(label, number, audience, source, checked, status)
@@ -315,9 +315,9 @@ def _help(c: _Checker, value: Any, country: str | None) -> BankingHelp | None:
             source = c.string("help.card.source", card["source"], 300)
             checked = c.date("help.card.checked", card["checked"])
             status = c.status("help.card.status", card["status"])
-    if len(c.problems) > before:
+    if len(c.problems) > before or country is None:
         return None
-    assert country and text and source and checked and status
+    assert text and source and checked and status
     return BankingHelp(country, tuple(numbers), text, source, checked, status)
 
 
