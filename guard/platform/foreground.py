@@ -50,6 +50,7 @@ WAYLAND_LIMITATION = (
     "such as Firefox's, cannot"
 )
 NO_DISPLAY_REASON = "no desktop display (neither DISPLAY nor WAYLAND_DISPLAY is set)"
+SAFETY_REREAD = 5.0  # X11 with events: re-read this often anyway, in case one was missed
 SETTLE = 0.05  # how long "no active window" may last before it is reported (see read)
 MAX_TITLE_BYTES = 2048  # read at most this much of a title: a bank's fits many times over
 
@@ -339,6 +340,7 @@ class X11Reader:
         os.set_blocking(self._wake_r, False)
         self._names = ProcessNames()
         self._watched = 0  # the window whose title changes we are subscribed to
+        self._events = False  # does the window manager keep _NET_ACTIVE_WINDOW?
         self._lock = threading.Lock()  # read/wait on the watcher thread, close from another
         try:
             self._xcb, self._free = _xcb()
@@ -387,7 +389,13 @@ class X11Reader:
 
     def wait(self, timeout: float) -> None:
         """Until the active window or its title changes (its other properties change all the
-        time and are let pass), ``timeout``, or ``wake()``."""
+        time and are let pass), or ``wake()``. When the window manager keeps
+        ``_NET_ACTIVE_WINDOW`` the events are the answer and a re-read every SAFETY_REREAD
+        seconds is enough (four reads a second cost 0.2 % of a core for nothing:
+        benchmarks/focus_change.py); without it (no window manager, or a bare one) the
+        input focus is polled every ``timeout``."""
+        if self._events:
+            timeout = max(timeout, SAFETY_REREAD)
         deadline = time.monotonic() + timeout
         while True:
             with self._lock:
@@ -522,7 +530,9 @@ class X11Reader:
         """``_NET_ACTIVE_WINDOW``; without a window manager that keeps it, the window with
         the input focus, or the nearest ancestor of it that has a title."""
         found = self._property(self._root, self._atoms["_NET_ACTIVE_WINDOW"], _ATOM_WINDOW, 1)
-        if found is not None and len(found[1]) >= 4:
+        self._events = found is not None and len(found[1]) >= 4
+        if self._events:
+            assert found is not None
             return int.from_bytes(found[1][:4], sys.byteorder)
         reply = self._xcb.xcb_get_input_focus_reply(
             self._conn, self._xcb.xcb_get_input_focus(self._conn), None
