@@ -60,7 +60,7 @@ class XDesktop:
         self.display = ""
         self._activator: _Activator | None = None
 
-    def start(self) -> XDesktop:
+    def start(self, *, window_manager: bool = True) -> XDesktop:
         read_fd, write_fd = os.pipe()
         xvfb = subprocess.Popen(
             ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "640x480x24", "-nolisten",
@@ -74,6 +74,8 @@ class XDesktop:
         if not number:
             raise RuntimeError("Xvfb did not start")
         self.display = f":{number}"
+        if not window_manager:
+            return self
         env = {**os.environ, "DISPLAY": self.display}
         self.procs.append(
             subprocess.Popen(
@@ -119,6 +121,13 @@ class XDesktop:
 
         wait_for(mapped, what=f"the window {title!r} to appear")
         return int(ids[0]), proc
+
+    def focus(self, window: int) -> None:
+        """Give ``window`` the input focus directly (what happens with no window manager)."""
+        subprocess.run(
+            ["xdotool", "windowfocus", str(window)],
+            env={**os.environ, "DISPLAY": self.display}, check=True,
+        )  # fmt: skip
 
     def rename(self, window: int, title: str) -> None:
         subprocess.run(

@@ -161,3 +161,25 @@ def test_a_window_that_vanishes_is_no_error(desktop: XDesktop) -> None:
         assert reader.unavailable_reason is None
     finally:
         reader.close()
+
+
+def test_without_a_window_manager_the_input_focus_is_followed() -> None:
+    require_programs()
+    bare = XDesktop().start(window_manager=False)
+    try:
+        one, one_proc = bare.window("First plain window")
+        two, _ = bare.window("Santander Online Banking - Google Chrome")
+        reader = X11Reader(bare.display)
+        try:
+            for window, title in [
+                (one, "First plain window"),
+                (two, "Santander Online Banking - Google Chrome"),
+            ]:
+                bare.focus(window)
+                wait_for(lambda t=title: (reader.read() or NOTHING).title == t, what=title)
+            bare.focus(one)
+            wait_for(lambda: (reader.read() or NOTHING).pid == one_proc.pid, what="the pid")
+        finally:
+            reader.close()
+    finally:
+        bare.stop()
