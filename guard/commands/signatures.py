@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from guard.banking.loader import BANKING_DIR, check_banking
 from guard.database import load_active
 from guard.errors import EXIT_OK, EXIT_REJECTED
 from guard.output import print_json, warn
@@ -28,8 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     v = actions.add_parser(
         "validate",
         help="check every tool file and provider profile; exit 3 if anything is wrong",
-        description="Check every tool signature file, and every provider profile in the "
-        "folder's providers/ folder, and report each problem as 'file: field: problem'. "
+        description="Check every tool signature file, every provider profile in the "
+        "folder's providers/ folder and every bank file in its banking/ folder, and report "
+        "each problem as 'file: field: problem'. "
         "Phone numbers last checked more than 12 months ago are listed as STALE warnings. "
         "Exit 0 when clean, 3 when anything is wrong.",
     )
@@ -75,6 +77,18 @@ def _check_providers(directory: Path) -> dict[str, Any] | None:
     }
 
 
+def _check_banking(directory: Path) -> dict[str, Any] | None:
+    """Validate ``DIR/banking`` when it exists: the banks the foreground window is matched
+    against, and each country's help numbers."""
+    folder = directory / BANKING_DIR
+    if not folder.is_dir():
+        return None
+    found, problems = check_banking(folder)
+    problems = [Problem(f"{BANKING_DIR}/{p.file}", p.field, p.message) for p in problems]
+    return {"directory": str(folder), "ok": not problems, "banks": len(found.banks),
+            "countries": len(found.help), "problems": problems}  # fmt: skip
+
+
 def _problem_json(problems: list[Problem]) -> list[dict[str, str]]:
     return [{"file": p.file, "field": p.field, "problem": p.message} for p in problems]
 
@@ -83,7 +97,8 @@ def run_validate(args: argparse.Namespace) -> int:
     directory = args.dir or paths.builtin_signatures_dir()
     sigset, problems = check_database(directory)
     providers = _check_providers(directory)
-    ok = sigset is not None and (providers is None or providers["ok"])
+    banking = _check_banking(directory)
+    ok = sigset is not None and all(x is None or x["ok"] for x in (providers, banking))
     if args.json:
         print_json(
             {
@@ -95,6 +110,11 @@ def run_validate(args: argparse.Namespace) -> int:
                 "providers": (
                     {**providers, "problems": _problem_json(providers["problems"])}
                     if providers is not None
+                    else None
+                ),
+                "banking": (
+                    {**banking, "problems": _problem_json(banking["problems"])}
+                    if banking is not None
                     else None
                 ),
             }
@@ -124,6 +144,14 @@ def run_validate(args: argparse.Namespace) -> int:
                 f"REJECTED: {len(found)} problem(s) in {files} provider file(s) in "
                 f"{providers['directory']}"
             )
+    if banking is not None:
+        for problem in banking["problems"]:
+            print(problem)
+        verdict = "OK" if banking["ok"] else f"REJECTED ({len(banking['problems'])} problem(s))"
+        print(
+            f"{verdict}: {banking['banks']} banks in {banking['countries']} country file(s) "
+            f"in {banking['directory']}"
+        )
     return EXIT_OK if ok else EXIT_REJECTED
 
 

@@ -853,3 +853,42 @@ def service_query(name: str) -> tuple[int, int]:
             adv.CloseServiceHandle(service)
     finally:
         adv.CloseServiceHandle(manager)
+
+
+# --- The foreground window (guard/platform/foreground.py) ---
+
+MAX_WINDOW_TITLE = 2048  # characters read of a title: a bank's fits many times over
+
+
+def _user32() -> Any:
+    if "user32" in _API:
+        return _API["user32"]
+    from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+    hwnd, d = wintypes.HWND, wintypes.DWORD
+    protos = {
+        "GetForegroundWindow": (hwnd, []),
+        "GetWindowTextLengthW": (ctypes.c_int, [hwnd]),
+        "GetWindowTextW": (ctypes.c_int, [hwnd, wintypes.LPWSTR, ctypes.c_int]),
+        "GetWindowThreadProcessId": (d, [hwnd, ctypes.POINTER(d)]),
+    }
+    return _prototyped("user32", _dll("user32"), protos)
+
+
+def foreground_window() -> tuple[int, str, int] | None:
+    """The window in front: (handle, title, process id), or None when no window is (the
+    desktop is switched to a UAC prompt or the lock screen). ``GetWindowTextW`` reads
+    another process's caption without sending it a message, so a hung program cannot
+    block the caller."""
+    from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+    user32 = _user32()
+    hwnd = user32.GetForegroundWindow()
+    if not hwnd:
+        return None
+    length = max(0, min(int(user32.GetWindowTextLengthW(hwnd)), MAX_WINDOW_TITLE))
+    buffer = ctypes.create_unicode_buffer(length + 1)
+    user32.GetWindowTextW(hwnd, buffer, len(buffer))
+    pid = wintypes.DWORD(0)
+    user32.GetWindowThreadProcessId(hwnd, ctypes.byref(pid))
+    return int(hwnd), buffer.value, int(pid.value)
