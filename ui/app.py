@@ -9,6 +9,7 @@ also happens off the GUI thread, so the tray appears at once.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import signal
 import sys
 import threading
@@ -38,6 +39,7 @@ from guard.updates import client as update_client
 from guard.updates import schedule as update_schedule
 from guard.watch.process_source import SourceUnavailable
 from ui import style
+from ui.banking_watch import BankingWatch
 from ui.i18n import install_translator, tr
 from ui.profiles import active_profiles
 from ui.single_instance import ANSWERED, FAILED, SingleInstance
@@ -64,6 +66,9 @@ def _unsettled(view: IncidentView) -> bool:
     return view.state in OPEN_STATES and view.allow != TRUSTED
 
 
+log = logging.getLogger(__name__)
+
+
 @dataclass
 class AppOptions:
     guard: GuardOptions = field(default_factory=GuardOptions)
@@ -74,6 +79,8 @@ class AppOptions:
     use_service: bool = True
     # What "today" is when judging whether the built-in signatures are out of date.
     today: Callable[[], dt.date] = clock.today
+    # Watch the window in front for a bank's site during a live session (issue 16).
+    watch_banking: bool = True
 
 
 class TrayApp(QObject):
@@ -128,6 +135,9 @@ class TrayApp(QObject):
         self._update_timer.setSingleShot(True)
         self._update_timer.timeout.connect(self._scheduled_update)
         self.guard_failed.connect(self._on_failed)
+        # A bank's site in front during a live session: the tool is frozen (issue 16).
+        self.banking = BankingWatch(self._report)
+        self.banking.after_session.connect(self._notice_after_session)
 
     # --- the guard ---
 
@@ -205,6 +215,7 @@ class TrayApp(QObject):
                 self.bridge.received.disconnect(alerts.on_event)
                 self.bridge.received.disconnect(self._on_event)
                 alerts.shutdown()
+            self.banking.stop()
             if guard is not None:
                 guard.engine.remove_listener(self.bridge)
                 guard.stop(reason)
@@ -263,6 +274,10 @@ class TrayApp(QObject):
         waiting, self.problems = self.problems, []
         for line in waiting:
             self._report(line)
+        if self.options.watch_banking:
+            why = self.banking.start(guard.engine)
+            if why:  # Wayland, macOS: the rest protects as before; said once, not an error
+                log.info("the window in front is not watched for banking: %s", why)
         self._refresh()
         self._maybe_restart()
 
@@ -369,6 +384,27 @@ class TrayApp(QObject):
         )  # fmt: skip
         box.setFont(style.font(style.BODY_PT))
         box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 640px; }")  # readable lines
+
+    @Slot(str)
+    def _notice_after_session(self, bank: str) -> None:
+        """A bank opened just after someone was connected: once, gently, the steps."""
+        provider, generic = self.profiles()
+        lines = [n for n in (*provider.numbers, *(generic.numbers if generic else ()))
+                 if n.role == "bank"]  # fmt: skip
+        call = (
+            tr("call your bank on {number} from a different phone").format(number=lines[0].number)
+            if lines
+            else tr("call your bank from a different phone, on the number on your card")
+        )
+        self._box(
+            tr("Someone was connected to this computer a moment ago"),
+            tr(
+                "You opened {bank} just after someone was connected to this computer. If a "
+                "caller asked you to do this, it is a scam. Hang up, then {call}. Change your "
+                "passwords from another device, starting with email."
+            ).format(bank=bank, call=call),
+            warning=True,
+        )
 
     def _remove_trusted(self, incident: str, tool_id: str) -> None:
         name = next((t.name for t in self.database.signatures.tools if t.id == tool_id), tool_id)
