@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 Key = tuple[str, str | None]  # (tool id, owner)
 T = TypeVar("T")
+TICK_ALLOWANCE = 0.1  # seconds: what one tick takes to look and report, at most (benchmark)
 
 
 @dataclass(slots=True)
@@ -112,7 +113,20 @@ class SessionMonitor:
                 self.check_now()
             except Exception:  # never out of the thread: log, and look again next tick
                 log.exception("session monitor tick failed")
-            self._stop.wait(self.interval)
+            self._stop.wait(self._next_wait())
+
+    def _next_wait(self) -> float:
+        """A tick interval, or less when an open session's end falls due sooner: an end is
+        declared at exactly ``end_after`` after the last tick that saw the session, which was
+        before the disconnect, so the end is reported within ``end_after`` of it."""
+        now = self.clock()
+        wait = self.interval
+        with self._lock:
+            for opened in self._open.values():
+                if opened.last_seen < now:  # not seen in the tick just made
+                    due = opened.last_seen + self.end_after - TICK_ALLOWANCE
+                    wait = min(wait, due - now)
+        return max(0.01, wait)
 
     def _tick(self) -> list[SessionChange]:
         self.ticks += 1
@@ -159,10 +173,10 @@ class SessionMonitor:
             else:
                 opened.last_seen = now
                 opened.log_hold = opened.log_hold or signal.kind == "log"
-        # An end: no signal for end_after, counted from the last tick that saw one (half a tick
-        # of slack, so timer jitter does not cost a whole extra tick).
+        # An end: no signal for end_after, counted from the last tick that saw one, less the
+        # time a tick takes to look and report (so the report itself lands within end_after).
         for key, opened in list(self._open.items()):
-            if key in seen or now - opened.last_seen < self.end_after - self.interval / 2:
+            if key in seen or now - opened.last_seen < self.end_after - TICK_ALLOWANCE:
                 continue
             del self._open[key]
             start = opened.start
