@@ -75,11 +75,8 @@ class Standins:
         binary = self.root / name
         shutil.copy(str(self.socat), binary)
         port = free_port()
-        self.procs.append(
-            subprocess.Popen(
-                [str(binary), f"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork", "PIPE"]
-            )  # fmt: skip
-        )
+        listen = f"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork"
+        self.procs.append(subprocess.Popen([str(binary), listen, "PIPE"]))
         wait_listening(port)
         self.ports[name] = port
         return port
