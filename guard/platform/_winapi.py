@@ -892,3 +892,67 @@ def foreground_window() -> tuple[int, str, int] | None:
     pid = wintypes.DWORD(0)
     user32.GetWindowThreadProcessId(hwnd, ctypes.byref(pid))
     return int(hwnd), buffer.value, int(pid.value)
+
+# --- Remote Desktop sessions (guard/session/os_signals.py) ---
+
+WTS_CURRENT_SERVER_HANDLE = 0
+WTS_USER_NAME = 5  # WTS_INFO_CLASS WTSUserName
+WTS_CLIENT_ADDRESS = 14  # WTSClientAddress: WTS_CLIENT_ADDRESS
+WTS_CLIENT_PROTOCOL_TYPE = 16  # WTSClientProtocolType: USHORT, 0 console, 2 RDP
+AF_INET = 2
+
+
+def wts_sessions() -> list[tuple[int, int, str, int, str]]:
+    """Every Windows session as (id, WTS_CONNECTSTATE_CLASS state, user name, client protocol
+    type, client IPv4 address or ""), from ``WTSEnumerateSessionsW`` and
+    ``WTSQuerySessionInformationW``. Protocol 2 is a Remote Desktop client; state 0 is
+    WTSActive, 1 WTSConnected."""
+    from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+    class SessionInfo(ctypes.Structure):
+        _fields_ = [
+            ("SessionId", wintypes.DWORD),
+            ("pWinStationName", wintypes.LPWSTR),
+            ("State", ctypes.c_int),
+        ]
+
+    wts = _dll("wtsapi32")
+    p, d = ctypes.c_void_p, wintypes.DWORD
+    wts.WTSEnumerateSessionsW.argtypes = [p, d, d, ctypes.POINTER(p), ctypes.POINTER(d)]
+    wts.WTSEnumerateSessionsW.restype = wintypes.BOOL
+    wts.WTSQuerySessionInformationW.argtypes = [p, d, ctypes.c_int, ctypes.POINTER(p),
+                                                ctypes.POINTER(d)]  # fmt: skip
+    wts.WTSQuerySessionInformationW.restype = wintypes.BOOL
+    wts.WTSFreeMemory.argtypes = [p]
+    wts.WTSFreeMemory.restype = None
+    array, count = p(), d(0)
+    if not wts.WTSEnumerateSessionsW(None, 0, 1, ctypes.byref(array), ctypes.byref(count)):
+        raise _error("WTSEnumerateSessionsW")
+    try:
+        infos = ctypes.cast(array, ctypes.POINTER(SessionInfo))
+        out = []
+        for i in range(count.value):
+            sid, state = int(infos[i].SessionId), int(infos[i].State)
+
+            def query(info_class: int, sid: int = sid) -> bytes:
+                buffer, size = p(), d(0)
+                if not wts.WTSQuerySessionInformationW(
+                    None, sid, info_class, ctypes.byref(buffer), ctypes.byref(size)
+                ):
+                    return b""
+                try:
+                    return ctypes.string_at(buffer, size.value) if buffer.value else b""
+                finally:
+                    wts.WTSFreeMemory(buffer)
+
+            raw_protocol = query(WTS_CLIENT_PROTOCOL_TYPE)
+            protocol = int.from_bytes(raw_protocol[:2], "little") if len(raw_protocol) >= 2 else 0
+            user = query(WTS_USER_NAME).decode("utf-16-le", errors="replace").rstrip("\x00")
+            address = query(WTS_CLIENT_ADDRESS)  # DWORD AddressFamily; BYTE Address[20]
+            ip = ""
+            if len(address) >= 10 and int.from_bytes(address[:4], "little") == AF_INET:
+                ip = ".".join(str(b) for b in address[6:10])  # IPv4 sits at Address[2..5]
+            out.append((sid, state, user, protocol, ip))
+        return out
+    finally:
+        wts.WTSFreeMemory(array)

@@ -41,6 +41,46 @@ class PeIdentity:
         return ", ".join(f"{k}={g.text!r}" for k, g in self.values)
 
 
+# What a live session can be told by, besides sockets and traffic: signals the OS itself gives
+# (guard/session/os_signals.py), named in a tool's [session] table as ``os``.
+OS_SIGNALS: tuple[str, ...] = (
+    "rdp",  # a Remote Desktop session on this Windows computer (WTSEnumerateSessions)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionLogs:
+    """A tool's own connection logs: files per OS, and the literal text that marks a line
+    recording an incoming session (case-insensitive; ``ignore`` wins, e.g. "REJECTED")."""
+
+    paths: dict[str, tuple[str, ...]] = field(default_factory=dict)  # os -> log files
+    markers: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRules:
+    """How to tell that someone is connected through a tool right now ([session] table).
+
+    Signals, any of which makes a session live (guard/session/decide.py):
+    - an established inbound connection accepted on one of ``listen_ports`` (any peer,
+      loopback too: an SSH tunnel to a VNC server arrives on loopback);
+    - an established outbound connection to a non-loopback peer on one of ``remote_ports``,
+      or to any non-loopback peer with ``any_remote``; when ``traffic`` is set (bytes per
+      second) that connection counts only while the tool moves at least that much data,
+      because these tools keep an idle connection to their vendor's servers all day;
+    - a new line in one of its ``logs`` that records an incoming session;
+    - the OS signal ``os`` ("rdp").
+    """
+
+    remote_ports: tuple[int, ...] = ()
+    listen_ports: tuple[int, ...] = ()
+    any_remote: bool = False
+    traffic: int = 0  # bytes/s of the tool's I/O; 0: a matching connection alone counts
+    os: str = ""
+    logs: SessionLogs | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class ToolSignature:
     """Everything we know that identifies one remote-access product."""
@@ -67,6 +107,7 @@ class ToolSignature:
     ports: tuple[int, ...] = ()
     sha256: tuple[str, ...] = ()
     signers: tuple[str, ...] = ()  # code-signing publishers only this tool's vendor uses
+    session: SessionRules | None = None  # how a live session through it is told ([session])
     file: str = ""  # where it was loaded from, for messages
 
     def all_names(self) -> tuple[str, ...]:

@@ -14,7 +14,17 @@ from collections.abc import Callable
 from typing import Any
 
 from guard.sigdb.globs import Glob, PatternError, compile_glob, compile_value_glob, protected_match
-from guard.sigdb.model import KINDS, OSES, PE_FIELDS, RISKS, PeIdentity, ToolSignature
+from guard.sigdb.model import (
+    KINDS,
+    OS_SIGNALS,
+    OSES,
+    PE_FIELDS,
+    RISKS,
+    PeIdentity,
+    SessionLogs,
+    SessionRules,
+    ToolSignature,
+)
 from guard.sigdb.names import GENERIC_NAMES, name_key, protected_category
 from guard.sigdb.problems import FieldChecker, Problem, type_name
 from guard.sigdb.signers import shared_signer_reason
@@ -92,7 +102,7 @@ def protected_identifier(text: str) -> str | None:
 TOP_FIELDS = {
     "id", "name", "vendor", "kind", "risk", "platforms", "description", "abuse_url",
     "sources", "reviewed", "names", "installers", "pe", "macos", "linux", "paths", "network",
-    "hashes", "signing",
+    "hashes", "signing", "session",
 }
 # fmt: on
 REQUIRED = ("id", "name", "vendor", "kind", "risk", "platforms", "sources", "reviewed")
@@ -105,6 +115,7 @@ SUB_FIELDS: dict[str, set[str]] = {
     "network": {"domains", "ports"},
     "hashes": {"sha256"},
     "signing": {"signers"},
+    "session": {"remote_ports", "listen_ports", "any_remote", "traffic", "os", "logs"},
 }
 
 
@@ -402,6 +413,7 @@ def check_tool(
         max_items=1000,
     )
     signers = c.string_list("signing.signers", c.table("signing").get("signers", []), c.signer)
+    session = _check_session(c) if "session" in doc else None
     identifying = ("names", "installers", "pe", "macos", "linux", "hashes", "signing")
     if not any(doc.get(k) for k in identifying):  # (invalid entries are reported already)
         c.problem("names", "the tool has nothing to identify it by (names, installers, pe…)")
@@ -432,6 +444,7 @@ def check_tool(
         ports=tuple(ports),
         sha256=tuple(sha256),
         signers=tuple(signers),
+        session=session,
         file=file,
     ), []
 
@@ -497,14 +510,117 @@ def _pe_value(c: _Checker, field: str, text: str) -> Glob | None:
         return None
 
 
-def _check_ports(c: _Checker, value: Any) -> list[int]:
+def _check_ports(c: _Checker, value: Any, field: str = "network.ports") -> list[int]:
     if not isinstance(value, list):
-        c.problem("network.ports", f"must be a list, not {type_name(value)}")
+        c.problem(field, f"must be a list, not {type_name(value)}")
         return []
     out = []
     for i, port in enumerate(value[:MAX_LIST]):
         if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
-            c.problem(f"network.ports[{i}]", f"{port!r} is not a port number (1-65535)")
+            c.problem(f"{field}[{i}]", f"{port!r} is not a port number (1-65535)")
+        elif port in out:
+            c.problem(f"{field}[{i}]", f"repeats {port}")
         else:
             out.append(port)
     return out
+
+
+# A traffic threshold below this would be crossed by a tool's idle keep-alives; above the cap
+# it is a typo (nothing streams a desktop at a gigabyte a second).
+MIN_TRAFFIC = 1024
+MAX_TRAFFIC = 1_000_000_000
+MAX_LOG_MARKERS = 16
+MIN_MARKER = 3
+MAX_MARKER = 100
+LOG_FIELDS = {*OSES, "markers", "ignore"}
+
+
+def _check_session(c: _Checker) -> SessionRules | None:
+    """The [session] table: how a live session through this tool is told (docs/signatures.md
+    "Live sessions"). Every value is data the monitor compares, never code or a regex."""
+    table = c.table("session")
+    if not table:
+        if isinstance(c.doc.get("session"), dict):
+            c.problem("session", "is empty: give at least one signal or leave the table out")
+        return None
+    remote = _check_ports(c, table.get("remote_ports", []), "session.remote_ports")
+    listen = _check_ports(c, table.get("listen_ports", []), "session.listen_ports")
+    any_remote = table.get("any_remote", False)
+    if not isinstance(any_remote, bool):
+        c.problem("session.any_remote", f"must be true or false, not {type_name(any_remote)}")
+        any_remote = False
+    traffic = table.get("traffic", 0)
+    if isinstance(traffic, bool) or not isinstance(traffic, int):
+        c.problem("session.traffic", f"must be a whole number of bytes per second, not "
+                  f"{type_name(traffic)}")  # fmt: skip
+        traffic = 0
+    elif "traffic" in table and not MIN_TRAFFIC <= traffic <= MAX_TRAFFIC:
+        c.problem("session.traffic", f"{traffic} is not {MIN_TRAFFIC}-{MAX_TRAFFIC} bytes/s")
+        traffic = 0
+    if any_remote and "traffic" not in table:
+        c.problem(
+            "session.any_remote",
+            "needs a traffic threshold: a tool keeps an idle connection to its servers, which "
+            "alone would look like a session all day",
+        )
+    if traffic and not (remote or any_remote):
+        c.problem("session.traffic", "applies to outbound connections: give remote_ports or "
+                  "any_remote")  # fmt: skip
+    os_signal = ""
+    if "os" in table:
+        os_signal = c.string("session.os", table["os"], 40) or ""
+        if os_signal and os_signal not in OS_SIGNALS:
+            c.problem("session.os", f"{os_signal!r} is not one of {', '.join(OS_SIGNALS)}")
+    logs = _check_session_logs(c, table["logs"]) if "logs" in table else None
+    if not (remote or listen or any_remote or os_signal or logs):
+        c.problem("session", "gives no signal (remote_ports, listen_ports, any_remote, os, logs)")
+    return SessionRules(
+        remote_ports=tuple(remote),
+        listen_ports=tuple(listen),
+        any_remote=any_remote,
+        traffic=traffic,
+        os=os_signal,
+        logs=logs,
+    )
+
+
+def _check_session_logs(c: _Checker, value: Any) -> SessionLogs | None:
+    if not isinstance(value, dict):
+        c.problem("session.logs", f"must be a table, not {type_name(value)}")
+        return None
+    for key in value:
+        if key not in LOG_FIELDS:
+            allowed = ", ".join(sorted(LOG_FIELDS))
+            c.problem(f"session.logs.{key}", f"unknown field (allowed: {allowed})")
+    paths: dict[str, tuple[str, ...]] = {}
+    for os_name in OSES:
+        if os_name in value:
+            got = c.string_list(
+                f"session.logs.{os_name}", value[os_name], c.install_path, 8, MAX_PATH
+            )
+            if got:
+                paths[os_name] = tuple(got)
+
+    def marker(field: str, text: str) -> str | None:
+        if len(text) < MIN_MARKER or len(text) > MAX_MARKER:
+            c.problem(field, f"{text!r} must be {MIN_MARKER}-{MAX_MARKER} characters")
+            return None
+        return text
+
+    markers = c.string_list(
+        "session.logs.markers", value.get("markers", []), marker, MAX_LOG_MARKERS, MAX_MARKER
+    )
+    ignore = c.string_list(
+        "session.logs.ignore", value.get("ignore", []), marker, MAX_LOG_MARKERS, MAX_MARKER
+    )
+    if not paths:
+        c.problem("session.logs", "names no log file (windows, macos or linux)")
+    if not markers:
+        c.problem("session.logs.markers", "is required: the text that marks an incoming session")
+    if not paths or not markers:
+        return None
+    return SessionLogs(
+        paths=paths,
+        markers=tuple(m.casefold() for m in markers),
+        ignore=tuple(i.casefold() for i in ignore),
+    )

@@ -1,0 +1,134 @@
+"""Tail a tool's own connection logs (AnyDesk ``connection_trace.txt``, TeamViewer
+``Connections_incoming.txt``): only what was appended since the last look, bounded, and
+tolerant of whatever a version writes.
+
+The first look at a file only notes where it ends: lines written before ScamGuard looked are
+history, not a session now. A file that appears later is read from its start (the tool made
+it for this connection); one that shrank or was replaced (rotated) is read from its start
+again. At most ``MAX_READ`` bytes are read per look (the newest), and a line longer than
+``MAX_LINE`` is cut. UTF-16 (with its byte-order mark, as some Windows tools write) and UTF-8
+are read; anything undecodable becomes U+FFFD rather than an error. Markers are plain
+case-insensitive substrings from the signature file, never patterns.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from guard import platform
+from guard.session.decide import LogHit
+from guard.session.model import SessionLogs
+
+MAX_READ = 64 * 1024
+MAX_LINE = 1000
+MAX_FILES = 64  # tails kept at once (paths of tools that ran)
+_VAR = re.compile(r"%([A-Za-z0-9()_]+)%")
+
+
+def expand(path: str, env: Mapping[str, str], home: str | None) -> str | None:
+    """``%VAR%`` from ``env`` (case-insensitive, as Windows does) and a leading ``~`` to
+    ``home``; None when a variable is not set (the path does not exist on this computer)."""
+    folded = {k.casefold(): v for k, v in env.items()}
+    missing = False
+
+    def var(match: re.Match[str]) -> str:
+        nonlocal missing
+        value = folded.get(match.group(1).casefold())
+        if value is None:
+            missing = True
+            return ""
+        return value
+
+    text = _VAR.sub(var, path)
+    if missing:
+        return None
+    if text == "~" or text.startswith(("~/", "~\\")):
+        if not home:
+            return None
+        text = home + text[1:]
+    return text
+
+
+@dataclass(slots=True)
+class _Tail:
+    identity: tuple[int, int] | None  # (device, inode) of the file last read
+    offset: int
+    utf16: bool = False
+    partial: bytes = b""
+
+
+class LogTailer:
+    """Remembers, per file, how far it has read."""
+
+    def __init__(self, env: Mapping[str, str] | None = None, os_name: str | None = None):
+        self.env = dict(os.environ if env is None else env)
+        self.os_name = os_name or platform.current_os()
+        self._tails: dict[str, _Tail] = {}
+        self.reads = 0
+
+    def new_hits(self, logs: SessionLogs, owner: str | None) -> list[LogHit]:
+        """Lines appended to this tool's logs since the last look that record an incoming
+        session (a marker present, no ignore text). Never raises for a file it cannot read."""
+        hits: list[LogHit] = []
+        for raw in logs.paths.get(self.os_name, ()):
+            path = expand(raw, self.env, _home(owner))
+            if path is None:
+                continue
+            for line in self._appended(path):
+                folded = line.casefold()
+                if any(m in folded for m in logs.markers) and not any(
+                    i in folded for i in logs.ignore
+                ):
+                    hits.append(LogHit(path, line[:MAX_LINE]))
+        return hits
+
+    def _appended(self, path: str) -> Sequence[str]:
+        try:
+            st = os.stat(path)
+        except OSError:
+            tail = self._tails.get(path)
+            if tail is None:
+                self._remember(path, _Tail(None, 0))  # absent: read from 0 once it appears
+            return ()
+        identity = (st.st_dev, st.st_ino)
+        tail = self._tails.get(path)
+        if tail is None:
+            self._remember(path, _Tail(identity, st.st_size))  # history: skip it
+            return ()
+        if tail.identity != identity or st.st_size < tail.offset:
+            tail.identity, tail.offset, tail.partial = identity, 0, b""  # new or rotated
+        if st.st_size == tail.offset:
+            return ()
+        start = max(tail.offset, st.st_size - MAX_READ)
+        try:
+            with open(path, "rb") as fh:
+                fh.seek(start)
+                data = fh.read(min(MAX_READ, st.st_size - start))
+        except OSError:
+            return ()
+        self.reads += 1
+        if start == 0 and data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            tail.utf16 = True
+        skipped = start > tail.offset
+        tail.offset = start + len(data)
+        data = (b"" if skipped else tail.partial) + data
+        lines = data.split(b"\n" if not tail.utf16 else b"\n\x00")
+        tail.partial = lines.pop()[-MAX_LINE:]
+        if skipped and lines:
+            lines.pop(0)  # starts mid-line
+        codec = "utf-16-le" if tail.utf16 else "utf-8"
+        return [line.decode(codec, errors="replace").lstrip("\ufeff") for line in lines]
+
+    def _remember(self, path: str, tail: _Tail) -> None:
+        if len(self._tails) >= MAX_FILES:
+            self._tails.pop(next(iter(self._tails)))
+        self._tails[path] = tail
+
+
+def _home(owner: str | None) -> str | None:
+    """The owner's home folder (``~user``), or this account's."""
+    expanded = os.path.expanduser(f"~{owner}" if owner else "~")
+    return None if expanded.startswith("~") else expanded

@@ -1,0 +1,237 @@
+"""SessionMonitor against real processes: a stand-in tool (Debian's socat copied under a tool's
+name, identified by that name from a test signature) holding an established loopback
+connection it accepted on a listen port of its [session] table; real log files; the Windows
+RDP signal through a fake WTS call. Waits are conditions with deadlines, never sleeps."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from guard.session.logs import LogTailer
+from guard.session.model import SessionChange, ToolProcess
+from guard.session.monitor import SessionMonitor
+from guard.session.os_signals import WindowsRdpSessions
+from guard.session.sockets import ProcessReader
+from guard.sigdb.model import SessionLogs, SessionRules
+from tests.session_rig import Finder, database, free_port, need, stop, wait_listening, wait_until
+
+DETECT_WITHIN = 2.0  # the issue's bound, connect -> session-started and disconnect -> ended
+
+
+class Recorder:
+    """Collects changes with the time they arrived; events to wait on."""
+
+    def __init__(self) -> None:
+        self.changes: list[tuple[float, SessionChange]] = []
+        self.started = threading.Event()
+        self.ended = threading.Event()
+
+    def __call__(self, change: SessionChange) -> None:
+        self.changes.append((time.monotonic(), change))
+        (self.started if change.started else self.ended).set()
+
+
+@pytest.fixture
+def standin(tmp_path: Path):
+    """A real listener named ``sgstandin`` (a copy of socat) on a free loopback port, with a
+    test database whose tool ``standin`` is named so and lists that port in [session]."""
+    socat = need("socat", "socat")
+    port = free_port()
+    sigset = database(
+        tmp_path / "db", {"standin": ("sgstandin", f"[session]\nlisten_ports = [{port}]\n")}
+    )
+    binary = tmp_path / "bin" / "sgstandin"
+    binary.parent.mkdir()
+    shutil.copy(socat, binary)
+    proc = subprocess.Popen(
+        [str(binary), f"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork", "PIPE"]
+    )
+    try:
+        wait_listening(port)
+        yield proc, port, sigset
+    finally:
+        stop(proc)
+
+
+def test_standin_session_is_detected_and_its_end_too(standin) -> None:
+    proc, port, sigset = standin
+    finder = Finder(sigset, [proc.pid])
+    assert [t.tool_id for t in finder()] == ["standin"]  # identified by its name
+    rec = Recorder()
+    monitor = SessionMonitor(lambda t: sigset.by_id()[t].session, finder, rec)
+    monitor.start()
+    try:
+        wait_until(lambda: monitor.ticks >= 2, 5, "the monitor ticks")
+        assert rec.changes == [] and monitor.live() == []  # listening alone is no session
+        client = socket.create_connection(("127.0.0.1", port))
+        connected = time.monotonic()
+        client.sendall(b"RFB 003.008\n")
+        assert rec.started.wait(DETECT_WITHIN), "session-started not within 2 s of connecting"
+        at, start = rec.changes[0]
+        assert at - connected <= DETECT_WITHIN
+        assert start.started and start.tool_id == "standin" and start.signal == "socket"
+        local = client.getsockname()
+        assert start.peer == f"127.0.0.1:{local[1]}"
+        assert f"accepted a connection from 127.0.0.1:{local[1]} on port {port}" in (start.evidence)
+        assert set(start.pids) <= {p.pid for p in psutil.Process(proc.pid).children()}
+        assert monitor.live() == [start]
+
+        client.close()
+        closed = time.monotonic()
+        assert rec.ended.wait(DETECT_WITHIN), "session-ended not within 2 s of disconnecting"
+        at, end = rec.changes[-1]
+        assert at - closed <= DETECT_WITHIN
+        assert not end.started and end.since == start.since and end.tool_id == "standin"
+        assert "no connection, traffic or log line for 2 s" in end.evidence
+        assert monitor.live() == []
+        assert proc.poll() is None  # the tool itself still runs: only its session ended
+    finally:
+        monitor.stop()
+
+
+def test_socket_listing_happens_only_when_something_changed(standin) -> None:
+    proc, port, sigset = standin
+    reader = ProcessReader(refresh=3600)
+    monitor = SessionMonitor(
+        lambda t: sigset.by_id()[t].session, Finder(sigset, [proc.pid]), print, reader=reader
+    )
+    monitor.check_now()
+    monitor.check_now()  # the tick after a first look lists once more
+    settled = reader.listings
+    for _ in range(20):
+        monitor.check_now()
+    assert reader.listings == settled  # idle: no listing at all
+    with socket.create_connection(("127.0.0.1", port)):
+        # The connection is held by a forked child, new to the monitor: found and listed.
+        wait_until(
+            lambda: any(c.started for c in monitor.check_now()) or monitor.live(), 5, "a session"
+        )
+    assert reader.listings > settled
+
+
+def test_vanished_replaced_and_unreadable_processes_are_skipped(spawn, tmp_path: Path) -> None:
+    rules = SessionRules(listen_ports=(5900,))
+    sleeper = spawn.start("sgvanish")
+    real = psutil.Process(sleeper.pid)
+    tools = [
+        ToolProcess(sleeper.pid, real.create_time(), "vanish", None),
+        ToolProcess(sleeper.pid, real.create_time() - 100, "vanish", None),  # a reused pid
+        ToolProcess(2**22 + 12345, 0.0, "vanish", None),  # never existed
+    ]
+    rec = Recorder()
+    monitor = SessionMonitor(lambda t: rules, lambda: tools, rec)
+    assert monitor.check_now() == []
+    sleeper.kill()
+    sleeper.wait(timeout=5)
+    assert monitor.check_now() == []  # gone mid-run: skipped, nothing raised
+    assert rec.changes == []
+
+
+def test_the_thread_survives_failing_sources_and_listeners(standin) -> None:
+    proc, port, sigset = standin
+    finder = Finder(sigset, [proc.pid])
+    calls = {"n": 0}
+
+    def flaky() -> list[ToolProcess]:
+        calls["n"] += 1
+        if calls["n"] % 2:
+            raise RuntimeError("the engine's list broke")
+        return finder()
+
+    def bad_listener(change: SessionChange) -> None:
+        raise ValueError("a listener's bug")
+
+    def bad_rules(tool_id: str) -> SessionRules | None:
+        return sigset.by_id()[tool_id].session
+
+    monitor = SessionMonitor(bad_rules, flaky, bad_listener, interval=0.05)
+    monitor.start()
+    try:
+        with socket.create_connection(("127.0.0.1", port)):
+            wait_until(monitor.live, 5, "a session despite the failures")
+        wait_until(lambda: calls["n"] > 10, 5, "ticks keep coming")
+    finally:
+        monitor.stop()
+
+
+def test_a_new_incoming_line_in_the_tools_log_is_a_session(spawn, tmp_path: Path) -> None:
+    trace = tmp_path / "trace" / "connection_trace.txt"
+    trace.parent.mkdir()
+    trace.write_text("Incoming 2022-08-23, 10:23 Passwd 547911884 547911884\n")  # history
+    rules = SessionRules(
+        logs=SessionLogs(
+            paths={"linux": (str(trace),)}, markers=("incoming",), ignore=("rejected",)
+        )
+    )
+    tool = spawn.start("sglogtool")
+    tools = [ToolProcess(tool.pid, psutil.Process(tool.pid).create_time(), "logtool", None)]
+    now = [1000.0]
+    monitor = SessionMonitor(
+        lambda t: rules,
+        lambda: tools,
+        lambda c: None,
+        clock=lambda: now[0],
+        tailer=LogTailer(os_name="linux"),
+    )
+    assert monitor.check_now() == []  # lines written before the first look are history
+    with trace.open("a") as fh:
+        fh.write("Incoming 2026-01-02, 09:00 REJECTED 1 1\n")
+    assert monitor.check_now() == []  # refused by the person: not a session
+    with trace.open("a") as fh:
+        fh.write("Incoming 2026-01-02, 09:01 User 442226597 442226597\n")
+    (start,) = monitor.check_now()
+    assert start.started and start.signal == "log" and start.pids == (tool.pid,)
+    assert start.evidence.endswith("Incoming 2026-01-02, 09:01 User 442226597 442226597")
+    now[0] += 1.0
+    assert monitor.check_now() == []  # still open: ends only after 2 s without a signal
+    now[0] += 1.0
+    (end,) = monitor.check_now()  # not connected to anyone: the line alone lasts 2 s
+    assert not end.started and end.since == 1000.0
+
+
+def test_a_huge_append_is_read_bounded_and_a_rotated_log_from_its_start(tmp_path: Path) -> None:
+    trace = tmp_path / "trace.txt"
+    trace.write_text("old\n")
+    logs = SessionLogs(paths={"linux": (str(trace),)}, markers=("incoming",))
+    tailer = LogTailer(os_name="linux")
+    assert tailer.new_hits(logs, None) == []
+    with trace.open("a") as fh:
+        fh.write("Incoming early\n" + "x" * 200_000 + "\nIncoming late\n")
+    hits = tailer.new_hits(logs, None)
+    assert [h.line for h in hits] == ["Incoming late"]  # only the newest 64 KiB is read
+    trace.unlink()
+    trace.write_bytes("\ufeffIncoming rotated\r\n".encode("utf-16-le"))  # a new file, UTF-16
+    assert [h.line.strip() for h in tailer.new_hits(logs, None)] == ["Incoming rotated"]
+
+
+def test_a_remote_desktop_session_comes_from_windows_itself() -> None:
+    rows: list[tuple[int, int, str, int, str]] = [(1, 0, "alice", 0, "")]  # the console
+    rules = SessionRules(listen_ports=(3389,), os="rdp")
+    rdp = WindowsRdpSessions(lambda: rows)
+    monitor = SessionMonitor(
+        lambda t: rules if t == "windows-remote-desktop" else None,
+        lambda: [],
+        lambda c: None,
+        os_sessions=rdp,
+    )
+    assert monitor.check_now() == []
+    rows.append((2, 0, "alice", 2, "198.51.100.9"))  # an RDP client, active
+    (start,) = monitor.check_now()
+    assert start.tool_id == "windows-remote-desktop" and start.signal == "os"
+    assert start.owner == "alice" and start.peer == "198.51.100.9"
+    assert start.evidence == (
+        "Windows reports a Remote Desktop session from 198.51.100.9 as alice (session 2)"
+    )
+    # A database without os = "rdp" for the tool turns the signal off.
+    quiet = SessionMonitor(
+        lambda t: SessionRules(listen_ports=(3389,)), list, print, os_sessions=rdp
+    )
+    assert quiet.check_now() == []
