@@ -26,6 +26,9 @@ from guard.instance import GuardInstance
 from guard.locations import WatchFolder
 from guard.platform import remote_switches, service_host
 from guard.platform.remote_switches import SwitchAdapter
+from guard.session.monitor import SessionMonitor
+from guard.session.os_signals import default_os_sessions
+from guard.sigdb.model import SessionRules
 from guard.sigdb.problems import SignatureError
 from guard.state import journal, paths, settings, settings_edits
 from guard.state.events import EventKind, GuardEvent
@@ -68,6 +71,8 @@ class GuardOptions:
     # Linux, as root: refuse a known tool before it runs (fanotify; guard/watch/exec_gate.py).
     # Confined to a folder (only_under), it watches that folder only, never whole mounts.
     exec_gate: bool = False
+    # Is someone connected through a running tool now? (guard/session/: issue 16)
+    watch_sessions: bool = True
 
 
 class TrustedTools:
@@ -197,6 +202,16 @@ class LiveGuard:
             ignore_under=[paths.state_dir()],
         )
         self.gate = self._build_gate()
+        self.sessions = (
+            SessionMonitor(
+                self._session_rules,
+                self.engine.tool_processes,
+                self.engine.session_changed,
+                os_sessions=default_os_sessions(),
+            )
+            if self.options.watch_sessions
+            else None
+        )
         self.inbox = RequestInbox(journal_path(), self.engine)
         self._installed = paths.installed_signatures_dir()  # the update in use (or none)
         self._stop = threading.Event()
@@ -220,6 +235,8 @@ class LiveGuard:
             except Exception as exc:  # the rest of the guard protects without it
                 self.engine.problem(f"remote-access settings are not watched ({exc!r})")
         gate = self._start_gate()
+        if self.sessions is not None:
+            self.sessions.start()  # after the first look: the tools already running are known
         self.inbox.expire_stale()
         self._housekeeper.start()
         self._holder.start()
@@ -245,6 +262,8 @@ class LiveGuard:
         self._stop.set()
         if self.gate is not None:
             self.gate.stop()  # first: execs are never left waiting for a stopping guard
+        if self.sessions is not None:
+            self.sessions.stop()
         self.processes.stop()
         self.installs.stop()
         if self.switches is not None:
@@ -266,6 +285,12 @@ class LiveGuard:
         self.journal.flush()
         self.journal.close()
         self.instance.release()
+
+    def _session_rules(self, tool_id: str) -> SessionRules | None:
+        """The ``[session]`` table of a tool, from the signatures in use now (an update
+        swaps them)."""
+        tool = self.identifier.index.tools.get(tool_id)
+        return tool.session if tool is not None else None
 
     # --- the exec gate (Linux, root): guard/watch/exec_gate.py ---
 

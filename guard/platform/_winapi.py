@@ -893,6 +893,7 @@ def foreground_window() -> tuple[int, str, int] | None:
     user32.GetWindowThreadProcessId(hwnd, ctypes.byref(pid))
     return int(hwnd), buffer.value, int(pid.value)
 
+
 # --- Remote Desktop sessions (guard/session/os_signals.py) ---
 
 WTS_CURRENT_SERVER_HANDLE = 0
