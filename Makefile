@@ -61,6 +61,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/service_link.py
 	$(BIN)/python benchmarks/focus_change.py
 	$(BIN)/python benchmarks/session_monitor.py
+	$(BIN)/python benchmarks/banking_warning.py
 
 # The warning as a person sees it, for the README and for ISPs to compare against.
 previews: $(STAMP)

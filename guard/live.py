@@ -24,7 +24,7 @@ from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
 from guard.instance import GuardInstance
 from guard.locations import WatchFolder
-from guard.platform import remote_switches, service_host
+from guard.platform import current_os, remote_switches, service_host
 from guard.platform.remote_switches import SwitchAdapter
 from guard.session.monitor import SessionMonitor
 from guard.session.os_signals import default_os_sessions
@@ -165,6 +165,7 @@ class LiveGuard:
             switch_off=adapter.switch_off if adapter is not None else None,
             # The service's engine: one incident per tool and person.
             person_of=service_host.person_of if self.options.everyone else None,
+            end_os_session=_os_session_ender(),
         )
         self.switches = (
             RemoteSwitches(
@@ -397,3 +398,13 @@ class LiveGuard:
             except Exception as exc:  # never let bookkeeping stop the guard
                 self.engine.problem(f"housekeeping failed ({exc!r}); carrying on")
         self.inbox.close()
+
+
+def _os_session_ender() -> Callable[[int], None] | None:
+    """What ends one of the OS's own remote sessions: Windows logs a Remote Desktop session
+    off; elsewhere there is none (a VNC server's session ends with its program)."""
+    if current_os() != "windows":
+        return None
+    from guard.platform import _winapi  # noqa: PLC0415 - Windows only
+
+    return _winapi.wts_logoff

@@ -6,6 +6,7 @@ as it hands them."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -162,7 +163,8 @@ def test_the_bank_freezes_only_the_tools_that_concern_the_person_at_the_screen(
 
     def person_of(pid: int | None, _path: str | None) -> str | None:
         info = read_process(pid) if pid else None
-        return owners.get((info.name or "").casefold()) if info else None
+        name = (info.name or "").casefold().removesuffix(".exe") if info else ""
+        return owners.get(name)
 
     engine, _ = engine_for(person_of=person_of, trusted=lambda: {"anydesk", "teamviewer"})
     anns, bobs = spawn.start("anydesk"), spawn.start("teamviewer")
@@ -186,3 +188,34 @@ def test_a_session_of_a_tool_no_incident_holds_is_journalled_without_a_warning(
     (event,) = [e for e in events if e.kind == "session-started"]
     assert event.incident is None and event.tool == "windows-remote-desktop"
     assert engine.incidents() == []
+
+
+def test_disconnect_now_also_ends_the_operating_systems_own_remote_session(
+    engine_for, identifier: Identifier, spawn: Spawner, clock: Clock
+) -> None:
+    """A Remote Desktop session is Windows' own: killing its helper programs does not end
+    it, so "Disconnect now" (block) logs the session off through the platform adapter (here
+    a stand-in for WTSLogoffSession, which cannot exist on Linux); a refusal is told."""
+    ended: list[int] = []
+    engine, _events = engine_for(end_os_session=ended.append)
+    tool = spawn.start("anydesk")
+    _see(engine, identifier, tool.pid)
+    iid = _incident(engine)
+    rdp = dataclasses.replace(_connected(tool.pid, since=clock.now), signal="os", os_session=2)
+    engine.session_changed(rdp)
+    engine.banking_opened("Barclays")
+    engine.block(iid)
+    assert ended == [2]
+    assert wait_for(lambda: tool.poll() is not None)
+
+    def refused(_session: int) -> None:
+        raise PermissionError(5, "Access is denied")
+
+    engine2, events2 = engine_for(end_os_session=refused)
+    other = spawn.start("teamviewer")
+    _see(engine2, identifier, other.pid)
+    iid2 = _incident(engine2)
+    engine2.session_changed(dataclasses.replace(rdp, tool_id="teamviewer", pids=(other.pid,)))
+    engine2.block(iid2)
+    engine2.wait_delivered()
+    assert any(e.kind == "error" and "could not be ended" in e.message for e in events2)

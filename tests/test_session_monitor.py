@@ -227,6 +227,7 @@ def test_a_remote_desktop_session_comes_from_windows_itself() -> None:
     (start,) = monitor.check_now()
     assert start.tool_id == "windows-remote-desktop" and start.signal == "os"
     assert start.owner == "alice" and start.peer == "198.51.100.9"
+    assert start.os_session == 2  # what "Disconnect now" logs off
     assert start.evidence == (
         "Windows reports a Remote Desktop session from 198.51.100.9 as alice (session 2)"
     )

@@ -86,6 +86,7 @@ class Engine(
         lineage: Lineage | None = None,
         switch_off: Callable[[str], None] | None = None,
         person_of: Callable[[int | None, str | None], str | None] | None = None,
+        end_os_session: Callable[[int], None] | None = None,
     ):
         self.quarantine = quarantine
         # Act only on tools whose executable lies under this folder (trying ScamGuard out,
@@ -114,6 +115,9 @@ class Engine(
         # Switches an OS remote-access setting off ("Remove" of Remote Desktop...): the
         # platform adapter's (guard/platform/remote_switches.py); None where there is none.
         self.switch_off = switch_off
+        # Ends one of the OS's own remote sessions (Windows: logs off a Remote Desktop
+        # session), for "Disconnect now"; None where there is no such thing.
+        self.end_os_session = end_os_session
         self.lineage = lineage if lineage is not None else Lineage()
         self.froze = threading.Event()  # set at each freeze: wakes whoever keeps them frozen
         self._dispatch = EventDispatch(journal, self._lock, self.report)
@@ -179,9 +183,12 @@ class Engine(
     # --- decisions (the tray, the CLI) ---
 
     def block(self, incident_id: str) -> IncidentView:
-        """Remove the tool: kill its whole tree, move its installers to quarantine."""
+        """Remove the tool: kill its whole tree, move its installers to quarantine, and end
+        the operating system's own remote session if that is how someone is connected
+        ("Disconnect now": killing Remote Desktop's helper programs does not end it)."""
         with self._lock:
             inc = self._get(incident_id)
+            os_session = inc.session.os_session if inc.session is not None else None
             if (
                 inc.state is not State.BLOCKED
                 or inc.live_members()
@@ -190,8 +197,26 @@ class Engine(
             ):
                 self._block(inc)
         self._finish_removals()
+        if os_session is not None:
+            self._end_os_session(inc, os_session)
         with self._lock:
             return inc.view()
+
+    def _end_os_session(self, inc: Incident, session_id: int) -> None:
+        """Outside the lock: asking the OS to log a session off may take a moment."""
+        if self.end_os_session is None:
+            return
+        try:
+            self.end_os_session(session_id)
+        except OSError as exc:
+            with self._lock:
+                self._emit(
+                    inc,
+                    EventKind.ERROR,
+                    f"the remote session ({session_id}) could not be ended: {exc}; turn off "
+                    "the internet or switch the computer off",
+                    data={"problem": str(exc)},
+                )
 
     def incidents(self, pending_only: bool = False) -> list[IncidentView]:
         with self._lock:

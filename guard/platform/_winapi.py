@@ -903,6 +903,18 @@ WTS_CLIENT_PROTOCOL_TYPE = 16  # WTSClientProtocolType: USHORT, 0 console, 2 RDP
 AF_INET = 2
 
 
+def wts_logoff(session_id: int) -> None:
+    """Log off Windows session ``session_id`` (a Remote Desktop session: "Disconnect now"
+    in the banking warning). Returns at once (``bWait`` FALSE); raises OSError when refused."""
+    from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+    wts = _dll("wtsapi32")
+    wts.WTSLogoffSession.argtypes = [ctypes.c_void_p, wintypes.DWORD, wintypes.BOOL]
+    wts.WTSLogoffSession.restype = wintypes.BOOL
+    if not wts.WTSLogoffSession(None, session_id, False):
+        raise _error("WTSLogoffSession")
+
+
 def wts_sessions() -> list[tuple[int, int, str, int, str]]:
     """Every Windows session as (id, WTS_CONNECTSTATE_CLASS state, user name, client protocol
     type, client IPv4 address or ""), from ``WTSEnumerateSessionsW`` and

@@ -29,6 +29,7 @@ class OsHit:
     signal: str  # the [session] os value it answers to: "rdp"
     peer: str
     evidence: str
+    session_id: int | None = None  # the OS's own id for it (Windows: the WTS session id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +100,7 @@ def decide(
         )
     if os_hits:
         os_hit = os_hits[0]
-        return Verdict(Signal("os", (), os_hit.peer, os_hit.evidence), connected)
+        return Verdict(Signal("os", (), os_hit.peer, os_hit.evidence, os_hit.session_id), connected)
     if outbound:
         look, conn = outbound[0]
         pids = _pids(outbound)

@@ -120,7 +120,10 @@ class LogTailer:
         if skipped and lines:
             lines.pop(0)  # starts mid-line
         codec = "utf-16-le" if tail.utf16 else "utf-8"
-        return [line.decode(codec, errors="replace").lstrip("\ufeff") for line in lines]
+        # Windows programs end lines with CRLF: the CR is not part of the line.
+        return [
+            line.decode(codec, errors="replace").lstrip("\ufeff").rstrip("\r") for line in lines
+        ]
 
     def _remember(self, path: str, tail: _Tail) -> None:
         if len(self._tails) >= MAX_FILES:

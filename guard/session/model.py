@@ -42,6 +42,9 @@ class SessionChange:
     peer: str  # "203.0.113.5:6568", or "" when not known
     evidence: str  # one plain line: "anydesk (pid 4242) is connected to 203.0.113.5:6568"
     since: float  # time.time() when it started (for an end: when that session started)
+    # The operating system's own session it is (a Windows Remote Desktop session id), so
+    # "Disconnect now" can log it off; None for a tool's connection.
+    os_session: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,3 +79,4 @@ class Signal:
     pids: tuple[int, ...]
     peer: str
     evidence: str
+    os_session: int | None = None  # the OS's session id (signal "os")

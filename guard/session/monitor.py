@@ -141,7 +141,7 @@ class SessionMonitor:
                 rules = self.rules_for(s.tool_id)
                 if rules is not None and rules.os == s.signal:
                     os_hits.setdefault((s.tool_id, s.owner), []).append(
-                        OsHit(s.signal, s.peer, s.evidence)
+                        OsHit(s.signal, s.peer, s.evidence, s.session_id)
                     )
         changes: list[SessionChange] = []
         seen: set[Key] = set()
@@ -167,6 +167,7 @@ class SessionMonitor:
                     peer=signal.peer,
                     evidence=signal.evidence,
                     since=now,
+                    os_session=signal.os_session,
                 )
                 self._open[key] = _Open(start, now, log_hold=signal.kind == "log")
                 changes.append(start)
@@ -192,6 +193,7 @@ class SessionMonitor:
                     evidence=f"{_label(start)}: no connection, traffic or log line for "
                     f"{self.end_after:g} s; the session lasted {lasted:.0f} s",
                     since=start.since,
+                    os_session=start.os_session,
                 )
             )
         return changes

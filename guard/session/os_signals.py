@@ -32,6 +32,7 @@ class OsSession:
     owner: str | None
     peer: str
     evidence: str
+    session_id: int | None = None  # Windows: the WTS session id ("Disconnect now" logs it off)
 
 
 class WindowsRdpSessions:
@@ -62,6 +63,7 @@ class WindowsRdpSessions:
                     user or None,
                     ip,
                     f"Windows reports a Remote Desktop session{came}{who} (session {sid})",
+                    sid,
                 )
             )
         return out
