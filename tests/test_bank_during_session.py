@@ -86,3 +86,15 @@ def test_no_notice_once_two_minutes_have_passed(setup) -> None:
     clock.now += 121
     assert guard.on_focus("Barclays Online Banking - Google Chrome", "chrome") is None
     assert told == []
+
+
+def test_a_session_that_starts_while_the_bank_is_in_front_freezes_the_tool(setup) -> None:
+    """ "Log in to your bank first, then I will connect": the order is the other way round,
+    and the bank's page title may change after the log-in, but the tool is frozen all the
+    same."""
+    engine, tool, guard, _clock, _told = setup
+    assert guard.on_focus("Barclays Online Banking - Mozilla Firefox", "firefox") is None
+    engine.session_changed(_session(tool.pid, True))
+    assert wait_for(lambda: is_stopped(tool.pid), message="frozen when the session started")
+    (view,) = engine.incidents()
+    assert view.banking == "Barclays"

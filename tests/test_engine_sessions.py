@@ -219,3 +219,47 @@ def test_disconnect_now_also_ends_the_operating_systems_own_remote_session(
     engine2.block(iid2)
     engine2.wait_delivered()
     assert any(e.kind == "error" and "could not be ended" in e.message for e in events2)
+
+
+def test_a_second_copy_of_a_trusted_tool_does_not_undo_the_bank_freeze(
+    engine_for, identifier: Identifier, spawn: Spawner, clock: Clock
+) -> None:
+    """ "Click the TeamViewer icon again": the new copy joins the frozen incident and is
+    frozen too; trust does not apply until the person has answered the banking warning."""
+    engine, _ = engine_for(trusted=lambda: {"teamviewer"})
+    first = spawn.start("teamviewer")
+    _see(engine, identifier, first.pid)
+    iid = _incident(engine)
+    engine.session_changed(_connected(first.pid, "teamviewer", since=clock.now))
+    assert engine.banking_opened("Barclays") == [iid]
+    second = spawn.start("teamviewer")
+    _see(engine, identifier, second.pid)
+    assert wait_for(lambda: is_stopped(second.pid), message="the second copy frozen")
+    assert is_stopped(first.pid)
+    view = engine.incident(iid)
+    assert view.state is State.FROZEN and view.banking == "Barclays"
+
+
+def test_the_ten_minute_cap_holds_while_the_session_lasts_and_ends_with_it(
+    engine_for, identifier: Identifier, spawn: Spawner, clock: Clock
+) -> None:
+    engine, _ = engine_for()
+    tool = spawn.start("anydesk")
+    _see(engine, identifier, tool.pid)
+    iid = _incident(engine)
+    engine.session_changed(_connected(tool.pid, since=clock.now))
+    engine.banking_opened("Barclays")
+    engine.allow(iid, AllowScope.parse("10m"))
+    with pytest.raises(DecisionError, match="10 minutes at most"):
+        engine.allow(iid, AllowScope.parse("24h"))  # a command during the 10 minutes
+    clock.now += 601
+    engine.housekeeping()
+    assert wait_for(lambda: is_stopped(tool.pid))
+    assert engine.incident(iid).banking == "Barclays"  # the banking warning again
+    with pytest.raises(DecisionError, match="10 minutes at most"):
+        engine.allow(iid, AllowScope("until-closed"))
+    # The session ends: the bank no longer holds it; the ordinary warning and rules apply.
+    engine.session_changed(_connected(tool.pid, since=clock.now - 700, started=False))
+    assert engine.incident(iid).banking is None
+    engine.allow(iid, AllowScope("until-closed"))
+    assert wait_for(lambda: not is_stopped(tool.pid))

@@ -236,3 +236,47 @@ def test_a_remote_desktop_session_comes_from_windows_itself() -> None:
         lambda t: SessionRules(listen_ports=(3389,)), list, print, os_sessions=rdp
     )
     assert quiet.check_now() == []
+
+
+class _ScriptedReader(ProcessReader):
+    """A tool's readings as the real reader reports them (a relay connection, a byte rate),
+    scripted: a relay session's traffic cannot be produced on demand here."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rate = 0.0
+        self.connected = True
+
+    def look(self, tool: ToolProcess, *, fresh: bool = False):  # type: ignore[override]
+        from guard.session.model import Conn, ProcessLook
+
+        conns = (Conn("10.0.0.2", 50000, "203.0.113.5", 443),) if self.connected else ()
+        return ProcessLook(tool.pid, "relaytool", conns), self.rate
+
+
+def test_a_quiet_minute_in_a_watched_relay_session_does_not_end_it() -> None:
+    """A caller who only watches moves few bytes: while the tool stays connected, a session
+    seen by its traffic stays open for a minute below the threshold; a disconnect ends it
+    within the usual 2 s."""
+    rules = SessionRules(any_remote=True, traffic=20_000)
+    reader = _ScriptedReader()
+    now = [1000.0]
+    monitor = SessionMonitor(
+        lambda t: rules,
+        lambda: [ToolProcess(4242, 1.0, "relaytool", None)],
+        lambda c: None,
+        clock=lambda: now[0],
+        reader=reader,
+    )
+    assert monitor.check_now() == []  # connected and idle: no session
+    reader.rate = 250_000.0
+    (start,) = monitor.check_now()
+    assert start.started and start.signal == "traffic"
+    reader.rate = 500.0  # the caller just watches
+    for _ in range(50):
+        now[0] += 1.0
+        assert monitor.check_now() == [], f"ended {now[0] - 1000:.0f} s in while connected"
+    reader.connected = False  # the caller hangs up the session
+    now[0] += 1.0
+    (end,) = monitor.check_now()  # quiet for a long while, now gone: it ends at once
+    assert not end.started and end.since == start.since

@@ -14,7 +14,6 @@ from guard.engine.allowances import SavedAllowance
 from guard.engine.core import EngineCore
 from guard.engine.handles import identities
 from guard.engine.incidents import (
-    PENDING,
     AllowScope,
     DecisionError,
     Incident,
@@ -50,15 +49,15 @@ class Allowing(EngineCore):
             inc = self._get(incident_id)
             if inc.state is State.BLOCKED:
                 raise DecisionError(f"{inc.tool.name} has already been removed")
-            if inc.banking is not None and inc.state in PENDING:
-                # Frozen because the bank came up during a session: 10 minutes at most.
+            if inc.banking is not None:
+                # Frozen because the bank came up during this session (which is still on):
+                # 10 minutes at most, each time, whoever asks (the warning or a command).
                 if scope.kind != "for" or (scope.seconds or 0) > BANKING_ALLOW_SECONDS:
                     raise DecisionError(
                         f"while your bank is open, {inc.tool.name} can be let go on for "
                         f"{int(BANKING_ALLOW_SECONDS // 60)} minutes at most"
                     )
                 inc.banking_grace_until = self.clock() + (scope.seconds or 0)
-            inc.banking = None
             result = self._resume(inc)
             self._leave_switches_on(inc)
             now = self.clock()

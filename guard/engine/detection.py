@@ -12,7 +12,15 @@ from typing import Any
 
 from guard.engine.core import EngineCore
 from guard.engine.handles import child_of, handle_of, open_process
-from guard.engine.incidents import FileMember, FileState, Incident, Member, MemberState, State
+from guard.engine.incidents import (
+    PENDING,
+    FileMember,
+    FileState,
+    Incident,
+    Member,
+    MemberState,
+    State,
+)
 from guard.engine.process_tree import TreeResult, freeze_tree, is_alive
 from guard.identify.evidence import Identification
 from guard.identify.process import ProcessInfo
@@ -40,7 +48,9 @@ class Detection(EngineCore):
         self._leave_other_incident(info, tool)
         inc, new = self._incident_for(tool, self.person_of(info.pid, None))
         why_not, held_back, verdict = self._spared(proc, info, tool, verdict)
-        trusted = tool.id in self.trusted()
+        # Frozen because the bank came up during a session: trust does not apply until the
+        # person decides (a second copy started, "click the icon again", must not undo it).
+        trusted = tool.id in self.trusted() and not _held_for_bank(inc)
         if inc.allow is not None and inc.allow.kind == "trusted" and not trusted:
             self._withdraw_trust(inc)
         early = None
@@ -140,7 +150,7 @@ class Detection(EngineCore):
             path=path,
             data={"how": how, "evidence": [e.to_json() for e in verdict.evidence]},
         )
-        if tool.id in self.trusted():
+        if tool.id in self.trusted() and not _held_for_bank(inc):
             self._trust(inc)
         elif inc.state is State.BLOCKED or self.on_detect is OnDetect.KILL:
             self._block(inc)
@@ -224,3 +234,8 @@ class Detection(EngineCore):
             self._reopen(inc, State.DETECTED)
         elif member.pid in result.gone and not result.done:
             self._settle(inc)
+
+
+def _held_for_bank(inc: Incident) -> bool:
+    """Frozen for the bank during a live session and waiting for the person's decision."""
+    return inc.banking is not None and inc.state in PENDING

@@ -58,6 +58,9 @@ class Sessions(EngineCore):
                 )  # fmt: skip
             else:
                 inc.session = None
+                # Nobody is connected now: the bank no longer freezes it (a frozen tool's
+                # warning becomes the ordinary one), and the next session starts afresh.
+                inc.banking = inc.banking_grace_until = None
                 seconds = max(0.0, self.clock() - change.since)
                 self._emit(
                     inc,
@@ -110,6 +113,15 @@ class Sessions(EngineCore):
             if iid is not None and iid in self._incidents:
                 return self._incidents[iid]
         iid = self._by_tool.get((change.tool_id, change.owner))
+        if iid is None and change.owner:
+            # The OS names a session's user plainly ("alice"); incidents may carry the
+            # account as "DOMAIN\alice" (the service) or no one (a person's own guard).
+            for (tool_id, owner), found in self._by_tool.items():
+                if tool_id == change.tool_id and (
+                    owner is None or owner.rsplit("\\", 1)[-1].casefold() == change.owner.casefold()
+                ):
+                    iid = found
+                    break
         return self._incidents.get(iid) if iid is not None else None
 
     def _post_unattached(self, change: SessionChange) -> None:

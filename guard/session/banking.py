@@ -50,17 +50,27 @@ class BankingGuard:
         self._lock = threading.Lock()
         self._ended: float | None = None  # when the last session ended (self.clock)
         self._told = True  # the notice for that ended session was given (or none is due)
+        self.in_front: str | None = None  # the bank whose window is in front now, if any
 
     def on_event(self, event: GuardEvent, _view: Any = None) -> None:
-        """An engine listener: remember when a session ended."""
+        """An engine listener: remember when a session ended; and a session that starts
+        while the bank is already in front ("log in first, then I will connect") freezes
+        its tool as if the bank had just come up. (Asked on a thread of its own: this runs
+        on the engine's, or the service link's, delivery thread.)"""
         if event.kind == EventKind.SESSION_ENDED:
             with self._lock:
                 self._ended, self._told = self.clock(), False
+        elif event.kind == EventKind.SESSION_STARTED and self.in_front is not None:
+            bank = self.in_front
+            threading.Thread(
+                target=self.engine.banking_opened, args=(bank,), name="banking", daemon=True
+            ).start()
 
     def on_focus(self, title: str, process: str = "") -> str | None:
         """The window in front changed. Returns what was done, for the caller's log:
         "frozen", "notice", or None (not a bank, or nothing to do)."""
         bank = self.match(title, process)
+        self.in_front = bank
         if bank is None:
             return None
         if self.engine.banking_opened(bank):

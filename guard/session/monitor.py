@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 Key = tuple[str, str | None]  # (tool id, owner)
 T = TypeVar("T")
 TICK_ALLOWANCE = 0.1  # seconds: what one tick takes to look and report, at most (benchmark)
+# A session seen by its traffic stays open this long below the threshold while the tool is
+# still connected (only a disconnect ends it sooner).
+TRAFFIC_HOLD = 60.0
 
 
 @dataclass(slots=True)
@@ -154,6 +157,17 @@ class SessionMonitor:
             signal = verdict.signal
             if signal is None and opened is not None and opened.log_hold and verdict.connected:
                 signal = Signal("log", opened.start.pids, "", "")  # still connected
+            if (
+                signal is None
+                and opened is not None
+                and opened.start.signal == "traffic"
+                and verdict.connected
+                and now - opened.last_seen < TRAFFIC_HOLD
+            ):
+                # A caller who only watches moves little: a quiet minute in a session that
+                # is still connected does not end it (and a bank opened then still freezes).
+                seen.add(key)
+                continue
             if signal is None:
                 continue
             seen.add(key)
