@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from guard.engine.incidents import AllowScope
 from guard.identify.identifier import Identifier
 from guard.service import protocol
 from guard.service.client import ServiceClient
@@ -193,19 +192,18 @@ def test_a_window_saying_the_bank_came_up_freezes_a_tool_with_a_live_session(
     served, spawn: Spawner
 ) -> None:
     """The tray says only which bank (never a window title); the service freezes the tools
-    with someone connected, allowed ones too, and the freeze reaches the window with the
-    bank's name for the banking warning."""
+    with someone connected, and the freeze reaches the window with the bank's name: the
+    ordinary warning already up becomes the banking warning, with a wait of its own."""
     rig, _service, clock, endpoint = served
     tool = spawn.start("anydesk")
     frozen = rig.wait_event("frozen", pid=tool.pid)
-    rig.engine.allow(frozen.incident or "", AllowScope("until-closed"))
-    assert wait_for(lambda: not is_stopped(tool.pid))
     got: list[dict[str, object]] = []
     client = ServiceClient.connect("tray", endpoint=endpoint, on_event=got.append)
     with contextlib.closing(client):
-        client.request("subscribe")
+        client.request("subscribe")  # the ordinary warning reaches the window: its wait starts
+        clock.now += 100  # and has long run out, unanswered
         quiet = client.request("banking", bank="Barclays")
-        assert quiet["ok"] is True and quiet["frozen"] == [] and not is_stopped(tool.pid)
+        assert quiet["ok"] is True and quiet["frozen"] == []
         assert client.request("banking", bank="x" * 65)["ok"] is False  # not a shape: refused
         rig.engine.session_changed(
             SessionChange(True, "anydesk", (tool.pid,), None, "socket", "203.0.113.5:6568",
@@ -222,3 +220,10 @@ def test_a_window_saying_the_bank_came_up_freezes_a_tool_with_a_live_session(
             )
 
         assert wait_for(banking_warning, message="the window hears the banking freeze")
+        # A new warning: its wait started again when it reached the window, although the
+        # ordinary one was answered long ago.
+        clock.now += 5
+        early = client.request(
+            "decide", incident=frozen.incident, action="allow", nobody_on_phone=True, scope="10m"
+        )
+        assert early["ok"] is False and early["retry_after"] == pytest.approx(25, abs=1)

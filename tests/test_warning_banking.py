@@ -64,3 +64,25 @@ def test_the_slow_path_takes_the_same_steps_and_keeps_it_ten_minutes_at_most(
     with qtbot.waitSignal(w.allow_requested) as asked:
         w.hour_button.click()
     assert asked.args == [["preview"], "10m"]
+
+
+def test_a_warning_already_up_becomes_the_banking_warning_and_its_wait_starts_again(
+    qtbot, profiles, shipped
+) -> None:
+    anydesk = next(t for t in shipped.tools if t.id == "anydesk")
+    chosen = profiles.get("talktalk")
+    w = WarningWindow(chosen, profiles.generic_for(chosen.country), 30, TODAY)
+    try:
+        view = sample_incident(anydesk, "linux")
+        w.show_incidents([view])
+        w.resize(1366, 768)
+        w.show()
+        qtbot.waitExposed(w)
+        w.remaining = 0  # the person waited out the ordinary warning
+        w.show_incidents([dataclasses.replace(view, banking="Barclays")])
+        assert w.remove_button.text() == "Disconnect now"
+        assert w.until_closed_button.isHidden()
+        assert w.remaining == 30 and not w.allow_button.isEnabled()
+    finally:
+        if shiboken6.isValid(w):
+            w.dismiss()

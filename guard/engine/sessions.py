@@ -99,11 +99,20 @@ class Sessions(EngineCore):
                 if inc.state is State.FROZEN and inc.banking:
                     continue  # already waiting on the banking warning
                 inc.banking = bank
-                self._refreeze(
-                    inc,
-                    inc.live_members(),
-                    f"Your bank ({bank}) came up while someone is connected through it: ",
-                )
+                if inc.state is State.FROZEN:  # already waiting: now on the banking warning
+                    self._emit(
+                        inc,
+                        EventKind.FROZEN,
+                        f"{inc.tool.name} stays frozen: your bank ({bank}) came up while "
+                        "someone is connected through it",
+                        data={"bank": bank, "pids": []},
+                    )
+                else:
+                    self._refreeze(
+                        inc,
+                        inc.live_members(),
+                        f"Your bank ({bank}) came up while someone is connected through it: ",
+                    )
                 frozen.append(inc.id)
         return frozen
 

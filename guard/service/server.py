@@ -112,6 +112,7 @@ class GuardService:
         self._noticed: set[tuple[int, str]] = set()  # (number, person) sent
         # (incident, person) -> when a window of that person first showed it (the wait's start)
         self._shown: dict[tuple[str, str], float] = {}
+        self._banking: dict[str, str | None] = {}  # incident -> the bank it waits for
         self._pending: dict[str, bool] = {}  # incident -> waiting for a decision, last seen
         self._refusals: dict[int, tuple[float, int]] = {}  # uid -> (minute began, count)
         # Held while events are queued for windows, and while a window subscribes, so the
@@ -507,12 +508,17 @@ class GuardService:
         was allowed or had closed); an incident that is over is forgotten here."""
         with self._lock:
             was = self._pending.get(incident.id)
+            banking_was = self._banking.get(incident.id)
             if incident.state in (State.BLOCKED, State.ENDED):
                 self._pending.pop(incident.id, None)
+                self._banking.pop(incident.id, None)
                 self._shown = {k: v for k, v in self._shown.items() if k[0] != incident.id}
                 return
             self._pending[incident.id] = incident.pending
-            if incident.pending and was is False:
+            self._banking[incident.id] = incident.banking
+            # Waiting again, or waiting now for the bank (a new warning): the wait restarts.
+            fresh_bank = incident.banking is not None and banking_was != incident.banking
+            if incident.pending and (was is False or fresh_bank):
                 self._shown = {k: v for k, v in self._shown.items() if k[0] != incident.id}
 
     def _deliver(

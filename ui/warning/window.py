@@ -162,7 +162,10 @@ class WarningWindow(QWidget):
         """Add tools to the warning (a new tool restarts the wait: the unsafe path is slow)."""
         fresh = False
         for view in views:
-            fresh |= view.id not in self.views
+            known = self.views.get(view.id)
+            # New, or now waiting for the bank (a different warning): built afresh, and the
+            # wait starts again.
+            fresh |= known is None or known.banking != view.banking
             self.views[view.id] = view
             self.resolved.pop(view.id, None)
         if fresh or self._content is None:
