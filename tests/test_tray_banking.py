@@ -62,14 +62,15 @@ def test_a_bank_in_front_during_a_session_freezes_the_tool_and_shows_the_banking
     )
     assert _status(tool.pid) != psutil.STATUS_STOPPED
 
-    # Someone connects through the tool; the person goes to another window, then the bank.
+    # The person goes to another window; someone connects through the tool; then the bank.
+    desktop.window("BBC News - Mozilla Firefox")
+    qtbot.waitUntil(lambda: "BBC" in app.banking.watcher.current.title, timeout=WAIT_MS)
     app.guard.engine.session_changed(
         SessionChange(True, "anydesk", (tool.pid,), None, "socket", "203.0.113.5:6568",
                       f"anydesk (pid {tool.pid}) is connected to 203.0.113.5:6568", time.time())
     )  # fmt: skip
-    desktop.window("BBC News - Mozilla Firefox")
-    qtbot.waitUntil(lambda: "BBC" in app.banking.watcher.current.title, timeout=WAIT_MS)
-    assert _status(tool.pid) != psutil.STATUS_STOPPED  # an ordinary window: nothing
+    app.guard.engine.wait_delivered()
+    assert _status(tool.pid) != psutil.STATUS_STOPPED  # an ordinary window in front: nothing
     desktop.activate(first)
     qtbot.waitUntil(lambda: _status(tool.pid) == psutil.STATUS_STOPPED, timeout=WAIT_MS)
     warning = _warning(qtbot, app)
