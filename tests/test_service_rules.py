@@ -205,6 +205,9 @@ def test_a_window_saying_the_bank_came_up_freezes_a_tool_with_a_live_session(
         quiet = client.request("banking", bank="Barclays")
         assert quiet["ok"] is True and quiet["frozen"] == []
         assert client.request("banking", bank="x" * 65)["ok"] is False  # not a shape: refused
+        # Words a caller chose never reach the journal as a bank's name.
+        made_up = client.request("banking", bank="Call 0800 000 000 now")
+        assert made_up["ok"] is False and "not a bank" in made_up["message"]
         rig.engine.session_changed(
             SessionChange(True, "anydesk", (tool.pid,), None, "socket", "203.0.113.5:6568",
                           "anydesk is connected to 203.0.113.5:6568", clock.now)

@@ -26,6 +26,7 @@ engine, and none can stop the service.
 from __future__ import annotations
 
 import contextlib
+import functools
 import queue
 import threading
 import time
@@ -424,10 +425,16 @@ class GuardService:
 
     def _on_banking(self, session: Session, message: dict[str, Any]) -> None:
         """A bank came to this person's foreground (their window says only which bank, never
-        a title): every tool with a live session that concerns them is frozen at once. The
-        freeze concerns the asker's own tools and the system's: nobody can use it against
-        another person, and it can only ever stop a tool, never let one run."""
-        frozen = self.engine.banking_opened(message["bank"], person=session.channel.peer.name)
+        a title): every tool with a live session that concerns them is frozen at once: their
+        own, and a system account's (which serves everyone signed in, so one person's bank
+        stops it for all). It can only ever stop a tool, never let one run. The bank must be
+        one of the banking data's, by name: its name is journalled and shown, and must never
+        be words a caller chose."""
+        bank = message["bank"]
+        if bank not in known_banks():
+            self._refuse(session, f"{bank[:64]!r} is not a bank ScamGuard knows", request=message)
+            return
+        frozen = self.engine.banking_opened(bank, person=session.channel.peer.name)
         self.engine.wait_delivered()
         said = f"{len(frozen)} connected tool(s) frozen" if frozen else "no live session"
         self._post(session, protocol.reply(message, True, said, frozen=frozen))
@@ -579,3 +586,13 @@ class GuardService:
         (``person_of``: who the process runs as, who owns the installer); a system account's
         tool, or a system setting, is everyone's (None)."""
         return view.owner
+
+
+@functools.cache
+def known_banks() -> frozenset[str]:
+    """The names of the banks in the shipped banking data (signatures/banking/)."""
+    from guard.banking.loader import BankingCatalog  # noqa: PLC0415 - read on first use
+
+    catalog = BankingCatalog()
+    catalog.reload()
+    return frozenset(bank.name for bank in catalog.banking_set.banks)
