@@ -146,3 +146,21 @@ def mounted_tmpfs(folder: Path, options: str) -> Iterator[Path]:
     finally:
         if subprocess.run(["umount", str(folder)], check=False).returncode != 0:
             subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+# Remote-access programs the test suite installs itself (tests/debian-packages.txt: a real
+# VNC server for the live-session tests). On the machine the suite runs on they are real
+# findings, which the tests that expect a clean machine leave aside (test_benign_names
+# checks this list is complete).
+RIG_TOOLS = frozenset({"x11vnc"})
+
+
+def signatures_without_rig_tools(folder: Path) -> Path:
+    """A copy of the shipped signature database without ``RIG_TOOLS``' files, for a command
+    that must see this machine as clean (``--signatures``)."""
+    from guard.state import paths
+
+    shutil.copytree(paths.builtin_signatures_dir(), folder)
+    for tool in RIG_TOOLS:
+        (folder / "tools" / f"{tool}.toml").unlink()
+    return folder

@@ -15,7 +15,13 @@ from guard.identify.process import read_process
 from guard.platform import installed_dpkg_packages
 from guard.sigdb.loader import load_database
 from tests.conftest import Spawner, run_cli
-from tests.helpers import ON_WINDOWS, tool_toml, wait_for, write_database
+from tests.helpers import (
+    ON_WINDOWS,
+    signatures_without_rig_tools,
+    tool_toml,
+    wait_for,
+    write_database,
+)
 from tests.pe_builder import write_pe
 
 
@@ -88,7 +94,9 @@ def test_scan_finds_running_tool(tmp_path: Path, spawn: Spawner) -> None:
 def test_clean_scan_says_so_and_exits_1(tmp_path: Path) -> None:
     env = _home_env(tmp_path)
     (Path(env["HOME"]) / "Downloads" / "letter.pdf").write_bytes(b"%PDF")
-    result = run_cli("scan", env=env)
+    # Without the VNC server the test suite installs for its session tests (RIG_TOOLS).
+    database = signatures_without_rig_tools(tmp_path / "signatures")
+    result = run_cli("scan", "--signatures", str(database), env=env)
     if '"running"' in result.stdout or "Running now" in result.stdout:
         # A real remote-access tool on this machine would make the scan non-clean.
         raise AssertionError(f"machine not clean:\n{result.stdout}")
