@@ -90,7 +90,7 @@ def test_standin_session_is_detected_and_its_end_too(standin) -> None:
         at, end = rec.changes[-1]
         assert at - closed <= DETECT_WITHIN
         assert not end.started and end.since == start.since and end.tool_id == "standin"
-        assert "no connection, traffic or log line for 2 s" in end.evidence
+        assert "no connection, traffic or log line for 1.5 s" in end.evidence
         assert monitor.live() == []
         assert proc.poll() is None  # the tool itself still runs: only its session ended
     finally:
