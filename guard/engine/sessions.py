@@ -138,7 +138,8 @@ class Sessions(EngineCore):
         its program): journalled, no warning."""
         kind = EventKind.SESSION_STARTED if change.started else EventKind.SESSION_ENDED
         said = "Someone connected to" if change.started else "A connection ended on"
-        data = {"signal": change.signal, "peer": change.peer, "evidence": change.evidence}
+        data = {"signal": change.signal, "peer": change.peer, "evidence": change.evidence,
+                "owner": change.owner}  # fmt: skip
         self.note_event(
             GuardEvent(kind, f"{said} this computer ({change.evidence})", tool=change.tool_id,
                        data=data, time=self.clock())

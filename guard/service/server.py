@@ -550,6 +550,14 @@ class GuardService:
                 # Errors and refusals name other people's files and programs: administrators.
                 if event.kind in (EventKind.ERROR, EventKind.REFUSED) and not peer.admin:
                     continue
+                # A session no incident holds (a Remote Desktop session) names who connected
+                # from where: its own person, and administrators.
+                if (
+                    event.kind in (EventKind.SESSION_STARTED, EventKind.SESSION_ENDED)
+                    and not peer.admin
+                    and event.data.get("owner") not in (None, peer.name)
+                ):
+                    continue
             elif owner not in (EVERYONE, peer.name) and not peer.admin:
                 continue
             if incident is not None and incident.pending and session.client == "tray":
