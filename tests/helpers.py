@@ -164,3 +164,14 @@ def signatures_without_rig_tools(folder: Path) -> Path:
     for tool in RIG_TOOLS:
         (folder / "tools" / f"{tool}.toml").unlink()
     return folder
+
+
+class ManualClock:
+    """A clock the test moves by hand (``clock.now += 60``), for an engine or a service:
+    no test depends on the real date or on waiting real time."""
+
+    def __init__(self, now: float = 1_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now

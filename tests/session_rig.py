@@ -8,13 +8,14 @@ where `make test` installs tests/debian-packages.txt as root) or with
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import psutil
@@ -117,3 +118,32 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
+
+
+@contextlib.contextmanager
+def vnc_server(program: str, port: int) -> Iterator[subprocess.Popen[bytes]]:
+    """``program`` (Debian's x11vnc, or a copy of it) serving a fresh Xvfb screen on
+    ``port``, loopback only, no password; both stopped afterwards."""
+    xvfb = need("Xvfb", "xvfb")
+    read_fd, write_fd = os.pipe()
+    screen = subprocess.Popen(
+        [xvfb, "-displayfd", str(write_fd), "-screen", "0", "640x480x24", "-nolisten", "tcp"],
+        pass_fds=(write_fd,), stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    os.close(write_fd)
+    server = None
+    try:
+        with os.fdopen(read_fd) as fh:
+            display = fh.readline().strip()
+        assert display.isdigit(), "Xvfb did not say its display"
+        server = subprocess.Popen(
+            [program, "-display", f":{display}", "-rfbport", str(port), "-localhost",
+             "-forever", "-shared", "-nopw", "-quiet", "-noxdamage", "-norc"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_listening(port, deadline=20)
+        yield server
+    finally:
+        if server is not None:
+            stop(server)
+        stop(screen)

@@ -17,15 +17,7 @@ from guard.session.banking import BankingGuard
 from guard.session.model import SessionChange
 from tests.conftest import Spawner
 from tests.guard_rig import is_stopped
-from tests.helpers import wait_for
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 5000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.helpers import ManualClock, wait_for
 
 
 def _bank(title: str, _process: str) -> str | None:
@@ -42,7 +34,7 @@ def setup(tmp_path: Path, spawn: Spawner, identifier: Identifier):
     (view,) = engine.incidents()
     engine.allow(view.id, AllowScope("until-closed"))
     assert wait_for(lambda: not is_stopped(tool.pid))
-    clock, told = Clock(), []
+    clock, told = ManualClock(5000.0), []
     guard = BankingGuard(engine, _bank, told.append, clock=clock)
     engine.add_listener(guard.on_event)
     yield engine, tool, guard, clock, told

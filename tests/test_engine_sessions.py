@@ -22,27 +22,17 @@ from guard.session.model import SessionChange
 from guard.state.events import GuardEvent
 from tests.conftest import Spawner
 from tests.guard_rig import is_stopped
-from tests.helpers import wait_for
-
-
-class Clock:
-    """The engine's clock, moved by the test (no test depends on today's date)."""
-
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.helpers import ManualClock, wait_for
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> ManualClock:
+    return ManualClock(1_000_000.0)
 
 
 @pytest.fixture
 def engine_for(
-    tmp_path: Path, spawn: Spawner, clock: Clock
+    tmp_path: Path, spawn: Spawner, clock: ManualClock
 ) -> Iterator[Callable[..., tuple[Engine, list[GuardEvent]]]]:
     made: list[Engine] = []
 
@@ -84,7 +74,7 @@ def _incident(engine: Engine) -> str:
 
 
 def test_a_session_joins_its_tools_incident_and_its_end_says_how_long(
-    engine_for, identifier: Identifier, spawn: Spawner, clock: Clock
+    engine_for, identifier: Identifier, spawn: Spawner, clock: ManualClock
 ) -> None:
     engine, events = engine_for()
     tool = spawn.start("anydesk")
@@ -107,7 +97,7 @@ def test_a_session_joins_its_tools_incident_and_its_end_says_how_long(
 
 
 def test_the_bank_during_a_session_freezes_even_an_allowed_tool_and_the_way_back_is_short(
-    engine_for, identifier: Identifier, spawn: Spawner, clock: Clock
+    engine_for, identifier: Identifier, spawn: Spawner, clock: ManualClock
 ) -> None:
     engine, events = engine_for()
     tool = spawn.start("anydesk")
@@ -140,7 +130,7 @@ def test_the_bank_during_a_session_freezes_even_an_allowed_tool_and_the_way_back
 
 
 def test_trust_means_may_run_not_may_watch_my_bank(
-    engine_for, identifier: Identifier, spawn: Spawner, clock: Clock
+    engine_for, identifier: Identifier, spawn: Spawner, clock: ManualClock
 ) -> None:
     engine, _ = engine_for(trusted=lambda: {"teamviewer"})  # a family member's TeamViewer
     tool = spawn.start("teamviewer")
@@ -157,7 +147,7 @@ def test_trust_means_may_run_not_may_watch_my_bank(
 
 
 def test_the_bank_freezes_only_the_tools_that_concern_the_person_at_the_screen(
-    engine_for, identifier: Identifier, spawn: Spawner, clock: Clock
+    engine_for, identifier: Identifier, spawn: Spawner, clock: ManualClock
 ) -> None:
     owners = {"anydesk": "ann", "teamviewer": "bob"}
 
@@ -180,7 +170,7 @@ def test_the_bank_freezes_only_the_tools_that_concern_the_person_at_the_screen(
 
 
 def test_a_session_of_a_tool_no_incident_holds_is_journalled_without_a_warning(
-    engine_for, clock: Clock
+    engine_for, clock: ManualClock
 ) -> None:
     engine, events = engine_for()
     engine.session_changed(_connected(999_999, "windows-remote-desktop", since=clock.now))
@@ -191,7 +181,7 @@ def test_a_session_of_a_tool_no_incident_holds_is_journalled_without_a_warning(
 
 
 def test_disconnect_now_also_ends_the_operating_systems_own_remote_session(
-    engine_for, identifier: Identifier, spawn: Spawner, clock: Clock
+    engine_for, identifier: Identifier, spawn: Spawner, clock: ManualClock
 ) -> None:
     """A Remote Desktop session is Windows' own: killing its helper programs does not end
     it, so "Disconnect now" (block) logs the session off through the platform adapter (here
@@ -222,7 +212,7 @@ def test_disconnect_now_also_ends_the_operating_systems_own_remote_session(
 
 
 def test_a_second_copy_of_a_trusted_tool_does_not_undo_the_bank_freeze(
-    engine_for, identifier: Identifier, spawn: Spawner, clock: Clock
+    engine_for, identifier: Identifier, spawn: Spawner, clock: ManualClock
 ) -> None:
     """ "Click the TeamViewer icon again": the new copy joins the frozen incident and is
     frozen too; trust does not apply until the person has answered the banking warning."""
@@ -241,7 +231,7 @@ def test_a_second_copy_of_a_trusted_tool_does_not_undo_the_bank_freeze(
 
 
 def test_the_ten_minute_cap_holds_while_the_session_lasts_and_ends_with_it(
-    engine_for, identifier: Identifier, spawn: Spawner, clock: Clock
+    engine_for, identifier: Identifier, spawn: Spawner, clock: ManualClock
 ) -> None:
     engine, _ = engine_for()
     tool = spawn.start("anydesk")

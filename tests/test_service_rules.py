@@ -21,27 +21,19 @@ from guard.service.transport import UnixListener
 from guard.session.model import SessionChange
 from tests.conftest import Spawner
 from tests.guard_rig import Rig, is_stopped
-from tests.helpers import not_on_windows, wait_for
+from tests.helpers import ManualClock, not_on_windows, wait_for
 
 pytestmark = not_on_windows("the Unix socket; the named pipe has its own tests")
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
 def served(
     identifier: Identifier, spawn: Spawner
-) -> Iterator[tuple[Rig, GuardService, Clock, str]]:
+) -> Iterator[tuple[Rig, GuardService, ManualClock, str]]:
     folder = Path(tempfile.mkdtemp(prefix="sg-rules-", dir="/tmp"))  # a short socket path
     endpoint = str(folder / "s.sock")
     rig = Rig(identifier, spawn.root).start()
-    clock = Clock()
+    clock = ManualClock(1000.0)
     stopped: list[str] = []
     service = GuardService(
         rig.engine,

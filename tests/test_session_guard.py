@@ -6,7 +6,6 @@ leaving is recorded too."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from guard.state import changes
 from tests.conftest import Spawner
 from tests.guard_rig import Rig, is_stopped
 from tests.helpers import wait_for
-from tests.session_rig import need, stop, wait_listening
+from tests.session_rig import need, stop, vnc_server
 from tests.test_session_vnc import CLIENT, _free_vnc_port
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Xvfb: Linux only")
@@ -32,33 +31,14 @@ def trusted_vnc(
 ) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     """x11vnc, copied under the guard's test folder (the guard acts only there) and trusted
     in settings before the guard starts, serving a fresh Xvfb screen."""
-    xvfb, x11vnc = need("Xvfb", "xvfb"), need("x11vnc", "x11vnc")
+    x11vnc = need("x11vnc", "x11vnc")
     pytest.importorskip("vncdotool", reason="vncdotool (the test extra) is not installed")
     changes.add_trust(shipped.by_id()["x11vnc"], "my son's remote help", report=print)
     server_copy = spawn.root / "x11vnc"
     shutil.copy(x11vnc, server_copy)
-    read_fd, write_fd = os.pipe()
-    screen = subprocess.Popen(
-        [xvfb, "-displayfd", str(write_fd), "-screen", "0", "640x480x24", "-nolisten", "tcp"],
-        pass_fds=(write_fd,), stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    os.close(write_fd)
-    server = None
-    try:
-        with os.fdopen(read_fd) as fh:
-            display = fh.readline().strip()
-        port = _free_vnc_port(shipped)
-        server = subprocess.Popen(
-            [str(server_copy), "-display", f":{display}", "-rfbport", str(port), "-localhost",
-             "-forever", "-shared", "-nopw", "-quiet", "-noxdamage", "-norc"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        wait_listening(port, deadline=20)
+    port = _free_vnc_port(shipped)
+    with vnc_server(str(server_copy), port) as server:
         yield server, port
-    finally:
-        if server is not None:
-            stop(server)
-        stop(screen)
 
 
 def test_the_guard_sees_a_real_vnc_session_and_the_bank_freezes_even_a_trusted_server(

@@ -6,20 +6,18 @@ session-ended within 2 s of the disconnect."""
 from __future__ import annotations
 
 import contextlib
-import os
 import socket
 import subprocess
 import sys
 import textwrap
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from guard.session.monitor import SessionMonitor
 from guard.sigdb.model import SignatureSet
-from tests.session_rig import Finder, need, stop, wait_listening
+from tests.session_rig import Finder, need, stop, vnc_server
 from tests.test_session_monitor import DETECT_WITHIN, Recorder
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Xvfb: Linux only")
@@ -54,34 +52,12 @@ def _free_vnc_port(shipped: SignatureSet) -> int:
 
 
 @pytest.fixture
-def vnc_server(shipped: SignatureSet, tmp_path: Path) -> Iterator[tuple[subprocess.Popen, int]]:
-    xvfb = need("Xvfb", "xvfb")
+def vnc(shipped: SignatureSet) -> Iterator[tuple[subprocess.Popen, int]]:
     x11vnc = need("x11vnc", "x11vnc")
     pytest.importorskip("vncdotool", reason="vncdotool (the test extra) is not installed")
-    read_fd, write_fd = os.pipe()
-    screen = subprocess.Popen(
-        [xvfb, "-displayfd", str(write_fd), "-screen", "0", "640x480x24", "-nolisten", "tcp"],
-        pass_fds=(write_fd,),
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    server = None
-    try:
-        with os.fdopen(read_fd) as fh:
-            display = fh.readline().strip()
-        assert display.isdigit(), "Xvfb did not say its display"
-        port = _free_vnc_port(shipped)
-        server = subprocess.Popen(
-            [x11vnc, "-display", f":{display}", "-rfbport", str(port), "-localhost",
-             "-forever", "-shared", "-nopw", "-quiet", "-noxdamage", "-norc"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        wait_listening(port, deadline=20)
+    port = _free_vnc_port(shipped)
+    with vnc_server(x11vnc, port) as server:
         yield server, port
-    finally:
-        if server is not None:
-            stop(server)
-        stop(screen)
 
 
 def _established(pid: int, port: int, timeout: float = 30.0) -> float:
@@ -100,8 +76,8 @@ def _established(pid: int, port: int, timeout: float = 30.0) -> float:
     raise AssertionError("the viewer never connected")
 
 
-def test_a_real_vnc_viewer_on_x11vnc_is_a_live_session(vnc_server, shipped: SignatureSet) -> None:
-    server, port = vnc_server
+def test_a_real_vnc_viewer_on_x11vnc_is_a_live_session(vnc, shipped: SignatureSet) -> None:
+    server, port = vnc
     finder = Finder(shipped, [server.pid])
     assert [t.tool_id for t in finder()] == ["x11vnc"]  # the shipped signature knows it
     rec = Recorder()

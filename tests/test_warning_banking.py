@@ -3,7 +3,9 @@ offscreen; the incident is the sample one with the bank's name the engine sets."
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+from collections.abc import Iterator
 
 import pytest
 import shiboken6
@@ -13,19 +15,28 @@ from ui.warning.preview import sample_incident
 from ui.warning.window import CHOICE, QUESTION, SCOPE, WarningWindow
 
 
+@contextlib.contextmanager
+def shown_warning(qtbot, profiles, view, wait: int = 30) -> Iterator[WarningWindow]:
+    """The warning for ``view`` in TalkTalk's name, on a 1366x768 screen (offscreen)."""
+    chosen = profiles.get("talktalk")
+    w = WarningWindow(chosen, profiles.generic_for(chosen.country), wait, TODAY)
+    try:
+        w.show_incidents([view])
+        w.resize(1366, 768)
+        w.show()
+        qtbot.waitExposed(w)
+        yield w
+    finally:
+        if shiboken6.isValid(w):  # a closed warning deletes itself
+            w.dismiss()
+
+
 @pytest.fixture
 def banking_window(qtbot, profiles, shipped):
     teamviewer = next(t for t in shipped.tools if t.id == "teamviewer")
-    chosen = profiles.get("talktalk")
-    w = WarningWindow(chosen, profiles.generic_for(chosen.country), 0, TODAY)
     view = dataclasses.replace(sample_incident(teamviewer, "linux"), banking="Barclays")
-    w.show_incidents([view])
-    w.resize(1366, 768)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    if shiboken6.isValid(w):
-        w.dismiss()
+    with shown_warning(qtbot, profiles, view, wait=0) as w:
+        yield w
 
 
 def test_it_says_someone_is_connected_while_the_bank_is_open_and_leads_with_the_bank(
@@ -70,19 +81,10 @@ def test_a_warning_already_up_becomes_the_banking_warning_and_its_wait_starts_ag
     qtbot, profiles, shipped
 ) -> None:
     anydesk = next(t for t in shipped.tools if t.id == "anydesk")
-    chosen = profiles.get("talktalk")
-    w = WarningWindow(chosen, profiles.generic_for(chosen.country), 30, TODAY)
-    try:
-        view = sample_incident(anydesk, "linux")
-        w.show_incidents([view])
-        w.resize(1366, 768)
-        w.show()
-        qtbot.waitExposed(w)
+    view = sample_incident(anydesk, "linux")
+    with shown_warning(qtbot, profiles, view) as w:
         w.remaining = 0  # the person waited out the ordinary warning
         w.show_incidents([dataclasses.replace(view, banking="Barclays")])
         assert w.remove_button.text() == "Disconnect now"
         assert w.until_closed_button.isHidden()
         assert w.remaining == 30 and not w.allow_button.isEnabled()
-    finally:
-        if shiboken6.isValid(w):
-            w.dismiss()

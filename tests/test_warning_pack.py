@@ -6,26 +6,18 @@ from __future__ import annotations
 
 import dataclasses
 
-import shiboken6
-
 from guard.engine.incidents import State
-from tests.test_warning import TODAY
+from tests.test_warning_banking import shown_warning
 from ui.warning.preview import sample_incident
-from ui.warning.window import DONE, WarningWindow
+from ui.warning.window import DONE
 
 
 def test_the_done_page_offers_the_pack_of_the_incident_just_decided(
     qtbot, profiles, shipped
 ) -> None:
     anydesk = next(t for t in shipped.tools if t.id == "anydesk")
-    chosen = profiles.get("talktalk")
-    w = WarningWindow(chosen, profiles.generic_for(chosen.country), 30, TODAY)
-    try:
-        view = sample_incident(anydesk, "linux")
-        w.show_incidents([view])
-        w.resize(1366, 768)
-        w.show()
-        qtbot.waitExposed(w)
+    view = sample_incident(anydesk, "linux")
+    with shown_warning(qtbot, profiles, view) as w:
         assert not w.pack_button.isVisibleTo(w)  # only once there is something to record
         killed = tuple({**p, "state": "killed"} for p in view.processes)
         w.update_incident(dataclasses.replace(view, state=State.BLOCKED, processes=killed))
@@ -35,6 +27,3 @@ def test_the_done_page_offers_the_pack_of_the_incident_just_decided(
         assert asked.args == [view.id]
         w.said("The recovery pack was saved to /tmp/x.pdf")
         assert w.hint.isVisibleTo(w) and "saved to" in w.hint.text()
-    finally:
-        if shiboken6.isValid(w):
-            w.dismiss()
