@@ -14,42 +14,26 @@ case-insensitive substrings from the signature file, never patterns.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from guard import platform
+from guard.identify import installpaths
 from guard.session.decide import LogHit
 from guard.session.model import SessionLogs
 
 MAX_READ = 64 * 1024
 MAX_LINE = 1000
 MAX_FILES = 64  # tails kept at once (paths of tools that ran)
-_VAR = re.compile(r"%([A-Za-z0-9()_]+)%")
 
 
-def expand(path: str, env: Mapping[str, str], home: str | None) -> str | None:
-    """``%VAR%`` from ``env`` (case-insensitive, as Windows does) and a leading ``~`` to
-    ``home``; None when a variable is not set (the path does not exist on this computer)."""
-    folded = {k.casefold(): v for k, v in env.items()}
-    missing = False
-
-    def var(match: re.Match[str]) -> str:
-        nonlocal missing
-        value = folded.get(match.group(1).casefold())
-        if value is None:
-            missing = True
-            return ""
-        return value
-
-    text = _VAR.sub(var, path)
-    if missing:
+def expand(path: str, os_name: str, env: Mapping[str, str], home: str | None) -> str | None:
+    """``%VAR%`` and a leading ``~``, as the install locations are filled in
+    (guard/identify/installpaths.py); None when a variable is not set, or the path is in a
+    home that is not known (the path does not exist on this computer)."""
+    if (path == "~" or path.startswith(("~/", "~\\"))) and not home:
         return None
-    if text == "~" or text.startswith(("~/", "~\\")):
-        if not home:
-            return None
-        text = home + text[1:]
-    return text
+    return installpaths.expand(path, os_name, env, home or "")
 
 
 @dataclass(slots=True)
@@ -74,7 +58,7 @@ class LogTailer:
         session (a marker present, no ignore text). Never raises for a file it cannot read."""
         hits: list[LogHit] = []
         for raw in logs.paths.get(self.os_name, ()):
-            path = expand(raw, self.env, _home(owner))
+            path = expand(raw, self.os_name, self.env, _home(owner))
             if path is None:
                 continue
             for line in self._appended(path):
