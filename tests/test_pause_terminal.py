@@ -246,7 +246,7 @@ class _StandInEngine:
         self.allowed: list[tuple[str, str]] = []
         self.problems: list[str] = []
 
-    def allow(self, incident: str, scope: Any) -> SimpleNamespace:
+    def allow(self, incident: str, scope: Any, via: str = "") -> SimpleNamespace:
         self.allowed.append((incident, scope.kind))
         return SimpleNamespace(tool=SimpleNamespace(name="AnyDesk"))
 
