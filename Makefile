@@ -68,6 +68,7 @@ previews: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/scamguard preview-warning --tool anydesk --provider talktalk --out docs/images/warning-talktalk.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/scamguard preview-warning --tool anydesk --provider generic-uk --out docs/images/warning-generic-uk.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/scamguard preview-warning --tool anydesk --provider talktalk --page question --out docs/images/warning-talktalk-question.png
+	QT_QPA_PLATFORM=offscreen $(BIN)/scamguard preview-warning --tool teamviewer --provider talktalk --banking Barclays --out docs/images/warning-banking-talktalk.png
 
 # Installable builds (docs/isp-bundling.md). `make package` builds for the platform it runs
 # on: dist/scamguard/ (the tray and CLI, one folder; on macOS also dist/ScamGuard.app) and
