@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from guard import clock
 from guard.banking.loader import builtin_banking_dir, check_banking
 from guard.banking.matcher import BankingMatcher
 from guard.banking.model import Bank
@@ -142,11 +143,9 @@ def test_a_huge_title_is_cut_not_matched_forever(matcher: BankingMatcher) -> Non
 
 
 def test_apps_match_by_program_name() -> None:
-    import datetime as dt
-
     bank = Bank(
         id="examplebank", name="Example Bank", country="GB", domains=(), titles=(),
-        apps=("ExampleBank.exe",), sources=("test",), reviewed=dt.date(2026, 1, 1),
+        apps=("ExampleBank.exe",), sources=("test",), reviewed=clock.today(),
     )  # fmt: skip
     matcher = BankingMatcher([bank])
     assert matcher.match("Anything", "C:\\Program Files\\Example\\examplebank.EXE") is bank
