@@ -18,6 +18,7 @@ import psutil
 
 from guard.engine.core import EngineCore
 from guard.engine.incidents import Incident, State
+from guard.report import words
 from guard.session.model import SessionChange, ToolProcess
 from guard.state.events import EventKind, GuardEvent
 
@@ -66,7 +67,7 @@ class Sessions(EngineCore):
                     inc,
                     EventKind.SESSION_ENDED,
                     f"The connection through {inc.tool.name} ended "
-                    f"(it lasted {_duration(seconds)})",
+                    f"(it lasted {words.length(seconds)})",
                     data={"signal": change.signal, "seconds": round(seconds, 1)},
                 )
 
@@ -148,11 +149,3 @@ class Sessions(EngineCore):
 
 def _concerns(inc: Incident, person: str | None) -> bool:
     return person is None or inc.owner is None or inc.owner == person
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 90:
-        return f"{int(seconds)} seconds"
-    if seconds < 90 * 60:
-        return f"{round(seconds / 60)} minutes"
-    return f"{seconds / 3600:.1f} hours"
