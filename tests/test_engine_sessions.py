@@ -7,6 +7,7 @@ as it hands them."""
 from __future__ import annotations
 
 import dataclasses
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,15 @@ def _connected(pid: int, tool: str = "anydesk", owner: str | None = None, *, sin
     )
 
 
+def _started(
+    engine: Engine, identifier: Identifier, spawn: Spawner, name: str
+) -> tuple[subprocess.Popen[bytes], str]:
+    """A stand-in tool started and seen by the engine: the process and its incident's id."""
+    tool = spawn.start(name)
+    _see(engine, identifier, tool.pid)
+    return tool, _incident(engine)
+
+
 def _incident(engine: Engine) -> str:
     (view,) = engine.incidents()
     return view.id
@@ -77,9 +87,7 @@ def test_a_session_joins_its_tools_incident_and_its_end_says_how_long(
     engine_for, identifier: Identifier, spawn: Spawner, clock: ManualClock
 ) -> None:
     engine, events = engine_for()
-    tool = spawn.start("anydesk")
-    _see(engine, identifier, tool.pid)
-    iid = _incident(engine)
+    tool, iid = _started(engine, identifier, spawn, "anydesk")
     assert [p.tool_id for p in engine.tool_processes()] == ["anydesk"]
     engine.session_changed(_connected(tool.pid, since=clock.now))
     view = engine.incident(iid)
@@ -100,9 +108,7 @@ def test_the_bank_during_a_session_freezes_even_an_allowed_tool_and_the_way_back
     engine_for, identifier: Identifier, spawn: Spawner, clock: ManualClock
 ) -> None:
     engine, events = engine_for()
-    tool = spawn.start("anydesk")
-    _see(engine, identifier, tool.pid)
-    iid = _incident(engine)
+    tool, iid = _started(engine, identifier, spawn, "anydesk")
     assert wait_for(lambda: is_stopped(tool.pid))
     engine.allow(iid, AllowScope("until-closed"))  # "I set this up myself", under pressure
     assert wait_for(lambda: not is_stopped(tool.pid))
@@ -133,9 +139,7 @@ def test_trust_means_may_run_not_may_watch_my_bank(
     engine_for, identifier: Identifier, spawn: Spawner, clock: ManualClock
 ) -> None:
     engine, _ = engine_for(trusted=lambda: {"teamviewer"})  # a family member's TeamViewer
-    tool = spawn.start("teamviewer")
-    _see(engine, identifier, tool.pid)
-    iid = _incident(engine)
+    tool, iid = _started(engine, identifier, spawn, "teamviewer")
     assert engine.incident(iid).state is State.ALLOWED and not is_stopped(tool.pid)
     engine.session_changed(_connected(tool.pid, "teamviewer", since=clock.now))
     assert engine.banking_opened("HSBC UK") == [iid]
@@ -188,9 +192,7 @@ def test_disconnect_now_also_ends_the_operating_systems_own_remote_session(
     a stand-in for WTSLogoffSession, which cannot exist on Linux); a refusal is told."""
     ended: list[int] = []
     engine, _events = engine_for(end_os_session=ended.append)
-    tool = spawn.start("anydesk")
-    _see(engine, identifier, tool.pid)
-    iid = _incident(engine)
+    tool, iid = _started(engine, identifier, spawn, "anydesk")
     rdp = dataclasses.replace(_connected(tool.pid, since=clock.now), signal="os", os_session=2)
     engine.session_changed(rdp)
     engine.banking_opened("Barclays")
@@ -202,9 +204,7 @@ def test_disconnect_now_also_ends_the_operating_systems_own_remote_session(
         raise PermissionError(5, "Access is denied")
 
     engine2, events2 = engine_for(end_os_session=refused)
-    other = spawn.start("teamviewer")
-    _see(engine2, identifier, other.pid)
-    iid2 = _incident(engine2)
+    other, iid2 = _started(engine2, identifier, spawn, "teamviewer")
     engine2.session_changed(dataclasses.replace(rdp, tool_id="teamviewer", pids=(other.pid,)))
     engine2.block(iid2)
     engine2.wait_delivered()
@@ -217,9 +217,7 @@ def test_a_second_copy_of_a_trusted_tool_does_not_undo_the_bank_freeze(
     """ "Click the TeamViewer icon again": the new copy joins the frozen incident and is
     frozen too; trust does not apply until the person has answered the banking warning."""
     engine, _ = engine_for(trusted=lambda: {"teamviewer"})
-    first = spawn.start("teamviewer")
-    _see(engine, identifier, first.pid)
-    iid = _incident(engine)
+    first, iid = _started(engine, identifier, spawn, "teamviewer")
     engine.session_changed(_connected(first.pid, "teamviewer", since=clock.now))
     assert engine.banking_opened("Barclays") == [iid]
     second = spawn.start("teamviewer")
@@ -234,9 +232,7 @@ def test_the_ten_minute_cap_holds_while_the_session_lasts_and_ends_with_it(
     engine_for, identifier: Identifier, spawn: Spawner, clock: ManualClock
 ) -> None:
     engine, _ = engine_for()
-    tool = spawn.start("anydesk")
-    _see(engine, identifier, tool.pid)
-    iid = _incident(engine)
+    tool, iid = _started(engine, identifier, spawn, "anydesk")
     engine.session_changed(_connected(tool.pid, since=clock.now))
     engine.banking_opened("Barclays")
     engine.allow(iid, AllowScope.parse("10m"))
