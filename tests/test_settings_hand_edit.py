@@ -362,3 +362,29 @@ def test_a_tool_id_typed_by_hand_in_capitals_is_the_same_tool() -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"trusted_tools": {"TeamViewer": {"note": "by hand"}}}))
     assert settings.load().trusted == {"teamviewer": {"note": "by hand"}}
+
+
+def test_reading_aloud_turned_off_by_hand_is_journalled_and_takes_effect(guard: Guard) -> None:
+    changes.set_speak(True, report=pytest.fail)
+    guard.load()
+    edit_by_hand(lambda data: data.__setitem__("speak", False))
+    guard.load()
+    [event] = hand_edits()
+    assert event["message"] == f"{PREFIX}: reading the warning aloud turned off by hand"
+    assert settings.load().speak is False
+
+
+def test_the_preferences_round_trip_and_a_wrong_type_is_damage() -> None:
+    changes.set_speak(False, report=pytest.fail)
+    changes.set_larger_text(True, report=pytest.fail)
+    changes.mark_welcomed(report=pytest.fail)
+    saved = settings.load()
+    assert (saved.speak, saved.larger_text, saved.problem) == (False, True, "")
+    assert saved.welcomed == clock.now().isoformat(timespec="seconds")
+    assert [r["data"]["setting"] for r in rows("settings")] == ["speak"]
+    path = settings.settings_path()
+    path.write_text(json.dumps({"speak": "no"}), encoding="utf-8")
+    assert "speak and larger_text must be true or false" in settings.load().problem
+    path.write_text("{}", encoding="utf-8")
+    fresh = settings.load()
+    assert (fresh.speak, fresh.larger_text, fresh.welcomed) == (True, False, "")

@@ -96,6 +96,37 @@ def set_folders(folders: list[str], message: str, *, report: Report = stderr) ->
     )
 
 
+def set_speak(speak: bool, *, report: Report = stderr) -> None:
+    """Turn reading the warning aloud on or off (journalled: a caller may dictate it)."""
+    current = load(report)
+    before, current.speak = current.speak, speak
+    settings.save(current)
+    state = "on" if speak else "off"
+    journal(
+        EventKind.SETTINGS,
+        f"reading the warning aloud turned {state}",
+        report,
+        setting="speak",
+        value=speak,
+        previous=before,
+    )
+
+
+def set_larger_text(larger: bool, *, report: Report = stderr) -> None:
+    """Use the larger type scale in every window, or the usual one. A matter of reading
+    comfort, not of protection, so it is saved but not journalled."""
+    current = load(report)
+    current.larger_text = larger
+    settings.save(current)
+
+
+def mark_welcomed(*, report: Report = stderr) -> None:
+    """Remember that this person has seen the first-run window, so it shows once."""
+    current = load(report)
+    current.welcomed = clock.now().isoformat(timespec="seconds")
+    settings.save(current)
+
+
 def add_trust(tool: ToolSignature, note: str, *, report: Report = stderr) -> None:
     """Trust ``tool`` from now on, with the person's ``note`` (who it is for, why).
 

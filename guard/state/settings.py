@@ -31,6 +31,10 @@ class Settings:
     trusted: dict[str, dict[str, str]] = field(default_factory=dict)  # tool id -> added, note
     provider: str = ""  # active provider profile id; "" = the default for this country
     folders: list[str] = field(default_factory=list)  # watched as well as the defaults
+    # How the tray speaks to this person (issue 17); none of these weakens protection.
+    speak: bool = True  # read the warning's headline and first number aloud
+    larger_text: bool = False  # one step up the type scale in every window
+    welcomed: str = ""  # when the first-run window was shown (ISO time); "" = not yet
     problem: str = ""  # why the file on disk could not be used, if it could not
 
     def to_json(self) -> dict[str, Any]:
@@ -39,6 +43,9 @@ class Settings:
             "trusted_tools": self.trusted,
             "provider": self.provider,
             "watch_folders": self.folders,
+            "speak": self.speak,
+            "larger_text": self.larger_text,
+            "welcomed": self.welcomed,
         }
 
 
@@ -78,9 +85,22 @@ def parse(raw: bytes, path: Path) -> Settings:
         folders = data.get("watch_folders", [])
         if not isinstance(folders, list) or not all(isinstance(f, str) for f in folders):
             raise ValueError("watch_folders must be a list of folder paths")
+        speak, larger = data.get("speak", True), data.get("larger_text", False)
+        if not isinstance(speak, bool) or not isinstance(larger, bool):
+            raise ValueError("speak and larger_text must be true or false")
+        welcomed = data.get("welcomed", "")
+        if not isinstance(welcomed, str) or len(welcomed) > 64:
+            raise ValueError("welcomed must be a time")
     except (ValueError, UnicodeDecodeError) as exc:
         return Settings(problem=f"{path}: damaged settings ignored ({exc})")
-    return Settings(trusted=clean, provider=provider, folders=folders)
+    return Settings(
+        trusted=clean,
+        provider=provider,
+        folders=folders,
+        speak=speak,
+        larger_text=larger,
+        welcomed=welcomed,
+    )
 
 
 def save(settings: Settings, path: Path | None = None) -> None:

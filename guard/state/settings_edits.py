@@ -147,6 +147,9 @@ def _compare(
             parts.append(f"{_and(folders_added)} added to the watched folders by hand")
         if folders_removed:
             parts.append(f"{_and(folders_removed)} removed from the watched folders by hand")
+        if current.speak != before.speak:
+            state = "on" if current.speak else "off"
+            parts.append(f"reading the warning aloud turned {state} by hand")
     if removed and damaged:  # the trust a damaged file held is gone: those tools get frozen
         parts.append(f"{named(removed)} no longer trusted")
     elif removed:
@@ -159,6 +162,7 @@ def _compare(
         "previous_provider": before.provider,
         "folders_added": folders_added,
         "folders_removed": folders_removed,
+        "speak": current.speak,
     }
 
 
