@@ -12,13 +12,16 @@ from types import SimpleNamespace
 import pytest
 
 from guard.platform import foreground
+from guard.platform._macwindows import front_window
 from guard.platform.foreground import (
+    MACOS_NO_TITLES,
     MACOS_REASON,
     NO_DISPLAY_REASON,
     NOTHING,
     WAYLAND_REASON,
     FocusWatcher,
     Foreground,
+    MacReader,
     UnavailableReader,
     WindowsReader,
     X11Reader,
@@ -112,8 +115,9 @@ def os_name(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
 
 def test_reader_choice_per_os_and_session(os_name: list[str]) -> None:
-    os_name[0] = "macos"
-    assert foreground.default_reader({}).unavailable_reason == MACOS_REASON
+    os_name[0] = "macos"  # this is not a Mac: Quartz is not there, and that is one line
+    reason = foreground.default_reader({}).unavailable_reason
+    assert reason is not None and reason.startswith(MACOS_REASON) and "\n" not in reason
     os_name[0] = "linux"
     wayland = foreground.default_reader({"WAYLAND_DISPLAY": "wayland-0"})
     assert wayland.unavailable_reason == WAYLAND_REASON
@@ -183,3 +187,66 @@ def test_real_windows_foreground_call_answers() -> None:
     found = _winapi.foreground_window()
     assert found is None or (isinstance(found[1], str) and found[2] >= 0)
     assert WindowsReader().read() is not None
+
+
+def quartz_row(owner: str, pid: int, title: str = "", layer: int = 0) -> dict[str, object]:
+    """One row of ``CGWindowListCopyWindowInfo`` as ``_macwindows`` reads it."""
+    return {
+        "kCGWindowLayer": layer,
+        "kCGWindowOwnerPID": pid,
+        "kCGWindowOwnerName": owner,
+        "kCGWindowName": title,
+    }
+
+
+def test_the_window_in_front_on_a_mac_is_the_first_ordinary_window() -> None:
+    rows = [
+        quartz_row("Window Server", 150, "Menubar", layer=25),
+        quartz_row("Dock", 400, "Dock", layer=20),
+        quartz_row("Control Centre", 401, ""),
+        quartz_row("Safari", 812, "Barclays - Log in to Online Banking"),
+        quartz_row("Mail", 700, "Inbox"),
+    ]
+    assert front_window(rows) == ("Barclays - Log in to Online Banking", 812)
+    assert front_window([quartz_row("Safari", 812)]) == ("", 812)  # no Screen Recording yet
+    assert front_window(rows[:2]) is None  # only the menu bar and the Dock: the desktop
+    assert front_window([quartz_row("Safari", 0, "x")]) == ("x", None)
+
+
+def fake_quartz(answers: list[object], allowed: bool | None = True) -> SimpleNamespace:
+    def foreground_window() -> object:
+        answer = answers.pop(0) if len(answers) > 1 else answers[0]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    return SimpleNamespace(
+        foreground_window=foreground_window, screen_recording_allowed=lambda: allowed
+    )
+
+
+def test_mac_reader_decisions() -> None:
+    me = os.getpid()
+    api = fake_quartz([("start", me), ("Halifax - Sign in", me), None, OSError("locked")])
+    reader = MacReader(api)
+    assert reader.unavailable_reason is None and reader.limitation is None
+    found = reader.read()
+    assert found is not None and found.title == "Halifax - Sign in" and found.pid == me
+    assert found.process  # this test's own process, named by psutil
+    assert reader.read() == NOTHING
+    assert reader.read() == NOTHING
+
+
+def test_a_mac_without_screen_recording_permission_says_so_and_still_reads() -> None:
+    reader = MacReader(fake_quartz([("", os.getpid())], allowed=False))
+    assert reader.unavailable_reason is None
+    assert reader.limitation == MACOS_NO_TITLES
+    found = reader.read()
+    assert found is not None and found.title == "" and found.pid == os.getpid()
+
+
+def test_a_mac_whose_window_list_cannot_be_read_is_one_line() -> None:
+    reader = MacReader(fake_quartz([OSError("CGWindowListCopyWindowInfo returned nothing")]))
+    assert reader.unavailable_reason == (
+        f"{MACOS_REASON} (CGWindowListCopyWindowInfo returned nothing)"
+    )

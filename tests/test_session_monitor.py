@@ -5,11 +5,14 @@ RDP signal through a fake WTS call. Waits are conditions with deadlines, never s
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import psutil
@@ -17,10 +20,16 @@ import pytest
 
 from guard.session.logs import LogTailer
 from guard.session.model import SessionChange, ToolProcess
-from guard.session.monitor import SessionMonitor
-from guard.session.os_signals import WindowsRdpSessions
+from guard.session.monitor import END_AFTER, SessionMonitor
+from guard.session.os_signals import (
+    AllOsSessions,
+    RemoteAssistanceEvents,
+    WindowsRdpSessions,
+    event_time,
+)
 from guard.session.sockets import ProcessReader
 from guard.sigdb.model import SessionLogs, SessionRules
+from tests.helpers import ON_WINDOWS
 from tests.session_rig import Finder, database, free_port, need, stop, wait_listening, wait_until
 
 DETECT_WITHIN = 2.0  # the issue's bound, connect -> session-started and disconnect -> ended
@@ -236,6 +245,111 @@ def test_a_remote_desktop_session_comes_from_windows_itself() -> None:
         lambda t: SessionRules(listen_ports=(3389,)), list, print, os_sessions=rdp
     )
     assert quiet.check_now() == []
+
+
+def ra_event(event_id: int, at: float) -> tuple[int, str]:
+    """One Remote Assistance event as ``_winapi.recent_events`` gives it: its id and XML."""
+    stamp = dt.datetime.fromtimestamp(at, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.1234567Z")
+    xml = (
+        "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+        "<Provider Name='Microsoft-Windows-RemoteAssistance'/>"
+        f"<EventID>{event_id}</EventID><TimeCreated SystemTime='{stamp}'/></System></Event>"
+    )
+    return event_id, xml
+
+
+def test_a_remote_assistance_session_comes_from_its_own_events_while_msra_runs() -> None:
+    """Events newest first, as EvtQuery in reverse gives them. A real process stands in for
+    msra.exe; the events are Windows' (a fake of the one call)."""
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        started = psutil.Process(proc.pid).create_time()
+        tool = ToolProcess(proc.pid, started, "windows-remote-assistance", "alice")
+        running = [tool]
+        rows: list[tuple[int, str]] = [ra_event(19, started - 3600), ra_event(22, started - 3700)]
+        asked: list[tuple[str, list[int], int]] = []
+
+        def events(channel: str, ids: Sequence[int], limit: int) -> list[tuple[int, str]]:
+            asked.append((channel, list(ids), limit))
+            return list(rows)
+
+        now = [started + 10]
+        rules = SessionRules(os="remote-assistance")
+        monitor = SessionMonitor(
+            lambda t: rules if t == "windows-remote-assistance" else None,
+            lambda: list(running),
+            lambda c: None,
+            clock=lambda: now[0],
+            os_sessions=RemoteAssistanceEvents(events),
+        )
+        assert monitor.check_now() == []  # yesterday's session ended; nothing now
+        assert asked[0][0] == "Microsoft-Windows-RemoteAssistance/Operational"
+        rows.insert(0, ra_event(22, started - 600))  # newest is a start, but before msra ran
+        assert monitor.check_now() == []
+        rows.insert(0, ra_event(15, started + 5))  # a helper connected to this msra
+        (start,) = monitor.check_now()
+        assert (start.tool_id, start.signal, start.owner) == (
+            "windows-remote-assistance",
+            "os",
+            "alice",
+        )
+        assert start.pids == (proc.pid,)  # "Disconnect now" ends msra itself
+        assert start.evidence.startswith(
+            "Windows Remote Assistance logged that a helper connected (event 15 at "
+        )
+        now[0] += 1
+        assert monitor.check_now() == []  # still live: nothing new
+        rows.insert(0, ra_event(18, started + 20))  # the helper disconnected
+        now[0] += END_AFTER
+        (end,) = monitor.check_now()
+        assert not end.started and end.since == start.since
+        rows.insert(0, ra_event(16, started + 30))  # connected again, but msra has gone
+        running.clear()
+        now[0] += 1
+        assert monitor.check_now() == []
+    finally:
+        stop(proc)
+
+
+def test_a_remote_assistance_log_that_cannot_be_read_is_said_once_and_skipped() -> None:
+    calls = []
+
+    def refused(channel: str, ids: Sequence[int], limit: int) -> list[tuple[int, str]]:
+        calls.append(channel)
+        raise OSError(15007, "EvtQuery: The specified channel could not be found")
+
+    reader = RemoteAssistanceEvents(refused)
+    assert reader() == [] and reader() == []
+    assert len(calls) == 2
+    assert reader.problem == (
+        "Remote Assistance's event log cannot be read "
+        "([Errno 15007] EvtQuery: The specified channel could not be found)"
+    )
+    both = AllOsSessions(WindowsRdpSessions(lambda: [(2, 0, "bob", 2, "")]), reader)
+    assert [s.signal for s in both()] == ["rdp"]
+
+
+@pytest.mark.skipif(not ON_WINDOWS, reason="the real Windows call runs in the Windows lane")
+def test_the_real_event_log_call_answers_or_refuses_in_one_line() -> None:
+    """Under Wine the channel does not exist; on Windows it does. Either way: rows or an
+    OSError, never a crash, and the adapter turns a refusal into one line."""
+    from guard.platform import _winapi
+
+    try:
+        rows = _winapi.recent_events("Microsoft-Windows-RemoteAssistance/Operational", [15], 4)
+    except OSError as exc:
+        assert "EvtQuery" in str(exc) or "EvtNext" in str(exc)
+    else:
+        assert all(isinstance(i, int) and "<Event" in xml for i, xml in rows)
+    reader = RemoteAssistanceEvents()
+    assert isinstance(reader(), list)
+    assert reader.problem is None or "\n" not in reader.problem
+
+
+def test_an_event_time_is_read_from_its_xml() -> None:
+    assert event_time("<TimeCreated SystemTime='1970-01-01T00:01:40.5000000Z'/>") == 100.5
+    assert event_time('<TimeCreated SystemTime="1970-01-01T00:01:40Z"/>') == 100.0
+    assert event_time("<TimeCreated/>") is None
 
 
 class _ScriptedReader(ProcessReader):

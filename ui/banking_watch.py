@@ -48,6 +48,8 @@ class BankingWatch(QObject):
         self.watcher = FocusWatcher(self._changed)
         if self.watcher.unavailable_reason is not None:
             return self.watcher.unavailable_reason
+        if self.watcher.limitation is not None:  # it works, but cannot see every window
+            self.report(f"banking watch: {self.watcher.limitation}")
         self.watcher.start()
         return None
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -969,3 +970,66 @@ def wts_sessions() -> list[tuple[int, int, str, int, str]]:
         return out
     finally:
         wts.WTSFreeMemory(array)
+
+
+_EVT_QUERY_CHANNEL_PATH = 0x1
+_EVT_QUERY_REVERSE_DIRECTION = 0x200
+_EVT_RENDER_EVENT_XML = 1
+_ERROR_NO_MORE_ITEMS = 259
+_EVENT_XML_CHARS = 64 * 1024  # one event's XML; the Remote Assistance ones are under 2 KiB
+
+
+def recent_events(channel: str, event_ids: Sequence[int], limit: int = 8) -> list[tuple[int, str]]:
+    """The newest ``limit`` events of ``channel`` whose id is one of ``event_ids``, newest
+    first, as (event id, the event's XML), from ``EvtQuery``/``EvtNext``/``EvtRender``
+    (wevtapi). The XPath is built from integers only; a channel that does not exist (Remote
+    Assistance removed from this Windows) raises OSError like any other refusal."""
+    from ctypes import wintypes  # noqa: PLC0415 - Windows only
+
+    ids = " or ".join(f"EventID={int(i)}" for i in event_ids)
+    evt = _dll("wevtapi")
+    h, d = ctypes.c_void_p, wintypes.DWORD
+    evt.EvtQuery.argtypes = [h, wintypes.LPCWSTR, wintypes.LPCWSTR, d]
+    evt.EvtQuery.restype = h
+    evt.EvtNext.argtypes = [h, d, ctypes.POINTER(h), d, d, ctypes.POINTER(d)]
+    evt.EvtNext.restype = wintypes.BOOL
+    evt.EvtRender.argtypes = [h, h, d, d, ctypes.c_void_p, ctypes.POINTER(d), ctypes.POINTER(d)]
+    evt.EvtRender.restype = wintypes.BOOL
+    evt.EvtClose.argtypes, evt.EvtClose.restype = [h], wintypes.BOOL
+    query = evt.EvtQuery(
+        None,
+        channel,
+        f"*[System[{ids}]]",
+        _EVT_QUERY_CHANNEL_PATH | _EVT_QUERY_REVERSE_DIRECTION,
+    )
+    if not query:
+        raise _error(f"EvtQuery({channel})")
+    out: list[tuple[int, str]] = []
+    try:
+        handles, returned = (h * limit)(), d(0)
+        if not evt.EvtNext(query, limit, handles, 1000, 0, ctypes.byref(returned)):
+            if _last_error() == _ERROR_NO_MORE_ITEMS:
+                return out
+            raise _error("EvtNext")
+        buffer = ctypes.create_unicode_buffer(_EVENT_XML_CHARS)
+        for event in handles[: returned.value]:
+            used, count = d(0), d(0)
+            try:
+                if evt.EvtRender(
+                    None,
+                    event,
+                    _EVT_RENDER_EVENT_XML,
+                    ctypes.sizeof(buffer),
+                    buffer,
+                    ctypes.byref(used),
+                    ctypes.byref(count),
+                ):
+                    xml = buffer.value
+                    found = re.search(r"<EventID[^>]{0,80}>(\d{1,6})</EventID>", xml)
+                    if found:
+                        out.append((int(found.group(1)), xml))
+            finally:
+                evt.EvtClose(event)
+        return out
+    finally:
+        evt.EvtClose(query)

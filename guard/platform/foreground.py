@@ -12,7 +12,10 @@ the guard must know which window is in front, at once and cheaply, for as long a
   xcb only marks the connection broken, which is then one plain line.
 - Windows: ``GetForegroundWindow``, ``GetWindowTextW``, ``GetWindowThreadProcessId``
   (``_winapi.foreground_window``), polled every ``interval``: a few microseconds a call.
-- macOS and Wayland: a reader that only says why it cannot (``unavailable_reason``).
+- macOS: Quartz's on-screen window list, front to back (``_macwindows``, ctypes, no pyobjc),
+  polled. Titles need the Screen Recording permission; without it the program in front is
+  still known and ``limitation`` says why titles are not. Never run on a real Mac.
+- Wayland: a reader that only says why it cannot (``unavailable_reason``).
 
 A reader never raises: a window that vanishes between two calls gives an empty title, a
 display that closes gives ``None`` and one line in ``unavailable_reason``.
@@ -40,9 +43,10 @@ from guard import platform
 
 log = logging.getLogger(__name__)
 
-MACOS_REASON = (
-    "macOS: reading another program's window title needs the Screen Recording or "
-    "Accessibility permission and pyobjc, which ScamGuard does not ship"
+MACOS_REASON = "macOS: the system's window list cannot be read here"
+MACOS_NO_TITLES = (
+    "macOS: window titles need the Screen Recording permission (System Settings, Privacy & "
+    "Security); until it is given, a bank is not recognised in a browser"
 )
 WAYLAND_REASON = "Wayland: no way for one program to read another program's window"
 WAYLAND_LIMITATION = (
@@ -171,6 +175,38 @@ class WindowsReader(_Sleeper):
             return NOTHING
         _hwnd, title, pid = found
         pid = pid or None
+        return Foreground(title=title, pid=pid, process=self._names.name(pid))
+
+
+class MacReader(_Sleeper):
+    """Polls ``_macwindows.foreground_window`` (``api`` is a fake in the Linux tests)."""
+
+    def __init__(self, api: ModuleType | Any | None = None):
+        super().__init__()
+        if api is None:
+            from guard.platform import _macwindows  # noqa: PLC0415 - macOS only
+
+            api = _macwindows
+        self._api: Any = api
+        self._names = ProcessNames()
+        try:
+            allowed = self._api.screen_recording_allowed()
+            self._api.foreground_window()
+        except (OSError, AttributeError) as exc:  # no Quartz (not a Mac, or a broken one)
+            self.unavailable_reason = f"{MACOS_REASON} ({exc})"
+            return
+        if allowed is False:
+            self.limitation = MACOS_NO_TITLES
+
+    def read(self) -> Foreground | None:
+        try:
+            found = self._api.foreground_window()
+        except OSError as exc:  # a window list refused mid-run (a locked session)
+            log.debug("foreground window not readable: %s", exc)
+            return NOTHING
+        if found is None:
+            return NOTHING
+        title, pid = found
         return Foreground(title=title, pid=pid, process=self._names.name(pid))
 
 
@@ -561,7 +597,8 @@ def default_reader(env: Mapping[str, str] | None = None) -> ForegroundReader:
     if os_name == "windows":
         return WindowsReader()
     if os_name == "macos":
-        return UnavailableReader(MACOS_REASON)
+        mac = MacReader()
+        return UnavailableReader(mac.unavailable_reason) if mac.unavailable_reason else mac
     display, wayland = env.get("DISPLAY", ""), env.get("WAYLAND_DISPLAY", "")
     if display:
         reader = X11Reader(display)

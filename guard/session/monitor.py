@@ -25,7 +25,7 @@ import psutil
 from guard.session.decide import LogHit, OsHit, Verdict, decide
 from guard.session.logs import LogTailer
 from guard.session.model import ProcessLook, SessionChange, SessionRules, Signal, ToolProcess
-from guard.session.os_signals import OsSession
+from guard.session.os_signals import PROCESS_BOUND, OsSession
 from guard.session.sockets import ProcessReader
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,9 @@ TICK_ALLOWANCE = 0.1  # seconds: what one tick takes to look and report, at most
 # A session seen by its traffic stays open this long below the threshold while the tool is
 # still connected (only a disconnect ends it sooner).
 TRAFFIC_HOLD = 60.0
+# An OS event may be stamped a little before the process that caused it is seen to start
+# (clock granularity, the event written as the process came up).
+CLOCK_SLACK = 2.0
 
 
 @dataclass(slots=True)
@@ -147,10 +150,19 @@ class SessionMonitor:
         if self.os_sessions is not None:
             for s in _safe(self.os_sessions, "the OS's remote sessions"):
                 rules = self.rules_for(s.tool_id)
-                if rules is not None and rules.os == s.signal:
-                    os_hits.setdefault((s.tool_id, s.owner), []).append(
-                        OsHit(s.signal, s.peer, s.evidence, s.session_id)
-                    )
+                if rules is None or rules.os != s.signal:
+                    continue
+                if s.signal not in PROCESS_BOUND:
+                    hit = OsHit(s.signal, s.peer, s.evidence, s.session_id)
+                    os_hits.setdefault((s.tool_id, s.owner), []).append(hit)
+                    continue
+                # Only for the tool's running processes, and only if it came after the
+                # oldest of them started (an old session's event is not today's).
+                hit = OsHit(s.signal, s.peer, s.evidence, s.session_id, process_bound=True)
+                for key, tools in groups.items():
+                    oldest = min(t.create_time for t in tools)
+                    if key[0] == s.tool_id and (s.at is None or s.at >= oldest - CLOCK_SLACK):
+                        os_hits.setdefault(key, []).append(hit)
         changes: list[SessionChange] = []
         seen: set[Key] = set()
         for key in {*groups, *os_hits}:

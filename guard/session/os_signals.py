@@ -6,12 +6,31 @@ Windows: a Remote Desktop session, from ``WTSEnumerateSessionsW`` and each sessi
 a tool process, so this is how a Remote Desktop session is seen. It answers to the tool whose
 ``[session]`` table has ``os = "rdp"`` (windows-remote-desktop).
 
-Not done yet: Quick Assist's Application-log events (its sockets and traffic are watched).
+Windows Remote Assistance (msra.exe): its own event channel,
+``Microsoft-Windows-RemoteAssistance/Operational``, read with ``EvtQuery``
+(``_winapi.recent_events``). A helper connecting (15), the password accepted (16), the helper
+seeing the screen (22) or sharing control (21) start a session; a disconnect either way
+(18, 19) or the invitation closing (20) ends it. The ids are those of the provider's event
+manifest (``wevtutil gp Microsoft-Windows-RemoteAssistance /ge /gm``). Such an event counts
+only while msra.exe runs and only if it came after that process started (``at``): an old
+session's event must not make today's msra look connected. It answers to ``os =
+"remote-assistance"``.
+
+Quick Assist writes no session event of its own (the only trace in a log is a key use by
+CryptoNG, event 9 of Microsoft-Windows-Crypto-NCrypt, which does not tell a session from an
+idle window): it is seen through its sockets and traffic, from its ``[session]`` table.
+
+None of these calls has run on a real Windows: the decisions are tested on Linux with rows
+shaped like Windows', and the calls run in the Windows lane under Wine, which has no sessions
+or events of these kinds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+import logging
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from guard import platform
@@ -19,6 +38,16 @@ from guard import platform
 RDP_PROTOCOL = 2  # WTSClientProtocolType: a Remote Desktop client
 WTS_ACTIVE, WTS_CONNECTED = 0, 1
 RDP_TOOL_ID = "windows-remote-desktop"
+RA_TOOL_ID = "windows-remote-assistance"
+RA_CHANNEL = "Microsoft-Windows-RemoteAssistance/Operational"
+RA_STARTS = {15: "a helper connected", 16: "the helper's password was accepted",
+             21: "the helper is sharing control", 22: "the helper can see the screen"}  # fmt: skip
+RA_ENDS = {18: "disconnected by the helper", 19: "disconnected here", 20: "invitation closed"}
+# Signals that belong to a running tool process: a hit counts only for that tool's running
+# processes, and only if it came after the oldest of them started.
+PROCESS_BOUND = frozenset({"remote-assistance"})
+
+log = logging.getLogger(__name__)
 
 WtsRow = tuple[int, int, str, int, str]  # (session id, state, user, protocol, client ip)
 
@@ -33,6 +62,7 @@ class OsSession:
     peer: str
     evidence: str
     session_id: int | None = None  # Windows: the WTS session id ("Disconnect now" logs it off)
+    at: float | None = None  # when the OS recorded it (epoch seconds), where it says
 
 
 class WindowsRdpSessions:
@@ -69,6 +99,87 @@ class WindowsRdpSessions:
         return out
 
 
+EventRow = tuple[int, str]  # (event id, the event's XML), newest first
+_SYSTEM_TIME = re.compile(r"SystemTime=['\"](\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d{1,9})?Z?['\"]")
+
+
+def event_time(xml: str) -> float | None:
+    """An event's ``TimeCreated/@SystemTime`` (UTC) as epoch seconds; None if it has none."""
+    found = _SYSTEM_TIME.search(xml)
+    if not found:
+        return None
+    stamp = dt.datetime.fromisoformat(found.group(1)).replace(tzinfo=dt.UTC)
+    fraction = float(found.group(2)) if found.group(2) else 0.0
+    return stamp.timestamp() + fraction
+
+
+class RemoteAssistanceEvents:
+    """Callable: a Remote Assistance session open now, from the newest of its start and end
+    events. ``events`` is the call into Windows (``_winapi.recent_events``); tests pass a fake
+    returning the same rows. A channel that cannot be read is said once, then quietly skipped
+    (the monitor still watches msra.exe's sockets)."""
+
+    def __init__(
+        self,
+        events: Callable[[str, Sequence[int], int], list[EventRow]] | None = None,
+        tool_id: str = RA_TOOL_ID,
+    ):
+        if events is None:
+            from guard.platform import _winapi  # noqa: PLC0415
+
+            events = _winapi.recent_events
+        self.events = events
+        self.tool_id = tool_id
+        self.problem: str | None = None
+
+    def __call__(self) -> list[OsSession]:
+        try:
+            rows = self.events(RA_CHANNEL, [*RA_STARTS, *RA_ENDS], 8)
+        except OSError as exc:
+            if self.problem is None:
+                self.problem = f"Remote Assistance's event log cannot be read ({exc})"
+                log.info("%s", self.problem)
+            return []
+        for event_id, xml in rows:  # newest first: the newest start or end decides
+            if event_id in RA_ENDS:
+                return []
+            if event_id in RA_STARTS:
+                at = event_time(xml)
+                when = dt.datetime.fromtimestamp(at).strftime(" at %H:%M:%S") if at else ""
+                return [
+                    OsSession(
+                        self.tool_id,
+                        "remote-assistance",
+                        None,
+                        "",
+                        f"Windows Remote Assistance logged that {RA_STARTS[event_id]}"
+                        f" (event {event_id}{when})",
+                        None,
+                        at,
+                    )
+                ]
+        return []
+
+
+class AllOsSessions:
+    """Callable: every OS adapter's sessions together; one that fails costs only its own."""
+
+    def __init__(self, *sources: Callable[[], list[OsSession]]):
+        self.sources = sources
+
+    def __call__(self) -> list[OsSession]:
+        out: list[OsSession] = []
+        for source in self.sources:
+            try:
+                out.extend(source())
+            except OSError as exc:
+                log.info("OS sessions not readable: %s", exc)
+        return out
+
+
 def default_os_sessions() -> Callable[[], list[OsSession]] | None:
-    """The OS adapter for this computer: Windows' Remote Desktop sessions; None elsewhere."""
-    return WindowsRdpSessions() if platform.current_os() == "windows" else None
+    """The OS adapters for this computer: Windows' Remote Desktop and Remote Assistance
+    sessions; None elsewhere."""
+    if platform.current_os() != "windows":
+        return None
+    return AllOsSessions(WindowsRdpSessions(), RemoteAssistanceEvents())

@@ -45,6 +45,7 @@ class PeIdentity:
 # (guard/session/os_signals.py), named in a tool's [session] table as ``os``.
 OS_SIGNALS: tuple[str, ...] = (
     "rdp",  # a Remote Desktop session on this Windows computer (WTSEnumerateSessions)
+    "remote-assistance",  # Windows Remote Assistance's own events, while msra.exe runs
 )
 
 
