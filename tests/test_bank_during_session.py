@@ -13,7 +13,7 @@ from guard.engine.incidents import AllowScope
 from guard.engine.quarantine import Quarantine
 from guard.identify.identifier import Identifier
 from guard.identify.process import read_process
-from guard.session.banking import BankingGuard
+from guard.session.banking import BankingGuard, names
 from guard.session.model import SessionChange
 from tests.conftest import Spawner
 from tests.guard_rig import is_stopped
@@ -90,3 +90,36 @@ def test_a_session_that_starts_while_the_bank_is_in_front_freezes_the_tool(setup
     assert wait_for(lambda: is_stopped(tool.pid), message="frozen when the session started")
     (view,) = engine.incidents()
     assert view.banking == "Barclays"
+
+
+def test_the_banks_pages_after_the_log_in_still_count_as_the_bank(setup) -> None:
+    """ "Payments | Barclays" names no banking word, so the data alone would not know it; the
+    same browser showing it right after the bank's log-in page is still the bank."""
+    engine, tool, guard, _clock, _told = setup
+    assert guard.on_focus("Payments | Barclays - Mozilla Firefox", "firefox") is None
+    assert guard.in_front is None  # never recognised here: just a page naming Barclays
+    assert guard.on_focus("Barclays Online Banking - Mozilla Firefox", "firefox") is None
+    assert guard.on_focus("Payments | Barclays - Mozilla Firefox", "firefox") is None
+    assert guard.in_front == "Barclays"  # the log-in led here: still the bank
+    assert guard.on_focus("Payments | Barclays", "chrome") is None
+    assert guard.in_front is None  # another program: not the page that was recognised
+    guard.on_focus("Barclays Online Banking - Mozilla Firefox", "firefox")
+    guard.on_focus("BBC News - Mozilla Firefox", "firefox")
+    assert guard.on_focus("Payments | Barclays - Mozilla Firefox", "firefox") is None
+    assert guard.in_front is None  # a title without the bank's name ended it
+    guard.on_focus("Barclays Online Banking - Mozilla Firefox", "firefox")
+    assert guard.on_focus("Barclaysfan forum - Mozilla Firefox", "firefox") is None
+    assert guard.in_front is None  # the name inside another word is not the bank's
+    guard.on_focus("Barclays Online Banking - Mozilla Firefox", "firefox")
+    guard.on_focus("Payments | Barclays - Mozilla Firefox", "firefox")
+    engine.session_changed(_session(tool.pid, True))  # the caller connects now
+    assert wait_for(lambda: is_stopped(tool.pid), message="frozen on the page after log-in")
+    (view,) = engine.incidents()
+    assert view.banking == "Barclays"
+
+
+def test_a_title_names_a_bank_only_as_a_whole_word() -> None:
+    assert names("Payments | Barclays - Mozilla Firefox", "Barclays")
+    assert names("LLOYDS BANK – Home", "Lloyds Bank")
+    assert not names("Barclaysfan forum", "Barclays")
+    assert not names("Lloyds Banking Group careers", "Lloyds Bank")

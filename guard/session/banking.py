@@ -10,15 +10,22 @@ nothing a person reads in a window is recorded or sent to the service.
 When no session is live but one ended in the last two minutes, the person gets one gentle
 notice with the recovery steps: the caller may have hung up the remote session only to have
 the person log in to the bank "to check the refund" on their own.
+
+After the log-in, a bank's pages are titled "Payments | Barclays" or "Barclays - Home", which
+the banking data's patterns (a bank's name AND a banking word) deliberately do not match. So
+once a bank is recognised, the same program's later titles that still name that bank count as
+the bank too, until a title without its name (or another program) comes to the front.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from guard.banking.titles import normalize_title
 from guard.state.events import EventKind, GuardEvent
 
 RECENT_SECONDS = 120.0  # a bank opened this soon after a session ended gets the notice
@@ -51,6 +58,7 @@ class BankingGuard:
         self._ended: float | None = None  # when the last session ended (self.clock)
         self._told = True  # the notice for that ended session was given (or none is due)
         self.in_front: str | None = None  # the bank whose window is in front now, if any
+        self._recognised: tuple[str, str] | None = None  # (bank, program) last recognised
 
     def on_event(self, event: GuardEvent, _view: Any = None) -> None:
         """An engine listener: remember when a session ended; and a session that starts
@@ -69,7 +77,7 @@ class BankingGuard:
     def on_focus(self, title: str, process: str = "") -> str | None:
         """The window in front changed. Returns what was done, for the caller's log:
         "frozen", "notice", or None (not a bank, or nothing to do)."""
-        bank = self.match(title, process)
+        bank = self._bank(title, process)
         self.in_front = bank
         if bank is None:
             return None
@@ -87,3 +95,22 @@ class BankingGuard:
             self.notice(bank)
             return "notice"
         return None
+
+    def _bank(self, title: str, process: str) -> str | None:
+        """The bank in front: recognised by the banking data, or the one last recognised in
+        this same program while its titles still name it (the pages after the log-in)."""
+        bank = self.match(title, process)
+        if bank is not None:
+            self._recognised = (bank, process)
+            return bank
+        last = self._recognised
+        if last is not None and process and last[1] == process and names(title, last[0]):
+            return last[0]
+        self._recognised = None
+        return None
+
+
+def names(title: str, bank: str) -> bool:
+    """Whether ``title`` names ``bank`` as a whole word ("Barclays", not "Barclaysfan")."""
+    wanted = re.escape(normalize_title(bank))  # a literal: no pattern from data
+    return re.search(rf"(?<!\w){wanted}(?!\w)", normalize_title(title)) is not None
