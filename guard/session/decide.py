@@ -30,7 +30,9 @@ class OsHit:
     peer: str
     evidence: str
     session_id: int | None = None  # the OS's own id for it (Windows: the WTS session id)
-    process_bound: bool = False  # it belongs to the tool's running processes (Remote Assistance)
+    # The tool's processes that hold it (Remote Assistance: msra.exe); () for a Remote Desktop
+    # session, which the RDP server in svchost holds, never a tool process given to the guard.
+    pids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,11 +103,8 @@ def decide(
         )
     if os_hits:
         os_hit = os_hits[0]
-        # A session the OS reports for a running tool (Remote Assistance) is held by that
-        # tool's processes; a Remote Desktop session by none the guard was given (svchost).
-        held = tuple(sorted({look.pid for look in looks})) if os_hit.process_bound else ()
         return Verdict(
-            Signal("os", held, os_hit.peer, os_hit.evidence, os_hit.session_id), connected
+            Signal("os", os_hit.pids, os_hit.peer, os_hit.evidence, os_hit.session_id), connected
         )
     if outbound:
         look, conn = outbound[0]

@@ -158,10 +158,11 @@ class SessionMonitor:
                     continue
                 # Only for the tool's running processes, and only if it came after the
                 # oldest of them started (an old session's event is not today's).
-                hit = OsHit(s.signal, s.peer, s.evidence, s.session_id, process_bound=True)
                 for key, tools in groups.items():
                     oldest = min(t.create_time for t in tools)
                     if key[0] == s.tool_id and (s.at is None or s.at >= oldest - CLOCK_SLACK):
+                        held = tuple(sorted({t.pid for t in tools}))
+                        hit = OsHit(s.signal, s.peer, s.evidence, s.session_id, held)
                         os_hits.setdefault(key, []).append(hit)
         changes: list[SessionChange] = []
         seen: set[Key] = set()
