@@ -1003,6 +1003,8 @@ def recent_events(channel: str, event_ids: Sequence[int], limit: int = 8) -> lis
         _EVT_QUERY_CHANNEL_PATH | _EVT_QUERY_REVERSE_DIRECTION,
     )
     if not query:
+        if _last_error() == 0:  # Wine's EvtQuery is a stub that fails without saying why
+            raise OSError(f"EvtQuery({channel}): refused without a reason (no event log here)")
         raise _error(f"EvtQuery({channel})")
     out: list[tuple[int, str]] = []
     try:
