@@ -77,7 +77,10 @@ class GuardOptions:
 
 class TrustedTools:
     """The permanently trusted tool ids, re-read when the settings file changes, so a change
-    made with ``scamguard trust`` or the settings window applies without a restart.
+    made with ``scamguard trust`` or the settings window applies without a restart, and at
+    once: the file is looked at (one stat, a few microseconds) each time trust is asked,
+    because a person who trusts TeamViewer and starts it the next second must not see it
+    frozen (``min_interval`` can space the looks out where that cost matters).
 
     A change made to the file by hand (perhaps dictated by a caller) applies too, but is
     never silent: at the first read and at every re-read it is journalled once, through
@@ -92,7 +95,7 @@ class TrustedTools:
         record: Callable[[GuardEvent], object],
         *,
         names: Callable[[str], str | None] | None = None,
-        min_interval: float = 1.0,
+        min_interval: float = 0.0,
     ):
         self.report = report
         self.record = record
@@ -100,7 +103,7 @@ class TrustedTools:
         self.min_interval = min_interval
         self._checked = 0.0
         self._read = False
-        self._stamp: tuple[int, int] | None = None
+        self._stamp: tuple[int, int, int] | None = None
         self._ids: frozenset[str] = frozenset()
 
     def __call__(self) -> frozenset[str]:
@@ -110,7 +113,9 @@ class TrustedTools:
             path = settings.settings_path()
             try:
                 st = path.stat()
-                stamp: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
+                # Saves replace the file (a new inode), so two saves within one mtime tick
+                # that leave the same size are still told apart.
+                stamp: tuple[int, int, int] | None = (st.st_mtime_ns, st.st_size, st.st_ino)
             except OSError:
                 stamp = None
             if stamp != self._stamp or not self._read:  # a file deleted by hand counts too

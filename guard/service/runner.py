@@ -143,11 +143,19 @@ class ServiceRunner:
             if tool is None:
                 raise ValueError(f"{tool_id!r} is not a known tool")
             changes.add_trust(tool, f"{note} (by {who})".strip(), report=self._report)
+            self._trust_changed()
             return f"{tool.name} is now trusted"
         name = tool.name if tool is not None else tool_id
         if not changes.remove_trust(tool_id, name=name, report=self._report):
             return f"{name} was not trusted"
+        self._trust_changed()
         return f"{name} is no longer trusted"
+
+    def _trust_changed(self) -> None:
+        """The exec gate answers from the trust list housekeeping last read (up to 1 s old):
+        a tool trusted a moment ago and started at once must not be refused for that."""
+        engine = self.guard.engine
+        engine.trusted_seen = frozenset(engine.trusted())
 
     def _provider(self, profile_id: str, who: str) -> str:
         from guard.providers.active import load_active_profiles  # noqa: PLC0415
