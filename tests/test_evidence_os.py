@@ -66,6 +66,9 @@ def test_without_an_os_the_spelling_seen_decides_else_this_computers() -> None:
     assert spelled_for(spellings, "AnyDesk.exe", None) == ("windows", "AnyDesk.exe")
     assert spelled_for(spellings, "AnyDesk", None) == ("macos", "AnyDesk")
     assert spelled_for(spellings, "anydesk", "windows") == ("windows", "AnyDesk.exe")
-    # Seen as none of them (ANYDESK.EXE): this computer's own spelling.
-    os_here, _ = spelled_for(spellings, "ANYDESK.EXE", None)
+    # A download's copy number and case do not hide which OS's program it is.
+    assert spelled_for(spellings, "AnyDesk (1).exe", None) == ("windows", "AnyDesk.exe")
+    assert spelled_for(spellings, "ANYDESK.EXE", None) == ("windows", "AnyDesk.exe")
+    # Seen as none of them (unwrapped from anydesk.bin): this computer's own spelling.
+    os_here, _ = spelled_for(spellings, "anydesk.bin", None)
     assert os_here == current_os()

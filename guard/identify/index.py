@@ -32,8 +32,9 @@ def spelled_for(spellings: Written, seen: str, os_name: str | None) -> tuple[str
     """(OS, name as the signature writes it) for the evidence sentence, so it is true for
     the OS it speaks of: a running process is worded for the OS it runs on (``os_name``),
     never "runs as 'AnyDesk.exe'" for Linux's ``anydesk``. A file or a bare name (no OS)
-    takes the spelling it was seen in (``AnyDesk.exe`` in a Linux Downloads folder is the
-    Windows program), else this computer's OS's, else the first listed."""
+    takes the spelling it was seen in (``AnyDesk.exe`` or ``AnyDesk (1).exe`` in a Linux
+    Downloads folder is the Windows program), else this computer's OS's, else the first
+    listed."""
     by_os = dict(spellings)
     if os_name is not None and os_name in by_os:
         return os_name, by_os[os_name]
@@ -41,6 +42,10 @@ def spelled_for(spellings: Written, seen: str, os_name: str | None) -> tuple[str
         if written == seen:
             return os_listed, written
     here = current_os()
+    folded = normalize_file_name(seen)  # "AnyDesk (1).exe" is "anydesk.exe": Windows'
+    alike = [(o, w) for o, w in spellings if normalize_file_name(w) == folded]
+    if alike:
+        return next(((o, w) for o, w in alike if o == here), alike[0])
     if here in by_os:
         return here, by_os[here]
     return spellings[0]
