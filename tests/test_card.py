@@ -14,7 +14,7 @@ import pytest
 import segno
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage, QPdfWriter
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from guard.providers.model import Profile, ProfileSet
@@ -102,6 +102,12 @@ def test_the_card_from_talktalk_has_its_numbers_and_the_steps(
     assert "Never use a number the caller gave you." in text
     assert provider.promise is not None and provider.promise.text in text
     assert "Scan with your mobile phone to call 0345 172 0088" in text
+    printed = today_for(profiles)
+    oldest = min(n.verified for n in (*provider.numbers, *generic.numbers))
+    assert (
+        f"Printed from ScamGuard on {printed.day} {printed.strftime('%B %Y')}. Numbers last "
+        f"checked: {oldest.day} {oldest.strftime('%B %Y')}." in text
+    )
     # TalkTalk's numbers are PARTIAL: the card does not call them real, and asks for a check.
     assert "real number" not in text
     assert "Check 0345 172 0088 against your bill before you call." in text
@@ -151,6 +157,14 @@ def test_the_qr_code_on_the_page_dials_the_first_number(
     pdf = card.write_card_pdf(tmp_path / "card.pdf", provider, generic, today_for(profiles))
     wanted = expected_squares("03451720088")
     assert read_squares(render(pdf, tmp_path), len(wanted)) == wanted
+
+
+def test_a_smaller_qr_widget_still_draws_the_same_code(qtbot) -> None:
+    widget = qr.QrCode("0345 172 0088", "03451720088", module_px=4)
+    qtbot.addWidget(widget)
+    wanted = expected_squares("03451720088")
+    assert widget.width() == widget.height() == (len(wanted) + 2 * qr.QUIET_ZONE) * 4
+    assert read_squares(widget.grab().toImage(), len(wanted)) == wanted
 
 
 def test_an_international_number_keeps_its_plus(qapp) -> None:
@@ -212,6 +226,28 @@ def test_print_card_asks_where_then_saves_the_pdf(
     assert seen, "the save dialog never opened"
     assert saved == tmp_path / "by the phone.pdf" and saved.is_file()
     assert "0345 172 0088" in pdf_text(saved)
+
+
+def test_without_a_printer_the_button_saves_the_pdf_and_says_where(
+    qtbot, tmp_path: Path, profiles: ProfileSet
+) -> None:
+    if QPrinterInfo.availablePrinterNames():
+        pytest.skip("this computer has a printer: the button would open the print dialog")
+    provider, generic = chosen(profiles, "talktalk")
+
+    def save(dialog: QWidget) -> None:
+        assert isinstance(dialog, QFileDialog)
+        dialog.selectFile(str(tmp_path / "card.pdf"))
+        dialog.accept()
+
+    seen = when_dialog_opens(QFileDialog, save)
+    said = card.print_or_save(None, provider, generic)
+    assert seen
+    assert said == (
+        f"The card was saved to {tmp_path / 'card.pdf'}. Open it to print it, and keep it by "
+        "your phone."
+    )
+    assert pdf_pages(tmp_path / "card.pdf") == 1
 
 
 def test_print_card_cancelled_saves_nothing(qtbot, tmp_path: Path, profiles: ProfileSet) -> None:

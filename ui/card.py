@@ -14,7 +14,10 @@ The calls the tray's windows make:
   write the PDF; returns the file, or None when the person cancelled or it failed (a message
   box says why);
 - ``print_on_paper(parent, provider, generic)``: Qt's print dialog, then the printer;
-- ``write_card_pdf(path, provider, generic)``: the file itself (tests, a command line).
+- ``print_or_save(parent, provider, generic)``: the button's one call: the print dialog when
+  a printer is installed, else the PDF; returns the line to show under the buttons;
+- ``write_card_pdf(path, provider, generic)``: the file itself (tests, a command line);
+- ``QrCode.from_line(text.provider_numbers[0])``: the first number's QR code on screen.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from PySide6.QtGui import (
 
 # Imported here, not when printing: packaging/pyinstaller/qt_usage.py measures the Qt the
 # tray loads, and the spec keeps exactly that (QtPrintSupport is small: one library).
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from guard import clock
@@ -46,6 +49,8 @@ from guard.providers.model import Profile
 from ui import qr
 from ui.i18n import tr
 from ui.warning.text import Caught, NumberLine, WarningText, build
+
+QrCode = qr.QrCode  # the on-screen QR code, for the windows that show the card's number
 
 MARGIN_MM = 14.0
 RESOLUTION_DPI = 300
@@ -92,6 +97,8 @@ def card_text(provider: Profile, generic: Profile | None, today: dt.date | None 
     today = today or clock.today()
     said: WarningText = build([Caught("", "remote-desktop", True)], provider, generic, today)
     first = next((n for n in said.provider_numbers if n.dial), None)
+    shared = generic.numbers if generic is not None and generic.id != provider.id else ()
+    shown = [n.verified for n in (*provider.numbers, *shared)]
     scan = (
         tr("Scan with your mobile phone to call {number}").format(number=first.number)
         if first
@@ -112,10 +119,15 @@ def card_text(provider: Profile, generic: Profile | None, today: dt.date | None 
         promise=said.promise,
         already_title=said.already_title,
         already_steps=said.already_steps,
-        footer=tr("From ScamGuard, {date}. The numbers come from {provider}'s profile.").format(
-            date=f"{today.day} {today.strftime('%B %Y')}", provider=provider.name
+        footer=tr("Printed from ScamGuard on {date}. Numbers last checked: {checked}.").format(
+            date=_day(today), checked=_day(min(shown, default=provider.reviewed))
         ),
     )
+
+
+def _day(day: dt.date) -> str:
+    """ "6 December 2026": the way the warning writes a date (no leading zero)."""
+    return f"{day.day} {day.strftime('%B %Y')}"
 
 
 class _Page:
@@ -390,6 +402,22 @@ def print_on_paper(
         return False
     paint_card(printer, provider, generic)
     return True
+
+
+def print_or_save(parent: QWidget | None, provider: Profile, generic: Profile | None) -> str:
+    """The one call for a "Print a card" button: the print dialog when this computer has a
+    printer, else the PDF saved where the person chooses. Returns one line for the window
+    to show (what happened), "" when the person cancelled."""
+    if QPrinterInfo.availablePrinterNames():
+        if print_on_paper(parent, provider, generic):
+            return tr("The card was sent to the printer. Keep it by your phone.")
+        return ""
+    saved = print_card(parent, provider, generic)
+    if saved is None:
+        return ""
+    return tr(
+        "The card was saved to {path}. Open it to print it, and keep it by your phone."
+    ).format(path=saved)
 
 
 def _could_not(parent: QWidget | None, message: str) -> None:

@@ -81,13 +81,21 @@ class QrCode(QWidget):
     """The QR code of one number, for the screen. A screen reader hears what it is and the
     number it dials; the number itself is always printed beside it in words too."""
 
-    def __init__(self, number: str, dial: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        number: str,
+        dial: str,
+        parent: QWidget | None = None,
+        module_px: int = SCREEN_MODULE_PX,
+    ) -> None:
+        """``module_px``: one square, in logical pixels (Qt scales them on a high-DPI
+        screen); 4 is the smallest a phone's camera reads well from a screen."""
         super().__init__(parent)
         self.setObjectName("qr-code")
         self.number = number
         self.payload = tel_link(dial)
         self.squares = matrix(self.payload)
-        side = (len(self.squares) + 2 * QUIET_ZONE) * SCREEN_MODULE_PX
+        side = (len(self.squares) + 2 * QUIET_ZONE) * max(4, module_px)
         self.setFixedSize(QSize(side, side))
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         said = tr("QR code: scan with your mobile phone to call {number}").format(number=number)
@@ -101,9 +109,11 @@ class QrCode(QWidget):
         self.setToolTip(said)
 
     @classmethod
-    def from_line(cls, line: NumberLine, parent: QWidget | None = None) -> QrCode:
+    def from_line(
+        cls, line: NumberLine, parent: QWidget | None = None, module_px: int = SCREEN_MODULE_PX
+    ) -> QrCode:
         """From a line of the warning's text (``WarningText.provider_numbers[0]``)."""
-        return cls(line.number, line.dial, parent)
+        return cls(line.number, line.dial, parent, module_px)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
