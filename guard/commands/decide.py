@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from guard.commands.pause import add_script_flag, journal_skipped, think_first
-from guard.engine.incidents import AllowScope
+from guard.engine.incidents import LONGEST_ALLOW_HOURS, AllowScope, ScopeTooLong
 from guard.engine.requests import submit, wait_answer
 from guard.errors import EXIT_OK, UsageError
 from guard.instance import is_running
@@ -48,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--for",
         dest="duration",
         metavar="TIME",
-        help="allow for this long, e.g. 30m or 1h (default: until it closes)",
+        help="allow for this long, e.g. 30m or 1h, at most 24h (default: until it closes)",
     )
     allow.add_argument("--json", action="store_true", help="machine-readable answer")
     add_script_flag(allow)
@@ -60,8 +60,15 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "allow":
         try:
             scope = AllowScope.parse(args.duration or "until-closed")
+        except ScopeTooLong as exc:
+            raise UsageError(f"--for {exc}") from None
         except ValueError as exc:
-            raise UsageError(str(exc)) from None
+            if not args.duration:
+                raise UsageError(str(exc)) from None
+            raise UsageError(
+                f"--for {args.duration!r} is not a time: use one such as 30m or 1h (at most "
+                f"{LONGEST_ALLOW_HOURS}h), or leave --for out to allow it until it closes"
+            ) from None
         scope_text = args.duration or "until-closed"
     else:
         scope_text = None

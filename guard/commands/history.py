@@ -76,6 +76,8 @@ def _print_human(result: dict[str, Any]) -> None:
         )
         for event in inc["events"]:
             print(f"    {_local(event['time'])[11:]}  {event['message']}")
+        if inc.get("gone"):  # ended with no event: found gone after its guard run ended
+            print("    (closed after the guard stopped: nothing of it runs now)")
     if result["other"]:
         print("Guard notices:")
         for event in result["other"][-20:]:

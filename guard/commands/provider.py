@@ -23,7 +23,10 @@ from guard.state import changes, machine_config, settings
 STALE_LINE = "STALE: checked more than 12 months ago, re-check on the live page before shipping"
 STATUS_NOTES = {
     "verified": "seen on the organisation's own site, or a government or police site",
-    "partial": "the organisation's own text, seen only in a copy or on an old or undated page",
+    # What the warning does with it (ui/warning/text.py), so staff know why it reads so.
+    "partial": "the organisation's own text, seen only in a copy or on an old or undated "
+    "page; the warning does not call it real, and asks the person to check it against "
+    "their bill",
 }
 
 

@@ -94,6 +94,16 @@ class SwitchMember:
         }
 
 
+# The longest a person's "I started this myself" can last (guard/engine/allowing.py
+# enforces it again when an allowance is restored).
+LONGEST_ALLOW_HOURS = 24
+LONGEST_ALLOW_SECONDS = LONGEST_ALLOW_HOURS * 3600
+
+
+class ScopeTooLong(ValueError):
+    """An allowance asked for longer than the limit: refused, saying what the limit is."""
+
+
 @dataclass(frozen=True, slots=True)
 class AllowScope:
     """How long a person's "I started this myself" lasts. Never permanent: permanent trust
@@ -104,14 +114,20 @@ class AllowScope:
 
     @classmethod
     def parse(cls, text: str) -> AllowScope:
-        """``until-closed``, or a duration such as ``1h``, ``30m``, ``90s`` (at most 24 h)."""
+        """``until-closed``, or a duration such as ``1h``, ``30m``, ``90s`` (at most 24 h;
+        ``1d`` is the same). A longer one is refused with the limit in the message."""
         text = text.strip().casefold()
         if text in ("until-closed", "until-it-closes"):
             return cls("until-closed")
-        units = {"s": 1, "m": 60, "h": 3600}
+        units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
         if len(text) >= 2 and text[-1] in units and text[:-1].isdigit():
             seconds = int(text[:-1]) * units[text[-1]]
-            if 0 < seconds <= 24 * 3600:
+            if seconds > LONGEST_ALLOW_SECONDS:  # the one limit, named: never "not a scope"
+                raise ScopeTooLong(
+                    f"{text!r} is longer than the {LONGEST_ALLOW_HOURS}-hour limit: allow it "
+                    f"for {LONGEST_ALLOW_HOURS}h at most, or until it closes"
+                )
+            if seconds > 0:
                 return cls("for", float(seconds))
         raise ValueError(f"{text!r} is not a scope: use until-closed, or a time such as 1h or 30m")
 

@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from guard.identify.evidence import Evidence
 from guard.identify.server_names import is_generic
+from guard.platform import current_os
 from guard.sigdb.globs import PREFIX_LEN, Glob
 from guard.sigdb.model import PeIdentity, SignatureSet, ToolSignature
 from guard.sigdb.names import (
@@ -22,6 +23,33 @@ from guard.sigdb.names import (
 )
 from guard.sigdb.protected import FAMILY_STARTS, LITERALS, category_of
 
+# How a tool's program is written on each OS: ((os, name), ...), in the signature's order.
+Written = tuple[tuple[str, str], ...]
+OS_LABELS = {"windows": "Windows", "macos": "macOS", "linux": "Linux"}
+
+
+def spelled_for(spellings: Written, seen: str, os_name: str | None) -> tuple[str, str]:
+    """(OS, name as the signature writes it) for the evidence sentence, so it is true for
+    the OS it speaks of: a running process is worded for the OS it runs on (``os_name``),
+    never "runs as 'AnyDesk.exe'" for Linux's ``anydesk``. A file or a bare name (no OS)
+    takes the spelling it was seen in (``AnyDesk.exe`` or ``AnyDesk (1).exe`` in a Linux
+    Downloads folder is the Windows program), else this computer's OS's, else the first
+    listed."""
+    by_os = dict(spellings)
+    if os_name is not None and os_name in by_os:
+        return os_name, by_os[os_name]
+    for os_listed, written in spellings:
+        if written == seen:
+            return os_listed, written
+    here = current_os()
+    folded = normalize_file_name(seen)  # "AnyDesk (1).exe" is "anydesk.exe": Windows'
+    alike = [(o, w) for o, w in spellings if normalize_file_name(w) == folded]
+    if alike:
+        return next(((o, w) for o, w in alike if o == here), alike[0])
+    if here in by_os:
+        return here, by_os[here]
+    return spellings[0]
+
 
 class SignatureIndex:
     """Lookup tables built from a validated SignatureSet. Immutable once built: a new database
@@ -30,8 +58,8 @@ class SignatureIndex:
     def __init__(self, signatures: SignatureSet):
         self.signatures = signatures
         self.tools: dict[str, ToolSignature] = signatures.by_id()
-        # name key -> [(tool, name as written, OSes the tool lists it for)]
-        names: dict[str, list[tuple[ToolSignature, str, frozenset[str]]]] = defaultdict(list)
+        # name key -> [(tool, the name as written for each OS that lists it, those OSes)]
+        names: dict[str, list[tuple[ToolSignature, Written, frozenset[str]]]] = defaultdict(list)
         buckets: dict[str, list[tuple[Glob, ToolSignature]]] = defaultdict(list)
         self.pe: list[tuple[PeIdentity, ToolSignature]] = []
         self.bundle_ids: dict[str, ToolSignature] = {}
@@ -47,10 +75,18 @@ class SignatureIndex:
                     entries = names[name_key(name)]
                     for i, (t, written, oses) in enumerate(entries):
                         if t is tool:  # AnyDesk.exe and anydesk: one entry, both OSes
-                            entries[i] = (t, written, oses | {os_name})
+                            spelled = (
+                                written
+                                if os_name in dict(written)
+                                else (
+                                    *written,
+                                    (os_name, name),
+                                )
+                            )
+                            entries[i] = (t, spelled, oses | {os_name})
                             break
                     else:
-                        entries.append((tool, name, frozenset({os_name})))
+                        entries.append((tool, ((os_name, name),), frozenset({os_name})))
             for glob in tool.installers:
                 buckets[glob.prefix[:PREFIX_LEN]].append((glob, tool))
             self.pe += [(identity, tool) for identity in tool.pe]
@@ -143,9 +179,10 @@ class SignatureIndex:
         how = f" (here as {name!r})" if unwrapped is not None else ""
         if not name.isascii() and fold_lookalikes(name) != name:
             how += ", written with look-alike or hidden characters"
-        for tool, written, oses in hits:
+        for tool, spellings, oses in hits:
             if os_name is not None and os_name not in oses:
                 continue
+            seen_on, written = spelled_for(spellings, name, os_name)
             if generic:
                 found.append(
                     Evidence(
@@ -157,8 +194,11 @@ class SignatureIndex:
                     )
                 )
             else:
+                where = OS_LABELS.get(seen_on, seen_on)
                 found.append(
-                    Evidence("name", name, f"{tool.name} runs as {written!r}{how}", tool.id)
+                    Evidence(
+                        "name", name, f"{tool.name} runs as {written!r} on {where}{how}", tool.id
+                    )
                 )
         return found
 

@@ -1,6 +1,6 @@
 """What to do now: the recovery steps, with numbers only from installed provider profiles.
 
-The order follows the official advice gathered in ScamGuard's contact research (§4):
+The order follows the official fraud advice of banks and the police:
 the bank first, from another phone; then passwords from another device, starting with email;
 then a report to the police's fraud service with the incident reference; then the provider.
 No number is ever written here: each comes from a validated profile (the country's generic

@@ -29,6 +29,10 @@ class NumberLine:
     number: str
     note: str  # who it is for, hours, cost
     stale: bool
+    dial: str = ""  # the digits a phone dials (``ContactNumber.digits``): the card's QR code
+    # The profile marks it PARTIAL: seen only in a second-hand copy of the provider's own
+    # material, so the warning never calls it "real" and asks for a check against the bill.
+    partial: bool = False
 
 
 @dataclass(frozen=True)
@@ -173,18 +177,37 @@ def _line(number: ContactNumber, today: dt.date, short: bool = False) -> NumberL
     """``short``: for a one-line entry, only the hours (who it is for is in the label)."""
     parts = (number.hours,) if short else (number.audience, number.hours, number.cost)
     note = " · ".join(part for part in parts if part)
-    return NumberLine(number.label, number.number, note, number.is_stale(today))
+    return NumberLine(
+        number.label,
+        number.number,
+        note,
+        number.is_stale(today),
+        dial=number.digits,
+        partial=number.status == "partial",
+    )
 
 
-def _checked(numbers: Sequence[ContactNumber], today: dt.date) -> str:
+def _checked(
+    numbers: Sequence[ContactNumber], today: dt.date, first: ContactNumber | None = None
+) -> str:
     """The line under the numbers: a second source the person already has, and a plain
-    warning when a number has not been checked for over a year."""
-    also = tr("You can also use the number on your bill, or on the back of your bank card.")
+    warning when a number has not been checked for over a year. ``first``, the number the
+    warning leads with, marked PARTIAL: the person is asked to compare it with the bill."""
+    if first is not None and first.status == "partial":
+        also = tr(
+            "Check {number} against your bill before you call. You can also use the number "
+            "on your bill, or on the back of your bank card."
+        ).format(number=first.number)
+    else:
+        also = tr("You can also use the number on your bill, or on the back of your bank card.")
     stale = [n for n in numbers if n.is_stale(today)]
     if not stale:
         return also
     oldest = min(n.verified for n in stale)
     when = f"{oldest.day} {oldest.strftime('%B %Y')}"
+    if first is not None and first.status == "partial":
+        old = tr("Some of these numbers were last checked on {date}, more than a year ago.")
+        return f"{also} {old.format(date=when)}"
     return tr(
         "Some of these numbers were last checked on {date}, more than a year ago. If one "
         "does not work, use the number on your bill, or on the back of your bank card."
@@ -335,12 +358,20 @@ def _build(
     if banking and bank_lines:  # the money is what is at risk now: the bank's line leads
         own = bank_lines
         call_title = tr("Call your bank's fraud team")
+    elif own and own[0].status == "partial":
+        # Seen only in a copy of the provider's own material: never called "real" (the
+        # line under the numbers asks for a check against the bill).
+        call_title = tr("Call {provider}").format(provider=provider.name)
     elif own:
         call_title = tr("Call {provider} on its real number").format(provider=provider.name)
     else:  # no provider chosen: the bank line is the number that matters most
-        own = [n for n in everything if n.role == "bank"] or [
-            n for n in everything if n.role == "other"
-        ]
+        # A country whose only line is for reporting fraud (Canada) leads with that one:
+        # "Call a fraud helpline" is never left without a number under it.
+        own = (
+            [n for n in everything if n.role == "bank"]
+            or [n for n in everything if n.role == "other"]
+            or [n for n in everything if n.role == "report"]
+        )
         call_title = (
             tr("Call your bank's fraud team")
             if own and own[0].role == "bank"
@@ -407,7 +438,9 @@ def _build(
             tr("Do not log in to anything on this computer until it has been checked."),
             tr("Change your passwords from another device, starting with email."),
         ),
-        checked=_checked([*own, *others], today),
+        checked=_checked(
+            [*own, *others], today, own[0] if own and own[0].role == "provider" else None
+        ),
         tools=tools,
         remove=remove,
         remove_explains=explains,
