@@ -542,14 +542,25 @@ def test_closing_the_warning_silences_it_and_a_new_tool_later_is_heard(
     wait_for(lambda: not _alive(pid), message="the voice silenced")
 
     rig.program("espeak-ng")
+    # The same tool started again by the caller (the engine reopens its incident): heard.
+    [(_pid, _args, first_words)] = rig.runs("espeak-ng")
+    again = sample_incident(next(t for t in shipped.tools if t.id == "anydesk"), "linux")
+    controller.engine.views[again.id] = again
+    controller.on_event(_event(again), again)
+    assert controller.voice.speaker.wait(10)
+    assert [stdin for _p, _a, stdin in rig.runs("espeak-ng")] == [first_words, first_words]
+    controller.engine.views.clear()
+    controller.window.dismiss()
+    qtbot.waitUntil(lambda: controller.window is None)
+
     teamviewer = next(t for t in shipped.tools if t.id == "teamviewer")
     later = dataclasses.replace(sample_incident(teamviewer, "linux"), id="later")
     controller.engine.views[later.id] = later
     controller.on_event(_event(later), later)
     assert controller.window is not None
     assert controller.voice.speaker.wait(10)
-    assert len(rig.runs("espeak-ng")) == 2
-    assert "TeamViewer" not in rig.runs("espeak-ng")[1][2]  # the headline and number only
+    assert len(rig.runs("espeak-ng")) == 3
+    assert "TeamViewer" not in rig.runs("espeak-ng")[2][2]  # the headline and number only
 
 
 @POSIX_ONLY

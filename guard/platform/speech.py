@@ -36,7 +36,7 @@ from pathlib import Path
 from guard.platform import alert_sound
 
 # Longer than any warning takes to read; a program still going then is stuck, and ended.
-SPEECH_TIMEOUT = 60.0
+SPEECH_TIMEOUT = 30.0
 QUERY_TIMEOUT = 5.0
 # A little slower than each system's default: the listeners are often older, and the
 # number is what they must catch.

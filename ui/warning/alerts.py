@@ -71,9 +71,10 @@ class AlertController(QObject):
     every path asks ``_current`` (which checks the C++ object still exists), and a warning
     destroyed while a tool still waits is built again at once.
 
-    A warning is read aloud (``voice``) once, when it first opens for tools not yet
-    announced: not when it is refreshed, and not when one destroyed from outside is built
-    again for the same tools. Closing the warning or shutting down silences it.
+    A warning is read aloud (``voice``) once, when it first opens: not when it is refreshed
+    or brought forward, and not when one destroyed from outside is built again for the same
+    tools. Closing the warning or shutting down silences it; the next warning after a close
+    is heard again (the same tool started again by the caller included).
     """
 
     warning_shown = Signal(object)  # the WarningWindow, once it is on screen
@@ -344,6 +345,7 @@ class AlertController(QObject):
 
     def _closed(self) -> None:
         self._silence()
+        self._announced.clear()  # closed by a choice: the next warning is heard, whatever it is
         self._release_covers()
         self.window = None
         self.warning_closed.emit()
