@@ -22,7 +22,7 @@ from pathlib import Path
 import psutil
 import pytest
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QTranslator
 
 from guard.engine.incidents import DecisionError, IncidentView
 from guard.platform import alert_sound
@@ -35,7 +35,13 @@ from ui.i18n import install_translator
 from ui.warning import text as warning_text
 from ui.warning.alerts import AlertController
 from ui.warning.preview import sample_incident
-from ui.warning.speech import WarningVoice, speech_language, spoken_number, words
+from ui.warning.speech import (
+    AfterFirstPaint,
+    WarningVoice,
+    speech_language,
+    spoken_number,
+    words,
+)
 from ui.warning.text import Caught
 
 ANYDESK = [Caught("AnyDesk", "remote-desktop", True)]
@@ -496,17 +502,40 @@ def _event(view: IncidentView) -> GuardEvent:
     return GuardEvent(EventKind.DETECTED, "detected", incident=view.id)
 
 
-@POSIX_ONLY
-def test_the_warning_is_read_aloud_once_when_it_first_opens(qtbot, controller, rig, profiles):
-    assert controller.show_pending()
-    window = controller.window
-    qtbot.waitExposed(window)
+def _read_aloud(qtbot, controller, action) -> str:
+    """Do ``action`` and wait for the warning to be read aloud (its words; "" when off)."""
+    with qtbot.waitSignal(controller.read_aloud, timeout=10_000) as said:
+        action()
     assert controller.voice.speaker.wait(10)
+    return said.args[0]
+
+
+class Painted(QObject):
+    def __init__(self, log: list[str]):
+        super().__init__()
+        self.log = log
+
+    def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and "painted" not in self.log:
+            self.log.append("painted")
+        return False
+
+
+@POSIX_ONLY
+def test_the_warning_is_read_aloud_once_after_it_is_first_painted(qtbot, controller, rig, profiles):
+    log: list[str] = []
+    painted = Painted(log)
+    controller.warning_shown.connect(lambda window: window.installEventFilter(painted))
+    controller.read_aloud.connect(lambda _words: log.append("read aloud"))
+    said = _read_aloud(qtbot, controller, controller.show_pending)
+    assert log == ["painted", "read aloud"]  # the warning is on screen first
+    window = controller.window
     [(_pid, _args, stdin)] = rig.runs("espeak-ng")
     talktalk = profiles.get("talktalk")
-    assert stdin == words(window.text(), talktalk)
+    assert stdin == said == words(window.text(), talktalk)
     assert _digits(stdin) == _digits(talktalk.numbers_for("provider")[0].number)
     assert controller.beeps == [1]  # no platform sound here: Qt's beep stands in
+    qtbot.waitUntil(lambda: not window.findChildren(AfterFirstPaint))  # nothing more to come
 
     # Refreshed by the engine, brought forward by the tray, another tool joining: not again.
     [view] = controller.engine.incidents()
@@ -516,6 +545,7 @@ def test_the_warning_is_read_aloud_once_when_it_first_opens(qtbot, controller, r
     controller.engine.views[second.id] = second
     controller.on_event(_event(second), second)
     assert set(controller.window.pending_ids) == {view.id, second.id}
+    assert not window.findChildren(AfterFirstPaint)
     # Destroyed from outside and built again for the same tools: heard already.
     window.deleteLater()
     qtbot.waitUntil(
@@ -525,17 +555,18 @@ def test_the_warning_is_read_aloud_once_when_it_first_opens(qtbot, controller, r
             and controller.window is not window
         )
     )
-    assert controller.voice.speaker.wait(10)
-    assert len(rig.runs("espeak-ng")) == 1
+    assert not controller.window.findChildren(AfterFirstPaint)  # nothing waits to be said
+    assert len(rig.runs("espeak-ng")) == 1 and log.count("read aloud") == 1
 
 
 @POSIX_ONLY
-def test_closing_the_warning_silences_it_and_a_new_tool_later_is_heard(
+def test_closing_the_warning_silences_it_and_the_next_warning_is_heard(
     qtbot, controller, rig, shipped
 ):
     rig.program("espeak-ng", "exec sleep 30")
     controller.show_pending()
-    [(pid, _a, _i)] = wait_for(lambda: rig.runs("espeak-ng"), message="the voice")
+    qtbot.waitUntil(lambda: bool(rig.runs("espeak-ng")))  # the voice has started
+    [(pid, _a, first_words)] = rig.runs("espeak-ng")
     controller.engine.views.clear()
     controller.window.dismiss()
     qtbot.waitUntil(lambda: controller.window is None)
@@ -543,11 +574,9 @@ def test_closing_the_warning_silences_it_and_a_new_tool_later_is_heard(
 
     rig.program("espeak-ng")
     # The same tool started again by the caller (the engine reopens its incident): heard.
-    [(_pid, _args, first_words)] = rig.runs("espeak-ng")
     again = sample_incident(next(t for t in shipped.tools if t.id == "anydesk"), "linux")
     controller.engine.views[again.id] = again
-    controller.on_event(_event(again), again)
-    assert controller.voice.speaker.wait(10)
+    _read_aloud(qtbot, controller, lambda: controller.on_event(_event(again), again))
     assert [stdin for _p, _a, stdin in rig.runs("espeak-ng")] == [first_words, first_words]
     controller.engine.views.clear()
     controller.window.dismiss()
@@ -556,28 +585,34 @@ def test_closing_the_warning_silences_it_and_a_new_tool_later_is_heard(
     teamviewer = next(t for t in shipped.tools if t.id == "teamviewer")
     later = dataclasses.replace(sample_incident(teamviewer, "linux"), id="later")
     controller.engine.views[later.id] = later
-    controller.on_event(_event(later), later)
-    assert controller.window is not None
-    assert controller.voice.speaker.wait(10)
-    assert len(rig.runs("espeak-ng")) == 3
-    assert "TeamViewer" not in rig.runs("espeak-ng")[2][2]  # the headline and number only
+    said = _read_aloud(qtbot, controller, lambda: controller.on_event(_event(later), later))
+    assert len(rig.runs("espeak-ng")) == 3 and rig.runs("espeak-ng")[2][2] == said
+    assert "TeamViewer" not in said  # the headline and the number only
 
 
 @POSIX_ONLY
 def test_with_speaking_turned_off_nothing_is_heard_not_even_the_beep(qtbot, controller, rig):
     changes.set_speak(False, report=lambda _line: None)
-    assert controller.show_pending()
-    qtbot.waitExposed(controller.window)
-    assert controller.voice.speaker.wait(10)
+    assert _read_aloud(qtbot, controller, controller.show_pending) == ""
     assert rig.runs("espeak-ng") == [] and controller.beeps == []
+    assert controller.window.isVisible()
 
 
 @POSIX_ONLY
 def test_no_voice_leaves_the_warning_up_and_says_so_once_in_the_journal(qtbot, controller, rig):
     (rig.bin / "espeak-ng").unlink()
-    assert controller.show_pending()
-    qtbot.waitExposed(controller.window)
-    assert controller.voice.speaker.wait(10)
+    assert _read_aloud(qtbot, controller, controller.show_pending)
     assert controller.window.isVisible() and controller.fallback is None
     [line] = controller.engine.problems
     assert "could not be read aloud" in line
+
+
+@POSIX_ONLY
+def test_a_warning_closed_before_its_first_paint_is_not_read_aloud(qtbot, controller, rig):
+    assert controller.show_pending()
+    window = controller.window
+    controller.engine.views.clear()
+    window.dismiss()  # before the event loop ran: never painted
+    qtbot.waitUntil(lambda: not shiboken6.isValid(window))
+    assert controller.voice.speaker.wait(10)
+    assert rig.runs("espeak-ng") == []

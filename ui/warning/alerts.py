@@ -25,7 +25,7 @@ from guard.providers.model import Profile
 from guard.state.events import GuardEvent
 from ui import style
 from ui.warning.parts import WINDOW_FLAGS, CoverWindow
-from ui.warning.speech import WarningVoice
+from ui.warning.speech import AfterFirstPaint, WarningVoice
 from ui.warning.text import WarningText
 from ui.warning.window import DEFAULT_ALLOW_WAIT, WarningWindow
 
@@ -80,6 +80,9 @@ class AlertController(QObject):
     warning_shown = Signal(object)  # the WarningWindow, once it is on screen
     warning_closed = Signal()
     decision_failed = Signal(str)
+    # The words a warning was read aloud with, once its first paint is done ("" when the
+    # person turned reading aloud off).
+    read_aloud = Signal(str)
 
     def __init__(
         self,
@@ -256,15 +259,23 @@ class AlertController(QObject):
         self._announce(window, provider, list(views))
 
     def _announce(self, window: WarningWindow, provider: Profile, ids: list[str]) -> None:
-        """Read the warning aloud if it is about a tool not announced before. After the
-        window is up, and never able to take it down: a failure here is one journal line."""
+        """Read the warning aloud, if it is about a tool not announced before, once it is
+        painted. Never able to take the warning down: a failure is one journal line."""
         if set(ids) <= self._announced:
             return  # built again for the same tools: it was heard the first time
         self._announced.update(ids)
-        try:
-            self.voice.announce(window.text(), provider)
-        except Exception as exc:
-            self.engine.problem(f"the warning could not be read aloud ({exc!r})")
+
+        def speak() -> None:
+            if self._shut or self._current() is not window:
+                return  # closed, or replaced, before its first paint
+            try:
+                said = self.voice.announce(window.text(), provider)
+            except Exception as exc:
+                self.engine.problem(f"the warning could not be read aloud ({exc!r})")
+                return
+            self.read_aloud.emit(said)
+
+        AfterFirstPaint(window, speak)
 
     def _silence(self) -> None:
         try:

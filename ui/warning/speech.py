@@ -19,8 +19,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTranslator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QWidget
 
 from guard.platform import alert_sound
 from guard.platform.speech import Speaker
@@ -30,6 +30,8 @@ from ui.i18n import tr
 from ui.warning.text import NumberLine, WarningText
 
 LONGEST_GROUP = 4  # digits read in one breath; a longer run is split in threes
+# A window that is never painted (hidden at once, say) is still read aloud after this long.
+UNPAINTED_MS = 500
 
 
 def spoken_number(number: str) -> str:
@@ -141,3 +143,32 @@ class WarningVoice:
 
     def stop(self) -> None:
         self.speaker.stop()
+
+
+class AfterFirstPaint(QObject):
+    """Runs ``then`` once, just after ``window`` is first painted (or UNPAINTED_MS after it
+    was shown, if it never is), so reading the warning aloud never comes before the warning
+    itself is on screen, nor takes a moment from its first paint. A child of the window: a
+    window gone before that takes it along, and nothing runs."""
+
+    def __init__(self, window: QWidget, then: Callable[[], object]):
+        super().__init__(window)
+        self._then = then
+        self._done = False
+        window.installEventFilter(self)
+        QTimer.singleShot(UNPAINTED_MS, self, self._run)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._done:
+            QTimer.singleShot(0, self, self._run)  # after the paint has reached the screen
+        return False
+
+    def _run(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        parent = self.parent()
+        if parent is not None:
+            parent.removeEventFilter(self)
+        self.deleteLater()
+        self._then()
