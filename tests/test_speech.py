@@ -168,7 +168,9 @@ def test_a_translation_changes_the_words_and_the_voice_follows_its_language(
 def test_windows_reads_the_words_from_standard_input_never_the_command_line():
     powershell = r"C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe"
     said = "Raccrochez. Appelez TalkTalk au 0 3 4 5; $(Remove-Item C:\\) `whoami`"
-    [step] = platform_speech.plan(said, "fr_CA", system="win32", which=lambda _n: powershell)
+    [step] = platform_speech.plan(
+        said, "fr_CA", system="win32", which=lambda _n: powershell, exists=lambda _p: False
+    )
     assert step.argv[:4] == (powershell, "-NoProfile", "-NonInteractive", "-EncodedCommand")
     assert base64.b64decode(step.argv[4]).decode("utf-16-le") == SAPI_SCRIPT
     assert not any("Raccrochez" in part or "TalkTalk" in part for part in step.argv)
@@ -176,7 +178,10 @@ def test_windows_reads_the_words_from_standard_input_never_the_command_line():
     assert step.hidden
     # Windows PowerShell (System.Speech), culture then words, UTF-8: the script's contract.
     assert "System.Speech" in SAPI_SCRIPT and "UTF8" in SAPI_SCRIPT
-    assert platform_speech.plan(said, "fr", system="win32", which=lambda _n: None) == []
+    nothing = platform_speech.plan(
+        said, "fr", system="win32", which=lambda _n: None, exists=lambda _p: False
+    )
+    assert nothing == []
 
 
 LISTING = """\
@@ -394,7 +399,7 @@ def test_a_voice_that_hangs_is_ended_and_told(rig):
     lines: list[str] = []
     speaker = Speaker(
         lines.append,
-        plan=lambda said, lang: platform_speech.plan(said, lang, "linux", rig.which),
+        plan=lambda said, lang: platform_speech.plan(said, lang, system="linux", which=rig.which),
         sound=lambda: None,
         timeout=0.5,
     )
@@ -431,7 +436,7 @@ def test_real_espeak_ng_says_the_warning_in_its_language(tmp_path, profiles, lan
     assert len(data) > 16_000  # seconds of speech, not an empty file
 
     speaker = Speaker(
-        plan=lambda s, lang: platform_speech.plan(s, lang, "linux", _real_espeak),
+        plan=lambda s, lang: platform_speech.plan(s, lang, system="linux", which=_real_espeak),
         sound=lambda: None,
     )
     speaker.speak(said, language)
@@ -446,7 +451,7 @@ def test_a_voice_espeak_ng_does_not_have_falls_back_to_its_default(tmp_path):
     lines: list[str] = []
     speaker = Speaker(
         lines.append,
-        plan=lambda s, lang: platform_speech.plan(s, lang, "linux", _real_espeak),
+        plan=lambda s, lang: platform_speech.plan(s, lang, system="linux", which=_real_espeak),
         sound=lambda: None,
     )
     speaker.speak("Hang up.", "zz")

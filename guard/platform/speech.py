@@ -133,10 +133,14 @@ def macos_voice(listing: str, language: str) -> str | None:
     return same_language
 
 
-def _windows_powershell(which: Callable[[str], str | None]) -> str | None:
+def _windows_powershell(
+    which: Callable[[str], str | None], exists: Callable[[Path], bool]
+) -> str | None:
+    """Windows' own PowerShell 5.1 by its full path (a ``powershell.exe`` planted earlier on
+    PATH is not taken), else whatever PATH has."""
     root = os.environ.get("SYSTEMROOT") or os.environ.get("WINDIR") or r"C:\Windows"
     built_in = Path(root) / "System32" / "WindowsPowerShell" / "v1.0" / "powershell.exe"
-    if built_in.is_file():
+    if exists(built_in):
         return str(built_in)
     return which("powershell")
 
@@ -144,9 +148,11 @@ def _windows_powershell(which: Callable[[str], str | None]) -> str | None:
 def plan(
     words: str,
     language: str = "en",
+    *,
     system: str = sys.platform,
     which: Callable[[str], str | None] = shutil.which,
     query: Query = _query,
+    exists: Callable[[Path], bool] = Path.is_file,
 ) -> list[Step]:
     """The ways to say ``words`` here, best first: the first that exits 0 has said them.
 
@@ -159,7 +165,7 @@ def plan(
     text = words.encode("utf-8")
     steps: list[Step] = []
     if system == "win32":
-        powershell = _windows_powershell(which)
+        powershell = _windows_powershell(which, exists)
         if powershell:
             script = base64.b64encode(SAPI_SCRIPT.encode("utf-16-le")).decode("ascii")
             argv = (powershell, "-NoProfile", "-NonInteractive", "-EncodedCommand", script)
