@@ -25,6 +25,7 @@ from guard.providers.model import Profile
 from guard.state.events import GuardEvent
 from ui import style
 from ui.warning.parts import WINDOW_FLAGS, CoverWindow
+from ui.warning.speech import AfterFirstPaint, WarningVoice
 from ui.warning.text import WarningText
 from ui.warning.window import DEFAULT_ALLOW_WAIT, WarningWindow
 
@@ -69,11 +70,19 @@ class AlertController(QObject):
     or destroying it, a crash in Qt. A dead window is never taken for a warning on screen:
     every path asks ``_current`` (which checks the C++ object still exists), and a warning
     destroyed while a tool still waits is built again at once.
+
+    A warning is read aloud (``voice``) once, when it first opens: not when it is refreshed
+    or brought forward, and not when one destroyed from outside is built again for the same
+    tools. Closing the warning or shutting down silences it; the next warning after a close
+    is heard again (the same tool started again by the caller included).
     """
 
     warning_shown = Signal(object)  # the WarningWindow, once it is on screen
     warning_closed = Signal()
     decision_failed = Signal(str)
+    # The words a warning was read aloud with, once its first paint is done ("" when the
+    # person turned reading aloud off).
+    read_aloud = Signal(str)
 
     def __init__(
         self,
@@ -82,9 +91,14 @@ class AlertController(QObject):
         allow_wait: int = DEFAULT_ALLOW_WAIT,
         today: Callable[[], dt.date] = dt.date.today,
         journal_file: Path | None = None,
+        *,
+        voice: WarningVoice | None = None,
     ):
         super().__init__()
         self.engine = engine
+        # Speech problems (no voice installed) go to the journal, once each.
+        self.voice = voice or WarningVoice(engine.problem)
+        self._announced: set[str] = set()  # incidents whose warning was read aloud
         # Where the incidents are recorded (the service's journal when it runs): the
         # recovery pack is made from it.
         self.journal_file = journal_file
@@ -164,6 +178,7 @@ class AlertController(QObject):
         """The app is stopping: close the warning without opening another (tools stay as
         they are) and take no more events."""
         self._shut = True
+        self._silence()
         window, fallback = self._current(), self._fallback()
         self.window = self.fallback = None
         if window is not None:
@@ -182,6 +197,10 @@ class AlertController(QObject):
         if window is None:
             self._guarded(lambda: self._open(view))
             return
+
+        # A tool joining a warning already up was announced with it: the warning is not
+        # read aloud again if it is built again for both.
+        self._announced.add(view.id)
 
         def refresh() -> None:
             before = window.text()
@@ -237,6 +256,32 @@ class AlertController(QObject):
         window.show_on(QGuiApplication.primaryScreen())
         self._cover_other_screens(provider, window.text())
         self.warning_shown.emit(window)
+        self._announce(window, provider, list(views))
+
+    def _announce(self, window: WarningWindow, provider: Profile, ids: list[str]) -> None:
+        """Read the warning aloud, if it is about a tool not announced before, once it is
+        painted. Never able to take the warning down: a failure is one journal line."""
+        if set(ids) <= self._announced:
+            return  # built again for the same tools: it was heard the first time
+        self._announced.update(ids)
+
+        def speak() -> None:
+            if self._shut or self._current() is not window:
+                return  # closed, or replaced, before its first paint
+            try:
+                said = self.voice.announce(window.text(), provider)
+            except Exception as exc:
+                self.engine.problem(f"the warning could not be read aloud ({exc!r})")
+                return
+            self.read_aloud.emit(said)
+
+        AfterFirstPaint(window, speak)
+
+    def _silence(self) -> None:
+        try:
+            self.voice.stop()
+        except Exception as exc:
+            self.engine.problem(f"reading the warning aloud could not be stopped ({exc!r})")
 
     def _cover_other_screens(self, provider: Profile, text: WarningText) -> None:
         primary = QGuiApplication.primaryScreen()
@@ -310,6 +355,8 @@ class AlertController(QObject):
             window.said(message)
 
     def _closed(self) -> None:
+        self._silence()
+        self._announced.clear()  # closed by a choice: the next warning is heard, whatever it is
         self._release_covers()
         self.window = None
         self.warning_closed.emit()
