@@ -57,6 +57,7 @@ from ui.windows.settings.window import SettingsWindow
 # With no update installed, the database shipped with the app counts as out of date this long
 # after its release (with one, the manifest's expiry decides).
 OUTDATED_AFTER_DAYS = 60
+PREWARM_LATEST_MS = 1000  # with the first-run window: the warning's warm-up paint at the latest
 OPEN_STATES = frozenset({State.DETECTED, State.FROZEN, State.ALLOWED})  # not yet settled
 TRUSTED = AllowScope("trusted").label
 
@@ -131,6 +132,7 @@ class TrayApp(QObject):
         self.menu.setup.connect(lambda: self.open_window("first_run"))
         self.menu.stop_tool.connect(self.stop_tool)
         self._numbers: tuple[object, str] = ((), "")  # (what it was read from, the line)
+        self._prewarmed = False
         self.menu.about.connect(lambda: self.open_window("about"))
         self.menu.updates.connect(self.check_updates)
         self.menu.quit.connect(self.request_quit)
@@ -183,10 +185,11 @@ class TrayApp(QObject):
 
         threading.Thread(target=start_guard, name="guard-start", daemon=True).start()
         if self.options.welcome and "first_run" not in self.windows and not first_run.seen():
-            # After the guard's start (it protects while the window is open), before the
-            # warning is painted offscreen to warm up: the person sees this first.
-            QTimer.singleShot(0, lambda: self.open_window("first_run"))
-        QTimer.singleShot(0, self._prewarm)
+            # After the guard's start (it protects while the window is open); the warm-up
+            # paint of the warning waits until the window is on screen (it took ~200 ms).
+            QTimer.singleShot(0, self._welcome)
+        else:
+            QTimer.singleShot(0, self._prewarm)
         if not self._update_timer.isActive() and not isinstance(guard, RemoteGuard):
             self._schedule_updates(first=True)  # with the service, it keeps the schedule
 
@@ -207,9 +210,20 @@ class TrayApp(QObject):
         if self.guard is not None:
             self.guard_running.emit(self.guard)
 
+    def _welcome(self) -> None:
+        """The first-run window, then (once it has been painted, or after a second at most)
+        the warm-up paint of the warning."""
+        window = self.open_window("first_run")
+        if isinstance(window, first_run.FirstRunWindow):
+            window.painted.connect(lambda: QTimer.singleShot(0, self._prewarm))
+        QTimer.singleShot(PREWARM_LATEST_MS, self._prewarm)
+
     def _prewarm(self) -> None:
         """Paint one warning offscreen while nothing is happening, so fonts and styles are
         loaded before the first real one: the first warning is the one that matters."""
+        if self._prewarmed:
+            return
+        self._prewarmed = True
         tools = self.database.signatures.tools
         if tools:
             provider, generic = self.profiles()

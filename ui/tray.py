@@ -34,6 +34,7 @@ from ui import icons, style
 from ui.i18n import tr
 
 TRUSTED = AllowScope("trusted").label  # how the engine labels a trusted tool's allowance
+UNTIL_CLOSED = AllowScope("until-closed").label
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,8 @@ def running_tools(views: Iterable[IncidentView]) -> tuple[RunningTool, ...]:
             view.id,
             view.tool.name,
             trusted=view.allow == TRUSTED,
-            until=None if view.allow == TRUSTED else view.allow_expires,
+            # "until it closes" has a safety limit too, but the person chose "until it closes"
+            until=None if view.allow in (TRUSTED, UNTIL_CLOSED) else view.allow_expires,
         )
         for view in views
         if view.state is State.ALLOWED
@@ -299,7 +301,8 @@ class StatusWindow(QWidget):
         ):
             self._button(text, signal, row)
         col.addLayout(row)
-        self.setMinimumWidth(520)
+        # Wide enough for the row of buttons at their natural size: no word cut short.
+        self.setMinimumWidth(max(520, row.sizeHint().width() + 48))
 
     @staticmethod
     def _button(
@@ -340,8 +343,9 @@ class StatusWindow(QWidget):
         self.tool_rows = []
         for tool in tools:
             holder = QWidget()
-            line = QHBoxLayout(holder)
+            line = QVBoxLayout(holder)  # the words above their button: long names wrap freely
             line.setContentsMargins(0, 0, 0, 0)
+            line.setSpacing(6)
             said = QLabel(tool.text + ".")
             said.setFont(style.font(style.BODY_PT, bold=True))
             said.setWordWrap(True)
@@ -358,8 +362,8 @@ class StatusWindow(QWidget):
             stop.clicked.connect(
                 lambda _checked=False, i=tool.incident: self.menu.stop_tool.emit(i)
             )
-            line.addWidget(said, 1)
-            line.addWidget(stop)
+            line.addWidget(said)
+            line.addWidget(stop, 0, Qt.AlignmentFlag.AlignLeft)
             self.tools_layout.addWidget(holder)
             self.tool_rows.append((said, stop))
         self.tools_box.setVisible(bool(tools))
@@ -375,6 +379,9 @@ class StatusWindow(QWidget):
         self.detail.setMinimumHeight(max(needed, 0))
         numbers = self.numbers_label
         numbers.setMinimumHeight(max(numbers.heightForWidth(width), 0) if numbers.text() else 0)
+        inside = width - 28  # the yellow box's own margins
+        for said, _stop in self.tool_rows:
+            said.setMinimumHeight(max(said.heightForWidth(inside), 0))
         hint = self.sizeHint().height()
         if self.height() < hint:
             self.resize(self.width(), hint)

@@ -146,6 +146,7 @@ class FirstRunWindow(QWidget):
 
     finished = Signal(str)
     changed = Signal(str)
+    painted = Signal()  # once, when first on screen (the tray then warms up the warning)
 
     def __init__(
         self,
@@ -165,6 +166,7 @@ class FirstRunWindow(QWidget):
         self.paint_warning = paint_warning
         self.installed = machine_config.provider_id()  # an ISP's install: chosen for everyone
         self._ended = False
+        self._painted = False
         self._preview_for = ""  # the provider the preview was painted for
         self.setWindowTitle(tr("Welcome to ScamGuard"))
         self.setFont(style.font(style.BODY_PT))
@@ -484,6 +486,12 @@ class FirstRunWindow(QWidget):
             available.left() + (available.width() - width) // 2,
             available.top() + (available.height() - height) // 2,
         )
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.painted.emit()
 
     def showEvent(self, event: QShowEvent) -> None:
         self.fit_to(self._available())
