@@ -19,10 +19,17 @@ from guard.providers.active import system_country
 from guard.state import journal, machine_config, paths, settings
 from tests.helpers import TIME_FACTOR
 from ui.app import AppOptions, TrayApp
-from ui.windows.first_run import AUTOSTART, PREVIEW, PROVIDER, WELCOME, FirstRunWindow
+from ui.windows.first_run import (
+    AUTOSTART,
+    PREVIEW,
+    PROVIDER,
+    WELCOME,
+    FirstRunWindow,
+    render_pages,
+)
 
 WAIT_MS = 10_000 * TIME_FACTOR
-SCREENS = [(1366, 768), (1024, 768)]
+SCREENS = [(1366, 768), (1280, 720), (1024, 768)]
 TASKBAR = 40  # the screen's height less a panel, as a desktop reports its free area
 
 
@@ -211,7 +218,7 @@ def test_the_last_page_shows_the_real_warning_scaled_down_and_done_finishes(
     qtbot.addWidget(window)
     window.show()
     window.go(PREVIEW)
-    image = window.preview.image
+    image = window.preview.image.deviceIndependentSize().toSize()
     assert (image.width(), image.height()) == (1366, 768)  # the warning as on a laptop
     shown = window.preview.shown_rect()
     assert 0 < shown.width() < 1366 and window.preview.rect().contains(shown)
@@ -253,6 +260,29 @@ def test_every_page_fits_the_screen_with_nothing_cut_off(make, qtbot, width, hei
         scroll = window.stack.currentWidget()
         assert isinstance(scroll, QAbstractScrollArea)
         assert scroll.verticalScrollBar().maximum() == 0, f"{page} needs scrolling"
+        for button in (window.skip_button, window.next_button, window.done_button):
+            if button.isVisible():
+                corner = button.mapTo(window, button.rect().bottomRight())
+                assert window.rect().contains(corner), (page, button.text())
+
+
+# 1366x768 at 150% and 200% scaling, in the logical pixels a window is laid out in: the
+# pages may scroll there (with a scroll bar), but the buttons stay in view and no words
+# are cut off.
+SCALED = [(910, 512), (683, 384)]
+
+
+@pytest.mark.parametrize(("width", "height"), SCALED)
+def test_at_large_scaling_pages_scroll_and_the_buttons_stay_in_view(make, qtbot, width, height):
+    window = make()
+    window.show()
+    qtbot.waitExposed(window)
+    window.fit_to(QRect(0, 0, width, height - TASKBAR // 2))
+    for page in window.order:
+        window.go(page)
+        qtbot.waitUntil(lambda: window.stack.currentWidget().isVisible())
+        words = [b for b in _clipped(window) if not b.startswith("button")]
+        assert words == [], page
         for button in (window.skip_button, window.next_button, window.done_button):
             if button.isVisible():
                 corner = button.mapTo(window, button.rect().bottomRight())
@@ -321,3 +351,19 @@ def test_choosing_a_provider_in_it_changes_the_tray_status_at_once(qtbot, tmp_pa
         window.skip_button.click()
     finally:
         app.stop("test finished")
+
+
+def test_the_pages_render_to_pictures_without_remembering_anything(
+    qapp, profiles, shipped, tmp_path
+):
+    made = render_pages(tmp_path / "pictures", profiles, shipped.tools, _autostart(tmp_path))
+    assert [p.name for p in made] == [
+        "first-run-1-welcome.png",
+        "first-run-2-provider.png",
+        "first-run-3-autostart.png",
+        "first-run-4-preview.png",
+    ]
+    image = QPixmap(str(made[-1]))
+    ratio = qapp.primaryScreen().devicePixelRatio()  # a PNG holds device pixels
+    assert 0 < image.width() <= 1366 * ratio and 0 < image.height() <= 768 * ratio
+    assert not settings.load().welcomed

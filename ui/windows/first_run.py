@@ -15,6 +15,7 @@ same journalled calls the settings window uses.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QPainter, QPaintEvent, QPixmap, QShowEvent
@@ -47,6 +48,7 @@ DONT_KNOW = ""  # the list's "I don't know / none" item: the country's helplines
 # The largest the window grows to; smaller screens get less (``fit_to``).
 MAX_SIZE = QSize(920, 700)
 SCREEN_MARGIN = 48  # kept free around the window for the taskbar and the window frame
+TASKBAR = 40  # a typical panel: what a screen of this size leaves free (pictures only)
 PREVIEW_SIZE = QSize(1366, 768)  # the warning is painted as on this screen, then scaled down
 
 Report = Callable[[str], None]
@@ -501,3 +503,70 @@ class FirstRunWindow(QWidget):
 def seen(current: settings.Settings | None = None) -> bool:
     """Has this person seen (or skipped) the first-run window?"""
     return bool((current or settings.load()).welcomed)
+
+
+def render_pages(
+    out: Path,
+    profiles: ProfileSet,
+    tools: Sequence[ToolSignature],
+    autostart: Autostart | None,
+    *,
+    width: int = 1366,
+    height: int = 768,
+) -> list[Path]:
+    """Each page as a PNG, as it opens on a ``width`` x ``height`` screen (for the README
+    and for checking by eye; nothing is saved or changed)."""
+    window = FirstRunWindow(profiles, tools, autostart)
+    window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+    window.show()
+    window.fit_to(QRect(0, 0, width, height - TASKBAR))
+    made = []
+    out.mkdir(parents=True, exist_ok=True)
+    for number, page in enumerate(window.order, start=1):
+        window.go(page)
+        QGuiApplication.processEvents()
+        path = out / f"first-run-{number}-{page}.png"
+        if not window.grab().save(str(path), "PNG"):
+            raise OSError(f"could not write {path}")
+        made.append(path)
+    window._ended = True  # a picture, not the person finishing: nothing is remembered
+    window.close()
+    return made
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m ui.windows.first_run --out DIR``: the README's pictures of each page, as
+    a new person on a 1366x768 screen sees them (their own settings are never read)."""
+    import argparse  # noqa: PLC0415
+    import os  # noqa: PLC0415
+    import tempfile  # noqa: PLC0415
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--width", type=int, default=1366)
+    parser.add_argument("--height", type=int, default=768)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    scratch = Path(tempfile.mkdtemp(prefix="scamguard-first-run-"))
+    os.environ["SCAMGUARD_HOME"] = str(scratch / "home")  # a new person: nothing chosen
+    from PySide6.QtWidgets import QApplication  # noqa: PLC0415
+
+    from guard.database import load_active  # noqa: PLC0415
+    from guard.platform.autostart import for_this_system  # noqa: PLC0415
+    from ui.profiles import active_profiles  # noqa: PLC0415
+
+    _app = QApplication.instance() or QApplication([])
+    env = {"HOME": str(scratch), "XDG_CONFIG_HOME": str(scratch / "config"),
+           "XDG_CONFIG_DIRS": str(scratch / "xdg")}  # fmt: skip
+    _provider, _generic, profiles = active_profiles()
+    tools = load_active(None).signatures.tools
+    for path in render_pages(
+        args.out, profiles, tools, for_this_system("linux", env=env),
+        width=args.width, height=args.height,
+    ):  # fmt: skip
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
