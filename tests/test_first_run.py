@@ -367,3 +367,19 @@ def test_the_pages_render_to_pictures_without_remembering_anything(
     ratio = qapp.primaryScreen().devicePixelRatio()  # a PNG holds device pixels
     assert 0 < image.width() <= 1366 * ratio and 0 < image.height() <= 768 * ratio
     assert not settings.load().welcomed
+
+
+def test_the_tray_stopping_while_it_is_open_shows_it_again_next_time(
+    qtbot, tmp_path, home_autostart
+):
+    app = _tray(qtbot, tmp_path)
+    try:
+        app.start()
+        qtbot.waitUntil(lambda: "first_run" in app.windows, timeout=WAIT_MS)
+        window = app.windows["first_run"]
+        qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: app.running, timeout=WAIT_MS)
+    finally:
+        app.stop("test: logging out")
+    assert not window.isVisible()
+    assert not settings.load().welcomed  # the person had not finished with it

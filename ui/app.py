@@ -249,7 +249,9 @@ class TrayApp(QObject):
             if not restarting:
                 self.again.close_all()
                 for window in [*self.windows.values(), *self.notices, *self.boxes]:
-                    if shiboken6.isValid(window):
+                    if isinstance(window, first_run.FirstRunWindow) and shiboken6.isValid(window):
+                        window.dismiss()  # not finished with: shown again next time
+                    elif shiboken6.isValid(window):
                         window.close()
                 if self.tray is not None:
                     self.tray.hide()

@@ -402,6 +402,12 @@ class FirstRunWindow(QWidget):
         self.finished.emit(how)
         self.close()
 
+    def dismiss(self) -> None:
+        """Close without remembering anything: the app is stopping (logout, Quit), so the
+        person has not finished with it, and it is shown again at the next start."""
+        self._ended = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closed with the window's own button: the same as Skip (shown once)."""
         self._end("skipped")
@@ -529,8 +535,7 @@ def render_pages(
         if not window.grab().save(str(path), "PNG"):
             raise OSError(f"could not write {path}")
         made.append(path)
-    window._ended = True  # a picture, not the person finishing: nothing is remembered
-    window.close()
+    window.dismiss()  # a picture, not the person finishing: nothing is remembered
     return made
 
 
