@@ -96,6 +96,7 @@ def main() -> int:
         AppOptions(
             guard=GuardOptions(default_folders=False, only_under=bin_dir),
             use_tray=False,
+            welcome=False,  # the first-run window has its own benchmark (first_run.py)
         )
     )
     started = time.monotonic()

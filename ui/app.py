@@ -43,10 +43,11 @@ from ui.banking_watch import BankingWatch
 from ui.i18n import install_translator, tr
 from ui.profiles import active_profiles
 from ui.single_instance import ANSWERED, FAILED, SingleInstance
-from ui.tray import Menu, Status, StatusWindow, TrayIcon, status_of
+from ui.tray import Menu, Status, StatusWindow, TrayIcon, running_tools, status_of, whose_numbers
 from ui.warning.alerts import AlertController, EngineBridge
 from ui.warning.preview import paint
 from ui.warning.window import DEFAULT_ALLOW_WAIT
+from ui.windows import first_run
 from ui.windows.about import AboutWindow
 from ui.windows.history import HistoryWindow
 from ui.windows.notices import NumbersWindow, StoppedAgainNotices, TrustedNotice
@@ -56,6 +57,7 @@ from ui.windows.settings.window import SettingsWindow
 # With no update installed, the database shipped with the app counts as out of date this long
 # after its release (with one, the manifest's expiry decides).
 OUTDATED_AFTER_DAYS = 60
+PREWARM_LATEST_MS = 1000  # with the first-run window: the warning's warm-up paint at the latest
 OPEN_STATES = frozenset({State.DETECTED, State.FROZEN, State.ALLOWED})  # not yet settled
 TRUSTED = AllowScope("trusted").label
 
@@ -81,6 +83,8 @@ class AppOptions:
     today: Callable[[], dt.date] = clock.today
     # Watch the window in front for a bank's site during a live session (issue 16).
     watch_banking: bool = True
+    # Show the first-run window after the tray starts, if this person has not seen it.
+    welcome: bool = True
 
 
 class TrayApp(QObject):
@@ -125,6 +129,10 @@ class TrayApp(QObject):
         self.menu.numbers.connect(lambda: self.open_window("numbers"))
         self.menu.history.connect(lambda: self.open_window("history"))
         self.menu.settings.connect(lambda: self.open_window("settings"))
+        self.menu.setup.connect(lambda: self.open_window("first_run"))
+        self.menu.stop_tool.connect(self.stop_tool)
+        self._numbers: tuple[object, str] = ((), "")  # (what it was read from, the line)
+        self._prewarmed = False
         self.menu.about.connect(lambda: self.open_window("about"))
         self.menu.updates.connect(self.check_updates)
         self.menu.quit.connect(self.request_quit)
@@ -176,7 +184,12 @@ class TrayApp(QObject):
             self.guard_running.emit(guard)
 
         threading.Thread(target=start_guard, name="guard-start", daemon=True).start()
-        QTimer.singleShot(0, self._prewarm)
+        if self.options.welcome and "first_run" not in self.windows and not first_run.seen():
+            # After the guard's start (it protects while the window is open); the warm-up
+            # paint of the warning waits until the window is on screen (it took ~200 ms).
+            QTimer.singleShot(0, self._welcome)
+        else:
+            QTimer.singleShot(0, self._prewarm)
         if not self._update_timer.isActive() and not isinstance(guard, RemoteGuard):
             self._schedule_updates(first=True)  # with the service, it keeps the schedule
 
@@ -197,9 +210,20 @@ class TrayApp(QObject):
         if self.guard is not None:
             self.guard_running.emit(self.guard)
 
+    def _welcome(self) -> None:
+        """The first-run window, then (once it has been painted, or after a second at most)
+        the warm-up paint of the warning."""
+        window = self.open_window("first_run")
+        if isinstance(window, first_run.FirstRunWindow):
+            window.painted.connect(lambda: QTimer.singleShot(0, self._prewarm))
+        QTimer.singleShot(PREWARM_LATEST_MS, self._prewarm)
+
     def _prewarm(self) -> None:
         """Paint one warning offscreen while nothing is happening, so fonts and styles are
         loaded before the first real one: the first warning is the one that matters."""
+        if self._prewarmed:
+            return
+        self._prewarmed = True
         tools = self.database.signatures.tools
         if tools:
             provider, generic = self.profiles()
@@ -225,7 +249,9 @@ class TrayApp(QObject):
             if not restarting:
                 self.again.close_all()
                 for window in [*self.windows.values(), *self.notices, *self.boxes]:
-                    if shiboken6.isValid(window):
+                    if isinstance(window, first_run.FirstRunWindow) and shiboken6.isValid(window):
+                        window.dismiss()  # not finished with: shown again next time
+                    elif shiboken6.isValid(window):
                         window.close()
                 if self.tray is not None:
                     self.tray.hide()
@@ -316,7 +342,33 @@ class TrayApp(QObject):
             outdated = outdated or (self.options.today() - released).days > OUTDATED_AFTER_DAYS
         warning_open = self.alerts is not None and self.alerts.open
         concern = "; ".join(self.guard.instance.warnings) if self.guard is not None else ""
-        return status_of(self.running, warning_open, outdated, self.reason, concern)
+        tools = running_tools(self.guard.engine.incidents()) if self.guard is not None else ()
+        return status_of(
+            self.running,
+            warning_open,
+            outdated,
+            self.reason,
+            concern,
+            numbers=self.whose_numbers(),
+            tools=tools,
+        )
+
+    def whose_numbers(self) -> str:
+        """ "The warning shows TalkTalk's numbers": the profiles are read again only when a
+        file that decides it changed (the person's settings, the ISP's install, an update),
+        so a change made with ``scamguard provider set`` shows without a restart, and an
+        event storm does not re-read every profile."""
+        inputs = _profile_inputs()
+        if self._numbers[0] != inputs or not self._numbers[1]:
+            provider, _generic = self.profiles()
+            self._numbers = (inputs, whose_numbers(None if provider.id == "none" else provider))
+        return self._numbers[1]
+
+    def stop_tool(self, incident: str) -> None:
+        """ "Stop it now" for an allowed or trusted tool: removed exactly as the warning's
+        Remove does (the engine's block: the whole tree killed, installers quarantined)."""
+        if self.alerts is not None:
+            self.alerts.remove([incident])
 
     @Slot()
     def _refresh(self, *_args: object) -> None:
@@ -433,6 +485,18 @@ class TrayApp(QObject):
         return window
 
     def _make_window(self, which: str) -> QWidget:
+        if which == "first_run":
+            _provider, _generic, everything = active_profiles(self._report)
+            welcome = first_run.FirstRunWindow(
+                everything,
+                self.database.signatures.tools,
+                autostart.for_this_system(),
+                report=self._report,
+            )
+            welcome.changed.connect(self._refresh)
+            # Finished: forgotten, so the menu's "Set up ScamGuard again" starts afresh.
+            welcome.finished.connect(lambda _how: self._forget_window("first_run", welcome))
+            return welcome
         if which == "numbers":
             provider, generic = self.profiles()
             return NumbersWindow(provider, generic)
@@ -453,6 +517,11 @@ class TrayApp(QObject):
         if which == "about":
             return AboutWindow()
         raise ValueError(which)
+
+    def _forget_window(self, which: str, window: QWidget) -> None:
+        if self.windows.get(which) is window:
+            del self.windows[which]
+        self._refresh()
 
     @Slot(str)
     def _settings_changed(self, what: str) -> None:
@@ -603,6 +672,25 @@ def run(argv: list[str] | None = None, options: AppOptions | None = None) -> int
 
 
 HANDOVER_WAIT_S = 10.0
+
+
+def _profile_inputs() -> tuple[tuple[int, int] | None, ...]:
+    """The files that decide whose numbers the warning shows, by size and time changed."""
+    machine = paths.machine_dir()
+    found: list[tuple[int, int] | None] = []
+    for path in (
+        paths.settings_path(),
+        machine / machine_config.CONFIG_FILE,
+        machine / machine_config.PROFILE_FILE,
+        paths.installed_signatures_dir() / "providers.json",
+    ):
+        try:
+            stat = path.stat()
+        except OSError:
+            found.append(None)
+            continue
+        found.append((stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
 
 
 def _another_guard_runs() -> bool:
