@@ -10,7 +10,8 @@ parser, no import, no Qt) and fails on:
   and ScamGuard's own helpers in ui/widgets.py) without tr() around it, including an
   f-string or ``"...".format()`` whose fixed part has words;
 - a tr() whose argument is not one literal (an f-string, a variable, a concatenation with
-  ``+``): lupdate cannot see it, so it could never be translated;
+  ``+``), or a tr() written inside an f-string's braces: lupdate cannot see either, so it
+  could never be translated;
 - ``self.tr()`` / ``QCoreApplication.translate`` outside ui/i18n.py: Qt files those under a
   class's context, which ScamGuard's translator never looks in.
 
@@ -147,6 +148,10 @@ def offences(path: Path) -> list[Offence]:
 
 def offences_in(source: str, where: str, is_i18n: bool = False) -> list[Offence]:
     tree = ast.parse(source, where)
+    in_fstring = {
+        id(inner) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)
+        for inner in ast.walk(node)
+    }  # fmt: skip
     found: list[Offence] = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
@@ -158,6 +163,14 @@ def offences_in(source: str, where: str, is_i18n: bool = False) -> list[Offence]
             if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value):
                 found.append(
                     Offence(at, ast.unparse(node), "tr() needs one non-empty literal string")
+                )
+            elif id(node) in in_fstring:
+                found.append(
+                    Offence(
+                        at,
+                        ast.unparse(node),
+                        "lupdate does not read inside an f-string: never extracted",
+                    )
                 )
             continue
         if not is_i18n and (
@@ -208,6 +221,7 @@ def test_every_visible_string_in_ui_goes_through_tr():
         ("tr(message)", ["tr(message)"]),
         ('tr("a" + b)', ["tr('a' + b)"]),
         ('self.tr("Hang up.")', ["self.tr('Hang up.')"]),
+        ("label(f\"{a} {tr('Hang up now.')}\")", ["tr('Hang up now.')"]),
     ],
 )
 def test_the_scan_catches_what_it_should_and_nothing_else(source, caught):

@@ -476,7 +476,7 @@
     <message>
         <location line="+37"/>
         <source>Real companies do not phone out of the blue and ask you to install a program like this.</source>
-        <translation>Les vraies entreprises n&apos;appellent jamais à l&apos;improviste pour vous faire installer un programme comme celui-ci.</translation>
+        <translation>Les vraies entreprises n&apos;appellent pas à l&apos;improviste pour vous faire installer un tel programme.</translation>
     </message>
     <message>
         <location line="+9"/>
@@ -492,7 +492,7 @@
     <message>
         <location line="+8"/>
         <source>Call a fraud helpline</source>
-        <translation>Appelez une ligne d&apos;aide contre la fraude</translation>
+        <translation>Appelez une ligne antifraude</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -557,12 +557,12 @@
     <message>
         <location line="+6"/>
         <source>If the caller told you to expect this warning, that is part of the scam.</source>
-        <translation>Si la personne au téléphone vous a dit de vous attendre à cet avertissement, cela fait partie de l&apos;arnaque.</translation>
+        <translation>Si la personne au téléphone vous a annoncé cet avertissement, cela fait partie de l&apos;arnaque.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Hang up first. Then call from a different phone, like a mobile. Never use a number the caller gave you. No other phone? Wait five minutes, then call a friend first, to check the line is clear.</source>
-        <translation>Raccrochez d&apos;abord. Puis appelez d&apos;un autre téléphone, comme un cellulaire. N&apos;utilisez jamais un numéro donné par la personne qui vous a appelé. Pas d&apos;autre téléphone? Attendez cinq minutes, puis appelez d&apos;abord un proche pour vérifier que la ligne est libre.</translation>
+        <translation>Raccrochez d&apos;abord. Puis appelez d&apos;un autre téléphone, comme un cellulaire. N&apos;utilisez jamais un numéro donné par la personne au téléphone. Pas d&apos;autre téléphone? Attendez cinq minutes, puis appelez d&apos;abord un proche pour vérifier que la ligne est libre.</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -619,12 +619,12 @@
     <message>
         <location line="+6"/>
         <source>Nobody is on the phone: keep the connection</source>
-        <translation>Personne n&apos;est au téléphone&#xa0;: garder la connexion</translation>
+        <translation>Personne au téléphone&#xa0;: garder la connexion</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Nobody is on the phone: I set this up myself</source>
-        <translation>Personne n&apos;est au téléphone&#xa0;: je l&apos;ai installé moi-même</translation>
+        <translation>Personne au téléphone&#xa0;: je l&apos;ai installé</translation>
     </message>
     <message>
         <location line="+15"/>
