@@ -6,20 +6,36 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-future test-windows lint bench previews clean package deb msi test-packaging
+.PHONY: run test test-future test-windows lint bench previews clean package deb msi test-packaging \
+	translations translations-update
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --editable '.[test]'
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) translations
 	$(BIN)/scamguard
+
+# Translations (docs/translations.md): each ui/translations/scamguard_<locale>.ts, the file a
+# translator edits, compiled to the .qm ScamGuard loads. The .qm is built, never committed, so
+# it cannot disagree with its .ts; the PyInstaller spec compiles its own copy the same way.
+TS := $(wildcard ui/translations/scamguard_*.ts)
+translations: $(TS:.ts=.qm)
+
+ui/translations/%.qm: ui/translations/%.ts | $(STAMP)
+	$(BIN)/pyside6-lrelease -silent $< -qm $@
+
+# After the English text changed: new strings into every .ts, then a list of what is left to
+# translate (tools/translations.py todo lists it again; tests/test_translation.py fails until
+# it is empty).
+translations-update: $(STAMP)
+	$(BIN)/python tools/translations.py update
 
 # Debian programs some tests drive for real (tests/debian-packages.txt), installed if missing.
 DEBS := $(BIN)/python packaging/linux/ensure_tools.py --list tests/debian-packages.txt
 
-test: $(STAMP)
+test: $(STAMP) translations
 	$(DEBS) || [ "$$(id -u)" != 0 ]
 	$(BIN)/ruff check .
 	$(BIN)/mypy
@@ -64,7 +80,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/banking_warning.py
 
 # The warning as a person sees it, for the README and for ISPs to compare against.
-previews: $(STAMP)
+previews: $(STAMP) translations
 	QT_QPA_PLATFORM=offscreen $(BIN)/scamguard preview-warning --tool anydesk --provider talktalk --out docs/images/warning-talktalk.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/scamguard preview-warning --tool anydesk --provider generic-uk --out docs/images/warning-generic-uk.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/scamguard preview-warning --tool anydesk --provider talktalk --page question --out docs/images/warning-talktalk-question.png
@@ -107,3 +123,4 @@ test-packaging: package
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .wine-lane build dist
+	rm -f ui/translations/*.qm
