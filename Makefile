@@ -74,6 +74,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/hold.py
 	$(BIN)/python benchmarks/renamed_tools.py
 	$(BIN)/python benchmarks/exec_gate.py
+	$(BIN)/python benchmarks/first_run.py
+	$(BIN)/python benchmarks/tray_speech.py
 	$(BIN)/python benchmarks/service_link.py
 	$(BIN)/python benchmarks/focus_change.py
 	$(BIN)/python benchmarks/session_monitor.py
@@ -85,6 +87,7 @@ previews: $(STAMP) translations
 	QT_QPA_PLATFORM=offscreen $(BIN)/scamguard preview-warning --tool anydesk --provider generic-uk --out docs/images/warning-generic-uk.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/scamguard preview-warning --tool anydesk --provider talktalk --page question --out docs/images/warning-talktalk-question.png
 	QT_QPA_PLATFORM=offscreen $(BIN)/scamguard preview-warning --tool teamviewer --provider talktalk --banking Barclays --out docs/images/warning-banking-talktalk.png
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ui.windows.first_run --out docs/images
 
 # Installable builds (docs/isp-bundling.md). `make package` builds for the platform it runs
 # on: dist/scamguard/ (the tray and CLI, one folder; on macOS also dist/ScamGuard.app) and

@@ -83,6 +83,7 @@ def _run(desktop, home: Path, trials: int) -> int:
                 default_folders=False, only_under=tools, watch_sessions=False, interval=0.02
             ),
             use_tray=False,
+            welcome=False,
         )
     )
     app.start()

@@ -46,6 +46,7 @@ from ui.single_instance import ANSWERED, FAILED, SingleInstance
 from ui.tray import Menu, Status, StatusWindow, TrayIcon, running_tools, status_of, whose_numbers
 from ui.warning.alerts import AlertController, EngineBridge
 from ui.warning.preview import paint
+from ui.warning.speech import WarningVoice
 from ui.warning.window import DEFAULT_ALLOW_WAIT
 from ui.windows import first_run
 from ui.windows.about import AboutWindow
@@ -145,6 +146,8 @@ class TrayApp(QObject):
         self.guard_failed.connect(self._on_failed)
         # A bank's site in front during a live session: the tool is frozen (issue 16).
         self.banking = BankingWatch(self._report)
+        # One voice for the app's whole run: a missing voice is said once, not per restart.
+        self.voice = WarningVoice(self._report)
         self.banking.after_session.connect(self._notice_after_session)
 
     # --- the guard ---
@@ -167,6 +170,7 @@ class TrayApp(QObject):
             self.profiles,
             self.options.allow_wait,
             journal_file=paths.service_journal_path() if isinstance(guard, RemoteGuard) else None,
+            voice=self.voice,
         )
         self.alerts.warning_shown.connect(self._refresh)
         self.alerts.warning_closed.connect(self._refresh)

@@ -42,7 +42,9 @@ def pdf_bytes(pack: RecoveryPack) -> tuple[bytes, int]:
         QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM), QPageLayout.Unit.Millimeter
     )
     writer.setResolution(RESOLUTION_DPI)
-    writer.setTitle(f"ScamGuard recovery pack: incident {pack.incident}")
+    writer.setTitle(
+        tr("ScamGuard recovery pack: incident {incident}").format(incident=pack.incident)
+    )
     writer.setCreator("ScamGuard")
     document = QTextDocument()
     document.setDocumentMargin(0)
@@ -79,7 +81,7 @@ def default_file(incident_id: str) -> Path:
     """Documents (or home) / ``ScamGuard recovery pack <id>.pdf``."""
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     base = Path(folder) if folder and Path(folder).is_dir() else Path.home()
-    return base / f"ScamGuard recovery pack {incident_id}.pdf"
+    return base / tr("ScamGuard recovery pack {incident}.pdf").format(incident=incident_id)
 
 
 def ask_where(parent: QWidget | None, suggested: Path) -> Path | None:

@@ -100,7 +100,8 @@ class Status:
 
     @property
     def tooltip(self) -> str:
-        lines = [f"ScamGuard: {self.headline}", self.detail, *(t.text for t in self.running)]
+        named = tr("ScamGuard: {status}").format(status=self.headline)  # French: "ScamGuard : "
+        lines = [named, self.detail, *(t.text for t in self.running)]
         return "\n".join(line for line in (*lines, self.numbers) if line)
 
 
@@ -193,7 +194,7 @@ class Menu(QObject):
         self.actions["quit"] = quit_action
 
     def set_status(self, status: Status) -> None:
-        headline = f"ScamGuard: {status.headline}" + (
+        headline = tr("ScamGuard: {status}").format(status=status.headline) + (
             f" — {status.detail}" if status.detail else ""
         )
         self.status_action.setText(headline)

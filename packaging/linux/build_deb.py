@@ -63,6 +63,7 @@ Architecture: {arch}
 Maintainer: ScamGuard <support@scamguard.invalid>
 Installed-Size: {size_kb}
 Depends: {depends}
+Recommends: speech-dispatcher | espeak-ng, sound-theme-freedesktop
 Section: utils
 Priority: optional
 Homepage: https://scamguard.invalid/

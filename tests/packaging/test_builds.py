@@ -147,3 +147,11 @@ def test_the_tray_build_carries_icus_data_cut_to_what_qt_can_ask(builds):
     require(sys.platform.startswith("linux"), "PySide6 carries ICU on Linux only")
     data = [p for p in TRAY.rglob("libicudata.so*") if not p.is_symlink()]
     assert len(data) == 1 and data[0].stat().st_size < 6 * 2**20, data
+
+
+def test_the_tray_build_carries_the_compiled_translations_only(builds):
+    """The spec compiles each ui/translations/*.ts into the build: the .qm ships, the source
+    does not (a French Canadian person gets the French warning from the installed build)."""
+    folder = TRAY / "_internal" / "ui" / "translations"
+    assert (folder / "scamguard_fr_CA.qm").is_file(), sorted(p.name for p in folder.iterdir())
+    assert not list(folder.glob("*.ts"))

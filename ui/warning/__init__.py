@@ -2,5 +2,6 @@
 
 ``window`` decides what the warning does, ``parts`` is how its pieces look, ``text`` is what
 it says, ``alerts`` puts it on screen for the engine's events (and carries the person's
-choice back), and ``preview`` paints it offscreen for ``preview-warning``.
+choice back), ``speech`` reads it aloud when it first opens, and ``preview`` paints it
+offscreen for ``preview-warning``.
 """

@@ -24,6 +24,7 @@ from guard.engine.incidents import AllowScope, DecisionError, IncidentView
 from guard.providers.model import Profile
 from guard.state.events import GuardEvent
 from ui import style
+from ui.i18n import tr
 from ui.warning.parts import WINDOW_FLAGS, CoverWindow
 from ui.warning.speech import AfterFirstPaint, WarningVoice
 from ui.warning.text import WarningText
@@ -305,7 +306,9 @@ class AlertController(QObject):
                     failed.append(str(exc))
                 except Exception as exc:  # journalled in full; the person gets plain words
                     self.engine.problem(f"removing incident {incident_id} failed ({exc!r})")
-                    failed.append("ScamGuard could not remove it; the problem is in its history")
+                    failed.append(
+                        tr("ScamGuard could not remove it; the problem is in its history")
+                    )
             if failed:
                 self.decision_failed.emit(" ".join(failed))
 
@@ -398,7 +401,8 @@ def _bring_forward(window: WarningWindow, activate: bool = True) -> None:
 
 class FallbackWarning(QWidget):
     """The last resort if the real warning cannot be built (a broken translation, say):
-    plain words, the safe choice, nothing else, in English. It stays until nothing is left
+    plain words, the safe choice, nothing else. Its strings have no placeholders, so even a
+    broken translation file cannot stop them being drawn. It stays until nothing is left
     waiting (the controller releases it); the tools stay as they are behind it."""
 
     def __init__(self, remove: Callable[[], None]):
@@ -408,12 +412,14 @@ class FallbackWarning(QWidget):
         col = QVBoxLayout(self)
         col.setContentsMargins(64, 64, 64, 64)
         for text, points in (
-            ("Hang up.", style.HEADLINE_PT),
+            (tr("Hang up."), style.HEADLINE_PT),
             (
-                "ScamGuard caught a program that lets someone control this computer. If the "
-                "caller told you to expect this warning, that is part of the scam. Remove it, "
-                "then call your bank on the number on the back of your card, from a different "
-                "phone.",
+                tr(
+                    "ScamGuard caught a program that lets someone control this computer. If "
+                    "the caller told you to expect this warning, that is part of the scam. "
+                    "Remove it, then call your bank on the number on the back of your card, "
+                    "from a different phone."
+                ),
                 style.LEAD_PT,
             ),
         ):
@@ -422,10 +428,10 @@ class FallbackWarning(QWidget):
             line.setFont(style.font(points, bold=True))
             style.name(line, text)
             col.addWidget(line)
-        self.remove_button = QPushButton("Remove it")
+        self.remove_button = QPushButton(tr("Remove it"))
         self.remove_button.setFont(style.font(style.BUTTON_PT, bold=True))
         self.remove_button.setAutoDefault(False)
-        style.name(self.remove_button, "Remove it", "Closes the program. Always safe.")
+        style.name(self.remove_button, tr("Remove it"), tr("Closes the program. Always safe."))
         self.remove_button.clicked.connect(remove)
         self.remove_button.clicked.connect(lambda: self.remove_button.setEnabled(False))
         col.addWidget(self.remove_button)
