@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from ui import style
 
-MIN_PT = 16  # nothing in ScamGuard's windows is smaller
+MIN_PT = style.MIN_PT  # nothing in ScamGuard's windows is smaller (before the scale)
 CAUTION_CSS = (
     f"background: {style.CAUTION_BG}; color: {style.INK}; "
     f"border: 2px solid {style.CAUTION_EDGE}; border-radius: 8px; padding: 12px;"
