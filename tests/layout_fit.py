@@ -89,7 +89,8 @@ def _label_needs(widget: QLabel, width: int) -> tuple[int, int]:
 def clipped_text(widget: QWidget) -> str:
     """Why ``widget``'s words do not fit it, or ""."""
     if isinstance(widget, QLabel):
-        if not widget.text() or widget.pixmap() is not None and not widget.pixmap().isNull():
+        pixmap = widget.pixmap()
+        if not widget.text() or (pixmap is not None and not pixmap.isNull()):
             return ""
         room = _label_room(widget)
         width, height = _label_needs(widget, room.width())
@@ -185,9 +186,10 @@ def _text_widgets(window: QWidget) -> Iterable[QWidget]:
                 "QToolButton",  # a tab bar's scroll arrows and the like
             ):
                 continue
-            if isinstance(widget, QAbstractButton) and widget.parentWidget() is not None:
-                if isinstance(widget.parentWidget(), QAbstractScrollArea):
-                    continue  # a scroll area's corner button
+            if isinstance(widget, QAbstractButton) and isinstance(
+                widget.parentWidget(), QAbstractScrollArea
+            ):
+                continue  # a scroll area's corner button
             yield widget
 
 

@@ -58,8 +58,15 @@ SCROLLBAR_CSS = (
     "QScrollBar::add-line:horizontal, QScrollBar::sub-line:horizontal { width: 0; }"
 )
 
-_scale = NORMAL
-_fixed = 0  # > 0 while the warning builds its widgets: its sizes are not scaled
+
+class _Scale:
+    """The person's scale now, and whether the warning is building (its sizes are fixed)."""
+
+    factor = NORMAL
+    fixed = 0  # > 0 while the warning builds its widgets
+
+
+_state = _Scale()
 _BASE = "scamguard_base_pt"  # a widget property: its size before the scale
 _SET = "scamguard_set_pt"  # ... and the size last set from it (to notice a new setFont)
 FIXED = "scamguard_fixed_scale"  # a window property: leave this window's sizes alone
@@ -67,12 +74,12 @@ FIXED = "scamguard_fixed_scale"  # a window property: leave this window's sizes 
 
 def scale() -> float:
     """The person's scale now: ``NORMAL`` or ``LARGER``."""
-    return _scale
+    return _state.factor
 
 
 def points(base: int) -> int:
     """``base`` points at the person's scale (the warning's own sizes are not scaled)."""
-    return base if _fixed else round(base * _scale)
+    return base if _state.fixed else round(base * _state.factor)
 
 
 def font(points_: int, bold: bool = False) -> QFont:
@@ -85,20 +92,18 @@ def font(points_: int, bold: bool = False) -> QFont:
 @contextmanager
 def fixed_scale() -> Iterator[None]:
     """Build widgets at the scale's own sizes whatever the person chose (the warning)."""
-    global _fixed
-    _fixed += 1
+    _state.fixed += 1
     try:
         yield
     finally:
-        _fixed -= 1
+        _state.fixed -= 1
 
 
 def set_larger(larger: bool) -> bool:
     """Choose the scale; True if it changed."""
-    global _scale
     new = LARGER if larger else NORMAL
-    changed = new != _scale
-    _scale = new
+    changed = new != _state.factor
+    _state.factor = new
     return changed
 
 
@@ -107,10 +112,10 @@ def apply_app_font(app: QApplication, larger: bool) -> None:
     tray menu's default) and, at once, for every window already open (except the warning,
     see ``FIXED``). Call it at start-up with ``Settings.larger_text`` and whenever that
     setting changes."""
-    old = _scale
+    old = _state.factor
     set_larger(larger)
     app.setFont(font(APP_PT))
-    if old != _scale:
+    if old != _state.factor:
         for window in app.topLevelWidgets():
             rescale(window, old)
 
@@ -130,7 +135,7 @@ def rescale(root: QWidget, old: float) -> None:
         base, was = widget.property(_BASE), widget.property(_SET)
         if base is None or was != size:  # first time, or set afresh since: at ``old``
             base = size / old
-        new = max(1, round(base * _scale))
+        new = max(1, round(base * _state.factor))
         f.setPointSize(new)
         widget.setFont(f)
         widget.setProperty(_BASE, float(base))
