@@ -9,7 +9,8 @@ one plain sentence per problem, naming the widget, so a failing test says what i
   scroll, with its scroll bar showing);
 - a *key* widget that is not in view as the window opens: outside the window, or inside a
   scroll area but below (or beside) what shows before any scrolling;
-- a scroll area with more content than room and no visible scroll bar;
+- a scroll area with more content than room and no visible scroll bar, or whose content
+  is wider than its room (words that must be scrolled sideways to read);
 - a window larger than the screen's available area (``area``: by default the available
   geometry of the screen the window is on).
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QFontMetrics, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -29,9 +30,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPushButton,
     QRadioButton,
     QScrollArea,
+    QStyle,
+    QStyleOptionComboBox,
     QTabBar,
     QWidget,
 )
@@ -108,9 +112,16 @@ def clipped_text(widget: QWidget) -> str:
         return ""
     if isinstance(widget, QComboBox):
         metrics = QFontMetrics(widget.font())
-        text = metrics.horizontalAdvance(widget.currentText())
-        if widget.width() < text:
-            return f"its choice needs {text} px of width, has {widget.width()}"
+        option = QStyleOptionComboBox()
+        option.initFrom(widget)
+        text = QSize(metrics.horizontalAdvance(widget.currentText()), metrics.height())
+        need = (
+            widget.style()
+            .sizeFromContents(QStyle.ContentsType.CT_ComboBox, option, text, widget)
+            .width()
+        )
+        if widget.width() + SLACK < need:
+            return f"its choice needs {need} px of width, has {widget.width()}"
         if widget.height() + SLACK < widget.minimumSizeHint().height():
             return f"needs {widget.minimumSizeHint().height()} px of height, has {widget.height()}"
         return ""
@@ -118,6 +129,17 @@ def clipped_text(widget: QWidget) -> str:
         need = widget.minimumSizeHint().height()
         if widget.height() + SLACK < need:
             return f"needs {need} px of height, has {widget.height()}"
+        return ""
+    if isinstance(widget, QListWidget):
+        room = widget.viewport().width()
+        for row in range(widget.count()):
+            item = widget.item(row)
+            if item.isHidden():
+                continue
+            need = widget.sizeHintForColumn(0) if row == 0 else 0
+            need = max(need, QFontMetrics(item.font()).horizontalAdvance(item.text()))
+            if need > room + SLACK:
+                return f"line {item.text()!r} needs {need} px of width, has {room}"
         return ""
     if isinstance(widget, QTabBar):
         for index in range(widget.count()):
@@ -179,7 +201,7 @@ def cut_off(widget: QWidget, window: QWidget, *, at_first_sight: bool) -> str:
 
 
 def _text_widgets(window: QWidget) -> Iterable[QWidget]:
-    kinds = (QLabel, QAbstractButton, QLineEdit, QComboBox, QTabBar)
+    kinds = (QLabel, QAbstractButton, QLineEdit, QComboBox, QTabBar, QListWidget)
     for widget in window.findChildren(QWidget):
         if isinstance(widget, kinds) and _shown(widget, window):
             if isinstance(widget, QAbstractButton) and type(widget).__name__ in (
@@ -194,11 +216,16 @@ def _text_widgets(window: QWidget) -> Iterable[QWidget]:
 
 
 def scroll_bars_hidden(window: QWidget) -> list[str]:
-    """Scroll areas with more to see than room and no scroll bar showing."""
+    """Scroll areas with more to see than room and no scroll bar showing, and words that
+    only fit by scrolling sideways (tables and lists excepted: their columns may)."""
     said = []
     for area in window.findChildren(QAbstractScrollArea):
         if not _shown(area, window):
             continue
+        if isinstance(area, QScrollArea) and area.horizontalScrollBar().maximum() > 0:
+            said.append(
+                f"{describe(area)}: its content is wider than the window (scrolls sideways)"
+            )
         bar = area.verticalScrollBar()
         if bar.maximum() > 0 and not bar.isVisible():
             said.append(f"{describe(area)}: more below but no scroll bar shows")

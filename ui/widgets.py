@@ -11,13 +11,18 @@ button given room around its words (the small windows'). Nothing is ever under `
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
+    QWidget,
 )
 
 from ui import style
@@ -97,11 +102,50 @@ def button(
     return widget
 
 
+class _BoxLabel(QLabel):
+    """The words of a check box, wrapped; a click on them ticks the box, as on the box."""
+
+    def __init__(self, text: str, box: QCheckBox):
+        super().__init__(text)
+        self.box = box
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.box.isEnabled():
+            self.box.click()
+        super().mouseReleaseEvent(event)
+
+
+def check(text: str, description: str) -> tuple[QWidget, QCheckBox]:
+    """A check box with a large tick and its words beside it, wrapped (a QCheckBox's own
+    words never wrap, so in large type they were cut off on a small screen). Returns the
+    line to lay out and the box to drive."""
+    box = QCheckBox()
+    box.setStyleSheet("QCheckBox::indicator { width: 28px; height: 28px; }")
+    style.name(box, text, description)
+    words = _BoxLabel(text, box)
+    words.setFont(style.font(style.BODY_PT, bold=True))
+    words.setWordWrap(True)
+    words.setTextFormat(Qt.TextFormat.PlainText)
+    words.setBuddy(box)
+    words.setCursor(Qt.CursorShape.PointingHandCursor)
+    holder = QWidget()
+    line = QHBoxLayout(holder)
+    line.setContentsMargins(0, 0, 0, 0)
+    line.setSpacing(12)
+    line.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
+    line.addWidget(words, 1)
+    return holder, box
+
+
 def combo(accessible: str, description: str) -> QComboBox:
+    """A drop-down list as wide as the page (not as its longest choice, which in large type
+    made the page scroll sideways on a small screen); its list opens as wide as it needs."""
     widget = QComboBox()
     widget.setFont(style.font(style.BODY_PT))
     widget.view().setFont(style.font(style.BODY_PT))  # the drop-down list is its own window
-    widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    widget.setMinimumContentsLength(12)
+    widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
     widget.setMinimumHeight(48)
     style.name(widget, accessible, description)
     return widget

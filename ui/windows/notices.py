@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, QRect, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QVBoxLayout, QWidget
 
 from guard.engine.incidents import IncidentView
@@ -25,9 +26,10 @@ from guard.providers.model import Profile
 from guard.state.events import EventKind, GuardEvent
 from ui import style
 from ui.i18n import tr
-from ui.warning.parts import BrandBand, NumbersPanel, plain_style, safe_style
+from ui.warning.parts import BrandBand, NumbersPanel, plain_style, safe_style, scrolling
 from ui.warning.text import Caught, build, running
 from ui.widgets import button, label
+from ui.windows import common
 
 NOTICE_WIDTH = 760
 
@@ -272,22 +274,54 @@ class StoppedAgainNotices(QObject):
 
 
 class NumbersWindow(QWidget):
-    """The active provider's numbers and the country's helplines, as the warning shows them."""
+    """The active provider's numbers and the country's helplines, as the warning shows them.
+
+    It opens as tall as its numbers need, up to the screen it opens on; below that the
+    numbers scroll, with a scroll bar that shows (``fit_to``)."""
 
     def __init__(self, provider: Profile, generic: Profile | None):
         super().__init__()
         self.setWindowTitle(tr("ScamGuard: who to call"))
         self.setObjectName("numberswindow")
         self.setStyleSheet(
-            f"#numberswindow {{ background: {style.PAPER}; }} QLabel {{ color: {style.INK}; }}"
+            f"#numberswindow, #numbersbody {{ background: {style.PAPER}; }} "
+            f"QLabel {{ color: {style.INK}; }}"
         )
         text = build([Caught("", "remote-desktop", True)], provider, generic)
         col = QVBoxLayout(self)
-        col.setContentsMargins(0, 0, 0, 16)
-        col.addWidget(BrandBand(provider, tr("Who to call")))
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(0)
+        self.band = BrandBand(provider, tr("Who to call"))
+        self.band.arrange(narrow=False, short=True, width=NOTICE_WIDTH)
+        col.addWidget(self.band)
         self.panel = NumbersPanel(text)
-        inner = QVBoxLayout()
-        inner.setContentsMargins(24, 16, 24, 0)
+        self.body = QWidget()
+        self.body.setObjectName("numbersbody")
+        inner = QVBoxLayout(self.body)
+        inner.setContentsMargins(24, 16, 24, 16)
         inner.addWidget(self.panel)
-        col.addLayout(inner)
-        self.setMinimumWidth(640)
+        self.scroll = scrolling(self.body)
+        col.addWidget(self.scroll, 1)
+        common.close_on_escape(self)
+        self.setMinimumWidth(min(NOTICE_WIDTH, 480))
+        self.fit_to()
+
+    def wanted(self, width: int) -> QSize:
+        """As tall as everything needs at ``width`` (the scroll bar's room included)."""
+        self.layout().activate()
+        bar = self.scroll.verticalScrollBar().sizeHint().width()
+        body = self.body.heightForWidth(width - bar)
+        band = self.band.heightForWidth(width)
+        band = band if band > 0 else self.band.sizeHint().height()
+        return QSize(width, band + max(body, self.body.sizeHint().height()) + 2)
+
+    def fit_to(self, area: QRect | None = None) -> None:
+        """As tall as the numbers need, never taller than ``area`` (the screen's)."""
+        room = area if area is not None else common.screen_area(self)
+        width = min(round(NOTICE_WIDTH * style.scale()), room.width() - 16)
+        common.fit_to_screen(self, self.wanted(width), room)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not event.spontaneous():  # opened (not restored): fit the screen it is on
+            self.fit_to()
+        super().showEvent(event)
