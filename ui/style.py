@@ -20,7 +20,7 @@ from contextlib import contextmanager
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QWidget
 
 # --- the type scale (points, before the person's scale) ---
 HEADLINE_PT = 60
@@ -140,6 +140,15 @@ def rescale(root: QWidget, old: float) -> None:
         widget.setFont(f)
         widget.setProperty(_BASE, float(base))
         widget.setProperty(_SET, float(new))
+
+
+def scroll_bars(area: QAbstractScrollArea) -> QAbstractScrollArea:
+    """Give ``area`` the scroll bars of ``SCROLLBAR_CSS``. (A widget with its own style sheet
+    no longer inherits its parent's font, so theirs is set too: nothing is small.)"""
+    for bar in (area.verticalScrollBar(), area.horizontalScrollBar()):
+        bar.setStyleSheet(SCROLLBAR_CSS)
+        bar.setFont(font(BODY_PT))
+    return area
 
 
 def name(widget: QWidget, accessible: str, description: str = "") -> QWidget:

@@ -120,6 +120,7 @@ def check(text: str, description: str) -> tuple[QWidget, QCheckBox]:
     words never wrap, so in large type they were cut off on a small screen). Returns the
     line to lay out and the box to drive."""
     box = QCheckBox()
+    box.setFont(style.font(style.BODY_PT, bold=True))  # its style sheet stops inheriting
     box.setStyleSheet("QCheckBox::indicator { width: 28px; height: 28px; }")
     style.name(box, text, description)
     words = _BoxLabel(text, box)

@@ -249,7 +249,7 @@ def scrolling(body: QWidget) -> QScrollArea:
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    area.verticalScrollBar().setStyleSheet(style.SCROLLBAR_CSS)
+    style.scroll_bars(area)
     area.setWidget(body)
     return area
 

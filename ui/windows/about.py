@@ -132,7 +132,7 @@ class AboutWindow(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.verticalScrollBar().setStyleSheet(style.SCROLLBAR_CSS)
+        style.scroll_bars(scroll)
         scroll.setWidget(details)
         layout.addWidget(scroll, 1)
         layout.addLayout(buttons)

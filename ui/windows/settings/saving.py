@@ -32,8 +32,7 @@ def fill(area: QScrollArea, *widgets_: QWidget | None) -> QScrollArea:
     layout.addStretch(1)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
-    area.verticalScrollBar().setStyleSheet(style.SCROLLBAR_CSS)  # always drawn, easy to grab
-    area.horizontalScrollBar().setStyleSheet(style.SCROLLBAR_CSS)
+    style.scroll_bars(area)  # always drawn, easy to grab
     area.setWidget(inner)
     area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     return area

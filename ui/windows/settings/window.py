@@ -38,7 +38,6 @@ from ui.windows.settings.reading import ReadingTab
 from ui.windows.settings.saving import Saving
 from ui.windows.settings.trusted import Ask, TrustedTab
 
-
 USUAL_SIZE = (1000, 720)  # logical px at the usual text size; smaller screens get less
 
 
@@ -86,7 +85,8 @@ class SettingsWindow(QWidget):
         self.sections = QListWidget()
         self.sections.setFont(style.font(style.BODY_PT))
         self.sections.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.sections.setStyleSheet("QListWidget::item { padding: 10px 8px; }")
+        self.sections.setSpacing(6)  # room around each name: easier to hit
+        style.scroll_bars(self.sections)
         style.name(
             self.sections,
             tr("Settings sections"),
