@@ -264,3 +264,100 @@ def problems(
             said.append(f"{describe(widget)}: a key widget, {why}")
     said.extend(scroll_bars_hidden(window))
     return said
+
+
+# --- a whole screen, checked in a process of its own ---------------------------------------
+#
+# ``python -m tests.layout_fit OUT.json [PNG_PREFIX]`` with Qt's offscreen platform given a
+# screen (``QT_QPA_PLATFORM=offscreen:configfile=screen.json``, and ``QT_SCALE_FACTOR`` or
+# the screen's ``logicalDpi`` for the scaling): opens the warning, Who to call, Settings,
+# About and History the way the tray does, lets them fit the screen they open on, and writes
+# what ``problems`` found in each, with the screen's logical size and pixel ratio. The size
+# tests run it (tests/test_fit.py), so the high-DPI path is Qt's own, not a stand-in.
+
+
+def warning_key(window: QWidget) -> list[QWidget]:
+    """What the warning must show without scrolling: the headline, what happened, the first
+    number, "hang up first... different phone" and the safe button of the page on show."""
+    from ui.warning.window import DONE
+
+    safe = window.done_button if window.pages.currentIndex() == DONE else window.remove_button
+    numbers = window.numbers
+    return [window.band.headline, window.caught_label, numbers.numbers[0], numbers.how, safe]
+
+
+def main(argv: list[str]) -> int:
+    import json
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    from guard.platform import autostart
+    from guard.providers.active import load_active_profiles
+    from guard.sigdb.loader import load_database
+    from guard.state import paths
+    from ui.warning.preview import sample_incident
+    from ui.warning.window import WarningWindow
+    from ui.windows import AboutWindow, HistoryWindow, SettingsWindow
+    from ui.windows.notices import NumbersWindow
+
+    out, prefix = argv[0], argv[1] if len(argv) > 1 else ""
+    app = QApplication([])
+    screen = app.primaryScreen()
+    profiles, _problems = load_active_profiles()
+    tools = load_database(paths.builtin_signatures_dir()).tools
+    provider = profiles.get("talktalk")
+    generic = profiles.generic_for(provider.country)
+    found: dict[str, object] = {
+        "screen": [screen.geometry().width(), screen.geometry().height()],
+        "available": [screen.availableGeometry().width(), screen.availableGeometry().height()],
+        "ratio": screen.devicePixelRatio(),
+    }
+
+    def settle(window: QWidget) -> None:
+        deadline = time.monotonic() + 5
+        while not window.isVisible() and time.monotonic() < deadline:
+            app.processEvents()
+        for _ in range(5):
+            app.processEvents()
+
+    def record(name: str, window: QWidget, key: Sequence[QWidget], area: QRect) -> None:
+        settle(window)
+        found[name] = problems(window, key, area)
+        if prefix:
+            image = window.grab()
+            found[name + ".pixel_ratio"] = image.devicePixelRatio()
+            image.save(f"{prefix}{name}.png")
+
+    anydesk = next(t for t in tools if t.id == "anydesk")
+    warning = WarningWindow(provider, generic, 30)
+    warning.show_incidents([sample_incident(anydesk, "linux")])
+    warning.show_on(screen)  # as the tray does: full screen on the screen it warns on
+    record("warning", warning, warning_key(warning), screen.geometry())
+    warning.dismiss()
+
+    area = screen.availableGeometry()
+    numbers = NumbersWindow(provider, generic)
+    numbers.show()
+    record("numbers", numbers, [numbers.panel.numbers[0], numbers.panel.how], area)
+    numbers.close()
+    login = autostart.for_this_system("linux", env={"XDG_CONFIG_HOME": out + ".xdg"})
+    settings = SettingsWindow(profiles, tools, login, trust_wait=0)
+    settings.show()
+    for index in range(settings.tabs.count()):
+        settings.tabs.setCurrentIndex(index)
+        record(f"settings-{index}", settings, [settings.close_button], area)
+    settings.close()
+    for name, window in (("about", AboutWindow(profiles)), ("history", HistoryWindow())):
+        window.show()
+        record(name, window, [window.close_button], area)
+        window.close()
+    with open(out, "w", encoding="utf-8") as file:
+        json.dump(found, file)
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))

@@ -169,6 +169,7 @@ def table(columns: list[str], accessible: str, description: str) -> QTableWidget
     widget.setWordWrap(True)
     widget.setAlternatingRowColors(True)
     widget.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
+    style.scroll_bars(widget)  # always drawn, easy to grab
     widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     style.name(widget, accessible, description)
     return widget

@@ -216,6 +216,7 @@ class WarningWindow(QWidget):
             self._build()
 
     def _build(self) -> None:
+        self._styled_short: bool | None = None  # new buttons: styled by the next _arrange
         text = self.text()
         style.name(self, tr("ScamGuard warning"), f"{text.headline} {text.caught}")
         content = QWidget()
@@ -486,21 +487,8 @@ class WarningWindow(QWidget):
         self._grid.setVerticalSpacing(8 if short else 14)
         self.numbers.compact(short)
         self._place_explains(short)
-        self._bar.setContentsMargins(BAR_MARGIN, 8 if short else 14, BAR_MARGIN, 8 if short else 16)
-        for safe in (self.remove_button, self.yes_button, self.remove_again, self.done_button):
-            safe.setStyleSheet(safe_style(self.provider, compact=short))
-            safe.setMinimumWidth(safe.sizeHint().width())  # shrinking would cut words off
-        for plain in (self.details_button, self.pack_button):
-            plain.setStyleSheet(plain_style(compact=short))
-        for quiet in (
-            self.allow_button,
-            self.no_button,
-            self.until_closed_button,
-            self.hour_button,
-        ):
-            quiet.setStyleSheet(quiet_style(compact=short))
-        for page in self._page_columns:
-            page.setSpacing(4 if short else 8)
+        if self._styled_short != short:  # style sheets only when it changes (not per pixel)
+            self._style_choices(short)
         room = self.width() - 2 * BAR_MARGIN
 
         def width(group: list[QPushButton]) -> int:
@@ -523,6 +511,21 @@ class WarningWindow(QWidget):
                             Qt.AlignmentFlag.AlignLeft if stack else Qt.AlignmentFlag(0)
                         )
         self.pages.updateGeometry()
+
+    def _style_choices(self, short: bool) -> None:
+        """The buttons' padding and the bar's margins: trimmed on a short screen."""
+        self._styled_short = short
+        self._bar.setContentsMargins(BAR_MARGIN, 8 if short else 14, BAR_MARGIN, 8 if short else 16)
+        for safe in (self.remove_button, self.yes_button, self.remove_again, self.done_button):
+            safe.setStyleSheet(safe_style(self.provider, compact=short))
+            safe.setMinimumWidth(safe.sizeHint().width())  # shrinking would cut words off
+        for plain in (self.details_button, self.pack_button):
+            plain.setStyleSheet(plain_style(compact=short))
+        quiet = (self.allow_button, self.no_button, self.until_closed_button, self.hour_button)
+        for link in quiet:
+            link.setStyleSheet(quiet_style(compact=short))
+        for page in self._page_columns:
+            page.setSpacing(4 if short else 8)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
