@@ -300,16 +300,18 @@ class NumbersWindow(QWidget):
         inner = QVBoxLayout(self.body)
         inner.setContentsMargins(24, 16, 24, 16)
         inner.addWidget(self.panel)
-        self.scroll = scrolling(self.body)
-        col.addWidget(self.scroll, 1)
+        self.scroll_area = scrolling(self.body)
+        col.addWidget(self.scroll_area, 1)
         common.close_on_escape(self)
         self.setMinimumWidth(min(NOTICE_WIDTH, 480))
         self.fit_to()
 
     def wanted(self, width: int) -> QSize:
         """As tall as everything needs at ``width`` (the scroll bar's room included)."""
-        self.layout().activate()
-        bar = self.scroll.verticalScrollBar().sizeHint().width()
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        bar = self.scroll_area.verticalScrollBar().sizeHint().width()
         body = self.body.heightForWidth(width - bar)
         band = self.band.heightForWidth(width)
         band = band if band > 0 else self.band.sizeHint().height()
