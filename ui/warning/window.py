@@ -405,6 +405,8 @@ class WarningWindow(QWidget):
         self.hint = label("", style.NOTE_PT)
         self.hint.setVisible(False)
         outer.addWidget(self.hint)
+        # What Remove does is said only while Remove is offered (it may sit in the body).
+        self.pages.currentChanged.connect(lambda index: self.explains.setVisible(index == CHOICE))
         return bar
 
     def _safe(self, text: str, tip: str) -> QPushButton:
