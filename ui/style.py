@@ -111,13 +111,19 @@ def apply_app_font(app: QApplication, larger: bool) -> None:
     """Use the person's scale from now on: for the application font (message boxes, the
     tray menu's default) and, at once, for every window already open (except the warning,
     see ``FIXED``). Call it at start-up with ``Settings.larger_text`` and whenever that
-    setting changes."""
+    setting changes. A window with a ``fit_to()`` (every ScamGuard window that sizes itself
+    to its words or its screen) is refitted after its words change size."""
     old = _state.factor
     set_larger(larger)
     app.setFont(font(APP_PT))
     if old != _state.factor:
         for window in app.topLevelWidgets():
+            if window.property(FIXED):
+                continue
             rescale(window, old)
+            refit = getattr(window, "fit_to", None)
+            if callable(refit) and window.isVisible():
+                refit()
 
 
 def rescale(root: QWidget, old: float) -> None:

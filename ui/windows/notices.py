@@ -101,6 +101,11 @@ class TrustedNotice(QWidget):
         col.addLayout(row)
         fit(self)
 
+    def fit_to(self) -> None:
+        """Refit to its words (after the text size changed: ``ui.style.apply_app_font``)."""
+        self.setMinimumSize(0, 0)
+        fit(self)
+
 
 class StoppedAgainNotice(QWidget):
     """ "AnyDesk tried to start again and was stopped", in the provider's name, with what it
@@ -163,6 +168,11 @@ class StoppedAgainNotice(QWidget):
         row.addWidget(self.close_button)
         inner.addLayout(row)
         col.addLayout(inner)
+        fit(self)
+
+    def fit_to(self) -> None:
+        """Refit to its words (after the text size changed: ``ui.style.apply_app_font``)."""
+        self.setMinimumSize(0, 0)
         fit(self)
 
     def add(self, what: str, still_running: bool) -> None:

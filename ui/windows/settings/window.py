@@ -46,10 +46,10 @@ class SettingsWindow(QWidget):
 
     ``changed`` is emitted with ``"provider"``, ``"folders"``, ``"trusted"``, ``"speak"``,
     ``"larger_text"`` or ``"autostart"`` after that change has been saved (a change to the
-    larger text has already been applied to every open window, this one refitted to its
-    screen). Tests drive the controls directly, on the tabs: ``provider_tab``,
-    ``folders_tab``, ``trusted_tab``, ``reading_tab`` and ``autostart_tab`` (each says which
-    of its controls are for that).
+    larger text has already been applied to every open window, each refitted to its
+    screen: ``ui.style.apply_app_font``). Tests drive the controls directly, on the tabs:
+    ``provider_tab``, ``folders_tab``, ``trusted_tab``, ``reading_tab`` and ``autostart_tab``
+    (each says which of its controls are for that); ``sections`` lists the tabs' names.
     """
 
     changed = Signal(str)
@@ -106,7 +106,6 @@ class SettingsWindow(QWidget):
         index = self.tabs.addTab(self.autostart_tab, tr("Start at login"))
         self.tabs.setTabVisible(index, autostart is not None)  # hidden where unsupported
         self.tabs.addTab(self.reading_tab, tr("Reading and sound"))
-        self.reading_tab.changed.connect(self._reading_changed)
         for index in range(self.tabs.count()):
             item = QListWidgetItem(self.tabs.tabText(index))
             self.sections.addItem(item)
@@ -168,10 +167,6 @@ class SettingsWindow(QWidget):
         self.trusted_tab.show_saved(self.trusted_tab.saved_list())
         self.reading_tab.show_saved(current)
         self.autostart_tab.show_saved()
-
-    def _reading_changed(self, what: str) -> None:
-        if what == "larger_text":  # the words grew or shrank: the window's size with them
-            self.fit_to()
 
     def _show_problem(self, problem: str) -> None:
         widgets.set_text(
