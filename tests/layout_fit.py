@@ -200,10 +200,18 @@ def cut_off(widget: QWidget, window: QWidget, *, at_first_sight: bool) -> str:
     return ""
 
 
+TEXT_KINDS = (QLabel, QAbstractButton, QLineEdit, QComboBox, QTabBar, QListWidget)
+
+
+def _has_words(widget: QWidget) -> bool:
+    if isinstance(widget, (QLabel, QAbstractButton)):
+        return bool(widget.text())
+    return True
+
+
 def _text_widgets(window: QWidget) -> Iterable[QWidget]:
-    kinds = (QLabel, QAbstractButton, QLineEdit, QComboBox, QTabBar, QListWidget)
     for widget in window.findChildren(QWidget):
-        if isinstance(widget, kinds) and _shown(widget, window):
+        if isinstance(widget, TEXT_KINDS) and _shown(widget, window):
             if isinstance(widget, QAbstractButton) and type(widget).__name__ in (
                 "QToolButton",  # a tab bar's scroll arrows and the like
             ):
@@ -250,6 +258,12 @@ def problems(
             said.append(
                 f"{describe(window)} is {frame.width()}x{frame.height()}, larger than the "
                 f"screen's {room.width()}x{room.height()}"
+            )
+    for widget in window.findChildren(QWidget):
+        squeezed = widget.isVisibleTo(window) and (widget.width() <= 0 or widget.height() <= 0)
+        if squeezed and isinstance(widget, TEXT_KINDS) and _has_words(widget):
+            said.append(
+                f"{describe(widget)}: squeezed to nothing ({widget.width()}x{widget.height()})"
             )
     for widget in _text_widgets(window):
         why = clipped_text(widget) or cut_off(widget, window, at_first_sight=False)

@@ -36,7 +36,7 @@ from ui import style
 from ui.warning.preview import sample_incident
 from ui.warning.window import DONE, WarningWindow
 from ui.windows import AboutWindow, HistoryWindow, SettingsWindow
-from ui.windows.notices import NumbersWindow
+from ui.windows.notices import NumbersWindow, StoppedAgainNotice, TrustedNotice
 
 REPO = Path(__file__).resolve().parent.parent
 SIZES = [(1366, 768), (1280, 720), (1024, 768)]
@@ -279,6 +279,30 @@ def test_about_and_history_fit(qtbot, profiles: ProfileSet, larger: bool, size) 
         found = _fits(window, [window.close_button], area)
         if found:
             said[name] = found
+    assert said == {}
+
+
+@pytest.mark.parametrize("larger", TEXT, ids=TEXT_IDS, indirect=True)
+def test_the_notices_show_all_their_words_and_buttons(
+    qtbot, profiles: ProfileSet, larger: bool
+) -> None:
+    """Too narrow for both buttons side by side (the 800 px offscreen screen), they go one
+    under another, and the notice is tall enough for them."""
+    talktalk = profiles.get("talktalk")
+    trusted = TrustedNotice(talktalk, "fit-1", "anydesk", "AnyDesk", started=True)
+    again = StoppedAgainNotice(talktalk, "AnyDesk")
+    again.add("process", still_running=True)
+    again.add("installer", still_running=False)
+    said = {}
+    for window, key in (
+        (trusted, [trusted.remove_button, trusted.fine_button]),
+        (again, [again.numbers_button, again.close_button]),
+    ):
+        qtbot.addWidget(window)
+        _settle(qtbot, window)
+        found = _fits(window, key, window.screen().availableGeometry())
+        if found:
+            said[type(window).__name__] = found
     assert said == {}
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QWidget
 
@@ -121,6 +121,8 @@ def apply_app_font(app: QApplication, larger: bool) -> None:
             if window.property(FIXED):
                 continue
             rescale(window, old)
+            # The layouts learn of the new sizes from posted requests: before refitting.
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
             refit = getattr(window, "fit_to", None)
             if callable(refit) and window.isVisible():
                 refit()

@@ -19,7 +19,7 @@ from collections.abc import Callable
 import shiboken6
 from PySide6.QtCore import QObject, QRect, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 
 from guard.engine.incidents import IncidentView
 from guard.providers.model import Profile
@@ -28,20 +28,23 @@ from ui import style
 from ui.i18n import tr
 from ui.warning.parts import BrandBand, NumbersPanel, plain_style, safe_style, scrolling
 from ui.warning.text import Caught, build, running
-from ui.widgets import button, label
+from ui.widgets import WrappingRow, button, label
 from ui.windows import common
 
 NOTICE_WIDTH = 760
 
 
 def fit(window: QWidget, width: int = NOTICE_WIDTH) -> None:
-    """Wide enough for its buttons and tall enough for every wrapped line. (A fixed minimum
-    width alone stops the layout from sizing the window, which cut the words off.)"""
+    """Wide enough for its buttons (``width``, grown with larger text, never wider than the
+    screen: the buttons go one under another instead) and tall enough for every wrapped
+    line. (A fixed minimum width alone stops the layout from sizing the window, which cut
+    the words off.)"""
     layout = window.layout()
     if layout is None:  # nothing laid out in it: nothing to fit
         return
     layout.activate()
-    wide = max(width, layout.minimumSize().width())
+    room = common.screen_area(window).width() - 2 * common.FRAME_RESERVE.left()
+    wide = min(max(round(width * style.scale()), layout.minimumSize().width()), room)
     tall = max(layout.totalHeightForWidth(wide), layout.minimumSize().height())
     window.setMinimumSize(wide, tall)
     window.resize(wide, tall)
@@ -80,7 +83,6 @@ class TrustedNotice(QWidget):
                 style.BODY_PT,
             )
         )
-        row = QHBoxLayout()
         self.remove_button = button(
             tr("Remove it and stop trusting it"),
             tr("Closes {name} and removes it from the trusted programs.").format(name=tool_name),
@@ -95,10 +97,7 @@ class TrustedNotice(QWidget):
         )
         self.fine_button.setStyleSheet(plain_style())
         self.fine_button.clicked.connect(self.close)
-        row.addWidget(self.remove_button)
-        row.addStretch(1)
-        row.addWidget(self.fine_button)
-        col.addLayout(row)
+        col.addWidget(WrappingRow([self.remove_button, self.fine_button], spread=True))
         fit(self)
 
     def fit_to(self) -> None:
@@ -147,7 +146,6 @@ class StoppedAgainNotice(QWidget):
             style.BODY_PT,
         )
         inner.addWidget(self.reminder)
-        row = QHBoxLayout()
         self.numbers_button = button(
             tr("Who to call"),
             tr("Shows the real numbers to call, from a different phone."),
@@ -163,10 +161,7 @@ class StoppedAgainNotice(QWidget):
         )
         self.close_button.setStyleSheet(plain_style())
         self.close_button.clicked.connect(self.close)
-        row.addWidget(self.numbers_button)
-        row.addStretch(1)
-        row.addWidget(self.close_button)
-        inner.addLayout(row)
+        inner.addWidget(WrappingRow([self.numbers_button, self.close_button], spread=True))
         col.addLayout(inner)
         fit(self)
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QBoxLayout, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from guard.state import settings
 from ui import style, widgets
@@ -43,48 +42,9 @@ def page(*widgets_: QWidget | None) -> QScrollArea:
     return fill(QScrollArea(), *widgets_)
 
 
-class _Row(QWidget):
-    """Buttons side by side, or one under another when the page is too narrow for them
-    (large type on a small screen), never wider than the page."""
-
-    def __init__(self, widgets_: tuple[QWidget, ...], stretch: bool):
-        super().__init__()
-        self.items = widgets_
-        self.line = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
-        self.line.setContentsMargins(0, 0, 0, 0)
-        self.line.setSpacing(12)
-        for widget in widgets_:
-            self.line.addWidget(widget)
-        if stretch:
-            self.line.addStretch(1)
-
-    def _side_by_side(self) -> int:
-        shown = [w for w in self.items if not w.isHidden()]
-        wanted = sum(w.sizeHint().expandedTo(w.minimumSize()).width() for w in shown)
-        return wanted + 12 * max(0, len(shown) - 1)
-
-    def minimumSizeHint(self) -> QSize:
-        widest = max(
-            (w.minimumSizeHint().expandedTo(w.minimumSize()).width() for w in self.items),
-            default=0,
-        )
-        return QSize(widest, super().minimumSizeHint().height())
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        fits = self._side_by_side() <= event.size().width()
-        direction = QBoxLayout.Direction.LeftToRight if fits else QBoxLayout.Direction.TopToBottom
-        if self.line.direction() != direction:
-            self.line.setDirection(direction)
-            for widget in self.items:  # stacked: each at its own width, on the left
-                self.line.setAlignment(
-                    widget, Qt.AlignmentFlag(0) if fits else Qt.AlignmentFlag.AlignLeft
-                )
-            self.updateGeometry()
-        super().resizeEvent(event)
-
-
 def row(*widgets_: QWidget, stretch: bool = True) -> QWidget:
-    return _Row(widgets_, stretch)
+    """Buttons side by side, one under another on a page too narrow for them."""
+    return widgets.WrappingRow(widgets_, stretch=stretch)
 
 
 class Saving:
