@@ -303,9 +303,11 @@ def warning_key(window: QWidget) -> list[QWidget]:
 def main(argv: list[str]) -> int:
     import json
     import time
+    from pathlib import Path
 
     from PySide6.QtWidgets import QApplication
 
+    import ui
     from guard.platform import autostart
     from guard.providers.active import load_active_profiles
     from guard.sigdb.loader import load_database
@@ -326,6 +328,7 @@ def main(argv: list[str]) -> int:
         "screen": [screen.geometry().width(), screen.geometry().height()],
         "available": [screen.availableGeometry().width(), screen.availableGeometry().height()],
         "ratio": screen.devicePixelRatio(),
+        "code": str(Path(ui.__file__).resolve().parent.parent),  # which checkout ran
     }
 
     def settle(window: QWidget) -> None:

@@ -415,13 +415,15 @@ def test_high_dpi_screens_fit_through_qt_s_own_scaling(
     config = tmp_path / "screen.json"
     config.write_text(json.dumps(screen), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("QT_")}
-    env["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+    # Relative: Qt splits the platform's options at colons, and a Windows path has one.
+    env["QT_QPA_PLATFORM"] = f"offscreen:configfile={config.name}"
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     if factor:
         env["QT_SCALE_FACTOR"] = factor
     out = tmp_path / "found.json"
     done = subprocess.run(
         [sys.executable, "-m", "tests.layout_fit", str(out), str(tmp_path / "shot-")],
-        cwd=REPO,
+        cwd=tmp_path,
         env=env,
         capture_output=True,
         text=True,
@@ -430,6 +432,7 @@ def test_high_dpi_screens_fit_through_qt_s_own_scaling(
     )
     assert done.returncode == 0, done.stderr
     found = json.loads(out.read_text(encoding="utf-8"))
+    assert found["code"] == str(REPO)  # this checkout's windows, not an installed copy
     assert found["screen"] == list(logical) and found["ratio"] == ratio
     assert found["warning.pixel_ratio"] == ratio  # painted at the screen's pixels
     windows = {
