@@ -493,7 +493,7 @@ def test_without_autostart_there_is_no_start_at_login_section(
     tabs = [
         window.tabs.tabText(i) for i in range(window.tabs.count()) if window.tabs.isTabVisible(i)
     ]
-    assert tabs == ["Provider", "Watched folders", "Trusted programs"]
+    assert tabs == ["Provider", "Watched folders", "Trusted programs", "Reading and sound"]
     assert not login.autostart_box.isVisible()
 
 

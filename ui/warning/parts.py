@@ -39,28 +39,32 @@ WINDOW_FLAGS = (
 FOCUS = "QPushButton:focus { border: 4px solid #ffbf47; }"
 
 
-def safe_style(provider: Profile) -> str:
-    """The safe choice: big, in the provider's own colours (their contrast was checked)."""
+def safe_style(provider: Profile, compact: bool = False) -> str:
+    """The safe choice: big, in the provider's own colours (their contrast was checked).
+    ``compact`` (a short screen) trims the padding, never the words' size."""
     colours = provider.colours
+    padding = "12px 32px" if compact else "18px 40px"
     return (
         f"QPushButton {{ background: {colours.background}; color: {colours.text}; "
-        "border-radius: 10px; padding: 18px 40px; border: 4px solid transparent; } " + FOCUS
+        f"border-radius: 10px; padding: {padding}; border: 4px solid transparent; }} " + FOCUS
     )
 
 
-def quiet_style() -> str:
+def quiet_style(compact: bool = False) -> str:
     """The unsafe choices: text that looks like a link, never like the obvious button."""
+    padding = "2px 6px" if compact else "6px"
     return (
         f"QPushButton {{ color: {style.QUIET_INK}; text-decoration: underline; "
-        "border: 4px solid transparent; padding: 6px; background: transparent; } "
+        f"border: 4px solid transparent; padding: {padding}; background: transparent; }} "
         "QPushButton:disabled { color: #595959; } " + FOCUS
     )
 
 
-def plain_style() -> str:
+def plain_style(compact: bool = False) -> str:
+    padding = "8px 24px" if compact else "14px 28px"
     return (
         f"QPushButton {{ color: {style.INK}; background: {style.PANEL}; "
-        "border: 2px solid #8a9199; border-radius: 10px; padding: 14px 28px; } " + FOCUS
+        f"border: 2px solid #8a9199; border-radius: 10px; padding: {padding}; }} " + FOCUS
     )
 
 
@@ -107,22 +111,32 @@ class BrandBand(QFrame):
         self.row.addWidget(self.headline, 1)
         self.row.addWidget(self.brand, 0)
 
-    def arrange(self, narrow: bool, short: bool) -> None:
+    def arrange(self, narrow: bool, short: bool, width: int = 0) -> None:
+        """Short: the smaller headline and less room above and below it. The provider's
+        name goes under the headline when ``narrow``, or when ``width`` (the band's, if
+        known) has no room for both on one line."""
+        self.headline.setFont(
+            style.font(style.SHORT_HEADLINE_PT if short else style.HEADLINE_PT, True)
+        )
+        margins = self.row.contentsMargins()
+        side = margins.left() + margins.right()
+        both = self.headline.sizeHint().width() + self.brand.sizeHint().width() + 40 + side
+        stack = narrow or (width > 0 and both > width)
+        self.row.setContentsMargins(48, 8 if short else 16, 48, 8 if short else 16)
         self.row.setDirection(
-            QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
+            QBoxLayout.Direction.TopToBottom if stack else QBoxLayout.Direction.LeftToRight
         )
         self.brand.setAlignment(
             Qt.AlignmentFlag.AlignLeft
-            if narrow
+            if stack
             else Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        )
-        self.headline.setFont(
-            style.font(style.SHORT_HEADLINE_PT if short else style.HEADLINE_PT, True)
         )
 
 
 class NumbersPanel(QFrame):
-    """Who to call: one number large (the one to ring first), the rest one line each."""
+    """Who to call: one number large (the one to ring first), then how to call it (hang up
+    first, another phone), then the rest one line each. The first number and "hang up
+    first" come before everything else, so they are in view on a small screen."""
 
     def __init__(self, text: WarningText):
         super().__init__()
@@ -131,15 +145,18 @@ class NumbersPanel(QFrame):
         col = QVBoxLayout(self)
         col.setContentsMargins(32, 24, 32, 24)
         col.setSpacing(6)
+        self._col = col
         col.addWidget(label(text.call_title, style.LEAD_PT, bold=True))
         self.numbers: list[QLabel] = []
-        for n, line in enumerate(text.provider_numbers):
-            if n == 0:
-                self._large(col, line)
-            else:
-                col.addWidget(self._compact(line))
+        if text.provider_numbers:
+            self._large(col, text.provider_numbers[0])
         col.addSpacing(6)
-        col.addWidget(label(text.call_how, style.BODY_PT))
+        self.how = label(text.call_how, style.BODY_PT)
+        col.addWidget(self.how)
+        if len(text.provider_numbers) > 1:
+            col.addSpacing(8)
+        for line in text.provider_numbers[1:]:
+            col.addWidget(self._compact(line))
         if text.other_numbers:
             col.addSpacing(14)
             col.addWidget(label(text.other_title, style.BODY_PT, bold=True))
@@ -149,6 +166,10 @@ class NumbersPanel(QFrame):
             col.addSpacing(10)
             col.addWidget(label(text.checked, style.NOTE_PT))
         col.addStretch(1)
+
+    def compact(self, short: bool) -> None:
+        """Less room around the numbers on a short screen (the words stay their size)."""
+        self._col.setContentsMargins(28, 14 if short else 24, 28, 14 if short else 24)
 
     def _compact(self, line: NumberLine) -> QLabel:
         note = f" ({escape(line.note)})" if line.note else ""
@@ -178,12 +199,18 @@ class CoverWindow(QWidget):
     def __init__(self, provider: Profile, text: WarningText):
         super().__init__(None, WINDOW_FLAGS)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setProperty(style.FIXED, True)  # the warning's sizes: see ui/style.py
         self.setObjectName("cover")
         self.setStyleSheet(
             f"#cover, #coverbody {{ background: {style.PAPER}; }} "
             f"#cover QLabel {{ color: {style.INK}; }}"
         )
         style.name(self, tr("ScamGuard warning"), f"{text.headline} {text.caught}")
+        with style.fixed_scale():
+            self._build(provider, text)
+        self._closable = False
+
+    def _build(self, provider: Profile, text: WarningText) -> None:
         col = QVBoxLayout(self)
         col.setContentsMargins(0, 0, 0, 0)
         col.addWidget(BrandBand(provider, text.headline))
@@ -196,7 +223,6 @@ class CoverWindow(QWidget):
         inner.addWidget(label(tr("The choices are on your main screen."), style.BODY_PT))
         inner.addWidget(NumbersPanel(text))
         col.addWidget(scrolling(body), 1)
-        self._closable = False
 
     def show_on(self, screen: QScreen) -> None:
         self.setScreen(screen)
@@ -215,11 +241,15 @@ class CoverWindow(QWidget):
 
 
 def scrolling(body: QWidget) -> QScrollArea:
-    """Room for everything on a small screen; the area itself never takes keyboard focus."""
+    """Room for everything on a small screen, with a scroll bar that shows whenever there is
+    more below (``style.SCROLLBAR_CSS``: wide, and never hidden until hovered); the area
+    itself never takes keyboard focus. Never sideways: the words wrap instead."""
     area = QScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    style.scroll_bars(area)
     area.setWidget(body)
     return area
 

@@ -139,6 +139,7 @@ class WarningWindow(QWidget):
         self._removing = False
         self.remaining = self.allow_wait
         self.setObjectName("warning")
+        self.setProperty(style.FIXED, True)  # already as large as fits: see ui/style.py
         self.setWindowTitle(tr("ScamGuard warning: hang up"))
         self.setStyleSheet(
             f"#warning, #body {{ background: {style.PAPER}; }} "
@@ -211,6 +212,11 @@ class WarningWindow(QWidget):
     def _render(self) -> None:
         """Build the new content completely, then swap it in: if building fails, the old
         content (with its buttons) stays, never an empty full-screen window."""
+        with style.fixed_scale():
+            self._build()
+
+    def _build(self) -> None:
+        self._styled_short: bool | None = None  # new buttons: styled by the next _arrange
         text = self.text()
         style.name(self, tr("ScamGuard warning"), f"{text.headline} {text.caught}")
         content = QWidget()
@@ -262,7 +268,7 @@ class WarningWindow(QWidget):
         self.details.setVisible(False)
         col.addWidget(self.details)
         col.addStretch(1)
-        self._rest = rest
+        self._rest, self._rest_col = rest, col
         self.numbers = NumbersPanel(text)
         return body
 
@@ -282,8 +288,10 @@ class WarningWindow(QWidget):
             grid.addWidget(self.caught_label, 0, 0)
             grid.addWidget(self._rest, 1, 0)
             grid.addWidget(self.numbers, 0, 1, 2, 1, top)
-            grid.setColumnStretch(0, 3)
-            grid.setColumnStretch(1, 2)
+            # The numbers' column the wider: its lines wrap less, which keeps the first
+            # number and "hang up first" higher up, in view on a short screen.
+            grid.setColumnStretch(0, 2)
+            grid.setColumnStretch(1, 3)
         grid.setRowStretch(2 if narrow else 1, 1)
 
     def _choices(self, text: WarningText) -> QWidget:
@@ -296,13 +304,14 @@ class WarningWindow(QWidget):
         outer = QVBoxLayout(bar)
         outer.setContentsMargins(BAR_MARGIN, 14, BAR_MARGIN, 16)
         outer.addWidget(self.pages)
+        self._bar = outer
         self._lines: list[tuple[QBoxLayout, list[tuple[QBoxLayout, list[QPushButton]]]]] = []
+        self._page_columns: list[QVBoxLayout] = []
         self.remove_button = self._safe(text.remove, text.remove_tip)
         self.details_button = button(
             tr("Details"), tr("Shows where the program is and why it was caught."), styled=True
         )
         self.details_button.setCheckable(True)
-        self.details_button.setStyleSheet(plain_style())
         self.details_button.toggled.connect(self.details_toggled)
         self._allow_text = (
             tr("Nobody is on the phone: keep the connection")
@@ -310,7 +319,6 @@ class WarningWindow(QWidget):
             else tr("Nobody is on the phone: I set this up myself")
         )
         self.allow_button = button(self._allow_text, "", styled=True)
-        self.allow_button.setStyleSheet(quiet_style())
         self.allow_button.clicked.connect(self._ask_phone)
         self.pages.addWidget(
             self._page(
@@ -324,7 +332,6 @@ class WarningWindow(QWidget):
         self.no_button = button(
             tr("No"), tr("Only if nobody is on the phone and nobody asked you."), styled=True
         )
-        self.no_button.setStyleSheet(quiet_style())
         self.no_button.clicked.connect(self._ask_scope)
         asked = (
             tr("Is anyone on the phone with you, or did anyone ask you to open your bank?")
@@ -370,8 +377,6 @@ class WarningWindow(QWidget):
         self.until_closed_button.setVisible(not text.banking)
         self.hour_button = button(hour, hour_tip, styled=True)
         self.hour_button.clicked.connect(lambda: self._allow(longest))
-        for quiet in (self.until_closed_button, self.hour_button):
-            quiet.setStyleSheet(quiet_style())
         self.pages.addWidget(
             self._page(
                 [self.remove_again, None, self.until_closed_button, self.hour_button],
@@ -385,7 +390,6 @@ class WarningWindow(QWidget):
         self.done_button = button(
             tr("Done"), tr("Closes this message."), points=style.BUTTON_PT, bold=True, styled=True
         )
-        self.done_button.setStyleSheet(safe_style(self.provider))
         self.done_button.clicked.connect(self._finish)
         # For the bank and the police: what ran, when, what was allowed and what to do now.
         self.pack_button = button(
@@ -393,7 +397,6 @@ class WarningWindow(QWidget):
             tr("A one-page record of what happened and what to do now, for your bank."),
             styled=True,
         )
-        self.pack_button.setStyleSheet(plain_style())
         self.pack_button.clicked.connect(self._ask_pack)
         self.pages.addWidget(
             self._page([self.done_button, None, self.pack_button], "", self.done_label)
@@ -402,6 +405,8 @@ class WarningWindow(QWidget):
         self.hint = label("", style.NOTE_PT)
         self.hint.setVisible(False)
         outer.addWidget(self.hint)
+        # What Remove does is said only while Remove is offered (it may sit in the body).
+        self.pages.currentChanged.connect(lambda index: self.explains.setVisible(index == CHOICE))
         return bar
 
     def _safe(self, text: str, tip: str) -> QPushButton:
@@ -412,8 +417,6 @@ class WarningWindow(QWidget):
             bold=True,
             styled=True,
         )
-        safe.setStyleSheet(safe_style(self.provider))
-        safe.setMinimumWidth(safe.sizeHint().width())  # shrinking would cut the words off
         safe.clicked.connect(self._remove)
         return safe
 
@@ -427,6 +430,7 @@ class WarningWindow(QWidget):
         page = QWidget()
         col = QVBoxLayout(page)
         col.setContentsMargins(0, 0, 0, 0)
+        self._page_columns.append(col)
         if heading is not None:
             col.addWidget(heading)
         line = QBoxLayout(QBoxLayout.Direction.LeftToRight)
@@ -449,19 +453,44 @@ class WarningWindow(QWidget):
             subs.append((sub, group))
         self._lines.append((line, subs))
         col.addLayout(line)
-        if note:
-            col.addWidget(label(note, style.NOTE_PT))
+        if note:  # what the safe button does (see _place_explains)
+            self.explains = label(note, style.NOTE_PT)
+            self._explains_home = col
+            col.addWidget(self.explains)
         return page
+
+    def _place_explains(self, short: bool) -> None:
+        """What Remove does ("always safe") sits under the buttons; on a short screen it
+        moves into the body, under what happened, so that the first number and "hang up
+        first" above the buttons stay in view. (Its words are also the button's
+        description, so a screen reader says them with the button wherever they show.)"""
+        home, rest = self._explains_home, self._rest_col
+        inside = rest.indexOf(self.explains) >= 0
+        if short and not inside:
+            home.removeWidget(self.explains)
+            rest.insertWidget(1, self.explains)  # after "ScamGuard has stopped it"
+        elif not short and inside:
+            rest.removeWidget(self.explains)
+            home.addWidget(self.explains)
 
     # --- fitting the screen ---
 
     def _arrange(self) -> None:
-        """Side by side on a wide screen, stacked on a small one: never cut off."""
+        """Side by side on a wide screen, stacked on a small one: never cut off. On a short
+        screen the headline is smaller and the buttons' padding less, so that the first
+        number, "hang up first" and the Remove button are in view without scrolling."""
         if self._content is None:
             return
         narrow, short = self.width() < NARROW, self.height() < SHORT
-        self.band.arrange(narrow, short)
+        with style.fixed_scale():
+            self.band.arrange(False, short, self.width())  # stacked only if it must be
         self._place_body(narrow)
+        self._grid.setContentsMargins(48, 12 if short else 24, 48, 16)
+        self._grid.setVerticalSpacing(8 if short else 14)
+        self.numbers.compact(short)
+        self._place_explains(short)
+        if self._styled_short != short:  # style sheets only when it changes (not per pixel)
+            self._style_choices(short)
         room = self.width() - 2 * BAR_MARGIN
 
         def width(group: list[QPushButton]) -> int:
@@ -473,7 +502,7 @@ class WarningWindow(QWidget):
                 QBoxLayout.Direction.LeftToRight if fits else QBoxLayout.Direction.TopToBottom
             )
             for sub, group in subs:
-                stack = narrow or width(group) > room  # never a button cut off at the edge
+                stack = width(group) > room  # never a button cut off at the edge
                 sub.setDirection(
                     QBoxLayout.Direction.TopToBottom if stack else QBoxLayout.Direction.LeftToRight
                 )
@@ -484,6 +513,21 @@ class WarningWindow(QWidget):
                             Qt.AlignmentFlag.AlignLeft if stack else Qt.AlignmentFlag(0)
                         )
         self.pages.updateGeometry()
+
+    def _style_choices(self, short: bool) -> None:
+        """The buttons' padding and the bar's margins: trimmed on a short screen."""
+        self._styled_short = short
+        self._bar.setContentsMargins(BAR_MARGIN, 8 if short else 14, BAR_MARGIN, 8 if short else 16)
+        for safe in (self.remove_button, self.yes_button, self.remove_again, self.done_button):
+            safe.setStyleSheet(safe_style(self.provider, compact=short))
+            safe.setMinimumWidth(safe.sizeHint().width())  # shrinking would cut words off
+        for plain in (self.details_button, self.pack_button):
+            plain.setStyleSheet(plain_style(compact=short))
+        quiet = (self.allow_button, self.no_button, self.until_closed_button, self.hour_button)
+        for link in quiet:
+            link.setStyleSheet(quiet_style(compact=short))
+        for page in self._page_columns:
+            page.setSpacing(4 if short else 8)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

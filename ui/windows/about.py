@@ -11,7 +11,7 @@ import platform
 import sys
 
 import PySide6
-from PySide6.QtCore import Qt, qVersion
+from PySide6.QtCore import QRect, Qt, qVersion
 from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -36,6 +36,7 @@ from ui import style, widgets
 from ui.i18n import tr
 from ui.windows import common
 
+USUAL_SIZE = (980, 720)  # logical px at the usual text size; smaller screens get less
 FIELDS = ("version", "python", "qt", "database", "updates", "provider", "settings", "journal")
 
 
@@ -60,7 +61,6 @@ class AboutWindow(QWidget):
         self.today = today
         self.setWindowTitle(tr("About ScamGuard"))
         self.setFont(style.font(style.BODY_PT))
-        self.resize(980, 780)
 
         self.title = widgets.heading(tr("ScamGuard"))
         self.summary = widgets.label(
@@ -131,15 +131,25 @@ class AboutWindow(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        style.scroll_bars(scroll)
         scroll.setWidget(details)
         layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
         self.refresh()
+        self.fit_to()
 
     def showEvent(self, event: QShowEvent) -> None:
         self.refresh()
+        if not event.spontaneous():  # opened (not restored): fit the screen it is on
+            self.fit_to()
         super().showEvent(event)
         self.close_button.setFocus(Qt.FocusReason.OtherFocusReason)  # no caret in a label
+
+    def fit_to(self, area: QRect | None = None) -> None:
+        """Its usual size (grown with larger text), never larger than ``area`` (the
+        available part of the screen it opens on); what does not fit scrolls."""
+        common.fit_to_screen(self, common.scaled(*USUAL_SIZE), area)
 
     def refresh(self) -> None:
         values = {

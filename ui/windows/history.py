@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QTableWidgetItem, QVBoxLayout, QWidget
 
@@ -26,6 +26,7 @@ from ui.i18n import tr
 from ui.windows import common
 
 JOURNAL_LIMIT = 2000
+USUAL_SIZE = (1100, 720)  # logical px at the usual text size; smaller screens get less
 # Entries without an incident worth a row of their own: trust and settings changes (a
 # caller may have dictated them, so whoever helps afterwards must be able to see them).
 NOTICE_KINDS = frozenset({EventKind.TRUSTED, EventKind.SETTINGS})
@@ -141,7 +142,6 @@ class HistoryWindow(QWidget):
         self.entries: list[dict[str, Any]] = []
         self.setWindowTitle(tr("ScamGuard: history"))
         self.setFont(style.font(style.BODY_PT))
-        self.resize(1100, 760)
 
         self.title = widgets.heading(tr("What ScamGuard has caught"))
         self.intro = widgets.label(
@@ -196,6 +196,7 @@ class HistoryWindow(QWidget):
         top.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignTop)
         bottom = QHBoxLayout()
         bottom.addWidget(self.pack_status, 1)
+        bottom.addStretch(1)  # the buttons keep their size when there is nothing to say
         bottom.addWidget(self.pack_button)
         bottom.addWidget(self.close_button)
 
@@ -216,10 +217,18 @@ class HistoryWindow(QWidget):
         self.setTabOrder(self.table, self.timeline)
         self.setTabOrder(self.timeline, self.pack_button)
         self.setTabOrder(self.pack_button, self.close_button)
+        self.fit_to()
 
     def showEvent(self, event: QShowEvent) -> None:
         self.refresh()
+        if not event.spontaneous():  # opened (not restored): fit the screen it is on
+            self.fit_to()
         super().showEvent(event)
+
+    def fit_to(self, area: QRect | None = None) -> None:
+        """Its usual size (grown with larger text), never larger than ``area`` (the
+        available part of the screen it opens on); what does not fit scrolls."""
+        common.fit_to_screen(self, common.scaled(*USUAL_SIZE), area)
 
     def refresh(self) -> None:
         """Read the journal again, keeping the selected entry selected if it is still there."""

@@ -17,29 +17,34 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtCore import QObject, QRect, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 
 from guard.engine.incidents import IncidentView
 from guard.providers.model import Profile
 from guard.state.events import EventKind, GuardEvent
 from ui import style
 from ui.i18n import tr
-from ui.warning.parts import BrandBand, NumbersPanel, plain_style, safe_style
+from ui.warning.parts import BrandBand, NumbersPanel, plain_style, safe_style, scrolling
 from ui.warning.text import Caught, build, running
-from ui.widgets import button, label
+from ui.widgets import WrappingRow, button, label
+from ui.windows import common
 
 NOTICE_WIDTH = 760
 
 
 def fit(window: QWidget, width: int = NOTICE_WIDTH) -> None:
-    """Wide enough for its buttons and tall enough for every wrapped line. (A fixed minimum
-    width alone stops the layout from sizing the window, which cut the words off.)"""
+    """Wide enough for its buttons (``width``, grown with larger text, never wider than the
+    screen: the buttons go one under another instead) and tall enough for every wrapped
+    line. (A fixed minimum width alone stops the layout from sizing the window, which cut
+    the words off.)"""
     layout = window.layout()
     if layout is None:  # nothing laid out in it: nothing to fit
         return
     layout.activate()
-    wide = max(width, layout.minimumSize().width())
+    room = common.screen_area(window).width() - 2 * common.FRAME_RESERVE.left()
+    wide = min(max(round(width * style.scale()), layout.minimumSize().width()), room)
     tall = max(layout.totalHeightForWidth(wide), layout.minimumSize().height())
     window.setMinimumSize(wide, tall)
     window.resize(wide, tall)
@@ -78,7 +83,6 @@ class TrustedNotice(QWidget):
                 style.BODY_PT,
             )
         )
-        row = QHBoxLayout()
         self.remove_button = button(
             tr("Remove it and stop trusting it"),
             tr("Closes {name} and removes it from the trusted programs.").format(name=tool_name),
@@ -93,10 +97,12 @@ class TrustedNotice(QWidget):
         )
         self.fine_button.setStyleSheet(plain_style())
         self.fine_button.clicked.connect(self.close)
-        row.addWidget(self.remove_button)
-        row.addStretch(1)
-        row.addWidget(self.fine_button)
-        col.addLayout(row)
+        col.addWidget(WrappingRow([self.remove_button, self.fine_button], spread=True))
+        fit(self)
+
+    def fit_to(self) -> None:
+        """Refit to its words (after the text size changed: ``ui.style.apply_app_font``)."""
+        self.setMinimumSize(0, 0)
         fit(self)
 
 
@@ -140,7 +146,6 @@ class StoppedAgainNotice(QWidget):
             style.BODY_PT,
         )
         inner.addWidget(self.reminder)
-        row = QHBoxLayout()
         self.numbers_button = button(
             tr("Who to call"),
             tr("Shows the real numbers to call, from a different phone."),
@@ -156,11 +161,13 @@ class StoppedAgainNotice(QWidget):
         )
         self.close_button.setStyleSheet(plain_style())
         self.close_button.clicked.connect(self.close)
-        row.addWidget(self.numbers_button)
-        row.addStretch(1)
-        row.addWidget(self.close_button)
-        inner.addLayout(row)
+        inner.addWidget(WrappingRow([self.numbers_button, self.close_button], spread=True))
         col.addLayout(inner)
+        fit(self)
+
+    def fit_to(self) -> None:
+        """Refit to its words (after the text size changed: ``ui.style.apply_app_font``)."""
+        self.setMinimumSize(0, 0)
         fit(self)
 
     def add(self, what: str, still_running: bool) -> None:
@@ -272,22 +279,56 @@ class StoppedAgainNotices(QObject):
 
 
 class NumbersWindow(QWidget):
-    """The active provider's numbers and the country's helplines, as the warning shows them."""
+    """The active provider's numbers and the country's helplines, as the warning shows them.
+
+    It opens as tall as its numbers need, up to the screen it opens on; below that the
+    numbers scroll, with a scroll bar that shows (``fit_to``)."""
 
     def __init__(self, provider: Profile, generic: Profile | None):
         super().__init__()
         self.setWindowTitle(tr("ScamGuard: who to call"))
         self.setObjectName("numberswindow")
         self.setStyleSheet(
-            f"#numberswindow {{ background: {style.PAPER}; }} QLabel {{ color: {style.INK}; }}"
+            f"#numberswindow, #numbersbody {{ background: {style.PAPER}; }} "
+            f"QLabel {{ color: {style.INK}; }}"
         )
         text = build([Caught("", "remote-desktop", True)], provider, generic)
         col = QVBoxLayout(self)
-        col.setContentsMargins(0, 0, 0, 16)
-        col.addWidget(BrandBand(provider, tr("Who to call")))
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(0)
+        self.band = BrandBand(provider, tr("Who to call"))
+        self.band.arrange(narrow=False, short=True, width=NOTICE_WIDTH)
+        col.addWidget(self.band)
         self.panel = NumbersPanel(text)
-        inner = QVBoxLayout()
-        inner.setContentsMargins(24, 16, 24, 0)
+        self.body = QWidget()
+        self.body.setObjectName("numbersbody")
+        inner = QVBoxLayout(self.body)
+        inner.setContentsMargins(24, 16, 24, 16)
         inner.addWidget(self.panel)
-        col.addLayout(inner)
-        self.setMinimumWidth(640)
+        self.scroll_area = scrolling(self.body)
+        col.addWidget(self.scroll_area, 1)
+        common.close_on_escape(self)
+        self.setMinimumWidth(min(NOTICE_WIDTH, 480))
+        self.fit_to()
+
+    def wanted(self, width: int) -> QSize:
+        """As tall as everything needs at ``width`` (the scroll bar's room included)."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        bar = self.scroll_area.verticalScrollBar().sizeHint().width()
+        body = self.body.heightForWidth(width - bar)
+        band = self.band.heightForWidth(width)
+        band = band if band > 0 else self.band.sizeHint().height()
+        return QSize(width, band + max(body, self.body.sizeHint().height()) + 2)
+
+    def fit_to(self, area: QRect | None = None) -> None:
+        """As tall as the numbers need, never taller than ``area`` (the screen's)."""
+        room = area if area is not None else common.screen_area(self)
+        width = min(round(NOTICE_WIDTH * style.scale()), room.width() - 16)
+        common.fit_to_screen(self, self.wanted(width), room)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not event.spontaneous():  # opened (not restored): fit the screen it is on
+            self.fit_to()
+        super().showEvent(event)

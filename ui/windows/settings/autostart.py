@@ -9,7 +9,7 @@ out of it. Each change is journalled.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QScrollArea
+from PySide6.QtWidgets import QScrollArea
 
 from guard.platform.autostart import Autostart, AutostartError, login_command
 from guard.state import changes
@@ -36,11 +36,7 @@ class AutostartTab(QScrollArea):
         super().__init__()
         self.autostart = autostart
         title = widgets.heading(tr("Start at login"))
-        self.autostart_box = QCheckBox(tr("Start ScamGuard when I log in"))
-        self.autostart_box.setFont(style.font(style.BODY_PT, bold=True))
-        self.autostart_box.setStyleSheet("QCheckBox::indicator { width: 28px; height: 28px; }")
-        style.name(
-            self.autostart_box,
+        box_line, self.autostart_box = widgets.check(
             tr("Start ScamGuard when I log in"),
             tr("Recommended. ScamGuard can only protect you while it is running."),
         )
@@ -52,7 +48,7 @@ class AutostartTab(QScrollArea):
             accessible=tr("Where this is set"), points=style.NOTE_PT
         )
         self.autostart_where.setStyleSheet(f"QLabel {{ color: {style.QUIET_INK}; }}")
-        fill(self, title, self.autostart_box, why, self.autostart_error, self.autostart_where)
+        fill(self, title, box_line, why, self.autostart_error, self.autostart_where)
 
     def show_saved(self) -> None:
         """Show whether ScamGuard starts at login now, and where that is set."""

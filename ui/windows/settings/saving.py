@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from guard.state import settings
-from ui import widgets
+from ui import style, widgets
 from ui.i18n import tr
 
 
@@ -23,7 +23,7 @@ def fill(area: QScrollArea, *widgets_: QWidget | None) -> QScrollArea:
     """Make ``area`` a tab's contents, top-aligned, scrolling if the screen is small."""
     inner = QWidget()
     layout = QVBoxLayout(inner)
-    layout.setContentsMargins(20, 20, 20, 20)
+    layout.setContentsMargins(16, 16, 16, 16)
     layout.setSpacing(14)
     for widget in widgets_:
         if widget is not None:
@@ -31,6 +31,7 @@ def fill(area: QScrollArea, *widgets_: QWidget | None) -> QScrollArea:
     layout.addStretch(1)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
+    style.scroll_bars(area)  # always drawn, easy to grab
     area.setWidget(inner)
     area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     return area
@@ -42,15 +43,8 @@ def page(*widgets_: QWidget | None) -> QScrollArea:
 
 
 def row(*widgets_: QWidget, stretch: bool = True) -> QWidget:
-    holder = QWidget()
-    line = QHBoxLayout(holder)
-    line.setContentsMargins(0, 0, 0, 0)
-    line.setSpacing(12)
-    for widget in widgets_:
-        line.addWidget(widget)
-    if stretch:
-        line.addStretch(1)
-    return holder
+    """Buttons side by side, one under another on a page too narrow for them."""
+    return widgets.WrappingRow(widgets_, stretch=stretch)
 
 
 class Saving:

@@ -1,6 +1,7 @@
-"""The settings window: provider, watched folders, trusted programs, start at login.
+"""The settings window: provider, watched folders, trusted programs, reading and sound,
+start at login.
 
-One class per tab (``provider``, ``folders``, ``trusted``, ``autostart``); this window
+One class per tab (``provider``, ``folders``, ``trusted``, ``reading``, ``autostart``); this window
 composes them, shows what is saved each time it opens, and says at the top when the saved
 settings could not be used. Every change is saved the moment it is made (there is no
 "Apply" to forget; see ``saving``) and announced with ``changed`` so the tray can pick it
@@ -12,9 +13,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from guard.platform.autostart import Autostart
 from guard.providers.model import ProfileSet
@@ -26,17 +34,22 @@ from ui.windows import common
 from ui.windows.settings.autostart import AutostartTab
 from ui.windows.settings.folders import FoldersTab
 from ui.windows.settings.provider import ProviderTab
+from ui.windows.settings.reading import ReadingTab
 from ui.windows.settings.saving import Saving
 from ui.windows.settings.trusted import Ask, TrustedTab
+
+USUAL_SIZE = (1000, 720)  # logical px at the usual text size; smaller screens get less
 
 
 class SettingsWindow(QWidget):
     """ScamGuard's settings, saved at once.
 
-    ``changed`` is emitted with ``"provider"``, ``"folders"``, ``"trusted"`` or
-    ``"autostart"`` after that change has been saved. Tests drive the controls directly,
-    on the tabs: ``provider_tab``, ``folders_tab``, ``trusted_tab`` and ``autostart_tab``
-    (each says which of its controls are for that).
+    ``changed`` is emitted with ``"provider"``, ``"folders"``, ``"trusted"``, ``"speak"``,
+    ``"larger_text"`` or ``"autostart"`` after that change has been saved (a change to the
+    larger text has already been applied to every open window, each refitted to its
+    screen: ``ui.style.apply_app_font``). Tests drive the controls directly, on the tabs:
+    ``provider_tab``, ``folders_tab``, ``trusted_tab``, ``reading_tab`` and ``autostart_tab``
+    (each says which of its controls are for that); ``sections`` lists the tabs' names.
     """
 
     changed = Signal(str)
@@ -57,30 +70,51 @@ class SettingsWindow(QWidget):
 
         self.setWindowTitle(tr("ScamGuard: settings"))
         self.setFont(style.font(style.BODY_PT))
-        self.resize(1000, 780)
 
         self.problem_label = widgets.caution(accessible=tr("Problem with the saved settings"))
         self.problem_label.hide()
         saving = Saving(self.problem_label)
 
+        # The sections are listed down the left, one a line: five tabs in large type do
+        # not fit across a small screen, and a tab bar's scroll arrows hide the rest. The
+        # QTabWidget (its own bar hidden) keeps one page showing and the section names.
         self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.tabBar().hide()
         self.tabs.setFont(style.font(style.BODY_PT))
-        self.tabs.tabBar().setFont(style.font(style.BODY_PT))
+        self.sections = QListWidget()
+        self.sections.setFont(style.font(style.BODY_PT))
+        self.sections.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.sections.setSpacing(6)  # room around each name: easier to hit
+        style.scroll_bars(self.sections)
         style.name(
-            self.tabs,
+            self.sections,
             tr("Settings sections"),
-            tr("Provider, watched folders, trusted programs and starting at login"),
+            tr(
+                "Provider, watched folders, trusted programs, starting at login, and reading "
+                "and sound. Use the arrow keys to choose one."
+            ),
         )
         self.provider_tab = ProviderTab(profiles, saving, today)
         self.folders_tab = FoldersTab(saving)
         self.trusted_tab = TrustedTab(tools, saving, trust_wait, service)
+        self.reading_tab = ReadingTab(saving)
         self.autostart_tab = AutostartTab(autostart)
         self.tabs.addTab(self.provider_tab, tr("Provider"))
         self.tabs.addTab(self.folders_tab, tr("Watched folders"))
         self.tabs.addTab(self.trusted_tab, tr("Trusted programs"))
         index = self.tabs.addTab(self.autostart_tab, tr("Start at login"))
         self.tabs.setTabVisible(index, autostart is not None)  # hidden where unsupported
-        for tab in (self.provider_tab, self.folders_tab, self.trusted_tab, self.autostart_tab):
+        self.tabs.addTab(self.reading_tab, tr("Reading and sound"))
+        for index in range(self.tabs.count()):
+            item = QListWidgetItem(self.tabs.tabText(index))
+            self.sections.addItem(item)
+            item.setHidden(not self.tabs.isTabVisible(index))
+        self.sections.setCurrentRow(0)
+        self.sections.currentRowChanged.connect(self.tabs.setCurrentIndex)
+        self.tabs.currentChanged.connect(self.sections.setCurrentRow)
+        tabs = (self.provider_tab, self.folders_tab, self.trusted_tab, self.autostart_tab)
+        for tab in (*tabs, self.reading_tab):
             tab.changed.connect(self.changed)
         self.folders_tab.outdated.connect(self.refresh)
 
@@ -95,13 +129,29 @@ class SettingsWindow(QWidget):
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(12)
         layout.addWidget(self.problem_label)
-        layout.addWidget(self.tabs, 1)
+        middle = QHBoxLayout()
+        middle.setSpacing(16)
+        middle.addWidget(self.sections)
+        middle.addWidget(self.tabs, 1)
+        layout.addLayout(middle, 1)
         layout.addLayout(bottom)
         self.refresh()
+        self.fit_to()
 
     def showEvent(self, event: QShowEvent) -> None:
         self.refresh()
+        if not event.spontaneous():  # opened (not restored): fit the screen it is on
+            self.fit_to()
         super().showEvent(event)
+
+    def fit_to(self, area: QRect | None = None) -> None:
+        """Its usual size (grown with larger text), never larger than ``area`` (the
+        available part of the screen it opens on); what does not fit scrolls. The list of
+        sections is as wide as its longest name (which changes with the text size)."""
+        self.sections.setFixedWidth(
+            self.sections.sizeHintForColumn(0) + 2 * self.sections.frameWidth() + 8
+        )
+        common.fit_to_screen(self, common.scaled(*USUAL_SIZE), area)
 
     def hideEvent(self, event: QHideEvent) -> None:
         # A half-finished trust never waits, counted down, for later.
@@ -115,6 +165,7 @@ class SettingsWindow(QWidget):
         self.provider_tab.show_saved(current)
         self.folders_tab.show_saved(current)
         self.trusted_tab.show_saved(self.trusted_tab.saved_list())
+        self.reading_tab.show_saved(current)
         self.autostart_tab.show_saved()
 
     def _show_problem(self, problem: str) -> None:
