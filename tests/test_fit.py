@@ -440,3 +440,34 @@ def test_high_dpi_screens_fit_through_qt_s_own_scaling(
     }
     assert {"warning", "numbers", "about", "history", "settings-0"} <= set(windows)
     assert {k: v for k, v in windows.items() if v} == {}
+
+
+def test_the_done_page_offers_the_card_and_shows_the_qr_code_where_there_is_room(
+    qtbot, *, profiles: ProfileSet, shipped: SignatureSet, warnings
+) -> None:
+    """A number to take away: on a full-HD screen the first number as a QR code beside
+    "write the number down"; under 900 px tall the number and "hang up first" come first,
+    and the card (which carries the code) is one button away."""
+    window = _warning(profiles, shipped, "talktalk", "done")
+    warnings.append(window)
+    window.resize(1920, 1080)
+    _settle(qtbot, window)
+    first = profiles.get("talktalk").numbers_for("provider")[0]
+    assert window.done_qr is not None and window.done_qr.isVisible()
+    assert first.number in window.done_qr.accessibleName()
+    assert window.card_button.isVisible() and window.card_button.text() == "Print a card"
+    window.resize(1024, 768)
+    _settle(qtbot, window)
+    assert not window.done_qr.isVisible()
+    assert window.card_button.isVisible()
+
+
+def test_who_to_call_carries_the_qr_code_and_the_card(qtbot, profiles: ProfileSet) -> None:
+    chosen = profiles.get("talktalk")
+    window = NumbersWindow(chosen, profiles.generic_for(chosen.country))
+    qtbot.addWidget(window)
+    _settle(qtbot, window)
+    first = chosen.numbers_for("provider")[0]
+    assert window.qr is not None and first.number in window.qr.accessibleName()
+    assert window.card_button.text() == "Print a card"
+    assert not window.card_said.isVisible()  # nothing said until the person prints

@@ -649,6 +649,7 @@ def run(argv: list[str] | None = None, options: AppOptions | None = None) -> int
     app.setApplicationName("ScamGuard")
     app.setQuitOnLastWindowClosed(False)
     install_translator(app)
+    style.apply_app_font(app, settings.load().larger_text)  # one type scale: ui/style.py
     instance = SingleInstance()
     claimed = instance.listen()
     if claimed == ANSWERED and _another_guard_runs():

@@ -161,7 +161,7 @@ class Menu(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.menu = QMenu()
-        self.menu.setFont(style.font(12))
+        self.menu.setFont(style.font(style.MENU_PT))
         self.status_action = QAction("")
         self.status_action.setEnabled(False)
         self.numbers_action = QAction("")  # whose numbers the warning shows

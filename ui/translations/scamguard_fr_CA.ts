@@ -4,7 +4,7 @@
 <context>
     <name></name>
     <message>
-        <location filename="../app.py" line="+364"/>
+        <location filename="../app.py" line="+420"/>
         <source>hang up, then call {name} on {number} from another phone.</source>
         <translation>raccrochez, puis appelez {name} au {number} d&apos;un autre téléphone.</translation>
     </message>
@@ -52,12 +52,12 @@
         <location line="+12"/>
         <location filename="../windows/settings/trusted.py" line="+63"/>
         <location line="+9"/>
-        <location filename="../windows/settings/window.py" line="+80"/>
+        <location filename="../windows/settings/window.py" line="+105"/>
         <source>Trusted programs</source>
         <translation>Programmes de confiance</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+64"/>
         <source>watched folders changed in settings</source>
         <translation>dossiers surveillés modifiés dans les paramètres</translation>
     </message>
@@ -89,12 +89,12 @@
         <translation>la personne a choisi «&#xa0;Quitter&#xa0;» dans le menu de l&apos;icône</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+39"/>
         <source>the app closed</source>
         <translation>l&apos;application s&apos;est fermée</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+42"/>
         <source>a few seconds</source>
         <translation>quelques secondes</translation>
     </message>
@@ -129,12 +129,75 @@
         <translation>l&apos;application a reçu l&apos;ordre de s&apos;arrêter</translation>
     </message>
     <message>
-        <location filename="../report_pdf.py" line="+88"/>
+        <location filename="../card.py" line="+103"/>
+        <location filename="../windows/notices.py" line="+317"/>
+        <source>Scan with your mobile phone to call {number}</source>
+        <translation>Balayez avec votre cellulaire pour appeler le {number}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Keep this by your phone</source>
+        <translation>Gardez ceci près de votre téléphone</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>If someone phones and asks to connect to your computer:</source>
+        <translation>Si quelqu&apos;un vous appelle et demande à se connecter à votre ordinateur&#xa0;:</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Printed from ScamGuard on {date}. Numbers last checked: {checked}.</source>
+        <translation>Imprimé par ScamGuard le {date}. Numéros vérifiés le&#xa0;: {checked}.</translation>
+    </message>
+    <message>
+        <location line="+218"/>
+        <location line="+57"/>
+        <source>{provider}: who to call</source>
+        <translation>{provider}&#xa0;: qui appeler</translation>
+    </message>
+    <message>
+        <location line="-40"/>
+        <source>Save the card to print</source>
+        <translation>Enregistrer la fiche pour l&apos;imprimer</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location filename="../report_pdf.py" line="+90"/>
         <source>PDF document (*.pdf)</source>
         <translation>Document PDF (*.pdf)</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+20"/>
+        <source>The card could not be saved there: {why}</source>
+        <translation>La fiche n&apos;a pas pu être enregistrée à cet endroit&#xa0;: {why}</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Print the card</source>
+        <translation>Imprimer la fiche</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The card was sent to the printer. Keep it by your phone.</source>
+        <translation>La fiche a été envoyée à l&apos;imprimante. Gardez-la près de votre téléphone.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The card was saved to {path}. Open it to print it, and keep it by your phone.</source>
+        <translation>La fiche a été enregistrée dans {path}. Ouvrez-la pour l&apos;imprimer, et gardez-la près de votre téléphone.</translation>
+    </message>
+    <message>
+        <location filename="../report_pdf.py" line="-44"/>
+        <source>ScamGuard recovery pack: incident {incident}</source>
+        <translation>Fiche de secours ScamGuard&#xa0;: incident {incident}</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>ScamGuard recovery pack {incident}.pdf</source>
+        <translation>Fiche de secours ScamGuard {incident}.pdf</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Web page (*.html)</source>
         <translation>Page Web (*.html)</translation>
     </message>
@@ -154,13 +217,14 @@
         <translation>La fiche de secours a été enregistrée ici&#xa0;: {path}</translation>
     </message>
     <message>
-        <location filename="../tray.py" line="+55"/>
+        <location filename="../tray.py" line="+125"/>
         <source>a remote-control program was frozen</source>
         <translation>un programme de contrôle à distance a été bloqué</translation>
     </message>
     <message>
         <location line="+0"/>
-        <location filename="../warning/text.py" line="+381"/>
+        <location filename="../warning/alerts.py" line="+420"/>
+        <location filename="../warning/text.py" line="+412"/>
         <source>Hang up.</source>
         <translation>Raccrochez.</translation>
     </message>
@@ -175,28 +239,75 @@
         <translation>protège, mais quelque chose demande votre attention</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+10"/>
         <source>protecting, but the list of programs is out of date</source>
         <translation>protège, mais la liste des programmes n&apos;est pas à jour</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-5"/>
+        <location line="+6"/>
         <source>Check for updates from this menu.</source>
         <translation>Vérifiez les mises à jour à partir de ce menu.</translation>
     </message>
     <message>
+        <location line="-87"/>
+        <source>{name} (trusted) is running</source>
+        <translation>{name} (programme de confiance) est en marche</translation>
+    </message>
+    <message>
         <location line="+2"/>
+        <source>{name} is allowed until it closes</source>
+        <translation>{name} est autorisé jusqu&apos;à sa fermeture</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{name} is allowed until {time}</source>
+        <translation>{name} est autorisé jusqu&apos;à {time}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{running}: Stop it now</source>
+        <translation>{running}&#xa0;: l&apos;arrêter maintenant</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>The warning shows no phone numbers (no provider details could be loaded)</source>
+        <translation>L&apos;avertissement n&apos;affiche aucun numéro (les renseignements sur le fournisseur n&apos;ont pas pu être chargés)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The warning shows the {name} (no provider chosen)</source>
+        <translation>L&apos;avertissement affiche&#xa0;: {name} (aucun fournisseur choisi)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The warning shows {name}&apos;s numbers</source>
+        <translation>L&apos;avertissement affiche les numéros de {name}</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <location line="+94"/>
+        <source>ScamGuard: {status}</source>
+        <translation>ScamGuard&#xa0;: {status}</translation>
+    </message>
+    <message>
+        <location line="-64"/>
+        <source>protecting; a remote-access program is running</source>
+        <translation>protection active; un programme d&apos;accès à distance est en marche</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>protecting this computer</source>
         <translation>protège cet ordinateur</translation>
     </message>
     <message>
-        <location line="+20"/>
-        <location line="+83"/>
+        <location line="+26"/>
+        <location line="+124"/>
         <source>Show the warning</source>
         <translation>Afficher l&apos;avertissement</translation>
     </message>
     <message>
-        <location line="-76"/>
+        <location line="-114"/>
         <source>Who to call…</source>
         <translation>Qui appeler…</translation>
     </message>
@@ -217,7 +328,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../windows/about.py" line="-16"/>
+        <source>Set up ScamGuard again…</source>
+        <translation>Configurer ScamGuard de nouveau…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location filename="../windows/about.py" line="-15"/>
         <source>About ScamGuard</source>
         <translation>À propos de ScamGuard</translation>
     </message>
@@ -227,14 +343,14 @@
         <translation>Quitter ScamGuard…</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+69"/>
         <source>Shows whether ScamGuard is protecting this computer.</source>
         <translation>Indique si ScamGuard protège cet ordinateur.</translation>
     </message>
     <message>
-        <location line="+16"/>
-        <location filename="../windows/notices.py" line="+145"/>
-        <location line="+142"/>
+        <location line="+34"/>
+        <location filename="../windows/notices.py" line="-167"/>
+        <location line="+149"/>
         <source>Who to call</source>
         <translation>Qui appeler</translation>
     </message>
@@ -251,6 +367,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Set up</source>
+        <translation>Configurer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>About</source>
         <translation>À propos</translation>
     </message>
@@ -260,23 +381,43 @@
         <translation>Quitter…</translation>
     </message>
     <message>
-        <location filename="../warning/parts.py" line="+101"/>
+        <location line="+53"/>
+        <source>Stop it now</source>
+        <translation>L&apos;arrêter maintenant</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Stop {name} now</source>
+        <translation>Arrêter {name} maintenant</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Closes the program at once, as Remove on the warning does.</source>
+        <translation>Ferme le programme tout de suite, comme le bouton Supprimer de l&apos;avertissement.</translation>
+    </message>
+    <message>
+        <location filename="../warning/parts.py" line="+105"/>
         <source>ScamGuard for {provider}</source>
         <translation>ScamGuard pour {provider}</translation>
     </message>
     <message>
-        <location line="+85"/>
-        <location filename="../warning/window.py" line="+215"/>
+        <location line="+103"/>
+        <location filename="../warning/window.py" line="+223"/>
         <source>ScamGuard warning</source>
         <translation>Avertissement de ScamGuard</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+15"/>
         <source>The choices are on your main screen.</source>
         <translation>Les choix sont sur votre écran principal.</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+37"/>
+        <source>{tool} ({vendor}) · incident {id}</source>
+        <translation>{tool} ({vendor}) · incident {id}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Publisher: {name}</source>
         <translation>Éditeur&#xa0;: {name}</translation>
     </message>
@@ -306,8 +447,8 @@
         <translation>Intercepté à {time}</translation>
     </message>
     <message>
-        <location filename="../warning/text.py" line="-243"/>
-        <location filename="../windows/notices.py" line="-60"/>
+        <location filename="../warning/text.py" line="-270"/>
+        <location filename="../windows/notices.py" line="-65"/>
         <source>A remote-control program</source>
         <translation>Un programme de contrôle à distance</translation>
     </message>
@@ -364,12 +505,22 @@
         <translation>{names} vient d&apos;être téléchargé.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+31"/>
+        <source>Check {number} against your bill before you call. You can also use the number on your bill, or on the back of your bank card.</source>
+        <translation>Comparez le {number} avec votre facture avant d&apos;appeler. Vous pouvez aussi utiliser le numéro inscrit sur votre facture ou au dos de votre carte bancaire.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>You can also use the number on your bill, or on the back of your bank card.</source>
         <translation>Vous pouvez aussi utiliser le numéro sur votre facture, ou au dos de votre carte bancaire.</translation>
     </message>
     <message>
         <location line="+7"/>
+        <source>Some of these numbers were last checked on {date}, more than a year ago.</source>
+        <translation>Certains de ces numéros ont été vérifiés pour la dernière fois le {date}, il y a plus d&apos;un an.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Some of these numbers were last checked on {date}, more than a year ago. If one does not work, use the number on your bill, or on the back of your bank card.</source>
         <translation>Certains de ces numéros ont été vérifiés le {date}, il y a plus d&apos;un an. Si l&apos;un d&apos;eux ne fonctionne pas, utilisez le numéro sur votre facture, ou au dos de votre carte bancaire.</translation>
     </message>
@@ -480,17 +631,22 @@
     </message>
     <message>
         <location line="+9"/>
-        <location line="+8"/>
+        <location line="+16"/>
         <source>Call your bank&apos;s fraud team</source>
         <translation>Appelez le service des fraudes de votre banque</translation>
     </message>
     <message>
-        <location line="-6"/>
+        <location line="-12"/>
+        <source>Call {provider}</source>
+        <translation>Appelez {provider}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Call {provider} on its real number</source>
         <translation>Appelez {provider} à son vrai numéro</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+12"/>
         <source>Call a fraud helpline</source>
         <translation>Appelez une ligne antifraude</translation>
     </message>
@@ -600,24 +756,24 @@
         <translation>Changez vos mots de passe à partir d&apos;un autre appareil, en commençant par votre courriel.</translation>
     </message>
     <message>
-        <location filename="../warning/window.py" line="-73"/>
+        <location filename="../warning/window.py" line="-78"/>
         <source>ScamGuard warning: hang up</source>
         <translation>Avertissement de ScamGuard&#xa0;: raccrochez</translation>
     </message>
     <message>
-        <location line="+119"/>
-        <location line="+41"/>
-        <location line="+264"/>
+        <location line="+124"/>
+        <location line="+45"/>
+        <location line="+315"/>
         <source>Details</source>
         <translation>Détails</translation>
     </message>
     <message>
-        <location line="-264"/>
+        <location line="-315"/>
         <source>Shows where the program is and why it was caught.</source>
         <translation>Indique où se trouve le programme et pourquoi il a été intercepté.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Nobody is on the phone: keep the connection</source>
         <translation>Personne au téléphone&#xa0;: garder la connexion</translation>
     </message>
@@ -627,7 +783,7 @@
         <translation>Personne au téléphone&#xa0;: je l&apos;ai installé</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+14"/>
         <source>No</source>
         <translation>Non</translation>
     </message>
@@ -637,7 +793,7 @@
         <translation>Seulement si personne n&apos;est au téléphone et que personne ne vous l&apos;a demandé.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>Is anyone on the phone with you, or did anyone ask you to open your bank?</source>
         <translation>Quelqu&apos;un est-il au téléphone avec vous, ou vous a-t-on demandé d&apos;ouvrir votre banque en ligne?</translation>
     </message>
@@ -717,7 +873,8 @@
         <translation>Garder {tools} connecté pendant que votre banque en ligne est ouverte?</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+20"/>
+        <location filename="../windows/first_run.py" line="+194"/>
         <source>Done</source>
         <translation>Terminé</translation>
     </message>
@@ -727,7 +884,7 @@
         <translation>Ferme ce message.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Save a recovery pack</source>
         <translation>Enregistrer une fiche de secours</translation>
     </message>
@@ -737,7 +894,19 @@
         <translation>Une page qui dit ce qui s&apos;est passé et quoi faire maintenant, pour votre banque.</translation>
     </message>
     <message>
-        <location line="+111"/>
+        <location line="+7"/>
+        <location filename="../windows/notices.py" line="+87"/>
+        <source>Print a card</source>
+        <translation>Imprimer une fiche</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location filename="../windows/notices.py" line="+0"/>
+        <source>A page with these numbers to keep by your phone.</source>
+        <translation>Une page avec ces numéros, à garder près de votre téléphone.</translation>
+    </message>
+    <message>
+        <location line="+160"/>
         <source>(in {seconds} seconds)</source>
         <translation>(dans {seconds} secondes)</translation>
     </message>
@@ -792,7 +961,12 @@
         <translation>ScamGuard n&apos;a pas pu supprimer tout {tools}&#xa0;: une partie est encore là. Coupez Internet ou éteignez l&apos;ordinateur, puis demandez de l&apos;aide à une personne de confiance.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
+        <source>Hang up now.</source>
+        <translation>Raccrochez maintenant.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>{tools} have closed.</source>
         <translation>{tools} se sont fermés.</translation>
     </message>
@@ -807,12 +981,12 @@
         <translation>Il ne peut plus contrôler cet ordinateur. Si quelqu&apos;un au téléphone vous a demandé de l&apos;installer, raccrochez.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Write the number down before you press Done.</source>
         <translation>Notez le numéro avant d&apos;appuyer sur Terminé.</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+40"/>
         <source>{tools} were started again from outside ScamGuard and could not be kept stopped, so ScamGuard closed them.</source>
         <translation>{tools} ont été redémarrés hors de ScamGuard et n&apos;ont pas pu rester arrêtés&#xa0;: ScamGuard les a donc fermés.</translation>
     </message>
@@ -842,12 +1016,13 @@
         <translation>Ce message reste affiché jusqu&apos;à votre choix. Supprimer {tools} est toujours sans danger.</translation>
     </message>
     <message>
-        <location filename="../windows/about.py" line="+4"/>
+        <location filename="../card.py" line="+5"/>
+        <location filename="../windows/about.py" line="+3"/>
         <source>ScamGuard</source>
         <translation>ScamGuard</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location filename="../windows/about.py" line="+3"/>
         <source>ScamGuard freezes remote-access programs the moment they arrive or start, and shows your provider&apos;s real phone numbers.</source>
         <translation>ScamGuard bloque les programmes d&apos;accès à distance dès qu&apos;ils arrivent ou démarrent, et affiche les vrais numéros de téléphone de votre fournisseur.</translation>
     </message>
@@ -911,8 +1086,8 @@
     <message>
         <location line="+2"/>
         <location filename="../windows/history.py" line="+27"/>
-        <location filename="../windows/notices.py" line="-74"/>
-        <location filename="../windows/settings/window.py" line="+9"/>
+        <location filename="../windows/notices.py" line="-163"/>
+        <location filename="../windows/settings/window.py" line="+18"/>
         <source>Close</source>
         <translation>Fermer</translation>
     </message>
@@ -922,7 +1097,7 @@
         <translation>Fermer la fenêtre «&#xa0;À propos&#xa0;»</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+46"/>
         <source>ScamGuard {version}</source>
         <translation>ScamGuard {version}</translation>
     </message>
@@ -1007,7 +1182,7 @@
         <translation>Copié.</translation>
     </message>
     <message>
-        <location filename="../windows/common.py" line="+39"/>
+        <location filename="../windows/common.py" line="+43"/>
         <source>unknown time</source>
         <translation>heure inconnue</translation>
     </message>
@@ -1027,7 +1202,7 @@
         <translation>{date} à {time}</translation>
     </message>
     <message>
-        <location filename="../windows/history.py" line="-152"/>
+        <location filename="../windows/history.py" line="-151"/>
         <source>for 1 hour</source>
         <translation>pendant 1 heure</translation>
     </message>
@@ -1152,7 +1327,7 @@
         <translation>ScamGuard&#xa0;: historique</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>What ScamGuard has caught</source>
         <translation>Ce que ScamGuard a intercepté</translation>
     </message>
@@ -1200,12 +1375,12 @@
     </message>
     <message>
         <location line="+6"/>
-        <location line="+120"/>
+        <location line="+129"/>
         <source>Choose a line above to see its steps.</source>
         <translation>Choisissez une ligne ci-dessus pour voir ses étapes.</translation>
     </message>
     <message>
-        <location line="-118"/>
+        <location line="-127"/>
         <source>Time</source>
         <translation>Heure</translation>
     </message>
@@ -1240,7 +1415,7 @@
         <translation>Fermer la fenêtre de l&apos;historique</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+53"/>
         <source>The history could not be read ({why}).</source>
         <translation>L&apos;historique n&apos;a pas pu être lu ({why}).</translation>
     </message>
@@ -1275,7 +1450,7 @@
         <translation>Si quelqu&apos;un au téléphone vous a demandé de lui faire confiance, ou vous demande de l&apos;utiliser maintenant, c&apos;est une arnaque&#xa0;: raccrochez et supprimez-le.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>Remove it and stop trusting it</source>
         <translation>Le supprimer et ne plus lui faire confiance</translation>
     </message>
@@ -1295,7 +1470,7 @@
         <translation>Ferme ce message. Le programme continue de fonctionner.</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+29"/>
         <source>ScamGuard: {name} was stopped again</source>
         <translation>ScamGuard&#xa0;: {name} a encore été arrêté</translation>
     </message>
@@ -1310,7 +1485,7 @@
         <translation>Si quelqu&apos;un au téléphone vous demande de le réinstaller, c&apos;est ça, l&apos;arnaque. Raccrochez. Vous avez bien fait de le supprimer.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>Shows the real numbers to call, from a different phone.</source>
         <translation>Affiche les vrais numéros à appeler, d&apos;un autre téléphone.</translation>
     </message>
@@ -1320,7 +1495,7 @@
         <translation>Ferme ce message. {name} reste supprimé.</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+28"/>
         <source>{name} tried to start again and was stopped.</source>
         <translation>{name} a essayé de redémarrer et a été arrêté.</translation>
     </message>
@@ -1345,7 +1520,7 @@
         <translation>Mais ScamGuard n&apos;a pas pu tout arrêter&#xa0;: une partie fonctionne encore. Coupez Internet, puis demandez de l&apos;aide à une personne de confiance.</translation>
     </message>
     <message>
-        <location line="+81"/>
+        <location line="+84"/>
         <source>ScamGuard: who to call</source>
         <translation>ScamGuard&#xa0;: qui appeler</translation>
     </message>
@@ -1393,28 +1568,142 @@
     </message>
     <message>
         <location line="+14"/>
-        <location filename="../windows/settings/window.py" line="-6"/>
+        <location filename="../windows/settings/window.py" line="-15"/>
         <source>Start at login</source>
         <translation>Démarrage automatique</translation>
     </message>
     <message>
+        <location filename="../windows/first_run.py" line="-21"/>
+        <location line="+2"/>
+        <source>Welcome to ScamGuard</source>
+        <translation>Bienvenue dans ScamGuard</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Setting up ScamGuard, in a few steps.</source>
+        <translation>Configuration de ScamGuard, en quelques étapes.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Skip</source>
+        <translation>Passer</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Close this and keep ScamGuard as it is. It protects either way.</source>
+        <translation>Fermer cette fenêtre et garder ScamGuard tel quel. Il vous protège dans tous les cas.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Back</source>
+        <translation>Retour</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>The page before this one</source>
+        <translation>La page précédente</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next</source>
+        <translation>Suivant</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>The next page</source>
+        <translation>La page suivante</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Finish setting up</source>
+        <translation>Terminer la configuration</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>ScamGuard is protecting this computer</source>
+        <translation>ScamGuard protège cet ordinateur</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Scammers phone pretending to be from your broadband company, your bank or a computer firm, and ask you to install a program that lets them control your computer. ScamGuard watches for these programs. If one starts, ScamGuard stops it at once and shows a warning with real phone numbers to call.</source>
+        <translation>Des fraudeurs appellent en se faisant passer pour votre fournisseur Internet, votre banque ou une entreprise d&apos;informatique, et vous demandent d&apos;installer un programme qui leur permet de contrôler votre ordinateur. ScamGuard surveille ces programmes. Si l&apos;un d&apos;eux démarre, ScamGuard l&apos;arrête tout de suite et affiche un avertissement avec les vrais numéros à appeler.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>It is already protecting you while you read this. Three short questions follow; you can skip them.</source>
+        <translation>Il vous protège déjà pendant que vous lisez ceci. Trois courtes questions suivent; vous pouvez les passer.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Choose the company on your broadband or phone bill. The warning shows its real phone numbers.</source>
+        <translation>Choisissez l&apos;entreprise inscrite sur votre facture Internet ou de téléphone. L&apos;avertissement affiche ses vrais numéros de téléphone.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Saved as soon as you choose.</source>
+        <translation>Enregistré dès que vous choisissez.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Whose numbers</source>
+        <translation>Quels numéros</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Saving problem</source>
+        <translation>Problème d&apos;enregistrement</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>I don&apos;t know, or none of these (the {name})</source>
+        <translation>Je ne sais pas, ou aucun de ceux-ci ({name})</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>I don&apos;t know, or none of these</source>
+        <translation>Je ne sais pas, ou aucun de ceux-ci</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Whose numbers the warning shows</source>
+        <translation>Les numéros affichés par l&apos;avertissement</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{name} set up ScamGuard on this computer, so the warning shows {name}&apos;s real phone numbers. There is nothing to choose here.</source>
+        <translation>{name} a installé ScamGuard sur cet ordinateur, alors l&apos;avertissement affiche les vrais numéros de {name}. Vous n&apos;avez rien à choisir ici.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>If someone on the phone asks you to change these numbers, it is a scam: hang up.</source>
+        <translation>Si quelqu&apos;un au téléphone vous demande de changer ces numéros, c&apos;est une fraude&#xa0;: raccrochez.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Start ScamGuard when you log in</source>
+        <translation>Démarrer ScamGuard quand vous ouvrez une session</translation>
+    </message>
+    <message>
         <location line="+1"/>
         <location line="+5"/>
+        <location filename="../windows/settings/autostart.py" line="+2"/>
         <source>Start ScamGuard when I log in</source>
         <translation>Démarrer ScamGuard quand j&apos;ouvre ma session</translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../windows/settings/autostart.py" line="+1"/>
         <source>Recommended. ScamGuard can only protect you while it is running.</source>
         <translation>Recommandé. ScamGuard ne peut vous protéger que s&apos;il est en marche.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
+        <location filename="../windows/settings/autostart.py" line="+4"/>
         <source>Start at login problem</source>
         <translation>Problème de démarrage automatique</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location filename="../windows/settings/autostart.py" line="+3"/>
         <source>Where this is set</source>
         <translation>Où ce réglage est fait</translation>
     </message>
@@ -1434,7 +1723,8 @@
         <translation>Réglé dans&#xa0;: {where}</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location filename="../windows/first_run.py" line="-239"/>
+        <location filename="../windows/settings/autostart.py" line="+28"/>
         <source>This did not take effect: {where}</source>
         <translation>Ce réglage n&apos;a pas pris effet&#xa0;: {where}</translation>
     </message>
@@ -1544,12 +1834,14 @@
         <translation>{name} ({country})</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location filename="../windows/first_run.py" line="+151"/>
+        <location line="+17"/>
+        <location filename="../windows/settings/provider.py" line="+16"/>
         <source>Your broadband or phone provider</source>
         <translation>Votre fournisseur Internet ou de téléphone</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location filename="../windows/settings/provider.py" line="+3"/>
         <source>When ScamGuard stops a remote-access program, its warning shows this provider&apos;s real phone numbers. Choose the company you pay for your broadband or phone line.</source>
         <translation>Quand ScamGuard arrête un programme d&apos;accès à distance, son avertissement affiche les vrais numéros de téléphone de ce fournisseur. Choisissez l&apos;entreprise à qui vous payez votre Internet ou votre ligne de téléphone.</translation>
     </message>
@@ -1599,18 +1891,51 @@
         <translation>Vérifié il y a plus d&apos;un an&#xa0;: ce numéro a peut-être changé. Une mise à jour de ScamGuard le vérifiera de nouveau.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location filename="../windows/first_run.py" line="+49"/>
+        <location line="+2"/>
+        <location filename="../windows/settings/provider.py" line="+7"/>
         <source>{label}: {number}</source>
         <translation>{label}&#xa0;: {number}</translation>
     </message>
     <message>
-        <location filename="../windows/settings/saving.py" line="+72"/>
+        <location line="+31"/>
+        <source>ScamGuard starts by itself whenever anyone logs in to this computer. It was set up this way for you, so there is nothing to change.</source>
+        <translation>ScamGuard démarre tout seul chaque fois que quelqu&apos;un ouvre une session sur cet ordinateur. Il a été configuré ainsi pour vous; vous n&apos;avez rien à changer.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>ScamGuard can only protect you while it is running. Leave this ticked so it starts every time you log in. If someone on the phone asks you to untick it, that is a scam: hang up.</source>
+        <translation>ScamGuard ne vous protège que s&apos;il est en marche. Laissez cette case cochée pour qu&apos;il démarre chaque fois que vous ouvrez une session. Si quelqu&apos;un au téléphone vous demande de la décocher, c&apos;est une fraude&#xa0;: raccrochez.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>What the warning looks like</source>
+        <translation>À quoi ressemble l&apos;avertissement</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>If a remote-control program starts, ScamGuard stops it and this warning fills the screen. Hang up the phone first, then do what it says.</source>
+        <translation>Si un programme de contrôle à distance démarre, ScamGuard l&apos;arrête et cet avertissement remplit l&apos;écran. Raccrochez d&apos;abord, puis suivez ses instructions.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>A small picture of ScamGuard&apos;s warning</source>
+        <translation>Une petite image de l&apos;avertissement de ScamGuard</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Step {n} of {total}</source>
+        <translation>Étape {n} sur {total}</translation>
+    </message>
+    <message>
+        <location line="+69"/>
+        <location filename="../windows/settings/saving.py" line="+66"/>
         <location filename="../windows/settings/trusted.py" line="+214"/>
         <source>The settings could not be saved ({why}).</source>
         <translation>Les paramètres n&apos;ont pas pu être enregistrés ({why}).</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location filename="../windows/settings/saving.py" line="+11"/>
         <source>The damaged settings file was kept beside the new one, and your change was saved.</source>
         <translation>Le fichier de paramètres endommagé a été gardé à côté du nouveau, et votre modification a été enregistrée.</translation>
     </message>
@@ -1783,39 +2108,156 @@
         <translation>Rien n&apos;a été changé&#xa0;: {why}</translation>
     </message>
     <message>
-        <location filename="../windows/settings/window.py" line="-23"/>
+        <location filename="../windows/settings/window.py" line="-35"/>
         <source>ScamGuard: settings</source>
         <translation>ScamGuard&#xa0;: paramètres</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Problem with the saved settings</source>
         <translation>Problème avec les paramètres enregistrés</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+18"/>
         <source>Settings sections</source>
         <translation>Sections des paramètres</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Provider, watched folders, trusted programs and starting at login</source>
-        <translation>Fournisseur, dossiers surveillés, programmes de confiance et démarrage automatique</translation>
+        <location line="+2"/>
+        <source>Provider, watched folders, trusted programs, starting at login, and reading and sound. Use the arrow keys to choose one.</source>
+        <translation>Fournisseur, dossiers surveillés, programmes de confiance, démarrage automatique, et lecture et son. Utilisez les flèches pour en choisir un.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+10"/>
         <source>Watched folders</source>
         <translation>Dossiers surveillés</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+17"/>
         <source>Close the settings window</source>
         <translation>Fermer la fenêtre des paramètres</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+54"/>
         <source>Your saved settings could not be used, so ScamGuard is using its defaults ({problem}). Changing a setting here saves new ones; the old file is kept.</source>
         <translation>Vos paramètres enregistrés n&apos;ont pas pu être utilisés&#xa0;: ScamGuard utilise donc ses paramètres par défaut ({problem}). Si vous modifiez un paramètre ici, de nouveaux paramètres sont enregistrés; l&apos;ancien fichier est gardé.</translation>
+    </message>
+    <message>
+        <location filename="../icons.py" line="+94"/>
+        <source>Green shield with a tick: ScamGuard is protecting this computer.</source>
+        <translation>Bouclier vert avec un crochet&#xa0;: ScamGuard protège cet ordinateur.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Red shield with an exclamation mark: a remote-control program was stopped.</source>
+        <translation>Bouclier rouge avec un point d&apos;exclamation&#xa0;: un programme de contrôle à distance a été arrêté.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Amber shield with an i: protecting, but something needs looking at.</source>
+        <translation>Bouclier orange avec un i&#xa0;: protection active, mais quelque chose demande votre attention.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Amber shield with a question mark: the list of programs is out of date.</source>
+        <translation>Bouclier orange avec un point d&apos;interrogation&#xa0;: la liste des programmes n&apos;est pas à jour.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Grey shield with two bars: ScamGuard is not protecting this computer.</source>
+        <translation>Bouclier gris avec deux barres&#xa0;: ScamGuard ne protège pas cet ordinateur.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Blue shield with a screen: a remote-access program is running.</source>
+        <translation>Bouclier bleu avec un écran&#xa0;: un programme d&apos;accès à distance est en marche.</translation>
+    </message>
+    <message>
+        <location filename="../qr.py" line="+101"/>
+        <source>QR code: scan with your mobile phone to call {number}</source>
+        <translation>Code QR&#xa0;: balayez-le avec votre cellulaire pour appeler le {number}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Point your mobile phone&apos;s camera at this square. Your phone offers to call {number}.</source>
+        <translation>Pointez l&apos;appareil photo de votre cellulaire vers ce carré. Votre téléphone vous proposera d&apos;appeler le {number}.</translation>
+    </message>
+    <message>
+        <location filename="../warning/alerts.py" line="-110"/>
+        <source>ScamGuard could not remove it; the problem is in its history</source>
+        <translation>ScamGuard n&apos;a pas pu le supprimer; le problème est noté dans l&apos;historique</translation>
+    </message>
+    <message>
+        <location line="+113"/>
+        <source>ScamGuard caught a program that lets someone control this computer. If the caller told you to expect this warning, that is part of the scam. Remove it, then call your bank on the number on the back of your card, from a different phone.</source>
+        <translation>ScamGuard a intercepté un programme qui permet à quelqu&apos;un de contrôler cet ordinateur. Si la personne au téléphone vous a dit de vous attendre à cet avertissement, cela fait partie de la fraude. Supprimez-le, puis appelez votre banque au numéro inscrit au dos de votre carte, d&apos;un autre téléphone.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <location line="+3"/>
+        <source>Remove it</source>
+        <translation>Le supprimer</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Closes the program. Always safe.</source>
+        <translation>Ferme le programme. Toujours sans danger.</translation>
+    </message>
+    <message>
+        <location filename="../warning/speech.py" line="+44"/>
+        <source>plus</source>
+        <translation>plus</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>{call_title}: {number}, from a different phone.</source>
+        <translation>{call_title}&#xa0;: {number}, d&apos;un autre téléphone.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Call {who} on {number}, from a different phone.</source>
+        <translation>Appelez {who} au {number}, d&apos;un autre téléphone.</translation>
+    </message>
+    <message>
+        <location filename="../windows/settings/reading.py" line="+31"/>
+        <location filename="../windows/settings/window.py" line="-67"/>
+        <source>Reading and sound</source>
+        <translation>Lecture et son</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Read the warning aloud when it appears</source>
+        <translation>Lire l&apos;avertissement à voix haute quand il apparaît</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ScamGuard says the warning&apos;s first words and the number to call.</source>
+        <translation>ScamGuard lit les premiers mots de l&apos;avertissement et le numéro à appeler.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>When ScamGuard stops a remote-access program, it plays a sound and reads out the warning and the number to call, so you hear it even if you are looking away from the screen.</source>
+        <translation>Quand ScamGuard arrête un programme d&apos;accès à distance, il fait entendre un son et lit l&apos;avertissement et le numéro à appeler, pour que vous l&apos;entendiez même si vous ne regardez pas l&apos;écran.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Larger text in ScamGuard&apos;s windows</source>
+        <translation>Texte plus grand dans les fenêtres de ScamGuard</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Makes the words bigger in ScamGuard&apos;s windows, its menu and its messages.</source>
+        <translation>Agrandit le texte dans les fenêtres, le menu et les messages de ScamGuard.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Makes the words bigger in ScamGuard&apos;s windows, its menu and its messages. The full-screen warning is already as large as fits on the screen.</source>
+        <translation>Agrandit le texte dans les fenêtres, le menu et les messages de ScamGuard. L&apos;avertissement plein écran est déjà aussi grand que l&apos;écran le permet.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Reading and sound problem</source>
+        <translation>Problème de lecture et son</translation>
     </message>
 </context>
 </TS>

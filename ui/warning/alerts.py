@@ -408,6 +408,11 @@ class FallbackWarning(QWidget):
     def __init__(self, remove: Callable[[], None]):
         super().__init__(None, WINDOW_FLAGS)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setProperty(style.FIXED, True)  # full screen: "larger text" leaves it as it is
+        with style.fixed_scale():
+            self._build(remove)
+
+    def _build(self, remove: Callable[[], None]) -> None:
         self.setStyleSheet(f"background: {style.PAPER}; color: {style.INK};")
         col = QVBoxLayout(self)
         col.setContentsMargins(64, 64, 64, 64)

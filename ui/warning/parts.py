@@ -256,7 +256,11 @@ def scrolling(body: QWidget) -> QScrollArea:
 
 def describe(view: IncidentView) -> str:
     """The Details text: for a helper who knows computers, not for the person in danger."""
-    lines = [f"{view.tool.name} ({view.tool.vendor}) · {tr('incident')} {view.id}"]
+    lines = [
+        tr("{tool} ({vendor}) · incident {id}").format(
+            tool=view.tool.name, vendor=view.tool.vendor, id=view.id
+        )
+    ]
     publisher = view.facts.get("CompanyName") or view.facts.get("company")
     if publisher:
         lines.append(tr("Publisher: {name}").format(name=publisher))

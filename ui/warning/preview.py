@@ -21,6 +21,7 @@ from guard.identify.evidence import Evidence
 from guard.platform import current_os
 from guard.providers.model import Profile
 from guard.sigdb.model import ToolSignature
+from ui.i18n import install_translator
 from ui.warning.window import WarningWindow
 
 
@@ -75,7 +76,10 @@ def paint(
     """The warning at ``width`` x ``height`` logical pixels, painted without showing it."""
     if QApplication.instance() is None and "QT_QPA_PLATFORM" not in os.environ:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # never flash a window at the person
-    app = QApplication.instance() or QApplication([])
+    app = QApplication.instance()
+    if app is None:  # the preview command: in the system's language, as the tray would be
+        app = QApplication([])
+        install_translator(app)
     window = WarningWindow(provider, generic, allow_wait=30, today=today)
     window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     view = sample_incident(tool)

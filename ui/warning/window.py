@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLayout,
     QPushButton,
     QVBoxLayout,
@@ -34,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from guard.engine.incidents import IncidentView
 from guard.providers.model import Profile
-from ui import style
+from ui import card, style
 from ui.i18n import tr
 from ui.warning.parts import (
     BLOCKED_KEYS,
@@ -51,6 +52,7 @@ from ui.warning.parts import (
 from ui.warning.text import (
     SWITCH_STILL_ON,
     Caught,
+    NumberLine,
     WarningText,
     build,
     could_not_hold,
@@ -398,8 +400,25 @@ class WarningWindow(QWidget):
             styled=True,
         )
         self.pack_button.clicked.connect(self._ask_pack)
+        # A number to take away (issue 17): a printable card, and the first number as a QR
+        # code a mobile phone can scan to call it.
+        self.card_button = button(
+            tr("Print a card"),
+            tr("A page with these numbers to keep by your phone."),
+            styled=True,
+        )
+        self.card_button.clicked.connect(self._print_card)
+        self.done_heading = QWidget()
+        self._done_row = QHBoxLayout(self.done_heading)
+        self._done_row.setContentsMargins(0, 0, 0, 0)
+        self._done_row.addWidget(self.done_label, 1)
+        self.done_qr: card.QrCode | None = None
         self.pages.addWidget(
-            self._page([self.done_button, None, self.pack_button], "", self.done_label)
+            self._page(
+                [self.done_button, None, self.card_button, self.pack_button],
+                "",
+                self.done_heading,
+            )
         )
 
         self.hint = label("", style.NOTE_PT)
@@ -489,6 +508,8 @@ class WarningWindow(QWidget):
         self._grid.setVerticalSpacing(8 if short else 14)
         self.numbers.compact(short)
         self._place_explains(short)
+        if self.done_qr is not None:  # on a short screen the number itself comes first
+            self.done_qr.setVisible(not short)
         if self._styled_short != short:  # style sheets only when it changes (not per pixel)
             self._style_choices(short)
         room = self.width() - 2 * BAR_MARGIN
@@ -521,7 +542,7 @@ class WarningWindow(QWidget):
         for safe in (self.remove_button, self.yes_button, self.remove_again, self.done_button):
             safe.setStyleSheet(safe_style(self.provider, compact=short))
             safe.setMinimumWidth(safe.sizeHint().width())  # shrinking would cut words off
-        for plain in (self.details_button, self.pack_button):
+        for plain in (self.details_button, self.pack_button, self.card_button):
             plain.setStyleSheet(plain_style(compact=short))
         quiet = (self.allow_button, self.no_button, self.until_closed_button, self.hour_button)
         for link in quiet:
@@ -655,7 +676,8 @@ class WarningWindow(QWidget):
                 "trust."
             ).format(tools=tools)
         elif "blocked" in states:
-            happened = f"{self._removed_sentence()} {tr('Hang up now.')} {call}".strip()
+            hang_up = tr("Hang up now.")
+            happened = f"{self._removed_sentence()} {hang_up} {call}".strip()
         else:
             happened = (
                 tr("{tools} have closed.") if several else tr("{tools} has closed.")
@@ -667,12 +689,29 @@ class WarningWindow(QWidget):
         self.caught_label.setText(happened)
         self.caught_label.setAccessibleName(happened)
         self.frozen_label.setVisible(False)
+        self._show_qr(text.provider_numbers[0] if text.provider_numbers else None)
         self.done_label.setText(tr("Write the number down before you press Done."))
         self.done_label.setVisible(bool(call))
         self.done_label.setAccessibleName(self.done_label.text())
         self.pages.setCurrentIndex(DONE)
         self._closable = True
         self.done_button.setFocus()
+
+    def _show_qr(self, first: NumberLine | None) -> None:
+        """The first number as a QR code beside "Write the number down" (a phone dials it)."""
+        if self.done_qr is not None:
+            self.done_qr.deleteLater()
+            self.done_qr = None
+        if first is not None and first.dial:
+            self.done_qr = card.QrCode.from_line(first, module_px=4)
+            self._done_row.addWidget(self.done_qr, 0, Qt.AlignmentFlag.AlignTop)
+            # Under 900 px tall it would push "hang up first" out of view; the card has it.
+            self.done_qr.setVisible(self.height() >= SHORT)
+
+    def _print_card(self) -> None:
+        said = card.print_or_save(self, self.provider, self.generic)
+        if said:
+            self._say(said)
 
     def _removed_sentence(self) -> str:
         """What became of the blocked tools: removed at the person's choice, or closed by

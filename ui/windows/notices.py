@@ -19,12 +19,12 @@ from collections.abc import Callable
 import shiboken6
 from PySide6.QtCore import QObject, QRect, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QVBoxLayout, QWidget
 
 from guard.engine.incidents import IncidentView
 from guard.providers.model import Profile
 from guard.state.events import EventKind, GuardEvent
-from ui import style
+from ui import card, style
 from ui.i18n import tr
 from ui.warning.parts import BrandBand, NumbersPanel, plain_style, safe_style, scrolling
 from ui.warning.text import Caught, build, running
@@ -305,11 +305,39 @@ class NumbersWindow(QWidget):
         inner = QVBoxLayout(self.body)
         inner.setContentsMargins(24, 16, 24, 16)
         inner.addWidget(self.panel)
+        # A number to take away (issue 17): the first number as a QR code to scan with a
+        # mobile phone, and a card to print with all of them. Inside the scrolling body.
+        self.provider, self.generic = provider, generic
+        take_away = QHBoxLayout()
+        first = text.provider_numbers[0] if text.provider_numbers else None
+        self.qr: card.QrCode | None = None
+        if first is not None and first.dial:
+            self.qr = card.QrCode.from_line(first)
+            take_away.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignTop)
+            scan = tr("Scan with your mobile phone to call {number}").format(number=first.number)
+            take_away.addWidget(label(scan, style.NOTE_PT), 1)
+        inner.addLayout(take_away)
+        self.card_button = button(
+            tr("Print a card"), tr("A page with these numbers to keep by your phone."), styled=True
+        )
+        self.card_button.setStyleSheet(plain_style())
+        self.card_button.clicked.connect(self._print_card)
+        inner.addWidget(self.card_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.card_said = label("", style.NOTE_PT)
+        self.card_said.setVisible(False)
+        inner.addWidget(self.card_said)
         self.scroll_area = scrolling(self.body)
         col.addWidget(self.scroll_area, 1)
         common.close_on_escape(self)
         self.setMinimumWidth(min(NOTICE_WIDTH, 480))
         self.fit_to()
+
+    def _print_card(self) -> None:
+        """The print dialog (or, with no printer, the PDF saved), and what became of it."""
+        said = card.print_or_save(self, self.provider, self.generic)
+        self.card_said.setText(said)
+        self.card_said.setAccessibleName(said)
+        self.card_said.setVisible(bool(said))
 
     def wanted(self, width: int) -> QSize:
         """As tall as everything needs at ``width`` (the scroll bar's room included)."""
