@@ -143,4 +143,16 @@ def _nothing_left(rows: list[dict[str, Any]], alive: Alive) -> bool:
             files.add(str(row["path"]))
     if pids:  # the tool ran: it has gone when none of it runs (a download may remain)
         return not any(alive(pid, seen) for pid, seen in pids.items())
-    return bool(files) and not any(os.path.lexists(path) for path in files)
+    return bool(files) and not any(_may_exist(path) for path in files)
+
+
+def _may_exist(path: str) -> bool:
+    """False only when the file is certainly gone: a folder this account cannot read (the
+    service's history of another person's Downloads) is not "gone", it is unknown."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    return True

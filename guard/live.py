@@ -105,8 +105,15 @@ class TrustedTools:
         self._read = False
         self._stamp: tuple[int, int, int] | None = None
         self._ids: frozenset[str] = frozenset()
+        # Asked from housekeeping, detection and the service's request threads at once: one
+        # look at a time, so an older read can never land after a newer one.
+        self._lock = threading.Lock()
 
     def __call__(self) -> frozenset[str]:
+        with self._lock:
+            return self._look()
+
+    def _look(self) -> frozenset[str]:
         now = time.monotonic()
         if now - self._checked >= self.min_interval:
             self._checked = now

@@ -123,3 +123,20 @@ def test_a_title_names_a_bank_only_as_a_whole_word() -> None:
     assert names("LLOYDS BANK – Home", "Lloyds Bank")
     assert not names("Barclaysfan forum", "Barclays")
     assert not names("Lloyds Banking Group careers", "Lloyds Bank")
+
+
+def test_a_bank_known_by_a_shorter_name_stays_the_bank_after_the_log_in(setup) -> None:
+    """ "HSBC UK" in the data; "Accounts | HSBC" after the log-in."""
+    engine, _tool, _guard, clock, told = setup
+    hsbc = BankingGuard(
+        engine,
+        lambda title, _p: "HSBC UK" if "Log on to Online Banking" in title else None,
+        told.append,
+        clock=clock,
+        names_of=lambda bank: (bank, "HSBC") if bank == "HSBC UK" else (bank,),
+    )
+    hsbc.on_focus("Log on to Online Banking | HSBC UK - Google Chrome", "chrome")
+    hsbc.on_focus("Accounts | HSBC - Google Chrome", "chrome")
+    assert hsbc.in_front == "HSBC UK"
+    hsbc.on_focus("HSBCfans - Google Chrome", "chrome")
+    assert hsbc.in_front is None

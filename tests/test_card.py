@@ -294,3 +294,19 @@ def test_the_default_file_is_in_documents_and_named_for_the_provider(
     path = card.default_file(provider)
     assert path.name == "ScamGuard card - Virgin Media.pdf"
     assert path.parent.is_dir()
+
+
+def test_a_card_that_cannot_be_written_is_an_error_never_said_to_be_saved(
+    qapp, tmp_path: Path, profiles: ProfileSet
+) -> None:
+    """QPdfWriter says nothing when its file cannot be opened (a card still open in a PDF
+    reader on Windows, a name taken by a folder): the card is made in memory and written
+    whole, so the person is never told "saved" when nothing was."""
+    provider, generic = profiles.get("talktalk"), profiles.get("generic-uk")
+    taken = tmp_path / "card.pdf"
+    taken.mkdir()  # the name is a folder: no file can be written there
+    with pytest.raises(OSError):
+        card.write_card_pdf(taken, provider, generic)
+    assert taken.is_dir() and sorted(p.name for p in tmp_path.iterdir()) == ["card.pdf"]
+    written = card.write_card_pdf(tmp_path / "mine.pdf", provider, generic)
+    assert written.read_bytes().startswith(b"%PDF")

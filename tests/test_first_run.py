@@ -383,3 +383,27 @@ def test_the_tray_stopping_while_it_is_open_shows_it_again_next_time(
         app.stop("test: logging out")
     assert not window.isVisible()
     assert not settings.load().welcomed  # the person had not finished with it
+
+
+def test_larger_text_while_the_first_run_window_is_open_refits_it(
+    make, qtbot, qapp, caplog
+) -> None:
+    """Settings → larger text with "Set up ScamGuard again…" open: every open window is
+    refitted at once, this one included (it once raised, and the windows after it in the
+    list were left at the old size)."""
+    from ui import style
+
+    window = make()
+    window.show()
+    qtbot.waitExposed(window)
+    title = window.findChildren(QLabel)[0]
+    before_font, before = qapp.font(), title.font().pointSizeF()
+    try:
+        style.apply_app_font(qapp, True)
+        assert title.font().pointSizeF() > before
+        assert window.isVisible()
+        assert not [r for r in caplog.records if "refitting" in r.getMessage()]
+    finally:
+        style.apply_app_font(qapp, False)
+        qapp.setFont(before_font)
+    assert title.font().pointSizeF() == before

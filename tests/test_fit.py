@@ -50,9 +50,11 @@ BANKING_SESSION = {"since": "", "peer": "203.0.113.5:6568", "signal": "socket", 
 def larger(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[bool]:
     """The person's text scale for one test, back to the usual one after it."""
     chosen = bool(request.param)
+    before = qapp.font()
     style.apply_app_font(qapp, chosen)
     yield chosen
     style.apply_app_font(qapp, False)
+    qapp.setFont(before)  # the tests after this one get the application as it was
 
 
 @pytest.fixture(autouse=True)

@@ -217,3 +217,28 @@ def test_report_help_reads_well_to_a_newcomer() -> None:
         assert words in text, words
     listed = scamguard("--help")
     assert "report" in listed.stdout and "recovery pack" in listed.stdout
+
+
+def test_larger_text_in_the_persons_windows_keeps_the_pack_on_one_page(
+    tmp_path: Path, profiles: ProfileSet, qapp
+) -> None:
+    from ui import style
+    from ui.report_pdf import write_pdf
+
+    path = tmp_path / "journal.db"
+    write(path, events(DOWNLOADS))
+    pack = load_pack(
+        INCIDENT,
+        path,
+        provider=profiles.get("bt"),
+        generic=profiles.get("generic-uk"),
+        now=T0 + 900,
+    )
+    before = qapp.font()
+    style.apply_app_font(qapp, True)
+    qapp.setFont(style.font(40))  # far larger than any setting: the pack keeps its own size
+    try:
+        assert write_pdf(pack, tmp_path / "pack.pdf") == 1
+    finally:
+        style.apply_app_font(qapp, False)
+        qapp.setFont(before)

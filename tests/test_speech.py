@@ -96,12 +96,13 @@ def test_the_banking_warning_says_the_bank_line_even_with_a_provider(profiles):
     assert talktalk.name not in said
 
 
-def test_a_country_with_only_a_reporting_line_says_that_line_by_its_name(profiles):
-    """The first number the window shows is said, whichever list it is in."""
+def test_a_country_with_only_a_reporting_line_says_that_line_as_the_window_heads_it(profiles):
+    """The first number the window shows is said, whichever list it is in, under the
+    heading the window gives it ("Call a fraud helpline")."""
     text, canada = _warning(profiles, "generic-ca")
     line = canada.numbers[0]
     said = words(text, canada)
-    assert f"Call {line.label} on {spoken_number(line.number)}" in said
+    assert f"{text.call_title}: {spoken_number(line.number)}, from a different phone." in said
 
 
 def test_long_runs_are_split_and_a_plus_is_said():

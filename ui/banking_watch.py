@@ -42,7 +42,9 @@ class BankingWatch(QObject):
         self.stop()
         for problem in self.catalog.reload():
             self.report(f"banking data: {problem}")
-        self.guard = BankingGuard(engine, self._bank_name, self.after_session.emit)
+        self.guard = BankingGuard(
+            engine, self._bank_name, self.after_session.emit, names_of=self._names_of
+        )
         engine.add_listener(self.guard.on_event)
         self._engine = engine
         self.watcher = FocusWatcher(self._changed)
@@ -64,6 +66,13 @@ class BankingWatch(QObject):
     def _bank_name(self, title: str, process: str) -> str | None:
         bank = self.catalog.matcher.match(title, process)
         return bank.name if bank is not None else None
+
+    def _names_of(self, bank_name: str) -> tuple[str, ...]:
+        """Every name a bank goes by ("HSBC UK", "HSBC"): its pages after the log-in."""
+        for bank in self.catalog.matcher.banks:
+            if bank.name == bank_name:
+                return (bank.name, *bank.aliases)
+        return (bank_name,)
 
     def _changed(self, window: Foreground) -> None:
         guard = self.guard

@@ -23,11 +23,12 @@ The calls the tray's windows make:
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QStandardPaths, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QStandardPaths, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -44,7 +45,8 @@ from PySide6.QtGui import (
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
-from guard import clock
+from guard import clock, files
+from guard.errors import describe_os_error
 from guard.providers.model import Profile
 from ui import qr
 from ui.i18n import tr
@@ -306,7 +308,9 @@ def paint_card(
     """Paint the card on one page of ``device`` (a QPdfWriter or a QPrinter), as large as
     fits; returns the scale used (1.0: the designed sizes)."""
     card = card_text(provider, generic, today)
-    painter = QPainter(device)
+    painter = QPainter()
+    if not painter.begin(device):  # a printer that went away, a file that cannot be opened
+        raise OSError(errno.EIO, tr("the page could not be started"))
     try:
         rect = device.pageLayout().paintRectPixels(device.logicalDpiX())
         area = QRectF(0, 0, rect.width(), rect.height())
@@ -332,15 +336,25 @@ def _setup(device: QPagedPaintDevice) -> None:
 def write_card_pdf(
     path: Path, provider: Profile, generic: Profile | None, today: dt.date | None = None
 ) -> Path:
-    """Write the card as a one-page A4 PDF at ``path`` (its folder must exist)."""
+    """Write the card as a one-page A4 PDF at ``path`` (its folder must exist), whole or
+    not at all: made in memory, then written through a temporary file (``files``). Raises
+    OSError when it cannot be (QPdfWriter itself says nothing when a file cannot be opened:
+    a card still open in a PDF reader on Windows, say)."""
     _ensure_app()
-    writer = QPdfWriter(str(path))
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
     writer.setResolution(RESOLUTION_DPI)
     _setup(writer)
     writer.setTitle(tr("{provider}: who to call").format(provider=provider.name))
     writer.setCreator("ScamGuard")
     paint_card(writer, provider, generic, today)
-    del writer  # finishes the file
+    del writer  # finishes the PDF
+    data = bytes(QByteArray(buffer.data()).data())
+    buffer.close()
+    if not data.startswith(b"%PDF"):
+        raise OSError(errno.EIO, tr("the card could not be made"))
+    files.write_atomic(path, data)
     return path
 
 
@@ -379,7 +393,8 @@ def print_card(parent: QWidget | None, provider: Profile, generic: Profile | Non
     try:
         return write_card_pdf(target, provider, generic)
     except OSError as exc:
-        _could_not(parent, tr("The card could not be saved there: {why}").format(why=exc.strerror))
+        why = describe_os_error(exc)
+        _could_not(parent, tr("The card could not be saved there: {why}").format(why=why))
         return None
 
 

@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QStandardPaths
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from guard.report import ReportError, html, installed_profiles, load_pack
@@ -27,6 +27,7 @@ from guard.state.paths import journal_path
 from ui.i18n import tr
 
 MARGIN_MM = 10.0
+PACK_FONT = "DejaVu Sans"  # the first family of the pack's CSS (guard/report/html.py)
 RESOLUTION_DPI = 300
 _APP: list[QApplication] = []  # the one made here for a command line, kept alive
 
@@ -48,6 +49,9 @@ def pdf_bytes(pack: RecoveryPack) -> tuple[bytes, int]:
     writer.setCreator("ScamGuard")
     document = QTextDocument()
     document.setDocumentMargin(0)
+    # The pack's own size (its CSS says 9 pt), not the application's: "larger text" in the
+    # person's windows must not push the one-page pack onto a second page.
+    document.setDefaultFont(QFont(PACK_FONT, 9))
     # Laid out for the writer itself (its resolution, so points are points on paper) on its
     # printable area: the pages counted here are the pages print_() makes.
     document.documentLayout().setPaintDevice(writer)

@@ -15,12 +15,15 @@ the largest size at which the headline, the first number and the Remove button a
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QWidget
+
+log = logging.getLogger(__name__)
 
 # --- the type scale (points, before the person's scale) ---
 HEADLINE_PT = 60
@@ -125,7 +128,10 @@ def apply_app_font(app: QApplication, larger: bool) -> None:
             QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
             refit = getattr(window, "fit_to", None)
             if callable(refit) and window.isVisible():
-                refit()
+                try:
+                    refit()
+                except Exception:  # one window that cannot refit must not stop the others
+                    log.exception("refitting %s to the new text size failed", type(window))
 
 
 def rescale(root: QWidget, old: float) -> None:

@@ -100,7 +100,7 @@ LONGEST_ALLOW_HOURS = 24
 LONGEST_ALLOW_SECONDS = LONGEST_ALLOW_HOURS * 3600
 
 
-class ScopeTooLong(ValueError):
+class ScopeTooLong(ScamGuardError, ValueError):
     """An allowance asked for longer than the limit: refused, saying what the limit is."""
 
 

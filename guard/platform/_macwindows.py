@@ -26,7 +26,10 @@ _EXCLUDE_DESKTOP = 1 << 4
 _NULL_WINDOW = 0
 _UTF8 = 0x08000100  # kCFStringEncodingUTF8
 _SINT64 = 4  # kCFNumberSInt64Type
-_SYSTEM_OWNERS = frozenset({"Window Server", "Dock", "SystemUIServer", "Control Centre"})
+# Control Center is spelled "Control Centre" on Macs set to British English.
+_SYSTEM_OWNERS = frozenset(
+    {"Window Server", "Dock", "SystemUIServer", "Control Center", "Control Centre"}
+)
 _TITLE_BYTES = 2048
 
 Row = Mapping[str, Any]  # kCGWindowLayer, kCGWindowOwnerPID, kCGWindowOwnerName, kCGWindowName…

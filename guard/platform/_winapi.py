@@ -1014,10 +1014,11 @@ def recent_events(channel: str, event_ids: Sequence[int], limit: int = 8) -> lis
                 return out
             raise _error("EvtNext")
         buffer = ctypes.create_unicode_buffer(_EVENT_XML_CHARS)
+        broken = False  # one event that cannot be read ends the list there (below)
         for event in handles[: returned.value]:
             used, count = d(0), d(0)
             try:
-                if evt.EvtRender(
+                if not broken and evt.EvtRender(
                     None,
                     event,
                     _EVT_RENDER_EVENT_XML,
@@ -1030,6 +1031,10 @@ def recent_events(channel: str, event_ids: Sequence[int], limit: int = 8) -> lis
                     found = re.search(r"<EventID[^>]{0,80}>(\d{1,6})</EventID>", xml)
                     if found:
                         out.append((int(found.group(1)), xml))
+                        continue
+                # Skipping an unreadable event could let an older "connected" decide over
+                # the newer "disconnected" it hides; every handle is still closed.
+                broken = True
             finally:
                 evt.EvtClose(event)
         return out

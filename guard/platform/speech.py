@@ -38,6 +38,7 @@ from guard.platform import alert_sound
 # Longer than any warning takes to read; a program still going then is stuck, and ended.
 SPEECH_TIMEOUT = 30.0
 QUERY_TIMEOUT = 5.0
+STOP_WAIT = 2.0  # how long a new warning waits for the last voice's stop command
 # A little slower than each system's default: the listeners are often older, and the
 # number is what they must catch.
 ESPEAK_WORDS_PER_MINUTE = "150"
@@ -218,6 +219,7 @@ class Speaker:
         self._process: subprocess.Popen[bytes] | None = None
         self._stop_command: tuple[str, ...] = ()
         self._thread: threading.Thread | None = None
+        self._stopper: threading.Thread | None = None  # the last "stop speaking" command
         self._told: set[str] = set()
         self.said: list[str] = []  # what each utterance was said with ("espeak-ng"), or ""
 
@@ -243,9 +245,11 @@ class Speaker:
             with contextlib.suppress(OSError):
                 process.kill()
         if stop_command:  # the daemon speaks on after its client has gone: tell it to stop
-            threading.Thread(
+            stopper = threading.Thread(
                 target=self._quietly, args=(stop_command,), name="speech-stop", daemon=True
-            ).start()
+            )
+            self._stopper = stopper
+            stopper.start()
 
     def wait(self, timeout: float) -> bool:
         """For tests and shutdown: True once the current utterance is over."""
@@ -263,6 +267,9 @@ class Speaker:
     # --- on the speech thread ---
 
     def _run(self, turn: int, words: str, language: str, sound: bool) -> None:
+        stopper = self._stopper
+        if stopper is not None:  # the last voice's stop must land before this one speaks,
+            stopper.join(STOP_WAIT)  # or it would silence this warning instead
         try:
             if sound and not self._play_sound(turn):
                 return  # stopped during the sound
@@ -333,6 +340,8 @@ class Speaker:
             process.communicate()
             with self._lock:
                 stopped = turn != self._turn
+                if not stopped:  # ended here: nothing of it is left for stop() to end
+                    self._process, self._stop_command = None, ()
             return None if stopped else f"still going after {timeout:g} s, ended"
         with self._lock:
             if turn != self._turn:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from guard.banking.titles import normalize_title
@@ -48,9 +48,13 @@ class BankingGuard:
         *,
         clock: Callable[[], float] = time.monotonic,
         recent: float = RECENT_SECONDS,
+        names_of: Callable[[str], Iterable[str]] | None = None,
     ):
         self.engine = engine
         self.match = match  # (title, process name) -> the bank's name, or None
+        # A bank's name -> every name it goes by ("HSBC UK": "HSBC"), for its pages after
+        # the log-in; by default only the name itself.
+        self.names_of = names_of or (lambda bank: (bank,))
         self.notice = notice  # called with the bank's name, once per ended session
         self.clock = clock
         self.recent = recent
@@ -104,7 +108,12 @@ class BankingGuard:
             self._recognised = (bank, process)
             return bank
         last = self._recognised
-        if last is not None and process and last[1] == process and names(title, last[0]):
+        if (
+            last is not None
+            and process
+            and last[1] == process
+            and any(names(title, name) for name in self.names_of(last[0]))
+        ):
             return last[0]
         self._recognised = None
         return None

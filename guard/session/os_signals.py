@@ -172,8 +172,8 @@ class AllOsSessions:
         for source in self.sources:
             try:
                 out.extend(source())
-            except OSError as exc:
-                log.info("OS sessions not readable: %s", exc)
+            except Exception as exc:  # one source's failure costs only its own
+                log.info("OS sessions not readable: %r", exc)
         return out
 
 

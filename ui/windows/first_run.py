@@ -485,8 +485,11 @@ class FirstRunWindow(QWidget):
         screen = self.screen() or QGuiApplication.primaryScreen()
         return screen.availableGeometry() if screen is not None else QRect(0, 0, 1024, 768)
 
-    def fit_to(self, available: QRect) -> None:
-        """As large as ``MAX_SIZE`` allows, never larger than the screen it opens on."""
+    def fit_to(self, available: QRect | None = None) -> None:
+        """As large as ``MAX_SIZE`` allows, never larger than the screen it opens on (that
+        screen's available area when ``available`` is not given: "larger text" refits every
+        open window this way)."""
+        available = available if available is not None else self._available()
         width = min(MAX_SIZE.width(), available.width() - SCREEN_MARGIN)
         height = min(MAX_SIZE.height(), available.height() - SCREEN_MARGIN)
         self.resize(width, height)
