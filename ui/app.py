@@ -500,6 +500,8 @@ class TrayApp(QObject):
             welcome.changed.connect(self._refresh)
             # Finished: forgotten, so the menu's "Set up ScamGuard again" starts afresh.
             welcome.finished.connect(lambda _how: self._forget_window("first_run", welcome))
+            # Freed once closed (its preview picture is a few MB): each "Set up again" is new.
+            welcome.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             return welcome
         if which == "numbers":
             provider, generic = self.profiles()

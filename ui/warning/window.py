@@ -699,7 +699,9 @@ class WarningWindow(QWidget):
 
     def _show_qr(self, first: NumberLine | None) -> None:
         """The first number as a QR code beside "Write the number down" (a phone dials it)."""
-        if self.done_qr is not None:
+        if self.done_qr is not None:  # out of the row and out of sight now, freed later
+            self.done_qr.hide()
+            self._done_row.removeWidget(self.done_qr)
             self.done_qr.deleteLater()
             self.done_qr = None
         if first is not None and first.dial:
