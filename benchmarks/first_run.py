@@ -40,6 +40,7 @@ os.environ["XDG_CONFIG_DIRS"] = str(WORK / "xdg")
 import PySide6  # noqa: E402
 from PySide6.QtCore import QEvent, QObject  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from qt_wait import pump  # noqa: E402
 
 from guard.live import GuardOptions  # noqa: E402
 from ui.app import AppOptions, TrayApp  # noqa: E402
@@ -74,15 +75,6 @@ class FirstRunPainted(QObject):
         return False
 
 
-def pump(app: QApplication, until, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not until():
-        if time.monotonic() > deadline:
-            raise TimeoutError("benchmark condition not reached")
-        app.processEvents()
-        time.sleep(0.0005)
-
-
 def trial(app: QApplication, n: int, welcome: bool) -> tuple[float | None, float, float | None]:
     """One new person's first start: (ms to the window painted, ms to the guard running,
     ms to paint the preview page), the first and last None without the window."""
@@ -105,8 +97,8 @@ def trial(app: QApplication, n: int, welcome: bool) -> tuple[float | None, float
     tray.guard_running.connect(lambda _guard: running_at.append(time.perf_counter()))
     try:
         if welcome:
-            pump(app, lambda: painted.at is not None)
-        pump(app, lambda: tray.running)
+            pump(app, lambda: painted.at is not None, 30)
+        pump(app, lambda: tray.running, 30)
         shown_ms = (painted.at - t0) * 1000 if welcome and painted.at else None
         ready_ms = ((running_at[0] if running_at else time.perf_counter()) - t0) * 1000
         preview_ms = None

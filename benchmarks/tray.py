@@ -38,8 +38,8 @@ os.environ["SCAMGUARD_HOME"] = HOME  # never the real profile
 
 import psutil  # noqa: E402
 import PySide6  # noqa: E402
-from PySide6.QtCore import QEvent, QObject  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+from qt_wait import FirstPaint, pump  # noqa: E402
 
 from guard.live import GuardOptions  # noqa: E402
 from ui.app import AppOptions, TrayApp  # noqa: E402
@@ -56,28 +56,6 @@ def spread(values: list[float]) -> str:
         f"median {statistics.median(values):6.1f}  p95 {p95:6.1f}  "
         f"min {values[0]:6.1f}  max {values[-1]:6.1f}  (n={len(values)})"
     )
-
-
-class FirstPaint(QObject):
-    """Notes the wall-clock time of a window's first paint."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.at: float | None = None
-
-    def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and self.at is None:
-            self.at = time.time()
-        return False
-
-
-def pump(app: QApplication, until, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not until():
-        if time.monotonic() > deadline:
-            raise TimeoutError("benchmark condition not reached")
-        app.processEvents()
-        time.sleep(0.0005)
 
 
 def main() -> int:

@@ -35,8 +35,8 @@ from pathlib import Path
 
 import psutil
 import PySide6
-from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
+from qt_wait import FirstPaint, pump
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEECH_MODULES = ("guard.platform.alert_sound", "guard.platform.speech", "ui.warning.speech")
@@ -76,24 +76,6 @@ def child_tray(speak: bool, warnings: int) -> dict:
     from guard.state import changes  # noqa: PLC0415
     from ui.app import AppOptions, TrayApp  # noqa: PLC0415
 
-    class FirstPaint(QObject):
-        def __init__(self) -> None:
-            super().__init__()
-            self.at: float | None = None
-
-        def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint and self.at is None:
-                self.at = time.time()
-            return False
-
-    def pump(until, timeout: float = 20.0) -> None:
-        deadline = time.monotonic() + timeout
-        while not until():
-            if time.monotonic() > deadline:
-                raise TimeoutError("benchmark condition not reached")
-            app.processEvents()
-            time.sleep(0.0005)
-
     changes.set_speak(speak, report=lambda _line: None)
     app = QApplication(sys.argv[:1])
     work = Path(tempfile.mkdtemp(prefix="scamguard-bench-"))
@@ -103,12 +85,16 @@ def child_tray(speak: bool, warnings: int) -> dict:
     shutil.copy("/bin/sleep", tool)
     me = psutil.Process()
     tray = TrayApp(
-        AppOptions(guard=GuardOptions(default_folders=False, only_under=bin_dir), use_tray=False)
+        AppOptions(
+            guard=GuardOptions(default_folders=False, only_under=bin_dir),
+            use_tray=False,
+            welcome=False,
+        )
     )
     tray.start()
-    pump(lambda: tray.running, timeout=60)
+    pump(app, lambda: tray.running, 60)
     settle = time.monotonic() + 1
-    pump(lambda: time.monotonic() >= settle)
+    pump(app, lambda: time.monotonic() >= settle, 20)
     idle = me.memory_info().rss
     frozen_at: dict[str, float] = {}
     tray.guard.engine.add_listener(
@@ -134,20 +120,20 @@ def child_tray(speak: bool, warnings: int) -> dict:
     for _ in range(warnings):
         painter = FirstPaint()
         proc = subprocess.Popen([str(tool), "60"])
-        pump(lambda: tray.alerts is not None and tray.alerts.window is not None)
+        pump(app, lambda: tray.alerts is not None and tray.alerts.window is not None, 20)
         window = tray.alerts.window
         window.installEventFilter(painter)
         incident = window.pending_ids[0]
-        pump(lambda p=painter, i=incident: p.at is not None and i in frozen_at)
+        pump(app, lambda p=painter, i=incident: p.at is not None and i in frozen_at, 20)
         to_paint.append((painter.at - frozen_at.pop(incident)) * 1000)
         # Let the voice finish (as it would while the person reads) before the next one.
         speaker = tray.alerts.voice.speaker
-        pump(lambda s=speaker: not s.speaking, timeout=60)
+        pump(app, lambda s=speaker: not s.speaking, 60)
         proc.kill()
         proc.wait()
-        pump(lambda w=window: w.done_button.isVisible())
+        pump(app, lambda w=window: w.done_button.isVisible(), 20)
         window.done_button.click()
-        pump(lambda: tray.alerts.window is None)
+        pump(app, lambda: tray.alerts.window is None, 20)
     after = me.memory_info().rss
     said = list(tray.alerts.voice.speaker.said)
     tray.stop("benchmark finished")

@@ -22,6 +22,7 @@ from guard.sigdb.loader import load_database
 from guard.sigdb.model import SignatureSet
 from guard.state import paths
 from tests.helpers import ON_WINDOWS
+from tests.tray_rig import start_tray  # noqa: F401 - a fixture: the tray as tests start it
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import segno
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage, QPdfWriter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from guard.providers.model import Profile, ProfileSet
+from tests.dialogs import when_dialog_opens
 from tests.test_report_pdf import need, pdf_pages, pdf_text
 from ui import card, qr
 
@@ -190,22 +189,6 @@ def test_the_qr_widget_draws_the_code_and_says_what_it_is(qtbot, profiles: Profi
 
 
 # --- saving and printing, as a person would ---
-
-
-def when_dialog_opens(kind: type[QWidget], act: Callable[[QWidget], None]) -> list[QWidget]:
-    """Once a modal dialog of ``kind`` is up (it runs its own event loop), do ``act``."""
-    seen: list[QWidget] = []
-
-    def look() -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, kind) and dialog.isVisible():
-            seen.append(dialog)
-            act(dialog)
-        else:
-            QTimer.singleShot(20, look)
-
-    QTimer.singleShot(0, look)
-    return seen
 
 
 def test_print_card_asks_where_then_saves_the_pdf(

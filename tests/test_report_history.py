@@ -4,35 +4,18 @@ read back with pdftotext."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QFileDialog
 
 from guard.state import changes
 from guard.state.paths import journal_path
+from tests.dialogs import when_dialog_opens
 from tests.report_incident import INCIDENT, SHA, events, write
 from tests.test_report_pdf import DOWNLOADS, pdf_text
 from ui.windows import HistoryWindow
 
 WAIT_MS = 10_000
-
-
-def when_dialog_opens(qtbot, act: Callable[[QFileDialog], None]) -> list[QFileDialog]:
-    """Once the save dialog is up (it runs its own event loop), do ``act`` with it."""
-    seen: list[QFileDialog] = []
-
-    def look() -> None:
-        dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, QFileDialog) and dialog.isVisible():
-            seen.append(dialog)
-            act(dialog)
-        else:
-            QTimer.singleShot(20, look)
-
-    QTimer.singleShot(0, look)
-    return seen
 
 
 def history(qtbot) -> HistoryWindow:
@@ -60,7 +43,7 @@ def test_the_button_saves_the_chosen_incidents_pack_as_pdf(qtbot, tmp_path: Path
         dialog.selectFile(str(target))
         dialog.accept()
 
-    seen = when_dialog_opens(qtbot, save)
+    seen = when_dialog_opens(QFileDialog, save)
     window.pack_button.click()
     assert seen, "the save dialog never opened"
     saved = tmp_path / "for the bank.pdf"
@@ -83,12 +66,12 @@ def test_the_button_can_save_a_web_page_and_cancel_saves_nothing(qtbot, tmp_path
         dialog.selectFile(str(tmp_path / "pack"))
         dialog.accept()
 
-    when_dialog_opens(qtbot, as_html)
+    when_dialog_opens(QFileDialog, as_html)
     window.pack_button.click()
     page = tmp_path / "pack.html"
     assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
-    when_dialog_opens(qtbot, lambda dialog: dialog.reject())
+    when_dialog_opens(QFileDialog, lambda dialog: dialog.reject())
     window.pack_button.click()
     assert window.pack_status.isHidden()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pack.html"]
@@ -108,7 +91,7 @@ def test_a_pack_that_cannot_be_made_says_why_in_the_window(qtbot, tmp_path: Path
         dialog.selectFile(str(tmp_path / "pack.pdf"))
         dialog.accept()
 
-    when_dialog_opens(qtbot, save)
+    when_dialog_opens(QFileDialog, save)
     window.pack_button.click()
     said = window.pack_status.text()
     assert said.startswith("The recovery pack was not saved: the journal ")

@@ -16,6 +16,7 @@ import pytest
 from guard.providers.model import ProfileSet
 from guard.report import load_pack
 from guard.report import words as w
+from guard.report.model import RecoveryPack
 from guard.state import changes
 from guard.state.paths import journal_path
 from tests.conftest import REPO
@@ -93,18 +94,23 @@ def check_pack_text(text: str) -> None:
     assert f"incident reference: {INCIDENT}" in text
 
 
-def test_the_pdf_is_one_a4_page_and_says_it_all(tmp_path: Path, profiles: ProfileSet) -> None:
-    from ui.report_pdf import write_pdf
-
+def bt_pack(tmp_path: Path, profiles: ProfileSet) -> RecoveryPack:
+    """The pack of the sample incident, from a real journal, in BT's name."""
     path = tmp_path / "journal.db"
     write(path, events(DOWNLOADS))
-    pack = load_pack(
+    return load_pack(
         INCIDENT,
         path,
         provider=profiles.get("bt"),
         generic=profiles.get("generic-uk"),
         now=T0 + 900,
     )
+
+
+def test_the_pdf_is_one_a4_page_and_says_it_all(tmp_path: Path, profiles: ProfileSet) -> None:
+    from ui.report_pdf import write_pdf
+
+    pack = bt_pack(tmp_path, profiles)
     out = tmp_path / "pack.pdf"
     assert write_pdf(pack, out) == 1
     assert out.read_bytes().startswith(b"%PDF-")
@@ -225,15 +231,7 @@ def test_larger_text_in_the_persons_windows_keeps_the_pack_on_one_page(
     from ui import style
     from ui.report_pdf import write_pdf
 
-    path = tmp_path / "journal.db"
-    write(path, events(DOWNLOADS))
-    pack = load_pack(
-        INCIDENT,
-        path,
-        provider=profiles.get("bt"),
-        generic=profiles.get("generic-uk"),
-        now=T0 + 900,
-    )
+    pack = bt_pack(tmp_path, profiles)
     before = qapp.font()
     style.apply_app_font(qapp, True)
     qapp.setFont(style.font(40))  # far larger than any setting: the pack keeps its own size

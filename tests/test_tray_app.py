@@ -6,7 +6,6 @@ watches only a temp Downloads folder, so nothing else on the machine is ever fro
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import signal
@@ -22,12 +21,12 @@ from PySide6.QtWidgets import QApplication
 
 from guard.instance import GuardInstance, is_running, lock_dir
 from guard.live import GuardOptions
-from guard.sigdb.loader import load_database
 from guard.state import changes, paths, settings
 from guard.state.journal import JournalError, read
 from guard.state.paths import journal_path
 from tests.guard_rig import status
-from tests.helpers import TIME_FACTOR, keep_resuming, resume_from_outside, wait_for
+from tests.helpers import keep_resuming, resume_from_outside, wait_for
+from tests.tray_rig import WAIT_MS, gone
 from ui import cli as ui_cli
 from ui.app import AppOptions, TrayApp
 from ui.single_instance import ANSWERED, LISTENING, SingleInstance, server_name
@@ -35,54 +34,10 @@ from ui.tray import Menu, StatusWindow, status_of
 from ui.warning import alerts
 from ui.warning.window import CHOICE, DONE, QUESTION, SCOPE, WarningWindow
 
-WAIT_MS = 10_000 * TIME_FACTOR
-
 
 def _status(pid: int) -> str:
     """The status as the guard sees it (through the platform layer: Windows under Wine too)."""
     return status(pid)
-
-
-def _gone(proc) -> bool:
-    return proc.poll() is not None or _status(proc.pid) in ("gone", psutil.STATUS_ZOMBIE)
-
-
-def _release_day() -> dt.date:
-    released = load_database(paths.builtin_signatures_dir()).released
-    assert released is not None
-    return released
-
-
-@pytest.fixture
-def start_tray(qtbot, tmp_path, downloads):
-    made: list[TrayApp] = []
-
-    def start(provider: str = "talktalk", allow_wait: int = 30) -> TrayApp:
-        chosen = settings.load()
-        chosen.provider = provider
-        settings.save(chosen)
-        options = AppOptions(
-            guard=GuardOptions(
-                interval=0.02,
-                default_folders=False,
-                extra_folders=[downloads],
-                only_under=tmp_path,
-            ),
-            allow_wait=allow_wait,
-            use_tray=False,
-            today=_release_day,  # the built-in signatures as on the day they shipped
-        )
-        app = TrayApp(options)
-        made.append(app)
-        qtbot.addWidget(app.status_window)
-        app.start()
-        qtbot.waitUntil(lambda: app.running, timeout=WAIT_MS)
-        return app
-
-    yield start
-    for app in made:
-        if app.guard is not None:
-            app.stop("test finished")
 
 
 def _warning(qtbot, app: TrayApp):
@@ -108,7 +63,7 @@ def test_a_fake_anydesk_is_frozen_warned_about_in_the_providers_name_and_removed
     assert "AnyDesk" in window.caught_label.text()
     assert app.status().state == "warning"
     qtbot.mouseClick(window.remove_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: _gone(tool), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: gone(tool), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: window.pages.currentIndex() == DONE, timeout=WAIT_MS)
     assert "has been removed" in window.caught_label.text()
     qtbot.mouseClick(window.done_button, Qt.MouseButton.LeftButton)
@@ -438,7 +393,7 @@ def test_a_trusted_program_starting_is_shown_once_with_a_way_out(qtbot, start_tr
     assert _status(tool.pid) != psutil.STATUS_STOPPED  # trusted: left running
     assert app.alerts.window is None  # no full-screen warning for it
     qtbot.mouseClick(notice.remove_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: _gone(tool), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: gone(tool), timeout=WAIT_MS)
     assert "anydesk" not in settings.load().trusted
 
 
@@ -465,7 +420,7 @@ def test_if_the_warning_cannot_be_built_a_plain_one_stands_in(
     assert app.status().state == "warning"
     assert _status(tool.pid) == psutil.STATUS_STOPPED
     qtbot.mouseClick(fallback.remove_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: _gone(tool), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: gone(tool), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: app.alerts.fallback is None, timeout=WAIT_MS)
     problems = [r["message"] for r in read(journal_path()) if r["kind"] == "error"]
     assert any("the warning could not be shown" in p for p in problems)
@@ -557,7 +512,7 @@ def test_a_warning_destroyed_from_outside_comes_back_while_the_tool_waits(
     assert len(_shown(app).pending_ids) == 2
     assert _status(second.pid) == psutil.STATUS_STOPPED
     qtbot.mouseClick(_shown(app).remove_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: _gone(tool) and _gone(second), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: gone(tool) and gone(second), timeout=WAIT_MS)
 
 
 @pytest.mark.parametrize("how", ["deleted", "native window destroyed", "minimised"])
@@ -591,14 +546,14 @@ def test_show_the_warning_and_a_second_launch_bring_it_back_for_a_waiting_tool(
     assert app.alerts.window is _shown(app) and "AnyDesk" in _shown(app).caught_label.text()
 
 
-def test_a_warning_destroyed_on_its_last_page_is_simply_gone(qtbot, start_tray, spawn):
+def test_a_warning_destroyed_on_its_last_page_is_simplygone(qtbot, start_tray, spawn):
     """Nothing waits: no new warning, the tray says protected again, stopping works."""
     app = start_tray()
     tool = spawn.start("anydesk")
     window = _warning(qtbot, app)
     qtbot.mouseClick(window.remove_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.pages.currentIndex() == DONE, timeout=WAIT_MS)
-    assert _gone(tool)
+    assert gone(tool)
     shiboken6.delete(window)
     qtbot.waitUntil(lambda: app.status().state == "protected", timeout=WAIT_MS)
     assert _shown(app) is None and app.alerts.window is None
@@ -614,7 +569,7 @@ def test_a_warning_destroyed_on_its_last_page_is_simply_gone(qtbot, start_tray, 
 def _remove_and_finish(qtbot, app: TrayApp, tool) -> None:
     window = _warning(qtbot, app)
     qtbot.mouseClick(window.remove_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: _gone(tool), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: gone(tool), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: window.pages.currentIndex() == DONE, timeout=WAIT_MS)
     qtbot.mouseClick(window.done_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: app.alerts.window is None, timeout=WAIT_MS)
@@ -625,14 +580,14 @@ def test_a_relaunch_after_remove_gets_one_small_notice_with_who_to_call(qtbot, s
     _remove_and_finish(qtbot, app, spawn.start("anydesk"))
     again = spawn.start("anydesk")  # "the program closed, just open it again"
     qtbot.waitUntil(lambda: len(app.again.notices()) == 1, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: _gone(again), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: gone(again), timeout=WAIT_MS)
     [notice] = app.again.notices()
     assert notice.isVisible() and not notice.isFullScreen()
     assert notice.said.text() == "AnyDesk tried to start again and was stopped."
     assert _shown(app) is None  # no full-screen warning for a tool already removed
     third = spawn.start("anydesk")
     qtbot.waitUntil(lambda: "2 times" in notice.said.text(), timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: _gone(third), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: gone(third), timeout=WAIT_MS)
     assert app.again.notices() == [notice]  # updated, not stacked
     qtbot.mouseClick(notice.numbers_button, Qt.MouseButton.LeftButton)
     numbers = app.windows["numbers"]
@@ -666,7 +621,7 @@ def test_a_tool_that_cannot_be_held_is_closed_and_the_warning_says_closed(qtbot,
     window = _warning(qtbot, app)
     with keep_resuming(tool.pid):  # a script the caller left running
         qtbot.waitUntil(lambda: window.pages.currentIndex() == DONE, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: _gone(tool), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: gone(tool), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: "ScamGuard closed it" in window.caught_label.text(), timeout=WAIT_MS)
     said = window.caught_label.text()
     assert "could not be kept stopped" in said and "Hang up now" in said

@@ -10,66 +10,18 @@ import dataclasses
 import datetime as dt
 
 import psutil
-import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QImage
 
 from guard.engine.incidents import IncidentView, State
-from guard.live import GuardOptions
 from guard.providers.active import system_country
-from guard.sigdb.loader import load_database
-from guard.state import changes, paths, settings
+from guard.state import changes
 from tests.guard_rig import status
-from tests.helpers import TIME_FACTOR
+from tests.tray_rig import WAIT_MS, gone
 from ui import icons
-from ui.app import AppOptions, TrayApp
+from ui.app import TrayApp
 from ui.tray import Menu, RunningTool, StatusWindow, running_tools, status_of, whose_numbers
 from ui.warning.window import QUESTION, SCOPE
-
-WAIT_MS = 10_000 * TIME_FACTOR
-
-
-def _release_day() -> dt.date:
-    released = load_database(paths.builtin_signatures_dir()).released
-    assert released is not None
-    return released
-
-
-def _gone(proc) -> bool:
-    return proc.poll() is not None or status(proc.pid) in ("gone", psutil.STATUS_ZOMBIE)
-
-
-@pytest.fixture
-def start_tray(qtbot, tmp_path, downloads):
-    made: list[TrayApp] = []
-
-    def start(provider: str = "talktalk", allow_wait: int = 30) -> TrayApp:
-        chosen = settings.load()
-        chosen.provider = provider
-        settings.save(chosen)
-        options = AppOptions(
-            guard=GuardOptions(
-                interval=0.02,
-                default_folders=False,
-                extra_folders=[downloads],
-                only_under=tmp_path,
-            ),
-            allow_wait=allow_wait,
-            use_tray=False,
-            today=_release_day,
-            welcome=False,
-        )
-        app = TrayApp(options)
-        made.append(app)
-        qtbot.addWidget(app.status_window)
-        app.start()
-        qtbot.waitUntil(lambda: app.running, timeout=WAIT_MS)
-        return app
-
-    yield start
-    for app in made:
-        if app.guard is not None:
-            app.stop("test finished")
 
 
 def _menu_texts(app: TrayApp) -> list[str]:
@@ -96,7 +48,7 @@ def test_a_trusted_tool_running_is_listed_and_stop_it_now_ends_it(
     assert "AnyDesk (trusted) is running" in app.status().tooltip
     assert status(tool.pid) != psutil.STATUS_STOPPED  # trusted: left running
     stop.click()
-    qtbot.waitUntil(lambda: _gone(tool), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: gone(tool), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: not window.tool_rows, timeout=WAIT_MS)
     assert not window.tools_box.isVisibleTo(window)
     assert app.menu.tool_actions == []
@@ -122,7 +74,7 @@ def test_an_allowed_tool_is_listed_until_stopped_from_the_menu(qtbot, start_tray
     assert app.status_window.tool_rows[0][0].text() == "AnyDesk is allowed until it closes."
     assert app.tray is None and app.status().state == "remote"
     action.trigger()
-    qtbot.waitUntil(lambda: _gone(tool), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: gone(tool), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: not app.menu.tool_actions, timeout=WAIT_MS)
     assert app.status().state == "protected"
 
