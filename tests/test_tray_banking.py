@@ -18,13 +18,8 @@ from guard.engine.incidents import AllowScope
 from guard.session.model import SessionChange
 from tests.foreground_rig import XDesktop, require_programs
 from tests.helpers import not_on_windows
-from tests.test_tray_app import (
-    WAIT_MS,
-    _gone,
-    _status,
-    _warning,
-    start_tray,  # noqa: F401 - the fixture, shared
-)
+from tests.test_tray_app import _status, _warning
+from tests.tray_rig import WAIT_MS, gone
 
 pytestmark = not_on_windows("the window in front is read through X11 here")
 
@@ -78,4 +73,4 @@ def test_a_bank_in_front_during_a_session_freezes_the_tool_and_shows_the_banking
     assert "while your bank is open" in warning.caught_label.text()
     assert warning.remove_button.text() == "Disconnect now"
     qtbot.mouseClick(warning.remove_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: _gone(tool), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: gone(tool), timeout=WAIT_MS)
