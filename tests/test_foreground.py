@@ -210,6 +210,8 @@ def test_the_window_in_front_on_a_mac_is_the_first_ordinary_window() -> None:
     assert front_window(rows) == ("Barclays - Log in to Online Banking", 812)
     assert front_window([quartz_row("Safari", 812)]) == ("", 812)  # no Screen Recording yet
     assert front_window(rows[:2]) is None  # only the menu bar and the Dock: the desktop
+    see_through = {**quartz_row("Overlay", 900, "x"), "kCGWindowAlpha": 0.0}
+    assert front_window([see_through, rows[3]]) == ("Barclays - Log in to Online Banking", 812)
     assert front_window([quartz_row("Safari", 0, "x")]) == ("x", None)
 
 

@@ -26,6 +26,7 @@ _EXCLUDE_DESKTOP = 1 << 4
 _NULL_WINDOW = 0
 _UTF8 = 0x08000100  # kCFStringEncodingUTF8
 _SINT64 = 4  # kCFNumberSInt64Type
+_FLOAT64 = 6  # kCFNumberFloat64Type
 # Control Center is spelled "Control Centre" on Macs set to British English.
 _SYSTEM_OWNERS = frozenset(
     {"Window Server", "Dock", "SystemUIServer", "Control Center", "Control Centre"}
@@ -73,7 +74,13 @@ class _Quartz:
         self.preflight = getattr(cg, "CGPreflightScreenCaptureAccess", None)  # 10.15+
         if self.preflight is not None:
             self.preflight.argtypes, self.preflight.restype = [], b
-        names = ("kCGWindowLayer", "kCGWindowOwnerPID", "kCGWindowOwnerName", "kCGWindowName")
+        names = (
+            "kCGWindowLayer",
+            "kCGWindowOwnerPID",
+            "kCGWindowOwnerName",
+            "kCGWindowName",
+            "kCGWindowAlpha",
+        )
         self.keys = {n: cf.CFStringCreateWithCString(None, n.encode(), _UTF8) for n in names}
 
     def _string(self, ref: int | None) -> str:
@@ -87,6 +94,12 @@ class _Quartz:
         value = ctypes.c_int64()
         if ref and self.cf.CFNumberGetValue(ref, _SINT64, ctypes.byref(value)):
             return int(value.value)
+        return None
+
+    def _fraction(self, ref: int | None) -> float | None:
+        value = ctypes.c_double()
+        if ref and self.cf.CFNumberGetValue(ref, _FLOAT64, ctypes.byref(value)):
+            return float(value.value)
         return None
 
     def rows(self) -> list[dict[str, Any]]:
@@ -107,6 +120,8 @@ class _Quartz:
                         "kCGWindowOwnerPID": self._number(get("kCGWindowOwnerPID")),
                         "kCGWindowOwnerName": self._string(get("kCGWindowOwnerName")),
                         "kCGWindowName": self._string(get("kCGWindowName")),
+                        # An invisible window (alpha 0) is never "the one in front".
+                        "kCGWindowAlpha": self._fraction(get("kCGWindowAlpha")),
                     }
                 )
             return out
