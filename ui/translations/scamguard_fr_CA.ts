@@ -57,7 +57,7 @@
         <translation>Programmes de confiance</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+66"/>
         <source>watched folders changed in settings</source>
         <translation>dossiers surveillés modifiés dans les paramètres</translation>
     </message>
@@ -129,7 +129,7 @@
         <translation>l&apos;application a reçu l&apos;ordre de s&apos;arrêter</translation>
     </message>
     <message>
-        <location filename="../card.py" line="+103"/>
+        <location filename="../card.py" line="+105"/>
         <location filename="../windows/notices.py" line="+317"/>
         <source>Scan with your mobile phone to call {number}</source>
         <translation>Balayez avec votre cellulaire pour appeler le {number}</translation>
@@ -150,24 +150,34 @@
         <translation>Imprimé par ScamGuard le {date}. Numéros vérifiés le&#xa0;: {checked}.</translation>
     </message>
     <message>
-        <location line="+218"/>
-        <location line="+57"/>
+        <location line="+189"/>
+        <source>the page could not be started</source>
+        <translation>la page n&apos;a pas pu être commencée</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <location line="+63"/>
         <source>{provider}: who to call</source>
         <translation>{provider}&#xa0;: qui appeler</translation>
     </message>
     <message>
-        <location line="-40"/>
+        <location line="-56"/>
+        <source>the card could not be made</source>
+        <translation>la fiche n&apos;a pas pu être créée</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Save the card to print</source>
         <translation>Enregistrer la fiche pour l&apos;imprimer</translation>
     </message>
     <message>
         <location line="+5"/>
-        <location filename="../report_pdf.py" line="+90"/>
+        <location filename="../report_pdf.py" line="+94"/>
         <source>PDF document (*.pdf)</source>
         <translation>Document PDF (*.pdf)</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>The card could not be saved there: {why}</source>
         <translation>La fiche n&apos;a pas pu être enregistrée à cet endroit&#xa0;: {why}</translation>
     </message>
@@ -187,12 +197,12 @@
         <translation>La fiche a été enregistrée dans {path}. Ouvrez-la pour l&apos;imprimer, et gardez-la près de votre téléphone.</translation>
     </message>
     <message>
-        <location filename="../report_pdf.py" line="-44"/>
+        <location filename="../report_pdf.py" line="-47"/>
         <source>ScamGuard recovery pack: incident {incident}</source>
         <translation>Fiche de secours ScamGuard&#xa0;: incident {incident}</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+41"/>
         <source>ScamGuard recovery pack {incident}.pdf</source>
         <translation>Fiche de secours ScamGuard {incident}.pdf</translation>
     </message>
@@ -763,12 +773,12 @@
     <message>
         <location line="+124"/>
         <location line="+45"/>
-        <location line="+315"/>
+        <location line="+317"/>
         <source>Details</source>
         <translation>Détails</translation>
     </message>
     <message>
-        <location line="-315"/>
+        <location line="-317"/>
         <source>Shows where the program is and why it was caught.</source>
         <translation>Indique où se trouve le programme et pourquoi il a été intercepté.</translation>
     </message>
@@ -906,7 +916,7 @@
         <translation>Une page avec ces numéros, à garder près de votre téléphone.</translation>
     </message>
     <message>
-        <location line="+160"/>
+        <location line="+162"/>
         <source>(in {seconds} seconds)</source>
         <translation>(dans {seconds} secondes)</translation>
     </message>
@@ -986,7 +996,7 @@
         <translation>Notez le numéro avant d&apos;appuyer sur Terminé.</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+44"/>
         <source>{tools} were started again from outside ScamGuard and could not be kept stopped, so ScamGuard closed them.</source>
         <translation>{tools} ont été redémarrés hors de ScamGuard et n&apos;ont pas pu rester arrêtés&#xa0;: ScamGuard les a donc fermés.</translation>
     </message>
