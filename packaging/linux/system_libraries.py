@@ -78,7 +78,21 @@ SYSTEM_LIBRARIES: dict[str, str] = {
     "libsqlite3.so.0": "libsqlite3-0",
     "libreadline.so.8": "libreadline8 | libreadline8t64",
     "libtinfo.so.6": "libtinfo6",
+    # Printing (the card, issue 17): Qt's CUPS plugin links libcups; every desktop that
+    # prints has it, and it brings TLS, Avahi and more (7 MiB) that the build need not carry
+    "libcups.so.2": "libcups2 | libcups2t64",
 }
+
+# Libraries only a system library above needs (libcups's own): left out as well, and not
+# named in Depends, because the system package that needs them brings the right ones (their
+# names differ between releases: Ubuntu 24.04 has libunistring5, Debian 12 libunistring2).
+BROUGHT_BY_SYSTEM: frozenset[str] = frozenset(
+    {
+        "libavahi-client.so.3", "libavahi-common.so.3", "libgnutls.so.30", "libp11-kit.so.0",
+        "libidn2.so.0", "libunistring.so.2", "libtasn1.so.6", "libnettle.so.8",
+        "libhogweed.so.6", "libgmp.so.10",
+    }
+)  # fmt: skip
 
 # Part of the C library (libc6): never bundled by PyInstaller, always there.
 C_LIBRARY = frozenset(
@@ -91,7 +105,7 @@ C_LIBRARY = frozenset(
 
 def left_to_system(file_name: str) -> bool:
     """Whether a library (by its file name in the build) comes from the system."""
-    return file_name in SYSTEM_LIBRARIES
+    return file_name in SYSTEM_LIBRARIES or file_name in BROUGHT_BY_SYSTEM
 
 
 def depends() -> list[str]:

@@ -29,7 +29,7 @@ QT_USAGE = REPO / "packaging" / "pyinstaller" / "qt_usage.py"
 sys.path.insert(0, str(REPO / "packaging"))
 sys.path.insert(0, str(REPO / "packaging" / "linux"))
 from sizes import size_mib  # noqa: E402
-from system_libraries import C_LIBRARY, SYSTEM_LIBRARIES  # noqa: E402
+from system_libraries import BROUGHT_BY_SYSTEM, C_LIBRARY, SYSTEM_LIBRARIES  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -139,6 +139,7 @@ def test_every_library_a_build_needs_travels_with_it_or_is_a_named_system_packag
     }
     assert not unprovided
     assert not files & set(SYSTEM_LIBRARIES)  # left out, not carried as well
+    assert not files & BROUGHT_BY_SYSTEM  # and what only those need (libcups's TLS)
 
 
 def test_the_tray_build_carries_icus_data_cut_to_what_qt_can_ask(builds):
