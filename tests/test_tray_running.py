@@ -13,6 +13,7 @@ import psutil
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QImage
 
+from guard import clock
 from guard.engine.incidents import IncidentView, State
 from guard.providers.active import system_country
 from guard.state import changes
@@ -150,7 +151,8 @@ def test_only_allowed_or_trusted_tools_with_a_running_process_are_listed(shipped
         "TeamViewer (trusted) is running",
         "TeamViewer is allowed until it closes",
     ]
-    timed = RunningTool("x", "TeamViewer", until=dt.datetime(2026, 1, 2, 14, 30).timestamp())
+    half_past_two = dt.datetime.combine(clock.today(), dt.time(14, 30))  # local, like the tray
+    timed = RunningTool("x", "TeamViewer", until=half_past_two.timestamp())
     assert timed.text == "TeamViewer is allowed until 14:30"
 
 
