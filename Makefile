@@ -54,12 +54,20 @@ test-future: $(STAMP)
 # `.ci/run` calls it after `make test`. docs/architecture.md says what it does and does not prove.
 # Its time is spent waiting on Wine, not computing: two workers (pytest-xdist) halve it.
 # Timing under Wine is noisy: a test that fails is run once more, alone and on one worker,
-# and only a test that fails twice fails the lane (both runs' failures are printed).
+# and only a test that fails twice fails the lane (both runs' failures are printed). Only
+# failed tests are run again (pytest's exit 1): a run that broke or was stopped fails the lane.
+# Each run has a deadline (timeout(1)), so a hang fails with its reason instead of eating
+# CI's whole budget; the lane takes about 10 minutes.
 WIN_PYTEST := tests/wine-lane/run.sh -m pytest -o cache_dir=.wine-lane/pytest-cache \
 	-m "not packaging" -q --timeout 300
 test-windows:
 	tests/wine-lane/setup.sh
-	$(WIN_PYTEST) -n 2 -rs || $(WIN_PYTEST) -rfE --last-failed --last-failed-no-failures none
+	timeout -k 30 1800 $(WIN_PYTEST) -n 2 -rs; rc=$$?; \
+	if [ $$rc = 1 ]; then \
+		timeout -k 30 600 $(WIN_PYTEST) -rfE --last-failed --last-failed-no-failures none; \
+		rc=$$?; fi; \
+	[ $$rc != 124 ] || echo "wine lane: a run did not finish within its deadline" >&2; \
+	exit $$rc
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

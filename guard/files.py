@@ -5,6 +5,13 @@ that loads ``*.desktop``, ``*.plist``, ``*.json`` or ``*.toml`` ever picks it up
 then renamed over the target in one ``os.replace``, and the folder synced so the rename
 itself survives a power cut. A crash or a full disk leaves the old file or the new one,
 never half of either.
+
+On Windows a rename over a file fails (access denied, or a sharing violation) while anyone
+has that file open without ``FILE_SHARE_DELETE``, and Python's own ``open`` never asks for it:
+the tray reading its settings while the service writes them is enough. That lasts only as
+long as the reader's read, so the rename is tried again for up to ``REPLACE_PATIENCE``
+seconds before it counts as failed. Elsewhere a rename over an open file always succeeds and
+an error is final at once.
 """
 
 from __future__ import annotations
@@ -12,9 +19,14 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from guard import clock
+
+REPLACE_PATIENCE = 2.0  # seconds: far longer than any reader of our small files holds them
+# ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION: another open handle.
+_BUSY_WINERRORS = frozenset({5, 32, 33})
 
 
 def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
@@ -28,12 +40,30 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
             os.fsync(fh.fileno())
         if mode is not None:
             os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
     fsync_dir(path.parent)
+
+
+def replace(source: str | Path, target: Path, patience: float = REPLACE_PATIENCE) -> None:
+    """``os.replace``, tried again while Windows says another handle has ``target`` open
+    (see the module's docstring). Raises the last OSError once ``patience`` runs out."""
+    deadline = time.monotonic() + patience
+    pause = 0.01
+    while True:
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError as exc:
+            if getattr(exc, "winerror", None) not in _BUSY_WINERRORS:
+                raise
+            if time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
 
 
 def fsync_dir(folder: Path) -> None:

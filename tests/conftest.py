@@ -81,8 +81,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
-    """No test ever reads or writes a real ScamGuard profile."""
+    """No test ever reads or writes a real ScamGuard profile, nor starts out following a
+    service's updates because an earlier test's tray did."""
     monkeypatch.setenv(paths.ENV_HOME, str(tmp_path_factory.mktemp("scamguard-home")))
+    paths.follow_service_updates(False)
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +134,12 @@ class Spawner:
         return path
 
     def start(self, name: str, seconds: float = 30) -> subprocess.Popen[bytes]:
-        proc = subprocess.Popen([str(self.binary(name)), str(seconds)])
+        # Its streams are not the test run's: under Wine the lane reads the run's output
+        # through a pipe, and a tool left frozen would hold that pipe open for ever.
+        quiet = subprocess.DEVNULL
+        proc = subprocess.Popen(
+            [str(self.binary(name)), str(seconds)], stdin=quiet, stdout=quiet, stderr=quiet
+        )
         self.children.append(proc)
         return proc
 

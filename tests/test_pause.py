@@ -68,10 +68,13 @@ def test_with_no_terminal_nothing_is_done_without_the_flag():
 _kept: list[int] = []
 
 
-def _on_a_terminal(args: list[str], redirected: bool) -> tuple[subprocess.Popen, int]:
+def _on_a_terminal(
+    args: list[str], redirected: bool, ctrl_c_ignored: bool = False
+) -> tuple[subprocess.Popen, int]:
     """``python -m guard ARGS`` in its own session whose controlling terminal is a new pty,
     as a person's terminal window; ``redirected``: its stdin, stdout and stderr are not
-    the terminal (``</dev/null >/dev/null 2>&1``, as a caller might dictate)."""
+    the terminal (``</dev/null >/dev/null 2>&1``, as a caller might dictate);
+    ``ctrl_c_ignored``: started with SIGINT ignored (``trap '' INT;`` dictated first)."""
     import pty  # POSIX only: the Windows lane skips these tests
 
     main, child = pty.openpty()
@@ -79,8 +82,9 @@ def _on_a_terminal(args: list[str], redirected: bool) -> tuple[subprocess.Popen,
     if redirected:
         command += " </dev/null >/dev/null 2>&1"
     # setsid --ctty: a new session whose controlling terminal is its stdin, the pty.
+    ignore = "trap '' INT; " if ctrl_c_ignored else ""
     proc = subprocess.Popen(
-        ["setsid", "--ctty", "sh", "-c", f"exec {command}"],
+        ["setsid", "--ctty", "sh", "-c", f"{ignore}exec {command}"],
         stdin=child,
         stdout=child,
         stderr=child,
@@ -96,12 +100,17 @@ def _on_a_terminal(args: list[str], redirected: bool) -> tuple[subprocess.Popen,
 
 
 @not_on_windows("a controlling terminal (a pty, setsid --ctty) is POSIX only")
-@pytest.mark.parametrize("redirected", [False, True], ids=["typed", "streams-redirected"])
-def test_ctrl_c_during_the_pause_trusts_nothing(redirected: bool):
+@pytest.mark.parametrize(
+    ("redirected", "ctrl_c_ignored"),
+    [(False, False), (True, False), (True, True)],
+    ids=["typed", "streams-redirected", "ctrl-c-ignored-first"],
+)
+def test_ctrl_c_during_the_pause_trusts_nothing(redirected: bool, ctrl_c_ignored: bool):
     """A real terminal (a pty), as when a caller dictates the command; redirecting the
-    command's streams does not skip the pause, and the flag does not either."""
+    command's streams does not skip the pause, and the flag does not either. Nor does
+    having Ctrl-C ignored first (``trap '' INT``): the countdown still stops on it."""
     args = ["trust", "add", "anydesk", "--yes-i-am-not-on-the-phone"]
-    proc, main = _on_a_terminal(args, redirected)
+    proc, main = _on_a_terminal(args, redirected, ctrl_c_ignored)
     try:
         seen = read_until(main, b"going ahead in")
         assert b"it is a scam" in seen

@@ -424,6 +424,7 @@ def test_the_tray_shows_the_services_owed_warning_removes_through_it_and_says_wh
     try:
         qtbot.waitUntil(lambda: app.running, timeout=10_000)
         assert isinstance(app.guard, RemoteGuard)
+        assert paths.following_service_updates()  # the service's signatures and numbers
         assert app.alerts is not None
         qtbot.waitUntil(lambda: app.alerts.window is not None, timeout=10_000)  # owed
         window = app.alerts.window
@@ -453,6 +454,7 @@ def test_the_tray_shows_the_services_owed_warning_removes_through_it_and_says_wh
         assert "not answering" in app.reason
     finally:
         app.stop("test over")
+    assert not paths.following_service_updates()
 
 
 def test_trust_is_the_services_and_only_an_administrator_changes_it(

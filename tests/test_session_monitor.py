@@ -6,6 +6,7 @@ RDP signal through a fake WTS call. Waits are conditions with deadlines, never s
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import socket
 import subprocess
@@ -394,3 +395,78 @@ def test_a_quiet_minute_in_a_watched_relay_session_does_not_end_it() -> None:
     now[0] += 1.0
     (end,) = monitor.check_now()  # quiet for a long while, now gone: it ends at once
     assert not end.started and end.since == start.since
+
+
+def test_the_remote_assistance_log_is_not_read_while_msra_is_not_running() -> None:
+    """The monitor ticks every second: reading an event log each time for a program that is
+    not even running would be Windows work for nothing."""
+    asked: list[str] = []
+
+    def events(channel: str, ids: Sequence[int], limit: int) -> list[tuple[int, str]]:
+        asked.append(channel)
+        return [ra_event(15, 1000.0)]
+
+    rules = SessionRules(os="remote-assistance")
+    running: list[ToolProcess] = []
+    monitor = SessionMonitor(
+        lambda t: rules if t == "windows-remote-assistance" else None,
+        lambda: list(running),
+        lambda c: None,
+        clock=lambda: 2000.0,
+        os_sessions=AllOsSessions(RemoteAssistanceEvents(events)),
+    )
+    assert monitor.check_now() == [] and asked == []
+    running.append(ToolProcess(os.getpid(), 900.0, "windows-remote-assistance", "alice"))
+    (start,) = monitor.check_now()
+    assert asked == ["Microsoft-Windows-RemoteAssistance/Operational"]
+    assert start.tool_id == "windows-remote-assistance"
+
+
+def test_a_tools_log_in_its_owners_own_folders_is_read_even_from_another_account(
+    spawn, tmp_path: Path
+) -> None:
+    """The service runs as SYSTEM (root here), whose %AppData% is not the person's: a
+    portable AnyDesk writes its trace under the person's. The path's per-user folders come
+    from the tool process's own environment; machine-wide ones stay the monitor's."""
+    theirs, service = tmp_path / "alice-roaming", tmp_path / "system-roaming"
+    for roaming in (theirs, service):
+        (roaming / "AnyDesk").mkdir(parents=True)
+        (roaming / "AnyDesk" / "connection_trace.txt").write_text("")
+    rules = SessionRules(
+        logs=SessionLogs(
+            paths={"linux": ("%AppData%/AnyDesk/connection_trace.txt",)}, markers=("incoming",)
+        )
+    )
+    env = {**os.environ, "APPDATA": str(theirs), "PROGRAMDATA": str(tmp_path / "theirs-pd")}
+    tool = subprocess.Popen(
+        [str(spawn.binary("sgportable")), "30"], env=env, stdout=subprocess.DEVNULL
+    )
+    spawn.children.append(tool)
+    created = psutil.Process(tool.pid).create_time()
+    tools = [ToolProcess(tool.pid, created, "anydesk", "alice")]
+    tailer = LogTailer({"APPDATA": str(service), "PROGRAMDATA": "/nonexistent"}, "linux")
+    monitor = SessionMonitor(lambda t: rules, lambda: tools, lambda c: None, tailer=tailer)
+    assert monitor.check_now() == []  # the first look notes where the file ends
+    with (service / "AnyDesk" / "connection_trace.txt").open("a") as fh:
+        fh.write("Incoming 2026-01-02, 09:00 User 1 1\n")  # the service account's own: not it
+    assert monitor.check_now() == []
+    with (theirs / "AnyDesk" / "connection_trace.txt").open("a") as fh:
+        fh.write("Incoming 2026-01-02, 09:01 User 442226597 442226597\n")
+    (start,) = monitor.check_now()
+    assert start.signal == "log" and f"in {theirs / 'AnyDesk'}" in start.evidence
+
+
+def test_only_a_tools_per_user_folders_come_from_its_environment(tmp_path: Path) -> None:
+    """A process's environment is its own to set: it may say where its owner's folders are,
+    never move a machine-wide folder (%ProgramData%) the guard reads."""
+    machine, elsewhere = tmp_path / "programdata", tmp_path / "elsewhere"
+    for folder in (machine, elsewhere):
+        folder.mkdir()
+        (folder / "trace.txt").write_text("")
+    logs = SessionLogs(paths={"linux": ("%ProgramData%/trace.txt",)}, markers=("incoming",))
+    tailer = LogTailer({"PROGRAMDATA": str(machine)}, "linux")
+    theirs = {"ProgramData": str(elsewhere), "APPDATA": str(tmp_path)}
+    assert tailer.new_hits(logs, None, theirs) == []
+    (elsewhere / "trace.txt").write_text("Incoming 1\n")
+    (machine / "trace.txt").write_text("Incoming 2\n")
+    assert [Path(h.path) for h in tailer.new_hits(logs, None, theirs)] == [machine / "trace.txt"]

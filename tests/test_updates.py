@@ -766,3 +766,47 @@ def _connected():
         return ServiceClient.connect(timeout=1.0)
     except ServiceUnavailable:
         return None
+
+
+def test_a_tray_that_follows_the_service_uses_the_update_the_service_installed(
+    feed_server, keyring, sources
+):
+    """With the guard service, the service keeps the update schedule and installs into its
+    own folder; the tray connected to it shows the warning. A corrected label (or number)
+    published by support staff must reach that warning, not only the service."""
+    url, feed, _ = feed_server
+    tools, providers = sources
+    anydesk = tools / "tools" / "anydesk.toml"
+    anydesk.write_text(anydesk.read_text().replace('description = "', 'description = "New: ', 1))
+    talktalk = providers / "talktalk.toml"
+    talktalk.write_text(
+        talktalk.read_text().replace(
+            'label = "TalkTalk customer services"', 'label = "TalkTalk help, corrected"'
+        )
+    )
+    _publish(keyring, sources, feed, version=2)
+    paths.use_service_layout()  # install as the service does, into its own folder
+    try:
+        assert _update(url, keyring).status == "installed"
+    finally:
+        paths._SERVICE_LAYOUT.clear()
+    assert (paths.service_state_root() / "updates" / "current").is_file()
+
+    def labels() -> list[str]:
+        profiles, _problems = load_active_profiles()
+        return [n.label for n in profiles.profiles["talktalk"].numbers]
+
+    # A person's own process: its own (empty) state folder, so the built-in data.
+    assert load_active().origin == "built-in" and "TalkTalk customer services" in labels()
+    paths.follow_service_updates(True)  # what the tray does once the service is its guard
+    try:
+        active = load_active()
+        assert active.origin == "installed update"
+        assert next(t for t in active.signatures.tools if t.id == "anydesk").description.startswith(
+            "New: "
+        )
+        assert "TalkTalk help, corrected" in labels()
+        assert installed.version_in_use() == 2
+    finally:
+        paths.follow_service_updates(False)
+    assert load_active().origin == "built-in"

@@ -165,6 +165,9 @@ class TrayApp(QObject):
             self._on_failed(None, str(exc))
             return
         self.guard = guard
+        if isinstance(guard, RemoteGuard):  # the service's update, signatures and numbers
+            paths.follow_service_updates(True)
+            self._load_database()
         self.alerts = AlertController(
             guard.engine,
             self.profiles,
@@ -196,6 +199,12 @@ class TrayApp(QObject):
             QTimer.singleShot(0, self._prewarm)
         if not self._update_timer.isActive() and not isinstance(guard, RemoteGuard):
             self._schedule_updates(first=True)  # with the service, it keeps the schedule
+
+    def _load_database(self) -> None:
+        """The signatures in use again (an update was installed, or the service's is now
+        the one to follow): for names, the status and "out of date"."""
+        self.database = load_active(self.options.signatures)
+        self.identifier = Identifier(SignatureIndex(self.database.signatures))
 
     def _service_guard(self) -> RemoteGuard | None:
         """The guard service's engine, when the service runs here: then this window only
@@ -250,6 +259,7 @@ class TrayApp(QObject):
         finally:
             self.running = False
             self.reason = reason
+            paths.follow_service_updates(False)  # until a guard is chosen again at start
             if not restarting:
                 self.again.close_all()
                 for window in [*self.windows.values(), *self.notices, *self.boxes]:
@@ -334,7 +344,7 @@ class TrayApp(QObject):
         if event.kind in (EventKind.ENDED, EventKind.BLOCKED):
             self._maybe_restart()
         if event.kind == EventKind.UPDATE:  # the guard switched to an installed update (CLI or us)
-            self.database = load_active(self.options.signatures)
+            self._load_database()
             self._refresh()
 
     # --- what the person sees ---
@@ -597,7 +607,7 @@ class TrayApp(QObject):
             self.guard.engine.note(EventKind.UPDATE, text)
         else:
             self.guard.engine.problem(text)
-        self.database = load_active(self.options.signatures)
+        self._load_database()
         self._refresh()
         if not quiet:
             self._box(tr("Updates"), text)

@@ -10,12 +10,20 @@ A command with no terminal at all (a script, an ISP's deployment tool, a service
 so with ``--yes-i-am-not-on-the-phone``; without it, nothing is done. Its use is journalled,
 so a history shows when the pause was skipped and for what. With a terminal the flag changes
 nothing: the person still gets the pause.
+
+Ctrl-C stops the countdown even when whoever started the command set it to be ignored
+(``nohup``, or ``trap '' INT`` dictated first): a process inherits an ignored SIGINT, and
+Python then never turns Ctrl-C into KeyboardInterrupt. The countdown puts Python's own
+handler back for its few seconds.
 """
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from guard.commands import terminal
@@ -75,8 +83,23 @@ def think_first(
             )
         on_skipped()
         return
-    with out:
+    with out, ctrl_c_stops():
         _countdown(what, seconds, out, sleep)
+
+
+@contextlib.contextmanager
+def ctrl_c_stops() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt inside the block, whatever SIGINT was set to before
+    (see the module's docstring); the earlier setting is put back after it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers; the CLI's countdown runs there
+        return
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        if before is not None:  # None: set outside Python, which cannot be put back
+            signal.signal(signal.SIGINT, before)
 
 
 def _countdown(what: str, seconds: int, out: TextIO, sleep: Callable[[float], None]) -> None:

@@ -9,6 +9,13 @@ again. At most ``MAX_READ`` bytes are read per look (the newest), and a line lon
 ``MAX_LINE`` is cut. UTF-16 (with its byte-order mark, as some Windows tools write) and UTF-8
 are read; anything undecodable becomes U+FFFD rather than an error. Markers are plain
 case-insensitive substrings from the signature file, never patterns.
+
+A path's per-user folders (``%AppData%``, ``%LocalAppData%``, ``%UserProfile%``, ``~``) are
+the tool's owner's: the service runs as SYSTEM or root, whose own ``%AppData%`` is not where a
+person's portable AnyDesk writes. They come from the tool process's own environment, and only
+those variables: machine-wide folders (``%ProgramData%``, ``%ProgramFiles%``) stay the
+monitor's, so a process cannot point the guard at a file of its choosing outside its owner's
+own folders.
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ from guard.session.model import SessionLogs
 MAX_READ = 64 * 1024
 MAX_LINE = 1000
 MAX_FILES = 64  # tails kept at once (paths of tools that ran)
+# The variables that name a person's own folders, taken from the tool process (casefolded).
+PER_USER = frozenset({"appdata", "localappdata", "userprofile", "home"})
 
 
 def expand(path: str, os_name: str, env: Mapping[str, str], home: str | None) -> str | None:
@@ -53,12 +62,23 @@ class LogTailer:
         self._tails: dict[str, _Tail] = {}
         self.reads = 0
 
-    def new_hits(self, logs: SessionLogs, owner: str | None) -> list[LogHit]:
+    def new_hits(
+        self, logs: SessionLogs, owner: str | None, user_env: Mapping[str, str] | None = None
+    ) -> list[LogHit]:
         """Lines appended to this tool's logs since the last look that record an incoming
-        session (a marker present, no ignore text). Never raises for a file it cannot read."""
+        session (a marker present, no ignore text). ``user_env``: the tool process's own
+        environment, whose per-user folders are used (see the module's docstring). Never
+        raises for a file it cannot read."""
+        env, home = self.env, _home(owner)
+        mine = {k: v for k, v in (user_env or {}).items() if k.casefold() in PER_USER and v}
+        if mine:
+            env = {k: v for k, v in env.items() if k.casefold() not in PER_USER} | mine
+            home = next(
+                (v for k, v in mine.items() if k.casefold() in ("userprofile", "home")), home
+            )
         hits: list[LogHit] = []
         for raw in logs.paths.get(self.os_name, ()):
-            path = expand(raw, self.os_name, self.env, _home(owner))
+            path = expand(raw, self.os_name, env, home)
             if path is None:
                 continue
             for line in self._appended(path):

@@ -25,7 +25,7 @@ import psutil
 from guard.session.decide import LogHit, OsHit, Verdict, decide
 from guard.session.logs import LogTailer
 from guard.session.model import ProcessLook, SessionChange, SessionRules, Signal, ToolProcess
-from guard.session.os_signals import PROCESS_BOUND, OsSession
+from guard.session.os_signals import PROCESS_BOUND, OsSessions
 from guard.session.sockets import ProcessReader
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ class SessionMonitor:
         *,
         interval: float = 1.0,
         clock: Callable[[], float] = time.time,
-        os_sessions: Callable[[], Iterable[OsSession]] | None = None,
+        os_sessions: OsSessions | None = None,
         end_after: float = END_AFTER,
         reader: ProcessReader | None = None,
         tailer: LogTailer | None = None,
@@ -147,8 +147,9 @@ class SessionMonitor:
             groups.setdefault((tool.tool_id, tool.owner), []).append(tool)
         self.reader.forget_except({ProcessReader.key(t) for ts in groups.values() for t in ts})
         os_hits: dict[Key, list[OsHit]] = {}
-        if self.os_sessions is not None:
-            for s in _safe(self.os_sessions, "the OS's remote sessions"):
+        if (os_sessions := self.os_sessions) is not None:
+            running = frozenset(tool_id for tool_id, _owner in groups)
+            for s in _safe(lambda: os_sessions(running), "the OS's remote sessions"):
                 rules = self.rules_for(s.tool_id)
                 if rules is None or rules.os != s.signal:
                     continue
@@ -254,7 +255,8 @@ class SessionMonitor:
         log_hits: list[LogHit] = []
         if rules.logs is not None and tools:
             try:
-                log_hits = self.tailer.new_hits(rules.logs, key[1])
+                user_env = self.reader.environ(tools[0])  # one owner per group
+                log_hits = self.tailer.new_hits(rules.logs, key[1], user_env)
             except Exception:  # a log must never stop the monitor
                 log.exception("reading %s's logs failed", key[0])
         name = looks[0].name if looks else key[0]

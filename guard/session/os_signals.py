@@ -32,6 +32,7 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from guard import platform
 
@@ -65,6 +66,13 @@ class OsSession:
     at: float | None = None  # when the OS recorded it (epoch seconds), where it says
 
 
+class OsSessions(Protocol):
+    """A source of the OS's own remote sessions. ``running`` names the tools that have
+    processes now (None: not known), so a source tied to one program can skip its work."""
+
+    def __call__(self, running: frozenset[str] | None = None) -> list[OsSession]: ...
+
+
 class WindowsRdpSessions:
     """Callable: the Remote Desktop sessions open now. ``sessions`` is the call into Windows
     (``_winapi.wts_sessions``); tests pass a fake returning the same rows."""
@@ -79,7 +87,9 @@ class WindowsRdpSessions:
         self.sessions = sessions
         self.tool_id = tool_id
 
-    def __call__(self) -> list[OsSession]:
+    def __call__(self, running: frozenset[str] | None = None) -> list[OsSession]:
+        """``running`` (the tools with processes now) does not matter: an RDP session is
+        Windows' own, with no program of its own to wait for."""
         out = []
         for sid, state, user, protocol, ip in self.sessions():
             if protocol != RDP_PROTOCOL or state not in (WTS_ACTIVE, WTS_CONNECTED):
@@ -132,7 +142,11 @@ class RemoteAssistanceEvents:
         self.tool_id = tool_id
         self.problem: str | None = None
 
-    def __call__(self) -> list[OsSession]:
+    def __call__(self, running: frozenset[str] | None = None) -> list[OsSession]:
+        """``running``: the tools with processes now. A session counts only while msra.exe
+        runs, so the log is not read at all otherwise (the monitor ticks every second)."""
+        if running is not None and self.tool_id not in running:
+            return []
         try:
             rows = self.events(RA_CHANNEL, [*RA_STARTS, *RA_ENDS], 8)
         except OSError as exc:
@@ -164,20 +178,20 @@ class RemoteAssistanceEvents:
 class AllOsSessions:
     """Callable: every OS adapter's sessions together; one that fails costs only its own."""
 
-    def __init__(self, *sources: Callable[[], list[OsSession]]):
+    def __init__(self, *sources: OsSessions):
         self.sources = sources
 
-    def __call__(self) -> list[OsSession]:
+    def __call__(self, running: frozenset[str] | None = None) -> list[OsSession]:
         out: list[OsSession] = []
         for source in self.sources:
             try:
-                out.extend(source())
+                out.extend(source(running))
             except Exception as exc:  # one source's failure costs only its own
                 log.info("OS sessions not readable: %r", exc)
         return out
 
 
-def default_os_sessions() -> Callable[[], list[OsSession]] | None:
+def default_os_sessions() -> OsSessions | None:
     """The OS adapters for this computer: Windows' Remote Desktop and Remote Assistance
     sessions; None elsewhere."""
     if platform.current_os() != "windows":

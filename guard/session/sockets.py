@@ -16,6 +16,7 @@ on Windows ``read + write + other`` bytes (socket I/O is "other"); macOS has non
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
@@ -28,6 +29,7 @@ import psutil
 from guard.session.model import Conn, ProcessLook, ToolProcess
 
 REFRESH_SECONDS = 30.0
+log = logging.getLogger(__name__)
 ON_LINUX = sys.platform.startswith("linux")
 
 
@@ -42,6 +44,7 @@ class _Entry:
     io: int | None = None
     io_at: float = 0.0
     listings: int = 0
+    environ: dict[str, str] | None = None  # read once: {} when it cannot be read
 
 
 def _socket_inodes(pid: int) -> frozenset[str] | None:
@@ -132,6 +135,21 @@ class ProcessReader:
             return None
         handles = getattr(entry.proc, "num_handles", None) or entry.proc.num_fds
         return (handles(), io)
+
+    def environ(self, tool: ToolProcess) -> dict[str, str]:
+        """The process's own environment, read once per process ({} when it cannot be read,
+        or before ``look`` has seen it). Under the service the monitor runs as another
+        account, and a tool's per-user folders (``%AppData%``) are the person's, not its."""
+        entry = self._entries.get(self.key(tool))
+        if entry is None:
+            return {}
+        if entry.environ is None:
+            try:
+                entry.environ = dict(entry.proc.environ())
+            except (psutil.Error, OSError) as exc:
+                log.debug("cannot read the environment of pid %s: %s", tool.pid, exc)
+                entry.environ = {}
+        return entry.environ
 
     def forget_except(self, keep: set[tuple[int, float]]) -> None:
         """Drop what is known about processes no longer asked about."""

@@ -57,6 +57,25 @@ def service_layout() -> bool:
     return _SERVICE_LAYOUT.is_set()
 
 
+_FOLLOW_SERVICE = threading.Event()  # set by the tray while the guard service is its guard
+
+
+def follow_service_updates(on: bool = True) -> None:
+    """This process shows what the guard service decides (the tray, connected to it): the
+    update in use, signatures and phone numbers both, is the one the service installed.
+    The service keeps the update schedule then, and nothing installs one in this person's
+    own state folder, so without this a corrected number published by support staff would
+    reach the service but never the warning the person sees."""
+    if on:
+        _FOLLOW_SERVICE.set()
+    else:
+        _FOLLOW_SERVICE.clear()
+
+
+def following_service_updates() -> bool:
+    return _FOLLOW_SERVICE.is_set()
+
+
 def service_endpoint() -> str:
     """Where the service listens (``guard/platform/service_host.py``); in a test home, a
     socket of that home's own (kept under the 108 bytes a Unix socket path may have) or a
@@ -359,7 +378,11 @@ def quarantine_dir() -> Path:
 
 
 def updates_dir() -> Path:
-    """Installed updates: version folders and the ``current`` pointer (guard.updates)."""
+    """Installed updates: version folders and the ``current`` pointer (guard.updates). The
+    service's while this process follows it (``follow_service_updates``): readable by every
+    account, written only by the service."""
+    if _FOLLOW_SERVICE.is_set() and not service_layout():
+        return service_state_root() / "updates"
     return state_dir() / "updates"
 
 

@@ -25,21 +25,20 @@ Assistance on):
     incident, and remembered as settled.
 * **off again**: the engine is told (an incident waiting only on it ends).
 
-The memory is written only when it changes, with one ``os.replace``. Deleting it ("kill
-ScamGuard, delete this file") only turns a warning at the next start into the once-only
-report; a switch turned on while the guard watches is always an incident.
+The memory is written only when it changes, whole or not at all (``files.write_atomic``).
+Deleting it ("kill ScamGuard, delete this file") only turns a warning at the next start into
+the once-only report; a switch turned on while the guard watches is always an incident.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from guard import files
 from guard.engine.engine import Engine
 from guard.platform.remote_switches import Switch, SwitchAdapter
 from guard.sigdb.model import ToolSignature
@@ -218,14 +217,10 @@ class RemoteSwitches:
     def _write_memory(self) -> None:
         if self.memory_path is None:
             return
-        tmp = self.memory_path.with_name(self.memory_path.name + ".tmp")
+        data = json.dumps(self._memory, sort_keys=True).encode("utf-8")
         try:
-            self.memory_path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(json.dumps(self._memory, sort_keys=True), encoding="utf-8")
-            os.replace(tmp, self.memory_path)
+            files.write_atomic(self.memory_path, data)
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
             line = f"what ScamGuard saw of remote-access settings could not be saved ({exc})"
             if line not in self._said:
                 self._said.add(line)

@@ -19,5 +19,28 @@ wineserver -p 30 </dev/null >/dev/null 2>&1
 wineboot </dev/null >/dev/null 2>&1
 trap 'wineserver -k 2>/dev/null' EXIT   # this prefix's server only (WINEPREFIX)
 cd "$REPO"
-wine "$LANE/python/python.exe" "$@" </dev/null 2>&1 | stdbuf -oL tr -d '\r'
+# A Windows program a test started and did not end (a stand-in tool, a voice) inherits the
+# pipe, and `tr` would wait for it for ever (the likeliest way a CI run once spent its whole
+# budget after the lane printed its summary). Once Python exits, whatever of this prefix
+# still runs is named, then ended with the server.
+leftovers() {
+  local pid env names=()
+  for pid in $(pgrep -f '\.exe' || true); do
+    env=$(tr '\0' '\n' 2>/dev/null </proc/"$pid"/environ) || continue
+    grep -qxF "WINEPREFIX=$WINEPREFIX" <<<"$env" || continue
+    names+=("$(tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null | sed 's/ *$//' | cut -c1-120) (pid $pid)")
+  done
+  local quiet='(wineserver|services|winedevice|plugplay|explorer|rpcss|svchost|conhost)\.exe'
+  local name
+  for name in "${names[@]}"; do
+    grep -qiE '(^|[\/])'"$quiet" <<<"$name" || echo "wine lane: still running after Python exited, ended: $name" >&2
+  done
+}
+{
+  wine "$LANE/python/python.exe" "$@" </dev/null 2>&1
+  rc=$?
+  leftovers 2>&1
+  wineserver -k 2>/dev/null
+  exit "$rc"
+} | stdbuf -oL tr -d '\r'
 exit "${PIPESTATUS[0]}"
