@@ -57,16 +57,18 @@ test-future: $(STAMP)
 # and only a test that fails twice fails the lane (both runs' failures are printed). Only
 # failed tests are run again (pytest's exit 1): a run that broke or was stopped fails the lane.
 # Each run has a deadline (timeout(1)), so a hang fails with its reason instead of eating
-# CI's whole budget; the lane takes about 10 minutes.
+# CI's whole budget; the lane takes about 10 minutes. --foreground keeps the run in make's
+# process group (Ctrl-C and CI's stop reach it); run.sh ends its Wine processes on the way out.
 WIN_PYTEST := tests/wine-lane/run.sh -m pytest -o cache_dir=.wine-lane/pytest-cache \
 	-m "not packaging" -q --timeout 300
 test-windows:
 	tests/wine-lane/setup.sh
-	timeout -k 30 1800 $(WIN_PYTEST) -n 2 -rs; rc=$$?; \
+	timeout --foreground -k 30 1800 $(WIN_PYTEST) -n 2 -rs; rc=$$?; \
 	if [ $$rc = 1 ]; then \
-		timeout -k 30 600 $(WIN_PYTEST) -rfE --last-failed --last-failed-no-failures none; \
+		timeout --foreground -k 30 600 $(WIN_PYTEST) -rfE --last-failed \
+			--last-failed-no-failures none; \
 		rc=$$?; fi; \
-	[ $$rc != 124 ] || echo "wine lane: a run did not finish within its deadline" >&2; \
+	case $$rc in 124|137) echo "wine lane: a run did not finish within its deadline" >&2;; esac; \
 	exit $$rc
 
 lint: $(STAMP)

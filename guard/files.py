@@ -48,10 +48,12 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
     fsync_dir(path.parent)
 
 
-def replace(source: str | Path, target: Path, patience: float = REPLACE_PATIENCE) -> None:
+def replace(source: str | Path, target: Path, patience: float | None = None) -> None:
     """``os.replace``, tried again while Windows says another handle has ``target`` open
-    (see the module's docstring). Raises the last OSError once ``patience`` runs out."""
-    deadline = time.monotonic() + patience
+    (see the module's docstring). Raises the last OSError once ``patience`` (seconds,
+    ``REPLACE_PATIENCE`` by default) runs out, and at once for a target marked read-only,
+    which no waiting changes."""
+    deadline = time.monotonic() + (REPLACE_PATIENCE if patience is None else patience)
     pause = 0.01
     while True:
         try:
@@ -60,6 +62,8 @@ def replace(source: str | Path, target: Path, patience: float = REPLACE_PATIENCE
         except PermissionError as exc:
             if getattr(exc, "winerror", None) not in _BUSY_WINERRORS:
                 raise
+            if os.path.exists(target) and not os.access(target, os.W_OK):
+                raise  # read-only: Windows' access check is that attribute
             if time.monotonic() + pause > deadline:
                 raise
         time.sleep(pause)

@@ -4,12 +4,14 @@ rename Windows refuses while another handle is open is tried again, never lost."
 from __future__ import annotations
 
 import os
+import stat
 import threading
 from pathlib import Path
 
 import pytest
 
 from guard import files
+from tests.helpers import ON_WINDOWS
 
 
 def test_two_damaged_files_set_aside_in_the_same_second_are_both_kept(tmp_path: Path) -> None:
@@ -98,3 +100,27 @@ def test_a_file_another_reader_holds_open_is_replaced_once_it_is_closed(tmp_path
     finally:
         closer.join()
     assert target.read_text() == "new"
+
+
+@pytest.mark.skipif(not ON_WINDOWS, reason="the read-only attribute (root ignores modes here)")
+def test_a_read_only_file_is_refused_at_once_not_waited_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file's read-only attribute is real; Windows' refusal to rename over it is not
+    (Wine renames anyway), so it is played as Windows gives it: access denied."""
+    calls = []
+
+    def replace(source: str, target: str) -> None:
+        calls.append(source)
+        raise _busy(5)
+
+    monkeypatch.setattr(files.os, "replace", replace)
+    target = tmp_path / "settings.json"
+    target.write_text("old")
+    target.chmod(stat.S_IREAD)
+    try:
+        with pytest.raises(PermissionError):
+            files.write_atomic(target, b"new")
+    finally:
+        target.chmod(stat.S_IREAD | stat.S_IWRITE)
+    assert len(calls) == 1 and target.read_text() == "old"

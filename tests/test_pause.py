@@ -15,6 +15,7 @@ import sys
 
 import pytest
 
+from guard.commands import pause
 from guard.commands.pause import think_first
 from guard.errors import UsageError
 from guard.state import settings
@@ -144,3 +145,15 @@ def test_with_no_terminal_trust_add_needs_the_flag_and_its_use_is_journalled():
     assert skipped["kind"] == "settings" and skipped["tool"] == "anydesk"
     assert "--yes-i-am-not-on-the-phone" in skipped["message"]
     assert "the 30-second pause was skipped" in skipped["message"]
+
+
+def test_the_countdown_turns_ctrl_c_back_on_and_then_puts_things_back() -> None:
+    """In this process (the real handler swap; on Windows also the console's own switch):
+    an ignored Ctrl-C is Python's KeyboardInterrupt inside, and ignored again after."""
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with pause.ctrl_c_stops():
+            assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)

@@ -19,7 +19,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from guard.session.logs import LogTailer
+from guard import platform
+from guard.session.logs import LogTailer, owner_folders
 from guard.session.model import SessionChange, ToolProcess
 from guard.session.monitor import END_AFTER, SessionMonitor
 from guard.session.os_signals import (
@@ -30,7 +31,7 @@ from guard.session.os_signals import (
 )
 from guard.session.sockets import ProcessReader
 from guard.sigdb.model import SessionLogs, SessionRules
-from tests.helpers import ON_WINDOWS
+from tests.helpers import ON_WINDOWS, not_on_windows
 from tests.session_rig import Finder, database, free_port, need, stop, wait_listening, wait_until
 
 DETECT_WITHIN = 2.0  # the issue's bound, connect -> session-started and disconnect -> ended
@@ -422,51 +423,125 @@ def test_the_remote_assistance_log_is_not_read_while_msra_is_not_running() -> No
     assert start.tool_id == "windows-remote-assistance"
 
 
-def test_a_tools_log_in_its_owners_own_folders_is_read_even_from_another_account(
+class _OtherAccount(ProcessReader):
+    """The service's view: it runs as another account (its own profile is elsewhere) and
+    the OS says the tool's owner's profile is ``profile``. Only these two answers are
+    scripted; the process and its environment are real."""
+
+    def __init__(self, profile: Path, own: Path):
+        super().__init__()
+        self._profile, self._own = str(profile), str(own)
+
+    def profile(self, tool: ToolProcess) -> str | None:
+        return self._profile if self._entries.get(self.key(tool)) else None
+
+    def own_profile(self) -> str | None:
+        return self._own
+
+
+def _trace(home: Path) -> Path:
+    trace = home / ".anydesk" / "connection_trace.txt"
+    trace.parent.mkdir(parents=True, exist_ok=True)
+    trace.touch()
+    return trace
+
+
+def _incoming(trace: Path, n: int) -> None:
+    with trace.open("a") as fh:
+        fh.write(f"Incoming 2026-01-02, 09:0{n} User {n} {n}\n")
+
+
+def test_the_service_reads_a_tools_log_in_its_owners_profile_not_where_its_env_points(
     spawn, tmp_path: Path
 ) -> None:
-    """The service runs as SYSTEM (root here), whose %AppData% is not the person's: a
-    portable AnyDesk writes its trace under the person's. The path's per-user folders come
-    from the tool process's own environment; machine-wide ones stay the monitor's."""
-    theirs, service = tmp_path / "alice-roaming", tmp_path / "system-roaming"
-    for roaming in (theirs, service):
-        (roaming / "AnyDesk").mkdir(parents=True)
-        (roaming / "AnyDesk" / "connection_trace.txt").write_text("")
+    """The service runs as root (SYSTEM on Windows), whose home is not the person's. The
+    owner's profile comes from the OS; a HOME the caller dictated before starting the tool
+    neither blinds the check nor sends the service into another folder."""
+    alice, service, elsewhere = tmp_path / "alice", tmp_path / "root", tmp_path / "elsewhere"
+    theirs, ours, steered = _trace(alice), _trace(service), _trace(elsewhere)
     rules = SessionRules(
         logs=SessionLogs(
-            paths={"linux": ("%AppData%/AnyDesk/connection_trace.txt",)}, markers=("incoming",)
+            paths={"linux": ("~/.anydesk/connection_trace.txt",)}, markers=("incoming",)
         )
     )
-    env = {**os.environ, "APPDATA": str(theirs), "PROGRAMDATA": str(tmp_path / "theirs-pd")}
+    env = {**os.environ, "HOME": str(elsewhere)}  # as `HOME=/tmp/x anydesk` would
     tool = subprocess.Popen(
         [str(spawn.binary("sgportable")), "30"], env=env, stdout=subprocess.DEVNULL
     )
     spawn.children.append(tool)
-    created = psutil.Process(tool.pid).create_time()
-    tools = [ToolProcess(tool.pid, created, "anydesk", "alice")]
-    tailer = LogTailer({"APPDATA": str(service), "PROGRAMDATA": "/nonexistent"}, "linux")
-    monitor = SessionMonitor(lambda t: rules, lambda: tools, lambda c: None, tailer=tailer)
-    assert monitor.check_now() == []  # the first look notes where the file ends
-    with (service / "AnyDesk" / "connection_trace.txt").open("a") as fh:
-        fh.write("Incoming 2026-01-02, 09:00 User 1 1\n")  # the service account's own: not it
+    tools = [ToolProcess(tool.pid, psutil.Process(tool.pid).create_time(), "anydesk", "alice")]
+    monitor = SessionMonitor(
+        lambda t: rules,
+        lambda: tools,
+        lambda c: None,
+        tailer=LogTailer({"HOME": str(service)}, "linux"),
+        reader=_OtherAccount(alice, service),
+    )
+    assert monitor.check_now() == []  # the first look notes where each file ends
+    _incoming(ours, 1)  # the service account's own
+    _incoming(steered, 2)  # where the dictated HOME points
     assert monitor.check_now() == []
-    with (theirs / "AnyDesk" / "connection_trace.txt").open("a") as fh:
-        fh.write("Incoming 2026-01-02, 09:01 User 442226597 442226597\n")
+    _incoming(theirs, 3)
     (start,) = monitor.check_now()
-    assert start.signal == "log" and f"in {theirs / 'AnyDesk'}" in start.evidence
+    assert start.signal == "log" and f"in {theirs}:" in start.evidence
 
 
-def test_only_a_tools_per_user_folders_come_from_its_environment(tmp_path: Path) -> None:
-    """A process's environment is its own to set: it may say where its owner's folders are,
-    never move a machine-wide folder (%ProgramData%) the guard reads."""
-    machine, elsewhere = tmp_path / "programdata", tmp_path / "elsewhere"
-    for folder in (machine, elsewhere):
-        folder.mkdir()
-        (folder / "trace.txt").write_text("")
-    logs = SessionLogs(paths={"linux": ("%ProgramData%/trace.txt",)}, markers=("incoming",))
-    tailer = LogTailer({"PROGRAMDATA": str(machine)}, "linux")
-    theirs = {"ProgramData": str(elsewhere), "APPDATA": str(tmp_path)}
-    assert tailer.new_hits(logs, None, theirs) == []
-    (elsewhere / "trace.txt").write_text("Incoming 1\n")
-    (machine / "trace.txt").write_text("Incoming 2\n")
-    assert [Path(h.path) for h in tailer.new_hits(logs, None, theirs)] == [machine / "trace.txt"]
+def test_a_folder_the_tools_env_moves_inside_the_profile_is_read_as_well() -> None:
+    """A moved %AppData% inside the person's own profile is read too, never instead of the
+    usual one; one outside the profile is not used at all (Windows compares any case)."""
+    profile = r"C:\Users\Alice"
+    [usual] = owner_folders(profile, "windows", {"APPDATA": r"D:\x", "PATH": r"C:\Windows"})
+    assert usual == {
+        "USERPROFILE": profile,
+        "APPDATA": r"C:\Users\Alice\AppData\Roaming",
+        "LOCALAPPDATA": r"C:\Users\Alice\AppData\Local",
+    }
+    usual, moved = owner_folders(profile, "windows", {"AppData": r"c:\users\alice\Roam"})
+    assert moved == {**usual, "APPDATA": r"c:\users\alice\Roam"}
+    assert owner_folders(profile, "windows", {"APPDATA": r"C:\Users\Alice2\x"}) == [usual]
+    assert owner_folders("/home/alice", "linux", {"HOME": "/home/alice/"}) == [
+        {"HOME": "/home/alice"}
+    ]
+
+
+@not_on_windows("a symbolic link made by an ordinary account (Windows needs a privilege)")
+def test_a_link_in_the_owners_profile_to_another_accounts_folder_is_not_followed(
+    tmp_path: Path,
+) -> None:
+    alice, bob = tmp_path / "alice", tmp_path / "bob"
+    alice.mkdir()
+    bobs = _trace(bob)
+    (alice / ".anydesk").symlink_to(bob / ".anydesk")  # made by alice, pointing at bob's
+    logs = SessionLogs(paths={"linux": ("~/.anydesk/connection_trace.txt",)}, markers=("incoming",))
+    tailer = LogTailer({}, "linux")
+    folders = owner_folders(str(alice), "linux")
+    assert tailer.new_hits(logs, "alice", str(alice), folders) == []
+    _incoming(bobs, 1)
+    assert tailer.new_hits(logs, "alice", str(alice), folders) == []
+    assert tailer.reads == 0  # never opened
+
+
+@not_on_windows("the user database and setpriv: the Windows profile lookup has its own test")
+def test_the_owners_profile_comes_from_the_user_database_not_the_environment(spawn) -> None:
+    import pwd
+
+    nobody = pwd.getpwnam("nobody")
+    binary = spawn.binary("sgprofile")
+    tool = subprocess.Popen(
+        ["setpriv", f"--reuid={nobody.pw_uid}", f"--regid={nobody.pw_gid}", "--clear-groups",
+         str(binary), "30"],
+        env={**os.environ, "HOME": "/tmp"},
+    )  # fmt: skip
+    spawn.children.append(tool)
+    wait_until(lambda: psutil.Process(tool.pid).uids().real == nobody.pw_uid, 5, "setpriv")
+    assert platform.profile_dir(tool.pid) == nobody.pw_dir
+    assert platform.profile_dir(os.getpid()) == pwd.getpwuid(os.getuid()).pw_dir
+    tool.kill()
+    tool.wait()
+    assert platform.profile_dir(tool.pid) is None  # gone
+
+
+@pytest.mark.skipif(not ON_WINDOWS, reason="the real Windows call runs in the Windows lane")
+def test_the_profile_windows_made_for_this_account_is_found_or_refused_in_one_line() -> None:
+    found = platform.profile_dir(os.getpid())
+    assert found is None or Path(found).is_dir()

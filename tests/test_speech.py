@@ -32,6 +32,7 @@ from guard.state import changes
 from guard.state.events import EventKind, GuardEvent
 from tests.helpers import not_on_windows, wait_for
 from ui.i18n import install_translator
+from ui.warning import alerts
 from ui.warning import text as warning_text
 from ui.warning.alerts import AlertController
 from ui.warning.preview import sample_incident
@@ -622,3 +623,32 @@ def test_a_warning_closed_before_its_first_paint_is_not_read_aloud(qtbot, contro
     qtbot.waitUntil(lambda: not shiboken6.isValid(window))
     assert controller.voice.speaker.wait(10)
     assert rig.runs("espeak-ng") == []
+
+
+def _broken_warning(*_args: object, **_kwargs: object) -> None:
+    raise KeyError("tools")  # as a translation with a wrong placeholder would
+
+
+@POSIX_ONLY
+def test_the_plain_warning_that_stands_in_is_read_aloud_too(qtbot, controller, rig, monkeypatch):
+    monkeypatch.setattr(alerts, "WarningWindow", _broken_warning)
+    said = _read_aloud(qtbot, controller, controller.show_pending)
+    fallback = controller.fallback
+    assert fallback is not None and fallback.isVisible()
+    assert said == fallback.spoken() and said.startswith("Hang up. ScamGuard caught a program")
+    assert [stdin for _p, _a, stdin in rig.runs("espeak-ng")] == [said]
+    assert controller.beeps == [1]
+    # Shown again for the same tool (the person has not decided): not said again.
+    controller.show_pending()
+    assert controller.voice.speaker.wait(10) and len(rig.runs("espeak-ng")) == 1
+
+
+@POSIX_ONLY
+def test_the_plain_warning_is_silent_when_speaking_is_turned_off(
+    qtbot, controller, rig, monkeypatch
+):
+    changes.set_speak(False, report=lambda _line: None)
+    monkeypatch.setattr(alerts, "WarningWindow", _broken_warning)
+    assert _read_aloud(qtbot, controller, controller.show_pending) == ""
+    assert controller.fallback is not None and controller.fallback.isVisible()
+    assert rig.runs("espeak-ng") == [] and controller.beeps == []

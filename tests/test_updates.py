@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -791,6 +792,24 @@ def test_a_tray_that_follows_the_service_uses_the_update_the_service_installed(
     finally:
         paths._SERVICE_LAYOUT.clear()
     assert (paths.service_state_root() / "updates" / "current").is_file()
+    if not ON_WINDOWS:  # the trays run as other accounts: every file of it readable by all
+        shared = paths.service_state_root() / "updates"
+        assert {
+            oct(stat.S_IMODE((shared / n).stat().st_mode)) for n in ("current", "state.json")
+        } == {"0o644"}
+        (shared / "current").chmod(0o600)  # as written before stop 25
+        paths.use_service_layout()
+        try:
+            installed.share_with_everyone()  # what the service does as it starts
+        finally:
+            paths._SERVICE_LAYOUT.clear()
+        assert stat.S_IMODE((shared / "current").stat().st_mode) == 0o644
+        unreadable = [
+            p
+            for p in shared.rglob("*")
+            if not p.name.startswith(".") and not p.stat().st_mode & 0o004
+        ]
+        assert unreadable == []
 
     def labels() -> list[str]:
         profiles, _problems = load_active_profiles()

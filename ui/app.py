@@ -101,8 +101,7 @@ class TrayApp(QObject):
     def __init__(self, options: AppOptions | None = None):
         super().__init__()
         self.options = options or AppOptions()
-        self.database: ActiveDatabase = load_active(self.options.signatures)
-        self.identifier = Identifier(SignatureIndex(self.database.signatures))
+        self._load_database()
         self.guard: LiveGuard | RemoteGuard | None = None
         self.alerts: AlertController | None = None
         self.running = False
@@ -165,9 +164,13 @@ class TrayApp(QObject):
             self._on_failed(None, str(exc))
             return
         self.guard = guard
-        if isinstance(guard, RemoteGuard):  # the service's update, signatures and numbers
-            paths.follow_service_updates(True)
+        # With the service, its update is the one in use (signatures and numbers); without,
+        # this person's own again (after a restart that fell back to the tray's own guard).
+        paths.follow_service_updates(isinstance(guard, RemoteGuard))
+        if _installed_update() != self._database_from:  # 50 ms: only when it is another
             self._load_database()
+            if self.database.warning:
+                self._report(self.database.warning)
         self.alerts = AlertController(
             guard.engine,
             self.profiles,
@@ -203,7 +206,8 @@ class TrayApp(QObject):
     def _load_database(self) -> None:
         """The signatures in use again (an update was installed, or the service's is now
         the one to follow): for names, the status and "out of date"."""
-        self.database = load_active(self.options.signatures)
+        self._database_from = _installed_update()
+        self.database: ActiveDatabase = load_active(self.options.signatures)
         self.identifier = Identifier(SignatureIndex(self.database.signatures))
 
     def _service_guard(self) -> RemoteGuard | None:
@@ -689,6 +693,12 @@ def run(argv: list[str] | None = None, options: AppOptions | None = None) -> int
 
 
 HANDOVER_WAIT_S = 10.0
+
+
+def _installed_update() -> Path | None:
+    """The installed update the signatures would come from now; None: the built-in ones."""
+    folder = paths.installed_signatures_dir()
+    return folder if folder.is_dir() else None
 
 
 def _profile_inputs() -> tuple[tuple[int, int] | None, ...]:

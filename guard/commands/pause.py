@@ -14,13 +14,17 @@ nothing: the person still gets the pause.
 Ctrl-C stops the countdown even when whoever started the command set it to be ignored
 (``nohup``, or ``trap '' INT`` dictated first): a process inherits an ignored SIGINT, and
 Python then never turns Ctrl-C into KeyboardInterrupt. The countdown puts Python's own
-handler back for its few seconds.
+handler back for its few seconds. Windows has the same inheritance of its own (``start /b``
+or a new process group starts a program with Ctrl-C ignored): there the console is told to
+deliver Ctrl-C again (``SetConsoleCtrlHandler(NULL, FALSE)``), which lasts for the rest of
+this short-lived command.
 """
 
 from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -94,6 +98,8 @@ def ctrl_c_stops() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread may set handlers; the CLI's countdown runs there
         return
+    if sys.platform == "win32":
+        _console_delivers_ctrl_c()
     before = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield
@@ -118,3 +124,11 @@ def _countdown(what: str, seconds: int, out: TextIO, sleep: Callable[[float], No
         )
         sleep(1)
     print(file=out, flush=True)
+
+
+def _console_delivers_ctrl_c() -> None:
+    """Windows: undo an inherited "ignore Ctrl-C" (a no-op when it was not ignored)."""
+    import ctypes  # noqa: PLC0415 - Windows only
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.windll.kernel32.SetConsoleCtrlHandler(None, False)  # type: ignore[attr-defined]

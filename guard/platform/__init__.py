@@ -165,6 +165,23 @@ def process_status(proc: psutil.Process) -> str:
     return facts().process_status(proc)
 
 
+def profile_dir(pid: int) -> str | None:
+    """The home folder of the account ``pid`` runs as, from the OS's own records, never
+    from the process's environment (which whoever started it chose): the profile Windows
+    made for its token's SID, or the home the user database gives its real uid. None when
+    it cannot be told (gone, or not ours to look at)."""
+    try:
+        if current_os() == "windows":
+            from guard.platform import _winapi  # noqa: PLC0415 - Windows only
+
+            return _winapi.profile_dir(_winapi.process_token(pid).sid)
+        import pwd  # noqa: PLC0415 - POSIX only
+
+        return pwd.getpwuid(psutil.Process(pid).uids().real).pw_dir
+    except (OSError, KeyError, psutil.Error):
+        return None
+
+
 def user_locale_name() -> str | None:
     """The user's region setting where the OS keeps one outside the environment (Windows:
     ``en-GB``); None elsewhere or when it cannot be read."""

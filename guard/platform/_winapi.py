@@ -631,6 +631,20 @@ def process_token(pid: int) -> TokenFacts:
         handle_close(int(process))
 
 
+PROFILE_LIST = r"SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList"
+
+
+def profile_dir(sid: str) -> str:
+    """The profile folder Windows made for the account ``sid`` (its ``ProfileImagePath``,
+    ``%SystemDrive%`` filled in). OSError when it has none."""
+    import os  # noqa: PLC0415
+
+    value = registry_get(f"{PROFILE_LIST}\\{sid}", "ProfileImagePath", machine=True)
+    if not isinstance(value, str) or not value:
+        raise FileNotFoundError(f"no profile folder for {sid}")
+    return os.path.expandvars(value)
+
+
 def own_token() -> TokenFacts:
     """This process's own token (a test home's pipe grants its user; the lane's checks)."""
     import os  # noqa: PLC0415

@@ -18,7 +18,7 @@ from guard.service.protocol import MAX_REPLY, MAX_REQUEST
 from guard.service.server import ALLOW_WAIT, Actions, GuardService
 from guard.state import changes, paths, settings
 from guard.state.events import EventKind
-from guard.updates import client, schedule
+from guard.updates import client, installed, schedule
 
 
 class ServiceError(ScamGuardError):
@@ -43,6 +43,7 @@ class ServiceRunner:
         self, identifier: Identifier, options: GuardOptions, *, allow_wait: float | None = None
     ):
         paths.use_service_layout()
+        installed.share_with_everyone()  # the trays read its update (install() keeps it so)
         self.guard = LiveGuard(identifier, options)
         self._stop = threading.Event()
         self.reason = ""

@@ -11,16 +11,25 @@ are read; anything undecodable becomes U+FFFD rather than an error. Markers are 
 case-insensitive substrings from the signature file, never patterns.
 
 A path's per-user folders (``%AppData%``, ``%LocalAppData%``, ``%UserProfile%``, ``~``) are
-the tool's owner's: the service runs as SYSTEM or root, whose own ``%AppData%`` is not where a
-person's portable AnyDesk writes. They come from the tool process's own environment, and only
-those variables: machine-wide folders (``%ProgramData%``, ``%ProgramFiles%``) stay the
-monitor's, so a process cannot point the guard at a file of its choosing outside its owner's
-own folders.
+the tool's owner's. The tray's own guard runs as that person, so its own environment says
+where they are. The service runs as SYSTEM or root, whose ``%AppData%`` is not where a
+person's portable AnyDesk writes: there the owner's profile folder comes from the OS's own
+records (``platform.profile_dir``: the profile Windows made for the token's SID, the home the
+user database gives the uid), with the usual folders under it (``owner_folders``). The tool
+process's environment, which whoever started it chose, is used as well only where it points
+inside that profile (a moved ``%AppData%``), and never instead of it: a caller who dictates
+``set APPDATA=C:\\x`` first cannot blind the check. A per-user path is read only if, links and
+junctions resolved, it lies inside the owner's profile, so the service is never steered into
+another account's files. Machine-wide folders (``%ProgramData%``, ``%ProgramFiles%``) stay the
+monitor's.
 """
 
 from __future__ import annotations
 
+import ntpath
 import os
+import posixpath
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -32,8 +41,53 @@ from guard.session.model import SessionLogs
 MAX_READ = 64 * 1024
 MAX_LINE = 1000
 MAX_FILES = 64  # tails kept at once (paths of tools that ran)
-# The variables that name a person's own folders, taken from the tool process (casefolded).
+# The variables that name a person's own folders (casefolded).
 PER_USER = frozenset({"appdata", "localappdata", "userprofile", "home"})
+_PER_USER_RE = re.compile(r"%(appdata|localappdata|userprofile|home)%", re.IGNORECASE)
+
+
+def owner_folders(
+    profile: str, os_name: str, tool_env: Mapping[str, str] | None = None
+) -> list[dict[str, str]]:
+    """The per-user folders to fill a path with for a tool whose owner's profile folder is
+    ``profile`` (from the OS, see the module's docstring): the usual ones under it, then,
+    if different, those the tool's own environment names inside it."""
+    if os_name == "windows":
+        usual = {
+            "USERPROFILE": profile,
+            "APPDATA": ntpath.join(profile, "AppData", "Roaming"),
+            "LOCALAPPDATA": ntpath.join(profile, "AppData", "Local"),
+        }
+    else:
+        usual = {"HOME": profile}
+    flavour = ntpath if os_name == "windows" else posixpath
+    moved = {
+        name.upper(): flavour.normpath(value)
+        for name, value in (tool_env or {}).items()
+        if name.casefold() in PER_USER and value and inside(value, profile, os_name)
+    }
+    found = [usual]
+    if moved and {**usual, **moved} != usual:
+        found.append({**usual, **moved})
+    return found
+
+
+def inside(path: str, folder: str, os_name: str) -> bool:
+    """Is ``path`` ``folder`` or under it, compared as the OS compares paths (Windows: any
+    case, either slash)? Only the words: see ``_resolved_inside`` for links."""
+    flavour = ntpath if os_name == "windows" else posixpath
+    path = flavour.normcase(flavour.normpath(path))
+    folder = flavour.normcase(flavour.normpath(folder))
+    return path == folder or path.startswith(folder.rstrip(flavour.sep) + flavour.sep)
+
+
+def _resolved_inside(path: str, folder: str, os_name: str) -> bool:
+    """``inside``, with links and junctions resolved on both sides: a link the person made in
+    their own folder to another account's never leads the service there."""
+    try:
+        return inside(os.path.realpath(path), os.path.realpath(folder), os_name)
+    except (OSError, ValueError):
+        return False
 
 
 def expand(path: str, os_name: str, env: Mapping[str, str], home: str | None) -> str | None:
@@ -63,24 +117,19 @@ class LogTailer:
         self.reads = 0
 
     def new_hits(
-        self, logs: SessionLogs, owner: str | None, user_env: Mapping[str, str] | None = None
+        self,
+        logs: SessionLogs,
+        owner: str | None,
+        profile: str | None = None,
+        folders: Sequence[Mapping[str, str]] = (),
     ) -> list[LogHit]:
         """Lines appended to this tool's logs since the last look that record an incoming
-        session (a marker present, no ignore text). ``user_env``: the tool process's own
-        environment, whose per-user folders are used (see the module's docstring). Never
-        raises for a file it cannot read."""
-        env, home = self.env, _home(owner)
-        mine = {k: v for k, v in (user_env or {}).items() if k.casefold() in PER_USER and v}
-        if mine:
-            env = {k: v for k, v in env.items() if k.casefold() not in PER_USER} | mine
-            home = next(
-                (v for k, v in mine.items() if k.casefold() in ("userprofile", "home")), home
-            )
+        session (a marker present, no ignore text). ``profile`` and ``folders``: the owner's
+        profile folder and per-user folders, when the monitor is not running as the owner
+        (``owner_folders``; see the module's docstring); otherwise this process's own
+        environment says where they are. Never raises for a file it cannot read."""
         hits: list[LogHit] = []
-        for raw in logs.paths.get(self.os_name, ()):
-            path = expand(raw, self.os_name, env, home)
-            if path is None:
-                continue
+        for path in self._paths(logs, owner, profile, folders):
             for line in self._appended(path):
                 folded = line.casefold()
                 if any(m in folded for m in logs.markers) and not any(
@@ -88,6 +137,30 @@ class LogTailer:
                 ):
                     hits.append(LogHit(path, line[:MAX_LINE]))
         return hits
+
+    def _paths(
+        self,
+        logs: SessionLogs,
+        owner: str | None,
+        profile: str | None,
+        folders: Sequence[Mapping[str, str]],
+    ) -> list[str]:
+        """The files to read, each once, in the signature's order."""
+        machine = {k: v for k, v in self.env.items() if k.casefold() not in PER_USER}
+        out: list[str] = []
+        for raw in logs.paths.get(self.os_name, ()):
+            personal = raw.startswith("~") or _PER_USER_RE.search(raw) is not None
+            if profile is None or not folders or not personal:
+                found = [expand(raw, self.os_name, self.env, _home(owner))]
+            else:
+                found = [
+                    path
+                    for mine in folders
+                    if (path := expand(raw, self.os_name, machine | dict(mine), profile))
+                    and _resolved_inside(path, profile, self.os_name)
+                ]
+            out.extend(p for p in found if p is not None and p not in out)
+        return out
 
     def _appended(self, path: str) -> Sequence[str]:
         try:

@@ -23,7 +23,7 @@ from typing import TypeVar
 import psutil
 
 from guard.session.decide import LogHit, OsHit, Verdict, decide
-from guard.session.logs import LogTailer
+from guard.session.logs import LogTailer, owner_folders
 from guard.session.model import ProcessLook, SessionChange, SessionRules, Signal, ToolProcess
 from guard.session.os_signals import PROCESS_BOUND, OsSessions
 from guard.session.sockets import ProcessReader
@@ -231,6 +231,15 @@ class SessionMonitor:
             )
         return changes
 
+    def _owner_folders(self, tool: ToolProcess) -> tuple[str | None, list[dict[str, str]]]:
+        """The owner's profile and per-user folders for its logs when this monitor runs as
+        another account (the service); (None, []) when it runs as the owner, whose own
+        environment already says (guard/session/logs.py)."""
+        profile = self.reader.profile(tool)
+        if profile is None or profile == self.reader.own_profile():
+            return None, []
+        return profile, owner_folders(profile, self.tailer.os_name, self.reader.environ(tool))
+
     def _look(
         self,
         key: Key,
@@ -255,8 +264,8 @@ class SessionMonitor:
         log_hits: list[LogHit] = []
         if rules.logs is not None and tools:
             try:
-                user_env = self.reader.environ(tools[0])  # one owner per group
-                log_hits = self.tailer.new_hits(rules.logs, key[1], user_env)
+                profile, folders = self._owner_folders(tools[0])  # one owner per group
+                log_hits = self.tailer.new_hits(rules.logs, key[1], profile, folders)
             except Exception:  # a log must never stop the monitor
                 log.exception("reading %s's logs failed", key[0])
         name = looks[0].name if looks else key[0]

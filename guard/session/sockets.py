@@ -26,6 +26,7 @@ from typing import Any
 
 import psutil
 
+from guard import platform
 from guard.session.model import Conn, ProcessLook, ToolProcess
 
 REFRESH_SECONDS = 30.0
@@ -44,7 +45,8 @@ class _Entry:
     io: int | None = None
     io_at: float = 0.0
     listings: int = 0
-    environ: dict[str, str] | None = None  # read once: {} when it cannot be read
+    environ: dict[str, str] | None = None  # once read (not empty: a new process's may be)
+    profile: str | None = None  # its owner's profile folder, once known
 
 
 def _socket_inodes(pid: int) -> frozenset[str] | None:
@@ -95,6 +97,7 @@ class ProcessReader:
         self.clock = clock
         self._entries: dict[tuple[int, float], _Entry] = {}
         self.listings = 0  # how many full listings were made (benchmark, tests)
+        self._own_profile: str | None = None
 
     def look(self, tool: ToolProcess, *, fresh: bool = False) -> tuple[ProcessLook, float | None]:
         """The process's connections (listed again only when needed, or always with
@@ -137,19 +140,35 @@ class ProcessReader:
         return (handles(), io)
 
     def environ(self, tool: ToolProcess) -> dict[str, str]:
-        """The process's own environment, read once per process ({} when it cannot be read,
-        or before ``look`` has seen it). Under the service the monitor runs as another
-        account, and a tool's per-user folders (``%AppData%``) are the person's, not its."""
+        """The process's own environment ({} when it cannot be read, or before ``look`` has
+        seen it). Kept once read; an empty one is asked again next time, since a process
+        that has only just started may not have one to show yet."""
         entry = self._entries.get(self.key(tool))
         if entry is None:
             return {}
-        if entry.environ is None:
+        if not entry.environ:
             try:
                 entry.environ = dict(entry.proc.environ())
             except (psutil.Error, OSError) as exc:
                 log.debug("cannot read the environment of pid %s: %s", tool.pid, exc)
-                entry.environ = {}
+                return {}
         return entry.environ
+
+    def profile(self, tool: ToolProcess) -> str | None:
+        """The profile folder of the account the process runs as, from the OS's records
+        (``platform.profile_dir``); None before ``look`` has seen it, or when not known."""
+        entry = self._entries.get(self.key(tool))
+        if entry is None:
+            return None
+        if entry.profile is None:
+            entry.profile = platform.profile_dir(tool.pid)
+        return entry.profile
+
+    def own_profile(self) -> str | None:
+        """This process's own profile folder (the monitor's account), looked up once."""
+        if self._own_profile is None:
+            self._own_profile = platform.profile_dir(os.getpid()) or ""
+        return self._own_profile or None
 
     def forget_except(self, keep: set[tuple[int, float]]) -> None:
         """Drop what is known about processes no longer asked about."""

@@ -57,6 +57,13 @@ def service_layout() -> bool:
     return _SERVICE_LAYOUT.is_set()
 
 
+def for_everyone_mode() -> int | None:
+    """The mode of a file the service writes for every account to read (its settings, the
+    pointer to its installed update and its state): 0644. None in anyone else's process:
+    private, as ``tempfile.mkstemp`` makes it."""
+    return 0o644 if service_layout() else None
+
+
 _FOLLOW_SERVICE = threading.Event()  # set by the tray while the guard service is its guard
 
 

@@ -120,7 +120,7 @@ def save(settings: Settings, path: Path | None = None) -> None:
     record = settings_written.remember(path, data, content) if guarded else None
     # The service's settings (the machine folder's) are read by every account's window and
     # `trust list`; a person's own stay private to them.
-    files.write_atomic(path, data, mode=0o644 if paths.service_layout() else None)
+    files.write_atomic(path, data, mode=paths.for_everyone_mode())
     if record is not None:
         settings_written.written(record)
     settings.problem = ""

@@ -14,6 +14,7 @@ and the feed's ETag.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -92,9 +93,8 @@ def read_state() -> dict[str, Any]:
 
 def write_state(**changes: Any) -> dict[str, Any]:
     state = {**read_state(), **changes}
-    files.write_atomic(
-        root() / STATE, (json.dumps(state, indent=2, sort_keys=True) + "\n").encode()
-    )
+    data = (json.dumps(state, indent=2, sort_keys=True) + "\n").encode()
+    files.write_atomic(root() / STATE, data, mode=paths.for_everyone_mode())
     return state
 
 
@@ -116,9 +116,18 @@ def install(version: int, unpack: Any) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
     fsync_dir(base)
     before = current_folder()
-    files.write_atomic(base / POINTER, f"{name}\n".encode())
+    files.write_atomic(base / POINTER, f"{name}\n".encode(), mode=paths.for_everyone_mode())
     _prune(keep={name, before.name if before else ""})
     return base / name
+
+
+def share_with_everyone() -> None:
+    """The service's pointer and state made readable by every account (the trays follow
+    its update: ``paths.follow_service_updates``), for those written private before stop 25.
+    A file that is not there, or cannot be changed, is left as it is."""
+    for name in (POINTER, STATE):
+        with contextlib.suppress(OSError):
+            os.chmod(root() / name, 0o644)
 
 
 def _prune(keep: set[str]) -> None:

@@ -231,6 +231,7 @@ class AlertController(QObject):
                 self.fallback.destroyed.connect(self._fallback_gone)
                 self.fallback.show_on(QGuiApplication.primaryScreen())
                 self.warning_shown.emit(self.fallback)
+                self._announce_fallback(self.fallback)
 
     def _fallback_gone(self) -> None:
         self.fallback = None
@@ -277,6 +278,26 @@ class AlertController(QObject):
             self.read_aloud.emit(said)
 
         AfterFirstPaint(window, speak)
+
+    def _announce_fallback(self, fallback: FallbackWarning) -> None:
+        """The plain warning is read aloud too, once painted, unless every tool it stands
+        for was heard already (the real warning failed only on a refresh)."""
+        ids = {v.id for v in self.engine.incidents(pending_only=True)}
+        if ids and ids <= self._announced:
+            return
+        self._announced.update(ids)
+
+        def speak() -> None:
+            if self._shut or self._fallback() is not fallback:
+                return
+            try:
+                said = self.voice.say(fallback.spoken()) if self.voice.wanted() else ""
+            except Exception as exc:
+                self.engine.problem(f"the warning could not be read aloud ({exc!r})")
+                return
+            self.read_aloud.emit(said)
+
+        AfterFirstPaint(fallback, speak)
 
     def _silence(self) -> None:
         try:
@@ -416,6 +437,7 @@ class FallbackWarning(QWidget):
         self.setStyleSheet(f"background: {style.PAPER}; color: {style.INK};")
         col = QVBoxLayout(self)
         col.setContentsMargins(64, 64, 64, 64)
+        self._said: list[str] = []
         for text, points in (
             (tr("Hang up."), style.HEADLINE_PT),
             (
@@ -428,6 +450,7 @@ class FallbackWarning(QWidget):
                 style.LEAD_PT,
             ),
         ):
+            self._said.append(text)
             line = QLabel(text)
             line.setWordWrap(True)
             line.setFont(style.font(points, bold=True))
@@ -445,6 +468,10 @@ class FallbackWarning(QWidget):
 
     def show_on(self, screen: object) -> None:
         self.showFullScreen()
+
+    def spoken(self) -> str:
+        """What is read aloud: its own words, as drawn."""
+        return " ".join(self._said)
 
     def release(self) -> None:
         self._closable = True

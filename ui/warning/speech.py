@@ -134,12 +134,19 @@ class WarningVoice:
         the person turned speaking off). Only the beep, when needed, happens here."""
         if not self._wanted():
             return ""
-        spoken = words(text, provider)
+        return self.say(words(text, provider))
+
+    def say(self, spoken: str) -> str:
+        """Sound, then ``spoken``, whatever the setting (``announce`` checks it): for the
+        plain warning that stands in when the real one cannot be built."""
         has_sound = self._sound() is not None
         if not has_sound:
             self._beep()
         self.speaker.speak(spoken, speech_language(), sound=has_sound)
         return spoken
+
+    def wanted(self) -> bool:
+        return self._wanted()
 
     def stop(self) -> None:
         self.speaker.stop()
