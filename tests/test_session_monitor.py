@@ -423,26 +423,29 @@ def test_the_remote_assistance_log_is_not_read_while_msra_is_not_running() -> No
     assert start.tool_id == "windows-remote-assistance"
 
 
+ALICE, BOB = 41001, 41002  # uids of no account here: only owners of the test's own files
+
+
 class _OtherAccount(ProcessReader):
-    """The service's view: it runs as another account (its own profile is elsewhere) and
-    the OS says the tool's owner's profile is ``profile``. Only these two answers are
-    scripted; the process and its environment are real."""
+    """The service's view: it runs as root, and the OS says the tool runs as ``alice``
+    (uid ALICE) with her profile folder. Only that answer is scripted; the process, its
+    environment and the files' owners are real."""
 
-    def __init__(self, profile: Path, own: Path):
+    def __init__(self, profile: Path):
         super().__init__()
-        self._profile, self._own = str(profile), str(own)
+        self.alice = platform.Account(str(profile), ALICE)
 
-    def profile(self, tool: ToolProcess) -> str | None:
-        return self._profile if self._entries.get(self.key(tool)) else None
-
-    def own_profile(self) -> str | None:
-        return self._own
+    def account(self, tool: ToolProcess) -> platform.Account | None:
+        return self.alice if self._entries.get(self.key(tool)) else None
 
 
-def _trace(home: Path) -> Path:
+def _trace(home: Path, uid: int | None = None) -> Path:
+    """An AnyDesk trace in ``home``, owned by ``uid`` (as the tool that wrote it)."""
     trace = home / ".anydesk" / "connection_trace.txt"
     trace.parent.mkdir(parents=True, exist_ok=True)
     trace.touch()
+    if uid is not None:
+        os.chown(trace, uid, -1)
     return trace
 
 
@@ -451,78 +454,97 @@ def _incoming(trace: Path, n: int) -> None:
         fh.write(f"Incoming 2026-01-02, 09:0{n} User {n} {n}\n")
 
 
-def test_the_service_reads_a_tools_log_in_its_owners_profile_not_where_its_env_points(
+TRACE_RULES = SessionRules(
+    logs=SessionLogs(paths={"linux": ("~/.anydesk/connection_trace.txt",)}, markers=("incoming",))
+)
+
+
+@not_on_windows("file owners set with chown, as root")
+def test_the_service_reads_a_tools_log_in_its_owners_profile_and_never_another_accounts(
     spawn, tmp_path: Path
 ) -> None:
     """The service runs as root (SYSTEM on Windows), whose home is not the person's. The
-    owner's profile comes from the OS; a HOME the caller dictated before starting the tool
-    neither blinds the check nor sends the service into another folder."""
-    alice, service, elsewhere = tmp_path / "alice", tmp_path / "root", tmp_path / "elsewhere"
-    theirs, ours, steered = _trace(alice), _trace(service), _trace(elsewhere)
-    rules = SessionRules(
-        logs=SessionLogs(
-            paths={"linux": ("~/.anydesk/connection_trace.txt",)}, markers=("incoming",)
-        )
-    )
-    env = {**os.environ, "HOME": str(elsewhere)}  # as `HOME=/tmp/x anydesk` would
+    owner's profile comes from the OS. A HOME the caller dictated before starting the tool
+    is read as well, never instead, and only a file the owner (or the system) owns is read:
+    pointed at bob's folder, the service does not read bob's trace for alice."""
+    alice, bob, service = tmp_path / "alice", tmp_path / "bob", tmp_path / "root"
+    theirs, bobs, ours = _trace(alice, ALICE), _trace(bob, BOB), _trace(service)
+    env = {**os.environ, "HOME": str(bob)}  # as `HOME=/home/bob anydesk` would
     tool = subprocess.Popen(
         [str(spawn.binary("sgportable")), "30"], env=env, stdout=subprocess.DEVNULL
     )
     spawn.children.append(tool)
     tools = [ToolProcess(tool.pid, psutil.Process(tool.pid).create_time(), "anydesk", "alice")]
+    wait_until(lambda: psutil.Process(tool.pid).environ().get("HOME") == str(bob), 5, "its env")
     monitor = SessionMonitor(
-        lambda t: rules,
+        lambda t: TRACE_RULES,
         lambda: tools,
         lambda c: None,
         tailer=LogTailer({"HOME": str(service)}, "linux"),
-        reader=_OtherAccount(alice, service),
+        reader=_OtherAccount(alice),
     )
     assert monitor.check_now() == []  # the first look notes where each file ends
-    _incoming(ours, 1)  # the service account's own
-    _incoming(steered, 2)  # where the dictated HOME points
+    _incoming(ours, 1)  # the service account's own: not a path for alice's tool
+    _incoming(bobs, 2)  # where the dictated HOME points: bob's file, not read for alice
     assert monitor.check_now() == []
+    assert monitor.tailer.reads == 0
     _incoming(theirs, 3)
     (start,) = monitor.check_now()
     assert start.signal == "log" and f"in {theirs}:" in start.evidence
 
 
-def test_a_folder_the_tools_env_moves_inside_the_profile_is_read_as_well() -> None:
-    """A moved %AppData% inside the person's own profile is read too, never instead of the
-    usual one; one outside the profile is not used at all (Windows compares any case)."""
+@not_on_windows("a symbolic link made by an ordinary account, and chown")
+def test_a_link_in_the_owners_profile_is_followed_only_to_the_owners_own_file(
+    tmp_path: Path,
+) -> None:
+    """A link to bob's folder never has the service read bob's file; a link to a folder
+    elsewhere holding alice's own file (made to hide it) does not blind the check."""
+    alice, bob, hidden = tmp_path / "alice", tmp_path / "bob", tmp_path / "public"
+    alice.mkdir()
+    bobs, hers = _trace(bob, BOB), _trace(hidden, ALICE)
+    (alice / ".anydesk").symlink_to(bob / ".anydesk")
+    tailer = LogTailer({}, "linux")
+    account = platform.Account(str(alice), ALICE)
+    folders = owner_folders(str(alice), "linux")
+    assert TRACE_RULES.logs is not None
+    assert tailer.new_hits(TRACE_RULES.logs, "alice", account, folders) == []
+    _incoming(bobs, 1)
+    assert tailer.new_hits(TRACE_RULES.logs, "alice", account, folders) == []
+    assert tailer.reads == 0  # opened, its owner asked, never read
+    (alice / ".anydesk").unlink()
+    (alice / ".anydesk").symlink_to(hidden / ".anydesk")
+    assert tailer.new_hits(TRACE_RULES.logs, "alice", account, folders) == []  # first look
+    _incoming(hers, 2)
+    [hit] = tailer.new_hits(TRACE_RULES.logs, "alice", account, folders)
+    assert hit.line.startswith("Incoming 2026-01-02, 09:02")
+
+
+def test_a_folder_the_tools_env_moves_is_read_as_well_never_instead() -> None:
     profile = r"C:\Users\Alice"
-    [usual] = owner_folders(profile, "windows", {"APPDATA": r"D:\x", "PATH": r"C:\Windows"})
-    assert usual == {
+    usual = {
         "USERPROFILE": profile,
         "APPDATA": r"C:\Users\Alice\AppData\Roaming",
         "LOCALAPPDATA": r"C:\Users\Alice\AppData\Local",
     }
-    usual, moved = owner_folders(profile, "windows", {"AppData": r"c:\users\alice\Roam"})
-    assert moved == {**usual, "APPDATA": r"c:\users\alice\Roam"}
-    assert owner_folders(profile, "windows", {"APPDATA": r"C:\Users\Alice2\x"}) == [usual]
+    assert owner_folders(profile, "windows", {"PATH": r"C:\Windows"}) == [usual]
+    assert owner_folders(profile, "windows", {"APPDATA": r"D:\x"}) == [
+        usual,
+        {**usual, "APPDATA": r"D:\x"},
+    ]
+    # The same folder in other letters or slashes is the same folder on Windows: one read.
+    same = {"AppData": "c:/users/alice/appdata/roaming", "userprofile": "C:\\Users\\Alice\\"}
+    assert owner_folders(profile, "windows", same) == [usual]
     assert owner_folders("/home/alice", "linux", {"HOME": "/home/alice/"}) == [
         {"HOME": "/home/alice"}
     ]
 
 
-@not_on_windows("a symbolic link made by an ordinary account (Windows needs a privilege)")
-def test_a_link_in_the_owners_profile_to_another_accounts_folder_is_not_followed(
-    tmp_path: Path,
-) -> None:
-    alice, bob = tmp_path / "alice", tmp_path / "bob"
-    alice.mkdir()
-    bobs = _trace(bob)
-    (alice / ".anydesk").symlink_to(bob / ".anydesk")  # made by alice, pointing at bob's
-    logs = SessionLogs(paths={"linux": ("~/.anydesk/connection_trace.txt",)}, markers=("incoming",))
-    tailer = LogTailer({}, "linux")
-    folders = owner_folders(str(alice), "linux")
-    assert tailer.new_hits(logs, "alice", str(alice), folders) == []
-    _incoming(bobs, 1)
-    assert tailer.new_hits(logs, "alice", str(alice), folders) == []
-    assert tailer.reads == 0  # never opened
-
-
-@not_on_windows("the user database and setpriv: the Windows profile lookup has its own test")
-def test_the_owners_profile_comes_from_the_user_database_not_the_environment(spawn) -> None:
+@not_on_windows("the user database and setpriv, as root: the Windows lookup has its own test")
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("setpriv"),
+    reason="starting a process as another account needs root and setpriv",
+)
+def test_the_owners_account_comes_from_the_user_database_not_the_environment(spawn) -> None:
     import pwd
 
     nobody = pwd.getpwnam("nobody")
@@ -534,14 +556,23 @@ def test_the_owners_profile_comes_from_the_user_database_not_the_environment(spa
     )  # fmt: skip
     spawn.children.append(tool)
     wait_until(lambda: psutil.Process(tool.pid).uids().real == nobody.pw_uid, 5, "setpriv")
-    assert platform.profile_dir(tool.pid) == nobody.pw_dir
-    assert platform.profile_dir(os.getpid()) == pwd.getpwuid(os.getuid()).pw_dir
+    assert platform.account_of(tool.pid) == platform.Account(nobody.pw_dir, nobody.pw_uid)
+    me = platform.account_of(os.getpid())
+    assert me == platform.Account(pwd.getpwuid(os.getuid()).pw_dir, os.getuid())
     tool.kill()
     tool.wait()
-    assert platform.profile_dir(tool.pid) is None  # gone
+    assert platform.account_of(tool.pid) is None  # gone
 
 
-@pytest.mark.skipif(not ON_WINDOWS, reason="the real Windows call runs in the Windows lane")
-def test_the_profile_windows_made_for_this_account_is_found_or_refused_in_one_line() -> None:
-    found = platform.profile_dir(os.getpid())
-    assert found is None or Path(found).is_dir()
+@pytest.mark.skipif(not ON_WINDOWS, reason="the real Windows calls run in the Windows lane")
+def test_the_account_windows_made_for_this_process_is_found(tmp_path: Path) -> None:
+    import ntpath
+
+    me = platform.account_of(os.getpid())
+    assert me is not None and str(me.owner).startswith("S-1-5-")
+    assert ntpath.normcase(me.profile) == ntpath.normcase(os.environ["USERPROFILE"])
+    mine = tmp_path / "mine.txt"
+    mine.write_text("x")
+    with mine.open("rb") as fh:
+        owner = platform.file_owner(fh)
+    assert owner in {me.owner, *platform.SYSTEM_OWNERS}

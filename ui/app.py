@@ -159,18 +159,21 @@ class TrayApp(QObject):
         else:
             self.status_window.show()
         try:
-            guard = self._service_guard() or LiveGuard(self.identifier, self.options.guard)
+            remote = self._service_guard()
+            # With the service, its update is the one in use (signatures and numbers);
+            # without, this person's own again (a restart that fell back to its own guard),
+            # chosen before its own guard is made with the identifier.
+            paths.follow_service_updates(remote is not None)
+            reloaded = _installed_update() != self._database_from
+            if reloaded:  # 50 ms: only when it is another
+                self._load_database()
+            guard = remote or LiveGuard(self.identifier, self.options.guard)
         except (AlreadyRunning, SourceUnavailable, OSError) as exc:
             self._on_failed(None, str(exc))
             return
         self.guard = guard
-        # With the service, its update is the one in use (signatures and numbers); without,
-        # this person's own again (after a restart that fell back to the tray's own guard).
-        paths.follow_service_updates(isinstance(guard, RemoteGuard))
-        if _installed_update() != self._database_from:  # 50 ms: only when it is another
-            self._load_database()
-            if self.database.warning:
-                self._report(self.database.warning)
+        if reloaded and self.database.warning:
+            self._report(self.database.warning)
         self.alerts = AlertController(
             guard.engine,
             self.profiles,

@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import contextlib
 import signal
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import TextIO
 
+from guard import platform
 from guard.commands import terminal
 from guard.errors import UsageError
 from guard.state import changes
@@ -98,8 +98,7 @@ def ctrl_c_stops() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield  # only the main thread may set handlers; the CLI's countdown runs there
         return
-    if sys.platform == "win32":
-        _console_delivers_ctrl_c()
+    platform.console_ctrl_c_on()
     before = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield
@@ -124,11 +123,3 @@ def _countdown(what: str, seconds: int, out: TextIO, sleep: Callable[[float], No
         )
         sleep(1)
     print(file=out, flush=True)
-
-
-def _console_delivers_ctrl_c() -> None:
-    """Windows: undo an inherited "ignore Ctrl-C" (a no-op when it was not ignored)."""
-    import ctypes  # noqa: PLC0415 - Windows only
-
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.windll.kernel32.SetConsoleCtrlHandler(None, False)  # type: ignore[attr-defined]

@@ -10,11 +10,14 @@ watchers or the stored state.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import BinaryIO
 
 import psutil
 
@@ -165,21 +168,62 @@ def process_status(proc: psutil.Process) -> str:
     return facts().process_status(proc)
 
 
-def profile_dir(pid: int) -> str | None:
-    """The home folder of the account ``pid`` runs as, from the OS's own records, never
-    from the process's environment (which whoever started it chose): the profile Windows
-    made for its token's SID, or the home the user database gives its real uid. None when
-    it cannot be told (gone, or not ours to look at)."""
+@dataclass(frozen=True, slots=True)
+class Account:
+    """Who a process runs as, from the OS's own records, never from its environment (which
+    whoever started it chose): its profile (home) folder, and the id a file it creates is
+    owned by (a uid, or a Windows SID string)."""
+
+    profile: str
+    owner: int | str
+
+
+# Owners whose files anyone's tool may have written: root / SYSTEM and Administrators (a
+# program run elevated on Windows creates files owned by the Administrators group).
+SYSTEM_OWNERS: frozenset[int | str] = frozenset({0, "S-1-5-18", "S-1-5-32-544"})
+
+
+def account_of(pid: int) -> Account | None:
+    """The account ``pid`` runs as: the profile Windows made for its token's SID, or the
+    home the user database gives its real uid. None when it cannot be told (gone, or not
+    ours to look at)."""
     try:
         if current_os() == "windows":
             from guard.platform import _winapi  # noqa: PLC0415 - Windows only
 
-            return _winapi.profile_dir(_winapi.process_token(pid).sid)
+            sid = _winapi.process_token(pid).sid
+            return Account(_winapi.profile_dir(sid), sid)
         import pwd  # noqa: PLC0415 - POSIX only
 
-        return pwd.getpwuid(psutil.Process(pid).uids().real).pw_dir
+        uid = psutil.Process(pid).uids().real
+        return Account(pwd.getpwuid(uid).pw_dir, uid)
     except (OSError, KeyError, psutil.Error):
         return None
+
+
+def file_owner(fh: BinaryIO) -> int | str:
+    """The owner of an open file (a uid, or a SID string on Windows): asked of the open
+    handle, so a link swapped after the file was opened changes nothing. Raises OSError."""
+    if current_os() == "windows":
+        import msvcrt  # noqa: PLC0415 - Windows only
+
+        from guard.platform import _winapi  # noqa: PLC0415 - Windows only
+
+        handle = msvcrt.get_osfhandle(fh.fileno())  # type: ignore[attr-defined]
+        return _winapi.handle_owner_sid(handle, _winapi.SE_FILE_OBJECT)
+    return os.fstat(fh.fileno()).st_uid
+
+
+def console_ctrl_c_on() -> None:
+    """Windows: undo an inherited "ignore Ctrl-C" of this process's console
+    (``SetConsoleCtrlHandler(NULL, FALSE)``; ``start /b`` and new process groups set it), so
+    a person can stop a command at its pause. Elsewhere nothing: SIGINT is Python's own."""
+    if current_os() != "windows":
+        return
+    from guard.platform import _winapi  # noqa: PLC0415 - Windows only
+
+    with contextlib.suppress(OSError, AttributeError):
+        _winapi.console_ctrl_c_on()
 
 
 def user_locale_name() -> str | None:

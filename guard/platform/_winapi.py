@@ -645,6 +645,13 @@ def profile_dir(sid: str) -> str:
     return os.path.expandvars(value)
 
 
+def console_ctrl_c_on() -> None:
+    """``SetConsoleCtrlHandler(NULL, FALSE)``: this process gets Ctrl-C from its console
+    again, if whoever started it had it ignored."""
+    if not _windll().kernel32.SetConsoleCtrlHandler(None, False):
+        raise OSError("SetConsoleCtrlHandler refused")
+
+
 def own_token() -> TokenFacts:
     """This process's own token (a test home's pipe grants its user; the lane's checks)."""
     import os  # noqa: PLC0415
@@ -652,17 +659,21 @@ def own_token() -> TokenFacts:
     return process_token(os.getpid())
 
 
-def handle_owner_sid(handle: int) -> str:
-    """The owner of a kernel object (the pipe a client opened) as a SID string: the account
-    that created it, unless it ran as an administrator (then Administrators) or SYSTEM."""
+SE_FILE_OBJECT, SE_KERNEL_OBJECT = 1, 6
+
+
+def handle_owner_sid(handle: int, object_type: int = SE_KERNEL_OBJECT) -> str:
+    """The owner of an object by its handle (the pipe a client opened; an open file with
+    ``SE_FILE_OBJECT``) as a SID string: the account that created it, unless it ran as an
+    administrator (then Administrators) or SYSTEM."""
     owner, descriptor = ctypes.c_void_p(), ctypes.c_void_p()
-    se_kernel_object, owner_security_information = 6, 1
+    owner_security_information = 1
     status = _advapi32().GetSecurityInfo(
-        handle, se_kernel_object, owner_security_information,
+        handle, object_type, owner_security_information,
         ctypes.byref(owner), None, None, None, ctypes.byref(descriptor),
     )  # fmt: skip
     if status != 0:
-        raise OSError(status, f"cannot read the pipe's owner (error {status})")
+        raise OSError(status, f"cannot read the owner (error {status})")
     try:
         return _sid_string(owner.value or 0)
     finally:

@@ -13,15 +13,16 @@ case-insensitive substrings from the signature file, never patterns.
 A path's per-user folders (``%AppData%``, ``%LocalAppData%``, ``%UserProfile%``, ``~``) are
 the tool's owner's. The tray's own guard runs as that person, so its own environment says
 where they are. The service runs as SYSTEM or root, whose ``%AppData%`` is not where a
-person's portable AnyDesk writes: there the owner's profile folder comes from the OS's own
-records (``platform.profile_dir``: the profile Windows made for the token's SID, the home the
-user database gives the uid), with the usual folders under it (``owner_folders``). The tool
-process's environment, which whoever started it chose, is used as well only where it points
-inside that profile (a moved ``%AppData%``), and never instead of it: a caller who dictates
-``set APPDATA=C:\\x`` first cannot blind the check. A per-user path is read only if, links and
-junctions resolved, it lies inside the owner's profile, so the service is never steered into
-another account's files. Machine-wide folders (``%ProgramData%``, ``%ProgramFiles%``) stay the
-monitor's.
+person's portable AnyDesk writes: there the owner's account comes from the OS's own records
+(``platform.account_of``: the profile Windows made for the token's SID, the home the user
+database gives the uid), with the usual folders under it (``owner_folders``). Folders the
+tool's own environment names (a moved ``%AppData%``) are read as well, never instead, so a
+dictated ``set APPDATA=C:\\x`` cannot blind the check. Whatever the path, the service reads
+a file only if the open file is owned by the tool's owner, or by root / SYSTEM /
+Administrators (``platform.SYSTEM_OWNERS``: AnyDesk's own service writes the machine-wide
+log): a link or junction to another account's folder never makes the service read that
+account's file for it, and the owner is asked of the open handle, so swapping a link after
+the check changes nothing. Machine-wide folders (``%ProgramData%``) stay the monitor's.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ def owner_folders(
 ) -> list[dict[str, str]]:
     """The per-user folders to fill a path with for a tool whose owner's profile folder is
     ``profile`` (from the OS, see the module's docstring): the usual ones under it, then,
-    if different, those the tool's own environment names inside it."""
+    if they differ, those the tool's own environment names."""
+    flavour = ntpath if os_name == "windows" else posixpath
     if os_name == "windows":
         usual = {
             "USERPROFILE": profile,
@@ -60,34 +62,14 @@ def owner_folders(
         }
     else:
         usual = {"HOME": profile}
-    flavour = ntpath if os_name == "windows" else posixpath
+    same = flavour.normcase
     moved = {
         name.upper(): flavour.normpath(value)
         for name, value in (tool_env or {}).items()
-        if name.casefold() in PER_USER and value and inside(value, profile, os_name)
+        if name.casefold() in PER_USER and value
     }
-    found = [usual]
-    if moved and {**usual, **moved} != usual:
-        found.append({**usual, **moved})
-    return found
-
-
-def inside(path: str, folder: str, os_name: str) -> bool:
-    """Is ``path`` ``folder`` or under it, compared as the OS compares paths (Windows: any
-    case, either slash)? Only the words: see ``_resolved_inside`` for links."""
-    flavour = ntpath if os_name == "windows" else posixpath
-    path = flavour.normcase(flavour.normpath(path))
-    folder = flavour.normcase(flavour.normpath(folder))
-    return path == folder or path.startswith(folder.rstrip(flavour.sep) + flavour.sep)
-
-
-def _resolved_inside(path: str, folder: str, os_name: str) -> bool:
-    """``inside``, with links and junctions resolved on both sides: a link the person made in
-    their own folder to another account's never leads the service there."""
-    try:
-        return inside(os.path.realpath(path), os.path.realpath(folder), os_name)
-    except (OSError, ValueError):
-        return False
+    moved = {k: v for k, v in moved.items() if same(v) != same(flavour.normpath(usual.get(k, "")))}
+    return [usual, {**usual, **moved}] if moved else [usual]
 
 
 def expand(path: str, os_name: str, env: Mapping[str, str], home: str | None) -> str | None:
@@ -120,17 +102,19 @@ class LogTailer:
         self,
         logs: SessionLogs,
         owner: str | None,
-        profile: str | None = None,
+        account: platform.Account | None = None,
         folders: Sequence[Mapping[str, str]] = (),
     ) -> list[LogHit]:
         """Lines appended to this tool's logs since the last look that record an incoming
-        session (a marker present, no ignore text). ``profile`` and ``folders``: the owner's
-        profile folder and per-user folders, when the monitor is not running as the owner
-        (``owner_folders``; see the module's docstring); otherwise this process's own
-        environment says where they are. Never raises for a file it cannot read."""
+        session (a marker present, no ignore text). ``account`` and ``folders``: the owner's
+        account and per-user folders when the monitor is not running as the owner (the
+        service; ``owner_folders``): then only files that owner (or the system) owns are
+        read. Otherwise this process's own environment says where they are. Never raises
+        for a file it cannot read."""
+        owners = None if account is None else frozenset({account.owner, *platform.SYSTEM_OWNERS})
         hits: list[LogHit] = []
-        for path in self._paths(logs, owner, profile, folders):
-            for line in self._appended(path):
+        for path in self._paths(logs, owner, account, folders):
+            for line in self._appended(path, owners):
                 folded = line.casefold()
                 if any(m in folded for m in logs.markers) and not any(
                     i in folded for i in logs.ignore
@@ -142,27 +126,29 @@ class LogTailer:
         self,
         logs: SessionLogs,
         owner: str | None,
-        profile: str | None,
+        account: platform.Account | None,
         folders: Sequence[Mapping[str, str]],
     ) -> list[str]:
-        """The files to read, each once, in the signature's order."""
+        """The files to read, each once (as the OS compares names), in the signature's
+        order."""
+        flavour = ntpath if self.os_name == "windows" else posixpath
         machine = {k: v for k, v in self.env.items() if k.casefold() not in PER_USER}
-        out: list[str] = []
+        out: dict[str, str] = {}
         for raw in logs.paths.get(self.os_name, ()):
             personal = raw.startswith("~") or _PER_USER_RE.search(raw) is not None
-            if profile is None or not folders or not personal:
+            if account is None or not folders or not personal:
                 found = [expand(raw, self.os_name, self.env, _home(owner))]
             else:
                 found = [
-                    path
+                    expand(raw, self.os_name, machine | dict(mine), account.profile)
                     for mine in folders
-                    if (path := expand(raw, self.os_name, machine | dict(mine), profile))
-                    and _resolved_inside(path, profile, self.os_name)
                 ]
-            out.extend(p for p in found if p is not None and p not in out)
-        return out
+            for path in found:
+                if path is not None:
+                    out.setdefault(flavour.normcase(flavour.normpath(path)), path)
+        return list(out.values())
 
-    def _appended(self, path: str) -> Sequence[str]:
+    def _appended(self, path: str, owners: frozenset[int | str] | None = None) -> Sequence[str]:
         try:
             st = os.stat(path)
         except OSError:
@@ -175,6 +161,7 @@ class LogTailer:
         if tail is None:
             self._remember(path, _Tail(identity, st.st_size))  # history: skip it
             return ()
+        self._tails[path] = self._tails.pop(path)  # the newest-used is the last forgotten
         if tail.identity != identity or st.st_size < tail.offset:
             tail.identity, tail.offset, tail.partial = identity, 0, b""  # new or rotated
         if st.st_size == tail.offset:
@@ -182,6 +169,9 @@ class LogTailer:
         start = max(tail.offset, st.st_size - MAX_READ)
         try:
             with open(path, "rb") as fh:
+                if owners is not None and platform.file_owner(fh) not in owners:
+                    tail.offset = st.st_size  # looked at again only when it grows
+                    return ()  # another account's file: never read for it (module docstring)
                 fh.seek(start)
                 data = fh.read(min(MAX_READ, st.st_size - start))
         except OSError:

@@ -22,6 +22,7 @@ from typing import TypeVar
 
 import psutil
 
+from guard.platform import Account
 from guard.session.decide import LogHit, OsHit, Verdict, decide
 from guard.session.logs import LogTailer, owner_folders
 from guard.session.model import ProcessLook, SessionChange, SessionRules, Signal, ToolProcess
@@ -231,14 +232,23 @@ class SessionMonitor:
             )
         return changes
 
-    def _owner_folders(self, tool: ToolProcess) -> tuple[str | None, list[dict[str, str]]]:
-        """The owner's profile and per-user folders for its logs when this monitor runs as
+    def _owner_folders(
+        self, tools: list[ToolProcess]
+    ) -> tuple[Account | None, list[dict[str, str]]]:
+        """The owner's account and per-user folders for its logs when this monitor runs as
         another account (the service); (None, []) when it runs as the owner, whose own
-        environment already says (guard/session/logs.py)."""
-        profile = self.reader.profile(tool)
-        if profile is None or profile == self.reader.own_profile():
-            return None, []
-        return profile, owner_folders(profile, self.tailer.os_name, self.reader.environ(tool))
+        environment already says (guard/session/logs.py). One owner per group: the first
+        process whose account is known answers."""
+        for tool in tools:
+            account = self.reader.account(tool)
+            if account is None:
+                continue
+            own = self.reader.own_account()
+            if own is not None and own.owner == account.owner:
+                return None, []
+            env = self.reader.environ(tool)
+            return account, owner_folders(account.profile, self.tailer.os_name, env)
+        return None, []
 
     def _look(
         self,
@@ -264,8 +274,8 @@ class SessionMonitor:
         log_hits: list[LogHit] = []
         if rules.logs is not None and tools:
             try:
-                profile, folders = self._owner_folders(tools[0])  # one owner per group
-                log_hits = self.tailer.new_hits(rules.logs, key[1], profile, folders)
+                account, folders = self._owner_folders(tools)
+                log_hits = self.tailer.new_hits(rules.logs, key[1], account, folders)
             except Exception:  # a log must never stop the monitor
                 log.exception("reading %s's logs failed", key[0])
         name = looks[0].name if looks else key[0]

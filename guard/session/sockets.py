@@ -22,7 +22,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import psutil
 
@@ -46,7 +46,8 @@ class _Entry:
     io_at: float = 0.0
     listings: int = 0
     environ: dict[str, str] | None = None  # once read (not empty: a new process's may be)
-    profile: str | None = None  # its owner's profile folder, once known
+    account: platform.Account | None = None  # who it runs as, once known
+    asked_at: float = float("-inf")  # when account or environ last failed to be read
 
 
 def _socket_inodes(pid: int) -> frozenset[str] | None:
@@ -97,7 +98,7 @@ class ProcessReader:
         self.clock = clock
         self._entries: dict[tuple[int, float], _Entry] = {}
         self.listings = 0  # how many full listings were made (benchmark, tests)
-        self._own_profile: str | None = None
+        self._own_account: platform.Account | Literal[False] | None = None
 
     def look(self, tool: ToolProcess, *, fresh: bool = False) -> tuple[ProcessLook, float | None]:
         """The process's connections (listed again only when needed, or always with
@@ -141,34 +142,40 @@ class ProcessReader:
 
     def environ(self, tool: ToolProcess) -> dict[str, str]:
         """The process's own environment ({} when it cannot be read, or before ``look`` has
-        seen it). Kept once read; an empty one is asked again next time, since a process
-        that has only just started may not have one to show yet."""
-        entry = self._entries.get(self.key(tool))
+        seen it). Kept once read. An empty one is asked again next time (a process that has
+        only just started may not have one to show yet); a refusal, after ``refresh``."""
+        entry = self._entry(tool)
         if entry is None:
             return {}
-        if not entry.environ:
+        if not entry.environ and self.clock() - entry.asked_at >= self.refresh:
             try:
                 entry.environ = dict(entry.proc.environ())
             except (psutil.Error, OSError) as exc:
                 log.debug("cannot read the environment of pid %s: %s", tool.pid, exc)
-                return {}
-        return entry.environ
+                entry.asked_at = self.clock()
+        return entry.environ or {}
 
-    def profile(self, tool: ToolProcess) -> str | None:
-        """The profile folder of the account the process runs as, from the OS's records
-        (``platform.profile_dir``); None before ``look`` has seen it, or when not known."""
-        entry = self._entries.get(self.key(tool))
+    def account(self, tool: ToolProcess) -> platform.Account | None:
+        """Who the process runs as, from the OS's records (``platform.account_of``); None
+        before ``look`` has seen it, or when it cannot be told (asked again after
+        ``refresh``: the lookup opens the process and reads the registry)."""
+        entry = self._entry(tool)
         if entry is None:
             return None
-        if entry.profile is None:
-            entry.profile = platform.profile_dir(tool.pid)
-        return entry.profile
+        if entry.account is None and self.clock() - entry.asked_at >= self.refresh:
+            entry.account = platform.account_of(tool.pid) if entry.proc.is_running() else None
+            if entry.account is None:
+                entry.asked_at = self.clock()
+        return entry.account
 
-    def own_profile(self) -> str | None:
-        """This process's own profile folder (the monitor's account), looked up once."""
-        if self._own_profile is None:
-            self._own_profile = platform.profile_dir(os.getpid()) or ""
-        return self._own_profile or None
+    def own_account(self) -> platform.Account | None:
+        """The account this monitor runs as, looked up once."""
+        if self._own_account is None:
+            self._own_account = platform.account_of(os.getpid()) or False
+        return self._own_account or None
+
+    def _entry(self, tool: ToolProcess) -> _Entry | None:
+        return self._entries.get(self.key(tool))
 
     def forget_except(self, keep: set[tuple[int, float]]) -> None:
         """Drop what is known about processes no longer asked about."""
