@@ -23,7 +23,7 @@ from typing import ClassVar
 
 import pytest
 
-from guard import clock
+from guard import cli, clock
 from guard.database import load_active
 from guard.identify.identifier import Identifier
 from guard.identify.index import SignatureIndex
@@ -769,8 +769,15 @@ def _connected():
         return None
 
 
+def _provider_show_json(capsys: pytest.CaptureFixture[str]) -> str:
+    """``scamguard provider show talktalk --json``, in this process (the keys the update
+    was signed with are pinned here only)."""
+    assert cli.main(["provider", "show", "talktalk", "--json"]) == 0
+    return capsys.readouterr().out
+
+
 def test_a_tray_that_follows_the_service_uses_the_update_the_service_installed(
-    feed_server, keyring, sources
+    feed_server, keyring, sources, capsys
 ):
     """With the guard service, the service keeps the update schedule and installs into its
     own folder; the tray connected to it shows the warning. A corrected label (or number)
@@ -817,6 +824,13 @@ def test_a_tray_that_follows_the_service_uses_the_update_the_service_installed(
 
     # A person's own process: its own (empty) state folder, so the built-in data.
     assert load_active().origin == "built-in" and "TalkTalk customer services" in labels()
+    # A person's `provider show` where the service is installed: the numbers the warning
+    # (the tray, following the service) shows, not their own never-updated copy.
+    assert "TalkTalk help, corrected" not in _provider_show_json(capsys)
+    (paths.service_state_root() / "health.json").write_text("{}")  # the service has run here
+    assert "TalkTalk help, corrected" in _provider_show_json(capsys)
+    paths.follow_service_updates(False)
+    assert "TalkTalk help, corrected" not in labels()
     paths.follow_service_updates(True)  # what the tray does once the service is its guard
     try:
         active = load_active()

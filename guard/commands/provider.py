@@ -18,7 +18,7 @@ from guard.errors import EXIT_OK, RejectedError, UsageError
 from guard.output import print_json, warn
 from guard.providers.active import active_profile, load_active_profiles, system_country
 from guard.providers.model import ContactNumber, Profile, ProfileSet
-from guard.state import changes, machine_config, settings
+from guard.state import changes, machine_config, paths, settings
 
 STALE_LINE = "STALE: checked more than 12 months ago, re-check on the live page before shipping"
 STATUS_NOTES = {
@@ -81,9 +81,15 @@ def _add_profiles_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _load(directory: Path | None = None) -> ProfileSet:
-    """Every profile that loads; each skipped one is one warning line, not a failure."""
+    """Every profile that loads; each skipped one is one warning line, not a failure.
+
+    Where the guard service is installed, its update is the one the warning uses (the
+    person's tray follows it: ``paths.follow_service_updates``), so these commands show the
+    same numbers, not the person's own (never updated) copy."""
     if directory is not None and not directory.is_dir():
         raise UsageError(f"{directory}: no such folder")
+    if directory is None and paths.service_installed() and not paths.service_layout():
+        paths.follow_service_updates(True)
     profiles, problems = load_active_profiles(directory)
     for problem in problems:
         warn(f"provider profile skipped: {problem}")
