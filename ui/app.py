@@ -36,6 +36,7 @@ from guard.service.remote import RemoteGuard
 from guard.state import changes, machine_config, paths, settings
 from guard.state.events import EventKind, GuardEvent
 from guard.updates import client as update_client
+from guard.updates import installed
 from guard.updates import schedule as update_schedule
 from guard.watch.process_source import SourceUnavailable
 from ui import style
@@ -164,7 +165,7 @@ class TrayApp(QObject):
             # without, this person's own again (a restart that fell back to its own guard),
             # chosen before its own guard is made with the identifier.
             paths.follow_service_updates(remote is not None)
-            reloaded = _installed_update() != self._database_from
+            reloaded = installed.current_folder() != self._database_from
             if reloaded:  # 50 ms: only when it is another
                 self._load_database()
             guard = remote or LiveGuard(self.identifier, self.options.guard)
@@ -209,7 +210,7 @@ class TrayApp(QObject):
     def _load_database(self) -> None:
         """The signatures in use again (an update was installed, or the service's is now
         the one to follow): for names, the status and "out of date"."""
-        self._database_from = _installed_update()
+        self._database_from = installed.current_folder()
         self.database: ActiveDatabase = load_active(self.options.signatures)
         self.identifier = Identifier(SignatureIndex(self.database.signatures))
 
@@ -696,12 +697,6 @@ def run(argv: list[str] | None = None, options: AppOptions | None = None) -> int
 
 
 HANDOVER_WAIT_S = 10.0
-
-
-def _installed_update() -> Path | None:
-    """The installed update the signatures would come from now; None: the built-in ones."""
-    folder = paths.installed_signatures_dir()
-    return folder if folder.is_dir() else None
 
 
 def _profile_inputs() -> tuple[tuple[int, int] | None, ...]:

@@ -266,18 +266,11 @@ class AlertController(QObject):
         if set(ids) <= self._announced:
             return  # built again for the same tools: it was heard the first time
         self._announced.update(ids)
-
-        def speak() -> None:
-            if self._shut or self._current() is not window:
-                return  # closed, or replaced, before its first paint
-            try:
-                said = self.voice.announce(window.text(), provider)
-            except Exception as exc:
-                self.engine.problem(f"the warning could not be read aloud ({exc!r})")
-                return
-            self.read_aloud.emit(said)
-
-        AfterFirstPaint(window, speak)
+        self._say_once_painted(
+            window,
+            lambda: self._current() is window,
+            lambda: self.voice.announce(window.text(), provider),
+        )
 
     def _announce_fallback(self, fallback: FallbackWarning) -> None:
         """The plain warning is read aloud too, once painted, unless every tool it stands
@@ -286,18 +279,30 @@ class AlertController(QObject):
         if ids and ids <= self._announced:
             return
         self._announced.update(ids)
+        self._say_once_painted(
+            fallback,
+            lambda: self._fallback() is fallback,
+            lambda: self.voice.say(fallback.spoken()),
+        )
+
+    def _say_once_painted(
+        self, window: QWidget, still_up: Callable[[], bool], say: Callable[[], str]
+    ) -> None:
+        """``say`` once ``window`` is first painted, if it is still the one up then (not
+        closed or replaced before its first paint). Never able to take the warning down: a
+        failure is one journal line."""
 
         def speak() -> None:
-            if self._shut or self._fallback() is not fallback:
+            if self._shut or not still_up():
                 return
             try:
-                said = self.voice.say(fallback.spoken()) if self.voice.wanted() else ""
+                said = say()
             except Exception as exc:
                 self.engine.problem(f"the warning could not be read aloud ({exc!r})")
                 return
             self.read_aloud.emit(said)
 
-        AfterFirstPaint(fallback, speak)
+        AfterFirstPaint(window, speak)
 
     def _silence(self) -> None:
         try:

@@ -132,21 +132,18 @@ class WarningVoice:
     def announce(self, text: WarningText, provider: Profile) -> str:
         """Sound, then words, started on the speaker's thread; returns the words ("" when
         the person turned speaking off). Only the beep, when needed, happens here."""
-        if not self._wanted():
-            return ""
         return self.say(words(text, provider))
 
     def say(self, spoken: str) -> str:
-        """Sound, then ``spoken``, whatever the setting (``announce`` checks it): for the
-        plain warning that stands in when the real one cannot be built."""
+        """Sound, then ``spoken`` (the plain warning that stands in when the real one cannot
+        be built says its own words); "" when the person turned speaking off."""
+        if not self._wanted():
+            return ""
         has_sound = self._sound() is not None
         if not has_sound:
             self._beep()
         self.speaker.speak(spoken, speech_language(), sound=has_sound)
         return spoken
-
-    def wanted(self) -> bool:
-        return self._wanted()
 
     def stop(self) -> None:
         self.speaker.stop()
